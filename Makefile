@@ -1,0 +1,45 @@
+# Every target builds .venv from nothing when it is missing: a fresh machine has only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck contracts pytest bench fuzz server clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/agent-tui --demo
+
+server: $(STAMP)
+	$(BIN)/agent-tui-server serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check agent_tui server_stub tests bench
+	$(BIN)/ruff format --check agent_tui server_stub tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+contracts: $(STAMP)
+	$(BIN)/lint-imports
+
+pytest: $(STAMP)
+	$(BIN)/pytest -n 2 --dist loadgroup -q
+
+test: lint typecheck contracts pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/sim_speed.py
+	@for b in bench/fanout.py bench/screen_pop.py bench/startup.py; do \
+		if [ -f $$b ]; then $(BIN)/python $$b || exit 1; fi; done
+
+fuzz: $(STAMP)
+	$(BIN)/python bench/fuzz_api.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

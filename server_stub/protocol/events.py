@@ -1,0 +1,84 @@
+"""Events: the one vocabulary of everything that happens in the centre.
+
+The engine appends events to its log; the server stores them and streams them
+over SSE (the SSE `id:` is `seq`); every report, KPI and replay derives from them.
+Names are neutral (DESIGN.md "Events"), with the nearest Asterisk/CSTA names in comments.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class EventType(StrEnum):
+    CALL_ARRIVED = "call.arrived"  # Newchannel
+    CALL_IVR_STEP = "call.ivr_step"  # dialplan step
+    CALL_QUEUED = "call.queued"  # QueueCallerJoin
+    CALL_OFFERED = "call.offered"  # AgentCalled / Delivered
+    CALL_OFFER_TIMEOUT = "call.offer_timeout"  # AgentRingNoAnswer
+    CALL_ANSWERED = "call.answered"  # AgentConnect / Established
+    CALL_HELD = "call.held"
+    CALL_RETRIEVED = "call.retrieved"
+    CALL_TRANSFERRED = "call.transferred"
+    CALL_CONFERENCED = "call.conferenced"
+    CALL_ABANDONED = "call.abandoned"  # QueueCallerAbandon
+    CALL_OVERFLOWED = "call.overflowed"  # QueueCallerLeave (FULL)
+    CALL_ENDED = "call.ended"  # {by, reason}
+    CALL_WRAPUP_COMPLETED = "call.wrapup_completed"  # {code}
+    AGENT_STATE_CHANGED = "agent.state_changed"  # {from, to, reason, pending}
+    SUPERVISOR_MESSAGE = "supervisor.message"
+    SUPERVISOR_MONITOR_STARTED = "supervisor.monitor_started"
+    QUEUE_STATS = "queue.stats"  # periodic snapshot
+    TICKET_CREATED = "ticket.created"
+    TICKET_UPDATED = "ticket.updated"
+    TICKET_ESCALATED = "ticket.escalated"
+    RESYNC = "resync"  # stream only: the client was gone too long; re-read state
+
+
+class AgentState(StrEnum):
+    LOGGED_OUT = "logged_out"
+    NOT_READY = "not_ready"
+    READY = "ready"
+    RESERVED = "reserved"  # a call is ringing at the agent
+    BUSY = "busy"
+    WRAP_UP = "wrap_up"
+
+
+class CallLeg(StrEnum):
+    """What a BUSY agent is doing on the call."""
+
+    TALKING = "talking"
+    HELD = "held"
+    CONFERENCE = "conference"
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class CallOutcome(StrEnum):
+    """How a call ends, exactly once (conservation)."""
+
+    ANSWERED = "answered"
+    ABANDONED = "abandoned"
+    OVERFLOWED = "overflowed"
+    SELF_SERVICE = "self_service"  # finished in the IVR
+
+
+class Event(BaseModel):
+    """One entry of the append-only log, as it travels on the wire."""
+
+    seq: int
+    sim_time: float = Field(description="simulation seconds since the centre's epoch")
+    wall_time: float = Field(description="unix time when the event was emitted")
+    type: str
+    call_id: str | None = None
+    agent_id: str | None = None
+    queue_id: str | None = None
+    ticket_id: str | None = None
+    team_id: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
