@@ -367,6 +367,15 @@ def _check_references(config: CentreConfig, problems: _Problems) -> None:
     customers = config.customers
     if not customers.locales:
         add(("customers", "locales"), "needs at least one locale")
+    locale_weights = customers.locale_weights
+    if locale_weights is not None:
+        if len(locale_weights) != len(customers.locales):
+            add(
+                ("customers", "locale_weights"),
+                f"{len(locale_weights)} weights for {len(customers.locales)} locales",
+            )
+        if any(weight < 0 for weight in locale_weights) or sum(locale_weights) <= 0:
+            add(("customers", "locale_weights"), "weights must be non-negative with a positive sum")
 
 
 def _check_overflow_cycles(config: CentreConfig, problems: _Problems) -> None:

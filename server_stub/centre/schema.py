@@ -151,6 +151,9 @@ class Customers(Strict):
     count: int = Field(default=10_000, ge=1)
     seed: int = 7
     locales: list[str] = Field(default_factory=lambda: ["zh_CN", "en_US"])
+    locale_weights: list[float] | None = Field(
+        default=None, description="relative weight of each locale; None = equal"
+    )
     known_caller_share: float = Field(default=0.9, ge=0, le=1)
 
 
