@@ -1,0 +1,175 @@
+"""Speed of one simulated day: SimPy's plainest model against our engine.
+
+Both run one 24-hour day in this process: 500 agents, Poisson arrivals at
+2,500 calls/h, exponential patience (mean 120 s), exponential handling (mean
+734.4 s). SimPy: one process per call racing `Resource.request()` against a
+patience timeout. Ours: the full engine with skills routing (two queues, two
+skills, every agent has both at different levels), the handle time split into
+talk (exponential, mean 724.4 s) + after-call work (fixed 10 s) so the load is
+the same, and the full event log kept. Best of N runs each.
+
+    .venv/bin/python bench/sim_speed.py [--repeats 3] [--hours 24] [--profile]
+
+The last line is `speedup=X`: SimPy's time ÷ ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import random
+import sys
+import time
+from collections.abc import Callable, Generator
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import simpy  # noqa: E402
+
+from server_stub.centre.schema import (  # noqa: E402
+    AgentConfig,
+    Arrivals,
+    CentreConfig,
+    CentreInfo,
+    Customers,
+    Distribution,
+    QueueConfig,
+    Team,
+)
+
+AGENTS = 500
+CALLS_PER_HOUR = 2500.0
+HANDLE_S = 734.4
+ACW_S = 10.0
+PATIENCE_S = 120.0
+SEED = 20261123
+
+
+def simpy_day(hours: float, seed: int) -> tuple[int, int, int]:
+    """(calls, answered, abandoned) of SimPy's plain M/M/N+M day."""
+    rng = random.Random(seed)
+    env = simpy.Environment()
+    agents = simpy.Resource(env, capacity=AGENTS)
+    counts = {"calls": 0, "answered": 0, "abandoned": 0}
+
+    def caller() -> Generator[simpy.Event, Any, None]:
+        with agents.request() as request:
+            outcome = yield request | env.timeout(rng.expovariate(1 / PATIENCE_S))
+            if request in outcome:
+                counts["answered"] += 1
+                yield env.timeout(rng.expovariate(1 / HANDLE_S))
+            else:
+                counts["abandoned"] += 1
+
+    def arrivals() -> Generator[simpy.Event, Any, None]:
+        while True:
+            yield env.timeout(rng.expovariate(CALLS_PER_HOUR / 3600))
+            counts["calls"] += 1
+            env.process(caller())
+
+    env.process(arrivals())
+    env.run(until=hours * 3600)
+    return counts["calls"], counts["answered"], counts["abandoned"]
+
+
+def bench_centre() -> CentreConfig:
+    """Two queues on two skills sharing 500 agents: half prefer one, half the other."""
+    info: dict[str, Any] = {"name": "bench 基准"}
+    if "emit_queue_stats" in CentreInfo.model_fields:
+        info["emit_queue_stats"] = False  # SimPy takes no snapshots either
+    else:
+        info["stats_interval_s"] = 10 * 365 * 86_400.0
+    queues = [
+        QueueConfig(
+            id=queue_id,
+            name=queue_id,
+            skill=queue_id,
+            max_length=100_000,
+            talk_time=Distribution(dist="exponential", mean_s=HANDLE_S - ACW_S),
+            after_call_work=Distribution(dist="fixed", mean_s=ACW_S),
+            patience=Distribution(dist="exponential", mean_s=PATIENCE_S),
+            arrivals=Arrivals(calls_per_day=CALLS_PER_HOUR * 24 / 2, profile="flat"),
+        )
+        for queue_id in ("sales", "service")
+    ]
+    agents = [
+        AgentConfig(
+            id=f"a{k:03d}",
+            name=f"Agent {k}",
+            team="floor",
+            skills={"sales": 8, "service": 3} if k % 2 else {"sales": 3, "service": 8},
+        )
+        for k in range(AGENTS)
+    ]
+    return CentreConfig(
+        centre=CentreInfo(**info),
+        skills=["sales", "service"],
+        queues=queues,
+        arrival_profiles={"flat": [1.0] * 48},
+        teams=[Team(id="floor", name="Floor")],
+        agents=agents,
+        customers=Customers(count=1, known_caller_share=0.0),
+    )
+
+
+def engine_day(config: CentreConfig, hours: float, seed: int) -> tuple[int, int, int, int]:
+    """(calls, answered, abandoned, events) of our engine's day."""
+    from server_stub.engine import Engine
+
+    engine = Engine(config, seed)
+    engine.advance_to(hours * 3600)
+    calls = answered = abandoned = 0
+    for entry in engine.log:
+        event_type = entry[1]
+        if event_type == "call.arrived":
+            calls += 1
+        elif event_type == "call.answered":
+            answered += 1
+        elif event_type == "call.abandoned":
+            abandoned += 1
+    return calls, answered, abandoned, len(engine.log)
+
+
+def best_of(repeats: int, run: Callable[[], object]) -> tuple[float, object]:
+    best = float("inf")
+    result: object = None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--hours", type=float, default=24.0)
+    parser.add_argument("--profile", action="store_true", help="cProfile one engine day")
+    args = parser.parse_args()
+
+    config = bench_centre()
+    simpy_s, simpy_counts = best_of(args.repeats, lambda: simpy_day(args.hours, SEED))
+    calls, answered, abandoned = simpy_counts  # type: ignore[misc]
+    print(
+        f"simpy:  {simpy_s:7.3f} s  calls={calls} answered={answered} abandoned={abandoned}"
+        f"  (best of {args.repeats})"
+    )
+    ours_s, ours_counts = best_of(args.repeats, lambda: engine_day(config, args.hours, SEED))
+    calls, answered, abandoned, events = ours_counts  # type: ignore[misc]
+    print(
+        f"engine: {ours_s:7.3f} s  calls={calls} answered={answered} abandoned={abandoned}"
+        f"  events={events} ({events / ours_s:,.0f} events/s, best of {args.repeats})"
+    )
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(engine_day, config, args.hours, SEED)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+    print(f"speedup={simpy_s / ours_s:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
