@@ -27,9 +27,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import simpy  # noqa: E402
+import simpy
 
-from server_stub.centre.schema import (  # noqa: E402
+from server_stub.centre.schema import (
     AgentConfig,
     Arrivals,
     CentreConfig,
