@@ -1,0 +1,179 @@
+"""The login screen: server, agent id, password; Enter logs in, in a worker."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+
+from agent_tui.client.api import ApiError, ServerUnreachable
+
+NO_KEYRING_NOTE = "No keyring on this machine: the password is asked each time."
+
+
+def login_error_text(error: Exception, server_url: str) -> str:
+    """What the agent reads when a login fails; one line, saying what to do."""
+    if isinstance(error, ServerUnreachable):
+        return f"Cannot reach the server at {server_url}: {error.reason}"
+    if isinstance(error, ApiError):
+        if error.status == 401:
+            return "Wrong agent id or password"
+        if error.status == 429:
+            wait = int(error.retry_after) if error.retry_after else 30
+            return f"Too many attempts, try again in {wait} s"
+        if error.status == 403:
+            return f"This account cannot use the agent desk: {error.message}"
+        return f"Login failed: {error.message} ({error.code})"
+    return f"Login failed: {error}"
+
+
+class LoginScreen(Screen[None]):
+    AUTO_FOCUS = None  # focus is chosen on mount: the first empty field
+
+    def __init__(self, *, message: str | None = None) -> None:
+        super().__init__()
+        self._message = message
+
+    def compose(self) -> ComposeResult:
+        from agent_tui.app import AgentDeskApp
+
+        app = self.app
+        assert isinstance(app, AgentDeskApp)
+        keyring_ok = app.credentials.available()
+        with Vertical(id="login-box"):
+            yield Static("座席工作台  Agent desk", id="login-title")
+            with Horizontal(classes="login-row"):
+                yield Label("Server", classes="login-label")
+                yield Input(
+                    app.server_url,
+                    placeholder="http://host:8765",
+                    id="server",
+                    compact=True,
+                )
+            with Horizontal(classes="login-row"):
+                yield Label("Agent id", classes="login-label")
+                yield Input(
+                    app.agent_id or "", placeholder="工号 e.g. 1001", id="agent-id", compact=True
+                )
+            with Horizontal(classes="login-row"):
+                yield Label("Password", classes="login-label")
+                yield Input(app.initial_password or "", password=True, id="password", compact=True)
+            yield Checkbox(
+                "Remember password in the keyring",
+                value=False,
+                disabled=not keyring_ok,
+                id="remember",
+                compact=True,
+            )
+            if not keyring_ok:
+                yield Static(NO_KEYRING_NOTE, id="keyring-note")
+            yield Static(self._message or "", id="login-error")
+            yield Button("Log in", id="login", variant="primary", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = self._blink()
+        self._focus_first_empty()
+        self._recall_password()
+
+    def _blink(self) -> bool:
+        return bool(getattr(self.app, "cursor_blink", True))
+
+    def _focus_first_empty(self) -> None:
+        for field_id in ("server", "agent-id", "password"):
+            field = self.query_one(f"#{field_id}", Input)
+            if not field.value:
+                field.focus()
+                return
+        self.query_one("#password", Input).focus()
+
+    # -- keyring --------------------------------------------------------------------
+
+    def _recall_password(self) -> None:
+        server = self.query_one("#server", Input).value.strip()
+        agent_id = self.query_one("#agent-id", Input).value.strip()
+        if server and agent_id and not self.query_one("#password", Input).value:
+            self.recall_password(server, agent_id)
+
+    @work(thread=True, exclusive=True, group="keyring")
+    def recall_password(self, server: str, agent_id: str) -> None:
+        # Thread: a desktop keyring may take a moment (D-Bus, unlocking).
+        from agent_tui.app import AgentDeskApp
+
+        app = self.app
+        assert isinstance(app, AgentDeskApp)
+        remembered = app.credentials.get(server, agent_id)
+        if remembered:
+            app.call_from_thread(self._fill_remembered, remembered)
+
+    def _fill_remembered(self, password: str) -> None:
+        field = self.query_one("#password", Input)
+        if not field.value:
+            field.value = password
+            self.query_one("#remember", Checkbox).value = True
+
+    @on(Input.Blurred, "#agent-id")
+    def _agent_id_left(self) -> None:
+        self._recall_password()
+
+    # -- submitting -----------------------------------------------------------------
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#login")
+    def submit(self, event: Any = None) -> None:
+        server = self.query_one("#server", Input).value.strip()
+        agent_id = self.query_one("#agent-id", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        if not server.startswith(("http://", "https://")):
+            self._show_error("The server address starts with http:// or https://")
+            self.query_one("#server", Input).focus()
+            return
+        if not agent_id:
+            self._show_error("")
+            self.query_one("#agent-id", Input).focus()
+            return
+        if not password:
+            self._show_error("")
+            self.query_one("#password", Input).focus()
+            return
+        remember = self.query_one("#remember", Checkbox).value
+        self._busy(True)
+        self._show_error("Logging in…", error=False)
+        self.log_in(server, agent_id, password, remember)
+
+    @work(exclusive=True, group="login")
+    async def log_in(self, server: str, agent_id: str, password: str, remember: bool) -> None:
+        from agent_tui.app import AgentDeskApp
+
+        app = self.app
+        assert isinstance(app, AgentDeskApp)
+        try:
+            await app.sign_in(server, agent_id, password)
+        except (ApiError, ServerUnreachable) as error:
+            self._busy(False)
+            self._show_error(login_error_text(error, server))
+            focus = "#password" if isinstance(error, ApiError) else "#server"
+            self.query_one(focus, Input).focus()
+            return
+        if app.credentials.available():
+            if remember:
+                stored = await asyncio.to_thread(app.credentials.set, server, agent_id, password)
+                if not stored:
+                    app.notify("The keyring refused to store the password.", severity="warning")
+            else:
+                await asyncio.to_thread(app.credentials.delete, server, agent_id)
+        app.show_desk()
+
+    def _busy(self, busy: bool) -> None:
+        self.query_one("#login", Button).disabled = busy
+
+    def _show_error(self, text: str, *, error: bool = True) -> None:
+        label = self.query_one("#login-error", Static)
+        label.update(text)
+        label.set_class(error and bool(text), "error")
