@@ -1,0 +1,118 @@
+"""`agent-tui --demo`: a private server with the demo centre, for trying the desk.
+
+The server runs as a child process (`python -m server_stub.cli serve`) on a free
+loopback port with a throw-away database; the desk never imports the server, it only
+starts it. The process is stopped when the desk exits, whatever the way out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+
+# The demo centre's human agent and its published password (server_stub/centres/demo).
+DEMO_AGENT_ID = "1001"
+DEMO_PASSWORD = "demo"
+
+
+class DemoServerError(RuntimeError):
+    """The demo server did not start; the message carries the end of its log."""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+class DemoServer:
+    """The demo server process: `with DemoServer() as server: ... server.url`."""
+
+    def __init__(self, *, speed: float = 1.0, host: str = "127.0.0.1") -> None:
+        self.speed = speed
+        self.host = host
+        self.port = 0
+        self.process: subprocess.Popen[bytes] | None = None
+        self._workdir: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def log_path(self) -> Path | None:
+        return self._workdir / "server.log" if self._workdir else None
+
+    def start(self, *, timeout: float = 30.0) -> str:
+        self._workdir = Path(tempfile.mkdtemp(prefix="agent-tui-demo-"))
+        self.port = free_port(self.host)
+        command = [
+            sys.executable, "-m", "server_stub.cli", "serve",
+            "--host", self.host,
+            "--port", str(self.port),
+            "--db", str(self._workdir / "demo.sqlite"),
+            "--speed", f"{self.speed:g}",
+        ]  # fmt: skip
+        log = (self._workdir / "server.log").open("wb")
+        # The server's output goes to a file: on the terminal it would tear the desk apart.
+        self.process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+        log.close()
+        self._wait_until_healthy(timeout)
+        return self.url
+
+    def _wait_until_healthy(self, timeout: float) -> None:
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise DemoServerError(
+                    f"the demo server stopped (exit {self.process.returncode}):\n{self._log_tail()}"
+                )
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{self.url}/v1/health", timeout=1.0).status_code == 200:
+                    return
+            time.sleep(0.1)
+        self.stop()
+        raise DemoServerError(f"the demo server did not answer in {timeout:g} s")
+
+    def _log_tail(self, lines: int = 20) -> str:
+        path = self.log_path
+        if path is None or not path.exists():
+            return ""
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+
+    def __enter__(self) -> DemoServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
