@@ -107,6 +107,29 @@ class AgentStatus(BaseModel):
     calls_handled: int = 0
 
 
+class MeResponse(BaseModel):
+    """`GET /v1/me`: the agent's state, its queues' statistics and where the log stands."""
+
+    agent_id: str
+    name: str
+    team: str
+    role: Role
+    state: str
+    reason: str | None = None
+    since: float
+    pending: PendingState | None = None
+    call_id: str | None = None
+    last_call_id: str | None = Field(default=None, description="the call in wrap-up or last")
+    leg: str | None = None
+    direction: str | None = None
+    wrapup_deadline: float | None = None
+    queues: list[QueueStats] = Field(default_factory=list)
+    calls_handled: int = 0
+    sim_time: float
+    speed: float
+    last_seq: int
+
+
 class StateChangeRequest(Request):
     state: RequestableState
     reason: str | None = Field(default=None, max_length=SHORT_TEXT)
@@ -183,7 +206,7 @@ class CustomerRecord(BaseModel):
     phones: list[str]
     address: str
     email: str | None = None
-    language: str | None = None
+    locale: str | None = Field(default=None, description="e.g. zh_CN, en_US")
     since: str | None = Field(default=None, description="customer since (ISO date)")
 
 
@@ -195,6 +218,9 @@ class ContactRecord(BaseModel):
     queue_id: str | None
     agent_id: str | None
     direction: str
+    channel: str = Field(default="phone", description="phone, email, chat, wechat, sms")
+    reason: str | None = Field(default=None, description="why the customer got in touch")
+    at: str | None = Field(default=None, description="ISO date, for history before the run")
     ani: str | None = None
     arrived_at: float = Field(description="sim time; negative for history before the run")
     answered_at: float | None = None

@@ -1,0 +1,228 @@
+"""The SSE hub: one stream per client, filtered by role, resumable with `Last-Event-ID`.
+
+Each event is encoded to its SSE bytes ONCE (`id: seq`, `event: type`, `data: json`)
+and the same bytes go to every client that may see it. Every client has a bounded
+queue; `publish` never blocks or awaits, so a slow client can never hold up the engine.
+A client whose queue overflows, or who asks to resume from further back than the
+server keeps, gets a `resync` event (its id is the newest seq, so the next resume
+starts from there) and should re-read the state with one query.
+
+Ordering without gaps or duplicates on resume: a subscriber is registered (and starts
+collecting live events) before the missed ones are replayed; replay covers
+(last_id, seq at registration]; live events come after that and carry larger seqs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
+
+from server_stub.protocol.events import Event, EventType
+
+RING_SIZE = 20_000  # recent events kept in memory for fast resume
+STORE_REPLAY_LIMIT = 200_000  # further back than this (from the store) → resync
+CLIENT_QUEUE_SIZE = 2_000  # queued chunks per client before it is declared too slow
+MY_CALLS_KEPT = 64
+
+
+@dataclass(frozen=True)
+class EncodedEvent:
+    """An event with its SSE bytes, plus the fields filters look at."""
+
+    seq: int
+    type: str
+    call_id: str | None
+    agent_id: str | None
+    queue_id: str | None
+    team_id: str | None
+    wall_time: float
+    payload: bytes
+
+
+def encode_event(event: Event) -> EncodedEvent:
+    data = event.model_dump_json()
+    payload = f"id: {event.seq}\nevent: {event.type}\ndata: {data}\n\n".encode()
+    return EncodedEvent(
+        seq=event.seq,
+        type=event.type,
+        call_id=event.call_id,
+        agent_id=event.agent_id,
+        queue_id=event.queue_id,
+        team_id=event.team_id,
+        wall_time=event.wall_time,
+        payload=payload,
+    )
+
+
+def resync_payload(last_seq: int, reason: str) -> bytes:
+    data = json.dumps(
+        {
+            "seq": last_seq,
+            "sim_time": 0.0,
+            "wall_time": 0.0,
+            "type": EventType.RESYNC.value,
+            "data": {"reason": reason, "last_seq": last_seq},
+        }
+    )
+    return f"id: {last_seq}\nevent: {EventType.RESYNC.value}\ndata: {data}\n\n".encode()
+
+
+@dataclass
+class Audience:
+    """What one client may see (DESIGN "Wire protocol": filtered by role)."""
+
+    user_id: str
+    role: str
+    teams: frozenset[str]
+    queues: frozenset[str] = frozenset()  # an agent's queues
+    team_agents: frozenset[str] = frozenset()  # a supervisor's agents
+    my_calls: deque[str] = field(default_factory=lambda: deque(maxlen=MY_CALLS_KEPT))
+
+    def admits(self, event: EncodedEvent) -> bool:
+        if self.role in ("admin", "trainer", "evaluator"):
+            return True
+        if self.role == "supervisor":
+            return self._supervisor_admits(event)
+        return self._agent_admits(event)
+
+    def _agent_admits(self, event: EncodedEvent) -> bool:
+        if event.type == EventType.QUEUE_STATS:
+            return event.queue_id in self.queues
+        if event.type == EventType.SUPERVISOR_MESSAGE:
+            if event.agent_id is not None:
+                return event.agent_id == self.user_id
+            return event.team_id is None or event.team_id in self.teams
+        if event.agent_id == self.user_id:
+            # Later events of this call may not name the agent (e.g. the caller hangs up).
+            if event.call_id is not None and event.call_id not in self.my_calls:
+                self.my_calls.append(event.call_id)
+            return True
+        return event.call_id is not None and event.call_id in self.my_calls
+
+    def _supervisor_admits(self, event: EncodedEvent) -> bool:
+        if not self.teams:
+            return True
+        if event.type == EventType.QUEUE_STATS:
+            return True
+        if event.team_id is not None:
+            return event.team_id in self.teams
+        return event.agent_id is not None and event.agent_id in self.team_agents
+
+
+class Subscriber:
+    def __init__(self, audience: Audience, queue_size: int) -> None:
+        self.audience = audience
+        self.queue: asyncio.Queue[EncodedEvent | bytes] = asyncio.Queue(maxsize=queue_size)
+        self.overflowed = False
+
+
+class EventHub:
+    """Fans events out to SSE subscribers; keeps a ring of recent events for resume."""
+
+    def __init__(
+        self,
+        replay_from_store: Callable[[int, int], list[Event]],
+        ring_size: int = RING_SIZE,
+        client_queue_size: int = CLIENT_QUEUE_SIZE,
+        store_replay_limit: int = STORE_REPLAY_LIMIT,
+    ) -> None:
+        self._replay_from_store = replay_from_store  # (after_seq, limit) -> events
+        self._ring: deque[EncodedEvent] = deque(maxlen=ring_size)
+        self._client_queue_size = client_queue_size
+        self._store_replay_limit = store_replay_limit
+        self._subscribers: set[Subscriber] = set()
+        self.last_seq = 0
+        self.published = 0
+        self.dropped_clients = 0
+
+    @property
+    def client_count(self) -> int:
+        return len(self._subscribers)
+
+    def start_at(self, last_seq: int, recent: Iterable[Event]) -> None:
+        """Set the newest seq (after a restart) and warm the ring from the store."""
+        self.last_seq = last_seq
+        for event in recent:
+            self._ring.append(encode_event(event))
+
+    def publish(self, events: Iterable[Event]) -> None:
+        """Queue new events for every subscriber that may see them. Never blocks."""
+        for event in events:
+            encoded = encode_event(event)
+            self._ring.append(encoded)
+            self.last_seq = encoded.seq
+            self.published += 1
+            for subscriber in self._subscribers:
+                if subscriber.overflowed or not subscriber.audience.admits(encoded):
+                    continue
+                try:
+                    subscriber.queue.put_nowait(encoded)
+                except asyncio.QueueFull:
+                    self._overflow(subscriber)
+
+    def _overflow(self, subscriber: Subscriber) -> None:
+        # Too slow to keep up: drop what it has queued and tell it to re-read the state.
+        subscriber.overflowed = True
+        self.dropped_clients += 1
+        while not subscriber.queue.empty():
+            subscriber.queue.get_nowait()
+        subscriber.queue.put_nowait(resync_payload(self.last_seq, "client_too_slow"))
+
+    async def stream(self, audience: Audience, last_event_id: int | None) -> AsyncIterator[bytes]:
+        """The SSE byte stream of one client: missed events first, then live ones."""
+        subscriber = Subscriber(audience, self._client_queue_size)
+        self._subscribers.add(subscriber)
+        try:
+            # No await between registering and computing the backlog: nothing is published
+            # in between, so backlog and live events meet exactly at `sent`.
+            sent = self.last_seq
+            if last_event_id is not None and last_event_id > self.last_seq:
+                # An id from another database or a reset server: the client must start over.
+                yield resync_payload(self.last_seq, "unknown_event_id")
+            elif last_event_id is not None and last_event_id < self.last_seq:
+                backlog, sent = self._backlog(audience, last_event_id, self.last_seq)
+                if backlog:
+                    yield backlog
+            while True:
+                item = await subscriber.queue.get()
+                chunks: list[bytes] = []
+                # Drain what else is waiting: one write per wake-up, not one per event.
+                while True:
+                    if isinstance(item, bytes):
+                        chunks.append(item)
+                        subscriber.overflowed = False
+                    elif item.seq > sent:
+                        chunks.append(item.payload)
+                        sent = item.seq
+                    if subscriber.queue.empty():
+                        break
+                    item = subscriber.queue.get_nowait()
+                if chunks:
+                    yield b"".join(chunks)
+        finally:
+            self._subscribers.discard(subscriber)
+
+    def _backlog(self, audience: Audience, after: int, upto: int) -> tuple[bytes, int]:
+        """Missed events (after, upto] that the audience may see, or a resync."""
+        if self._ring and self._ring[0].seq <= after + 1:
+            picked = [e.payload for e in self._ring if after < e.seq <= upto and audience.admits(e)]
+            return b"".join(picked), upto
+        if upto - after > self._store_replay_limit:
+            return resync_payload(upto, "too_far_behind"), upto
+        picked = []
+        cursor = after
+        while cursor < upto:
+            batch = self._replay_from_store(cursor, min(5_000, upto - cursor))
+            if not batch:
+                break
+            for event in batch:
+                if event.seq > upto:
+                    break
+                encoded = encode_event(event)
+                if audience.admits(encoded):
+                    picked.append(encoded.payload)
+            cursor = batch[-1].seq
+        return b"".join(picked), upto
