@@ -338,15 +338,22 @@ class _Checker:
                     if not bounded:
                         unbounded[sid].add(target)
 
-        if start is not None:
+        # An option whose next does not resolve is already an error; where it was meant to
+        # go is unknown, so it neither hides steps nor strands the step that holds it.
+        dangling = {
+            sid
+            for sid, step in steps.items()
+            if any(option.next not in edges for option in step.options)
+        }
+        if start is not None and not dangling:
             reached = _reachable([start], edges)
             for sid in edges:
                 if sid not in reached:
                     self.report(("steps", sid), f"not reachable from start '{start}'", sid)
 
         # A broken step may well reach an end: do not blame the steps that lead to it.
-        ends = [sid for sid, step in steps.items() if step.end is not None] + list(broken)
-        reaches_end = _reachable(ends, _reversed(edges))
+        ends = [sid for sid, step in steps.items() if step.end is not None]
+        reaches_end = _reachable([*ends, *broken, *dangling], _reversed(edges))
         for sid in steps:
             if sid not in reaches_end:
                 self.report(("steps", sid), "no path from this step reaches an end step", sid)

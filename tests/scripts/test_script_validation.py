@@ -297,3 +297,9 @@ def test_load_scripts_dir_refuses_two_files_with_one_script_id(tmp_path: Path) -
         load_scripts_dir(tmp_path)
     [problem] = raised.value.problems
     assert problem.file.endswith("b.yaml") and "also used by" in problem.message
+
+
+def test_unresolved_next_does_not_cascade_into_unreachable_steps() -> None:
+    text = edited('label: "Go", next: verify}', 'label: "Go", next: verfy}')
+    problem = only_error(text)
+    assert (problem.step, problem.line) == ("greet", line_of(text, "verfy"))
