@@ -40,19 +40,20 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(f"Keys  (keymap: {self.keymap.name})", id="help-title")
+            yield Static(f"Keys  (keymap: {self.keymap.name})   Esc closes", id="help-title")
             for scope, title in SCOPE_TITLES.items():
                 yield Static(title, classes="help-scope")
                 table: DataTable[str] = DataTable(
                     show_cursor=False, zebra_stripes=True, classes="help-table"
                 )
+                table.can_focus = False  # the scroll box takes the keys: arrows, pgup/pgdn
                 table.add_columns("Keys", "Action", "Binding id")
                 for row in help_rows(self.keymap, scope):
                     table.add_row(*row)
                 yield table
             files = ", ".join(path.name for path in self.keymap.files)
             yield Static(
-                f"From {files}. Every action is also in the command palette. Esc closes.",
+                f"From {files}. Every action is also in the command palette.",
                 id="help-footnote",
             )
 

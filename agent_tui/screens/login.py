@@ -13,7 +13,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from agent_tui.client.api import ApiError, ServerUnreachable
 
-NO_KEYRING_NOTE = "No keyring on this machine: the password is asked each time."
+NO_KEYRING_NOTE = "No keyring here: the password is asked each time."
 
 
 def login_error_text(error: Exception, server_url: str) -> str:

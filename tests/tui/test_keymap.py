@@ -85,7 +85,7 @@ def test_clash_with_a_default_key_names_both_actions_and_blames_the_user_file(
 
 def test_an_app_key_clashes_with_a_desk_key_but_moving_both_is_fine(tmp_path: Path) -> None:
     clash = _user_file(tmp_path, '[keys]\n"app.help" = "f4"\n')
-    with pytest.raises(KeymapError, match="f4 is bound to both app.help"):
+    with pytest.raises(KeymapError, match=r"f4 is bound to both app\.help"):
         load_keymap("default", user_file=clash)
     swap = _user_file(tmp_path, '[keys]\n"app.help" = "f4"\n"call.answer" = "f1"\n')
     keymap = load_keymap("default", user_file=swap)

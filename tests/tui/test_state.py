@@ -79,8 +79,10 @@ def test_events_about_other_agents_change_nothing() -> None:
 
 def test_pending_state_and_reason_are_kept() -> None:
     desk = _desk()
-    desk.apply(_event(1, 5.0, "agent.state_changed", agent_id=ME,
-                      data={"to": "busy", "pending": {"state": "not_ready", "reason": "break"}}))  # fmt: skip
+    pending = {"state": "not_ready", "reason": "break"}
+    desk.apply(
+        _event(1, 5.0, "agent.state_changed", agent_id=ME, data={"to": "busy", "pending": pending})
+    )
     assert desk.pending == ("not_ready", "break")
 
 

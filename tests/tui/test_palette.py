@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from agent_tui.actions import ACTIONS
+from agent_tui.app import AgentDeskApp, DeskActionsProvider
+from agent_tui.keymap import default_bindings
+
+
+class PlaceholderDesk(Screen[None]):
+    """Stands in for the desk screen: its bindings come from the keymap, its actions log."""
+
+    BINDINGS = default_bindings("desk")  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ran: list[str] = []
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static("desk")
+        yield Footer()
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        if name.startswith("action_"):
+            return lambda: self.ran.append(name.removeprefix("action_"))
+        raise AttributeError(name)
+
+
+async def test_every_action_is_in_the_palette_and_a_chosen_one_runs_on_the_desk(
+    tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    app = AgentDeskApp("http://127.0.0.1:9", data_dir=tmp_path, config_dir=config_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = PlaceholderDesk()
+        app.switch_screen(desk)
+        await pilot.pause()
+        listed = {action.id for action, _ in DeskActionsProvider(desk)._available()}
+        assert listed == {a.id for a in ACTIONS} - {"app.palette"}
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Hang up")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert desk.ran == ["hangup"]
+
+
+async def test_the_tmux_keymap_rebinds_the_desk_through_set_keymap(
+    tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    app = AgentDeskApp(
+        "http://127.0.0.1:9", keymap="tmux", data_dir=tmp_path, config_dir=config_dir
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = PlaceholderDesk()
+        app.switch_screen(desk)
+        await pilot.pause()
+        await pilot.press("f4")  # the default answer key does nothing under tmux
+        await pilot.press("ctrl+o", "ctrl+g", "alt+w")
+        await pilot.pause()
+        assert desk.ran == ["answer", "hangup", "wrapup"]
+        shown = {b.binding.id for b in desk.active_bindings.values()}
+        assert {a.id for a in ACTIONS if a.scope == "desk"} <= shown
