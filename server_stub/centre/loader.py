@@ -62,7 +62,8 @@ class CentreConfigError(Exception):
 
 class _CentreYamlLoader(yaml.SafeLoader):
     """SafeLoader without YAML 1.1's surprises: `13:30` stays a string (not 810 in base 60),
-    and only true/false are booleans (a `no` option key stays the string "no")."""
+    only true/false are booleans (a `no` option key stays the string "no"), and dates stay
+    strings (every time in the schema is text)."""
 
 
 def _drop_yaml11_surprises() -> None:
@@ -72,7 +73,12 @@ def _drop_yaml11_surprises() -> None:
             (tag, rx)
             for tag, rx in entries
             if tag
-            not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+            not in (
+                "tag:yaml.org,2002:bool",
+                "tag:yaml.org,2002:int",
+                "tag:yaml.org,2002:float",
+                "tag:yaml.org,2002:timestamp",
+            )
         ]
         resolvers[first] = kept
     _CentreYamlLoader.yaml_implicit_resolvers = resolvers
@@ -117,13 +123,23 @@ class _Problems:
         )
 
 
-def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: _Problems) -> Any:
+def _construct(
+    node: yaml.Node,
+    loc: Loc,
+    lines: dict[Loc, int],
+    problems: _Problems,
+    scalars: yaml.constructor.SafeConstructor,
+) -> Any:
     """Plain Python data from a node, recording the line of every key and list item."""
     if isinstance(node, yaml.MappingNode):
+        own_pairs = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
+        scalars.flatten_mapping(node)  # resolve `<<: *anchor` merge keys like PyYAML does
+        merged_pairs = len(node.value) - own_pairs  # they come first; own keys override them
         result: dict[Any, Any] = {}
         first_seen: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            key = _construct(key_node, loc, lines, problems)
+        from_merge: set[Any] = set()
+        for pair_index, (key_node, value_node) in enumerate(node.value):
+            key = _construct(key_node, loc, lines, problems, scalars)
             key_line = key_node.start_mark.line + 1
             if not isinstance(key, str | int | float | bool) and key is not None:
                 problems.found.append(
@@ -132,7 +148,7 @@ def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: _Prob
                     )
                 )
                 continue
-            if key in first_seen:
+            if key in first_seen and key not in from_merge:
                 problems.found.append(
                     CentreProblem(
                         problems.path,
@@ -143,22 +159,23 @@ def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: _Prob
                 )
                 continue
             first_seen[key] = key_line
+            if pair_index < merged_pairs:
+                from_merge.add(key)
+            else:
+                from_merge.discard(key)
             lines[(*loc, str(key))] = key_line
             if isinstance(key, int) and not isinstance(key, bool):
                 lines[(*loc, key)] = key_line  # pydantic reports a non-string dict key as itself
-            result[key] = _construct(value_node, (*loc, str(key)), lines, problems)
+            result[key] = _construct(value_node, (*loc, str(key)), lines, problems, scalars)
         return result
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item_node in enumerate(node.value):
             lines[(*loc, index)] = item_node.start_mark.line + 1
-            items.append(_construct(item_node, (*loc, index), lines, problems))
+            items.append(_construct(item_node, (*loc, index), lines, problems, scalars))
         return items
     # Scalars (and merge-free aliases): let PyYAML's safe constructor pick the type.
-    return _scalar_constructor.construct_object(node, deep=True)
-
-
-_scalar_constructor = yaml.constructor.SafeConstructor()
+    return scalars.construct_object(node, deep=True)
 
 
 def _parse_yaml(text: str, path: str) -> tuple[Any, dict[Loc, int], list[CentreProblem]]:
@@ -178,7 +195,8 @@ def _parse_yaml(text: str, path: str) -> tuple[Any, dict[Loc, int], list[CentreP
     if root is None:
         raise CentreConfigError([CentreProblem(path, 1, None, "the file is empty")])
     try:
-        data = _construct(root, (), lines, problems)
+        # A fresh constructor per file: it caches every object it builds.
+        data = _construct(root, (), lines, problems, yaml.constructor.SafeConstructor())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -207,3 +207,21 @@ def test_error_names_the_file_it_was_given(tmp_path: Path) -> None:
     with pytest.raises(CentreConfigError) as caught:
         load_centre(path)
     assert str(caught.value).startswith(f"{path}:{line_of(SMALL_CENTRE, 'max_length: 5')}: ")
+
+
+def test_anchors_and_merge_keys_work_and_own_keys_override() -> None:
+    text = SMALL_CENTRE.replace(
+        "    talk_time: {dist: exponential, mean_s: 180}",
+        "    talk_time: &short {dist: exponential, mean_s: 180}\n"
+        "    after_call_work: {<<: *short, mean_s: 30}",
+    )
+    queue = parse_centre(text).queues[0]
+    assert queue.after_call_work is not None
+    assert (queue.after_call_work.dist, queue.after_call_work.mean_s) == ("exponential", 30)
+
+
+def test_unquoted_dates_stay_text() -> None:
+    text = SMALL_CENTRE.replace(
+        "  name: Small", "  name: Small\n  epoch: 2026-11-23T08:00:00+08:00"
+    )
+    assert parse_centre(text).centre.epoch == "2026-11-23T08:00:00+08:00"
