@@ -242,9 +242,14 @@ def _pydantic_loc(raw: tuple[str | int, ...], lines: dict[Loc, int]) -> Loc:
 
 
 def _pydantic_message(error: dict[str, Any]) -> str:
-    message = str(error["msg"])
     # Our model validators raise ValueError; pydantic prefixes "Value error, " to their text.
-    return message.removeprefix("Value error, ")
+    message = str(error["msg"]).removeprefix("Value error, ")
+    value = error.get("input")
+    if error.get("type") == "string_type" and isinstance(value, int | float | bool):
+        # YAML read an unquoted id like 1001 as a number.
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        message += f' (YAML read {text} as a number or boolean: quote it, "{text}")'
+    return message
 
 
 # ---------------------------------------------------------------------------

@@ -225,3 +225,11 @@ def test_unquoted_dates_stay_text() -> None:
         "  name: Small", "  name: Small\n  epoch: 2026-11-23T08:00:00+08:00"
     )
     assert parse_centre(text).centre.epoch == "2026-11-23T08:00:00+08:00"
+
+
+def test_unquoted_numeric_id_gets_a_hint_to_quote_it() -> None:
+    text = SMALL_CENTRE.replace("{id: a001,", "{id: 1001,")
+    error = error_for(text)
+    assert error.line == line_of(text, "{id: 1001,")
+    assert error.field == "agents[0].id"
+    assert 'quote it, "1001"' in error.message
