@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from server_stub.centre.loader import load_default_centre
+from server_stub.centre.loader import default_centre_path, load_default_centre
 from server_stub.centre.passwords import verify_password
 from server_stub.centre.schema import CentreConfig, Shift
 
@@ -98,3 +98,11 @@ def test_pooled_erlang_c_meets_service_level_every_half_hour(demo: CentreConfig)
         )
         worst = min(worst, level)
     assert worst >= 0.85
+
+
+def test_every_queue_script_has_a_file_beside_the_demo_centre(demo: CentreConfig) -> None:
+    scripts_dir = default_centre_path().parent / "scripts"
+    for queue in demo.queues:
+        assert queue.scripts, queue.id
+        for script_id in queue.scripts:
+            assert (scripts_dir / f"{script_id}.yaml").is_file(), script_id
