@@ -12,7 +12,7 @@ import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -22,14 +22,28 @@ from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from agent_tui.actions import ACTIONS, DeskAction
-from agent_tui.client.api import ApiError, DeskApi, ServerUnreachable
-from agent_tui.client.feed import EventFeed, FeedUnauthorized
-from agent_tui.client.state import ALL_PARTS, Connection, DeskState
+from agent_tui.client.errors import ApiError, FeedUnauthorized, ServerUnreachable
 from agent_tui.credentials import CredentialStore
 from agent_tui.drafts import DraftStore
 from agent_tui.keymap import ResolvedKeymap, default_bindings, load_keymap, user_keymap_path
 from agent_tui.messages import DeskStateChanged
-from server_stub.protocol.events import AgentState, Event, EventType
+
+if TYPE_CHECKING:
+    from agent_tui.client.api import DeskApi
+    from agent_tui.client.feed import EventFeed
+    from agent_tui.client.state import Connection, DeskState
+    from server_stub.protocol.events import Event
+
+# The client modules pull in httpx and pydantic (about 250 ms): the login screen paints
+# first, and they load in a thread while the agent types. Names as the wire spells them.
+LOGGED_OUT, NOT_READY, RESYNC = "logged_out", "not_ready", "resync"
+
+
+def _import_client_modules() -> None:
+    import agent_tui.client.api
+    import agent_tui.client.feed
+    import agent_tui.client.state  # noqa: F401
+
 
 # Calm, mid-contrast colours for eight hours in front of them: no pure black or white,
 # state colours that differ in hue and not only in brightness.
@@ -136,13 +150,34 @@ class AgentDeskApp(App[None], inherit_bindings=False):
         )
         self.clock: Callable[[], float] = clock or time.time
         self.request_timeout = request_timeout
-        self.api = DeskApi(self.server_url, timeout=request_timeout)
-        self.desk_state = DeskState(clock=self.clock)
+        self._api: DeskApi | None = None
+        self._desk_state: DeskState | None = None
         self.drafts = DraftStore(data_dir / "drafts" if data_dir is not None else None)
         self.credentials = credential_store or CredentialStore()
         self.cursor_blink = cursor_blink
         self._desk_screen_factory = desk_screen or _default_desk_screen
         self.feed: EventFeed | None = None
+
+    # -- the client, made on first use -------------------------------------------------
+
+    @property
+    def api(self) -> DeskApi:
+        if self._api is None:
+            from agent_tui.client.api import DeskApi
+
+            self._api = DeskApi(self.server_url, timeout=self.request_timeout)
+        return self._api
+
+    @property
+    def desk_state(self) -> DeskState:
+        if self._desk_state is None:
+            self._desk_state = self._new_desk_state()
+        return self._desk_state
+
+    def _new_desk_state(self) -> DeskState:
+        from agent_tui.client.state import DeskState
+
+        return DeskState(clock=self.clock)
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -153,18 +188,22 @@ class AgentDeskApp(App[None], inherit_bindings=False):
         from agent_tui.screens.login import LoginScreen
 
         self.push_screen(LoginScreen())
+        self.call_after_refresh(self._warm_up)
+
+    def _warm_up(self) -> None:
+        self.run_worker(_import_client_modules, thread=True, group="warm-up")
 
     async def on_unmount(self) -> None:
-        await self.api.close()
+        if self._api is not None:
+            await self._api.close()
 
     # -- session --------------------------------------------------------------------
 
     def _use_server(self, server_url: str) -> None:
         server_url = server_url.rstrip("/")
-        if server_url != self.api.base_url:
-            old = self.api
-            self.api = DeskApi(server_url, timeout=self.request_timeout)
-            self.run_worker(old.close(), group="cleanup")
+        if self._api is not None and server_url != self._api.base_url:
+            self.run_worker(self._api.close(), group="cleanup")
+            self._api = None
         self.server_url = server_url
 
     async def sign_in(self, server_url: str, agent_id: str, password: str) -> None:
@@ -172,21 +211,15 @@ class AgentDeskApp(App[None], inherit_bindings=False):
         self._use_server(server_url)
         result = await self.api.login(agent_id, password)
         self.agent_id = str(result.user.get("id") or agent_id)
-        self.desk_state = DeskState(clock=self.clock)
-        health = await self.api.health()
-        self.desk_state.speed = float(health.get("speed", 1.0))
-        if isinstance(health.get("last_seq"), int):
-            # Start the feed after what /v1/me will show: nothing is missed, nothing twice.
-            self.desk_state.last_seq = health["last_seq"]
+        self._desk_state = self._new_desk_state()
         me = await self.api.me()
-        if me.get("state") == AgentState.LOGGED_OUT:
+        if me.get("state") == LOGGED_OUT:
             # A shift starts not ready: the agent says when to send calls.
-            await self.api.set_state(AgentState.NOT_READY)
+            await self.api.set_state(NOT_READY)
             me = await self.api.me()
+        # /v1/me says where the log stood (last_seq): the feed resumes from exactly there.
         await self._load_me(me)
         self.desk_state.role = result.role
-        if "sim_time" in health:
-            self.desk_state._anchor(float(health["sim_time"]))
 
     async def _load_me(self, me: dict[str, Any]) -> frozenset[str]:
         parts = self.desk_state.load_me(me)
@@ -206,13 +239,13 @@ class AgentDeskApp(App[None], inherit_bindings=False):
         """End the shift: logged out on the server, feed stopped, back to the login."""
         self.workers.cancel_group(self, "feed")
         try:
-            await self.api.set_state(AgentState.LOGGED_OUT)
+            await self.api.set_state(LOGGED_OUT)
             await self.api.logout()
         except (ApiError, ServerUnreachable) as exc:
             self.notify(
                 f"Logged out locally; the server did not confirm: {exc}", severity="warning"
             )
-        self.desk_state = DeskState(clock=self.clock)
+        self._desk_state = self._new_desk_state()
         from agent_tui.screens.login import LoginScreen
 
         self.switch_screen(LoginScreen())
@@ -237,7 +270,7 @@ class AgentDeskApp(App[None], inherit_bindings=False):
         await feed.run()
 
     async def _on_feed_event(self, event: Event) -> None:
-        if event.type == EventType.RESYNC:
+        if event.type == RESYNC:
             parts = await self._load_me(await self.api.me())
             parts |= {"messages"}
         else:
@@ -256,7 +289,9 @@ class AgentDeskApp(App[None], inherit_bindings=False):
         elif connection == "online" and previous == "reconnecting":
             self.notify("Reconnected", timeout=3)
             # Whatever happened while away arrives by Last-Event-ID; redraw all anyway.
-            self.screen.post_message(DeskStateChanged(ALL_PARTS))
+            self.screen.post_message(
+                DeskStateChanged(frozenset({"agent", "call", "queues", "messages", "connection"}))
+            )
 
     # -- one place for worker failures ------------------------------------------------
 
@@ -289,10 +324,10 @@ class AgentDeskApp(App[None], inherit_bindings=False):
 
     async def action_quit(self) -> None:
         self.workers.cancel_group(self, "feed")
-        if self.api.token is not None:
+        if self._api is not None and self._api.token is not None:
             # Leaving without logging out would keep calls coming to an empty seat.
             try:
-                await asyncio.wait_for(self.api.set_state(AgentState.LOGGED_OUT), timeout=2.0)
+                await asyncio.wait_for(self.api.set_state(LOGGED_OUT), timeout=2.0)
                 await asyncio.wait_for(self.api.logout(), timeout=2.0)
             except (ApiError, ServerUnreachable, TimeoutError):
                 pass

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 from httpx_sse import SSEError, aconnect_sse
 
+from agent_tui.client.errors import FeedUnauthorized
 from agent_tui.client.state import Connection
 from server_stub.protocol.events import Event, EventType
 
@@ -27,10 +28,6 @@ StatusHandler = Callable[[Connection], Awaitable[None] | None]
 
 FIRST_DELAY_S = 0.2
 MAX_DELAY_S = 5.0
-
-
-class FeedUnauthorized(Exception):
-    """The server refused the token (401/403): the feed stops; the agent must log in."""
 
 
 def backoff_delay(attempt: int, *, rng: random.Random | None = None) -> float:

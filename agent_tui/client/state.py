@@ -164,8 +164,8 @@ class DeskState:
                 for q in queues
                 if isinstance(q, dict)
             }
-        last_seq = me.get("last_seq", me.get("seq"))
-        if isinstance(last_seq, int) and self.last_seq is None:
+        last_seq = me.get("last_seq")
+        if isinstance(last_seq, int):
             self.last_seq = last_seq
         if "sim_time" in me:
             self._anchor(float(me["sim_time"]))

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
-from agent_tui.client.api import ApiError, ServerUnreachable
+from agent_tui.client.errors import ApiError, ServerUnreachable
 
 NO_KEYRING_NOTE = "No keyring here: the password is asked each time."
 
