@@ -135,6 +135,13 @@ class StateChangeRequest(Request):
     reason: str | None = Field(default=None, max_length=SHORT_TEXT)
 
 
+class PendingStateRequest(Request):
+    """`PUT /v1/agent/pending`: the state to go to when the current call's wrap-up ends."""
+
+    state: RequestableState
+    reason: str | None = Field(default=None, max_length=SHORT_TEXT)
+
+
 class CommandResult(BaseModel):
     """A command was applied; `seq` is the newest event it produced (or the log's end)."""
 

@@ -1,0 +1,57 @@
+"""Request dependencies: the runtime, and the caller's identity checked against roles (SV6)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from server_stub.server.auth import ROLES, Principal
+from server_stub.server.errors import ApiError
+from server_stub.server.runtime import CentreRuntime
+
+bearer = HTTPBearer(auto_error=False, description="the token from POST /v1/auth/login")
+
+ANY_ROLE: tuple[str, ...] = ROLES
+FLOOR_READERS: tuple[str, ...] = ("supervisor", "admin")
+
+
+def get_runtime(request: Request) -> CentreRuntime:
+    runtime: CentreRuntime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[CentreRuntime, Depends(get_runtime)]
+
+
+def require(*roles: str) -> Callable[..., Awaitable[Principal]]:
+    """A dependency that lets in only callers with one of `roles` (401 without a token)."""
+    allowed = frozenset(roles)
+
+    async def check(
+        runtime: RuntimeDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Principal:
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise ApiError(
+                401, "not_authenticated", "log in and send Authorization: Bearer <token>"
+            )
+        principal = runtime.auth.authenticate(credentials.credentials)
+        if principal is None:
+            raise ApiError(401, "invalid_token", "the token is unknown or has expired")
+        if principal.role not in allowed:
+            raise ApiError(
+                403,
+                "forbidden_role",
+                f"a {principal.role} may not do this (needs {' or '.join(sorted(allowed))})",
+            )
+        return principal
+
+    return check
+
+
+AnyUser = Annotated[Principal, Depends(require(*ANY_ROLE))]
+AgentUser = Annotated[Principal, Depends(require("agent"))]
+FloorReader = Annotated[Principal, Depends(require(*FLOOR_READERS))]

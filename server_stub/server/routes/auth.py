@@ -1,0 +1,59 @@
+"""Health, login and logout."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from fastapi import APIRouter
+
+from server_stub.protocol.api import (
+    HealthResponse,
+    LoginRequest,
+    LoginResponse,
+    OkResponse,
+    Role,
+    UserInfo,
+)
+from server_stub.server.auth import Principal
+from server_stub.server.deps import AnyUser, RuntimeDep
+from server_stub.server.floor import Floor
+
+router = APIRouter(tags=["session"])
+
+
+@router.get("/health", response_model=HealthResponse)
+async def health(runtime: RuntimeDep) -> HealthResponse:
+    return HealthResponse(
+        sim_time=runtime.sim_now(),
+        speed=runtime.speed,
+        epoch=runtime.config.centre.epoch,
+        last_seq=runtime.hub.last_seq,
+    )
+
+
+@router.post("/auth/login", response_model=LoginResponse)
+async def login(body: LoginRequest, runtime: RuntimeDep) -> LoginResponse:
+    principal = await runtime.auth.login(body.user_id, body.password)
+    return LoginResponse(
+        token=principal.token,
+        role=cast(Role, principal.role),
+        expires_at=principal.expires_at,
+        user=user_info(runtime.floor, principal),
+    )
+
+
+@router.post("/auth/logout", response_model=OkResponse)
+async def logout(user: AnyUser, runtime: RuntimeDep) -> OkResponse:
+    runtime.auth.logout(user.token)
+    return OkResponse()
+
+
+def user_info(floor: Floor, principal: Principal) -> UserInfo:
+    agent = floor.agents.get(principal.user_id) if principal.role == "agent" else None
+    return UserInfo(
+        id=principal.user_id,
+        name=principal.name,
+        role=cast(Role, principal.role),
+        teams=list(principal.teams),
+        queues=list(agent.queues) if agent is not None else [],
+    )

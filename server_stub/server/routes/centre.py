@@ -1,0 +1,78 @@
+"""What every desk needs to know about the centre: directory, codes, queue statistics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from server_stub.centre.schema import CentreConfig
+from server_stub.protocol.api import (
+    Code,
+    Codes,
+    Directory,
+    DirectoryAgent,
+    DirectoryQueue,
+    QueueStats,
+)
+from server_stub.server.deps import AnyUser, RuntimeDep
+
+router = APIRouter(tags=["centre"])
+
+# TK2: the categories the source documents name; a centre file may later add its own.
+DEFAULT_TICKET_CATEGORIES: tuple[Code, ...] = (
+    Code(code="enquiry", label="咨询 Enquiry"),
+    Code(code="fault", label="故障 Fault"),
+    Code(code="complaint", label="投诉 Complaint"),
+    Code(code="suggestion", label="建议 Suggestion"),
+    Code(code="billing", label="账务 Billing"),
+)
+
+
+def ticket_categories(config: CentreConfig) -> list[Code]:
+    configured = getattr(config, "ticket_categories", None)
+    if configured:
+        return [Code(code=c.code, label=c.label) for c in configured]
+    return list(DEFAULT_TICKET_CATEGORIES)
+
+
+@router.get("/directory", response_model=Directory)
+async def directory(user: AnyUser, runtime: RuntimeDep) -> Directory:
+    runtime.catch_up()
+    floor = runtime.floor
+    return Directory(
+        queues=[
+            DirectoryQueue(
+                id=q.id,
+                name=q.name,
+                skill=q.skill,
+                waiting=floor.queue_stats[q.id].waiting,
+                agents_ready=floor.queue_stats[q.id].agents_ready,
+            )
+            for q in runtime.config.queues
+        ],
+        agents=[
+            DirectoryAgent(id=a.agent_id, name=a.name, team=a.team, state=a.state, skills=a.skills)
+            for a in floor.agents.values()
+        ],
+    )
+
+
+@router.get("/codes", response_model=Codes)
+async def codes(user: AnyUser, runtime: RuntimeDep) -> Codes:
+    config = runtime.config
+    return Codes(
+        reason_codes=[Code(code=c.code, label=c.label) for c in config.reason_codes],
+        wrapup_codes=[Code(code=c.code, label=c.label) for c in config.wrapup_codes],
+        ticket_categories=ticket_categories(config),
+    )
+
+
+@router.get("/queues/stats", response_model=list[QueueStats])
+async def queue_stats(user: AnyUser, runtime: RuntimeDep) -> list[QueueStats]:
+    """An agent sees its own queues; everyone else sees them all."""
+    runtime.catch_up()
+    floor = runtime.floor
+    if user.role == "agent":
+        agent = floor.agents.get(user.user_id)
+        mine = set(agent.queues) if agent is not None else set()
+        return [s for q, s in floor.queue_stats.items() if q in mine]
+    return list(floor.queue_stats.values())

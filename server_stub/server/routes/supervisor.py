@@ -1,0 +1,49 @@
+"""The supervisor's floor (SV1) and messages to agents and teams (SV3)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from server_stub.protocol.api import (
+    AgentStatus,
+    CommandResult,
+    QueueStats,
+    SupervisorMessageRequest,
+)
+from server_stub.protocol.events import EventType
+from server_stub.server.deps import FloorReader, RuntimeDep
+from server_stub.server.errors import not_found
+
+router = APIRouter(tags=["supervisor"])
+
+
+@router.get("/supervisor/agents", response_model=list[AgentStatus])
+async def all_agents(user: FloorReader, runtime: RuntimeDep) -> list[AgentStatus]:
+    runtime.catch_up()
+    return [a.status() for a in runtime.floor.agents.values()]
+
+
+@router.get("/supervisor/queues", response_model=list[QueueStats])
+async def all_queues(user: FloorReader, runtime: RuntimeDep) -> list[QueueStats]:
+    runtime.catch_up()
+    return list(runtime.floor.queue_stats.values())
+
+
+@router.post("/supervisor/messages", response_model=CommandResult, status_code=201)
+async def send_message(
+    body: SupervisorMessageRequest, user: FloorReader, runtime: RuntimeDep
+) -> CommandResult:
+    if body.agent_id is not None and body.agent_id not in runtime.floor.agents:
+        raise not_found("agent", body.agent_id)
+    if body.team_id is not None and body.team_id not in {t.id for t in runtime.config.teams}:
+        raise not_found("team", body.team_id)
+    data = {
+        "text": body.text,
+        "sender": user.user_id,
+        "sender_name": user.name,
+        "team_id": body.team_id,
+        "broadcast": body.team_id is not None,
+    }
+    args = {"type": EventType.SUPERVISOR_MESSAGE.value, "agent_id": body.agent_id, "data": data}
+    seq = await runtime.command("record", args, user.user_id)
+    return CommandResult(seq=seq)

@@ -1,0 +1,108 @@
+"""Helpers to run a real server in tests and benchmarks (the desk's tests use them too).
+
+`start_live_server(...)` runs uvicorn on a free loopback port in a thread and yields its
+base URL; SSE needs a real server (httpx's ASGITransport does not stream). For a paused,
+steppable centre pass `speed=0` and drive it with `POST /v1/admin/clock {advance_s}`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from server_stub.centre.loader import default_centre_path, load_default_centre
+from server_stub.centre.schema import CentreConfig
+from server_stub.server.app import create_app
+from server_stub.server.main import build_runtime, scripts_dir_for
+from server_stub.server.runtime import CentreRuntime
+
+TEST_CUSTOMERS = 300  # the demo centre has 10,000; generating them takes seconds
+
+
+def demo_centre(customers: int | None = TEST_CUSTOMERS) -> CentreConfig:
+    """The demo centre, with fewer customers so that a fresh database is quick to make."""
+    config = load_default_centre()
+    if customers is None:
+        return config
+    return config.model_copy(
+        update={"customers": config.customers.model_copy(update={"count": customers})}
+    )
+
+
+def demo_scripts_dir() -> Path:
+    return scripts_dir_for(default_centre_path())
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    runtime: CentreRuntime
+    server: uvicorn.Server
+    loop: asyncio.AbstractEventLoop | None = None
+
+
+@contextmanager
+def start_live_server(
+    config: CentreConfig | None = None,
+    db: str | Path = ":memory:",
+    *,
+    speed: float = 0.0,
+    seed: int = 1,
+    scripts_dir: str | Path | None = None,
+) -> Iterator[LiveServer]:
+    """A real uvicorn server on 127.0.0.1:<free port>, stopped (and its store closed) on exit."""
+    runtime = build_runtime(
+        config or demo_centre(),
+        db,
+        seed=seed,
+        speed=speed,
+        scripts_dir=scripts_dir if scripts_dir is not None else demo_scripts_dir(),
+    )
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(runtime),
+            host="127.0.0.1",
+            port=port,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+        )
+    )
+    live = LiveServer(base_url=f"http://127.0.0.1:{port}", runtime=runtime, server=server)
+
+    def serve() -> None:
+        loop = asyncio.new_event_loop()
+        live.loop = loop
+        loop.run_until_complete(server.serve())
+        loop.close()
+
+    thread = threading.Thread(target=serve, name=f"live-server-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.01)
+    try:
+        yield live
+    finally:
+        server.should_exit = True
+        # SSE streams hold connections open; do not wait for them longer than this.
+        server.force_exit = True
+        thread.join(timeout=10)
+        runtime.store.close()
