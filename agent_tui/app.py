@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
@@ -157,6 +159,7 @@ class AgentDeskApp(App[None], inherit_bindings=False):
         self.cursor_blink = cursor_blink
         self._desk_screen_factory = desk_screen or _default_desk_screen
         self.feed: EventFeed | None = None
+        self._reported_clashes: set[frozenset[str]] = set()
 
     # -- the client, made on first use -------------------------------------------------
 
@@ -313,6 +316,22 @@ class AgentDeskApp(App[None], inherit_bindings=False):
         else:
             message = f"{type(error).__name__}: {error}"
         self.notify(message, title="Could not do that", severity="error", timeout=8)
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        """Textual found one key for two bindings after the keymap: say so, once per clash."""
+        names = sorted(binding.id or binding.action for binding in clashed_bindings)
+        clash = frozenset(names)
+        if clash in self._reported_clashes:
+            return
+        self._reported_clashes.add(clash)
+        keys = sorted({binding.key for binding in clashed_bindings})
+        self.notify(
+            f"Key {', '.join(keys)} is bound to {' and '.join(names)} on {type(node).__name__}; "
+            "fix the keymap file (agent-tui keys).",
+            title="Key clash",
+            severity="error",
+            timeout=10,
+        )
 
     # -- app-wide actions -------------------------------------------------------------
 
