@@ -145,6 +145,7 @@ class EventHub:
     def start_at(self, last_seq: int, recent: Iterable[Event]) -> None:
         """Set the newest seq (after a restart) and warm the ring from the store."""
         self.last_seq = last_seq
+        self._ring.clear()
         for event in recent:
             self._ring.append(encode_event(event))
 

@@ -81,6 +81,8 @@ def start_live_server(
             log_config=None,
             access_log=False,
             lifespan="on",
+            # Open SSE streams would hold shutdown up; cut them off after this long.
+            timeout_graceful_shutdown=1,
         )
     )
     live = LiveServer(base_url=f"http://127.0.0.1:{port}", runtime=runtime, server=server)
@@ -89,6 +91,11 @@ def start_live_server(
         loop = asyncio.new_event_loop()
         live.loop = loop
         loop.run_until_complete(server.serve())
+        # Tasks that outlive the server (SSE shutdown watchers) end here, not in a warning.
+        leftovers = asyncio.all_tasks(loop)
+        for task in leftovers:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
         loop.close()
 
     thread = threading.Thread(target=serve, name=f"live-server-{port}", daemon=True)
@@ -102,7 +109,5 @@ def start_live_server(
         yield live
     finally:
         server.should_exit = True
-        # SSE streams hold connections open; do not wait for them longer than this.
-        server.force_exit = True
         thread.join(timeout=10)
         runtime.store.close()
