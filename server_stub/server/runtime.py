@@ -112,7 +112,7 @@ class CentreRuntime:
                 self.engine.advance_to(max(entry.sim_time, self.engine.now))
                 self._flush()
                 try:
-                    self._apply(entry.kind, entry.args)
+                    self._apply_now(entry.kind, entry.args)
                 except EngineError as error:  # stored commands succeeded once; say so loudly
                     log.error("replay: command %s %s failed: %s", entry.kind, entry.args, error)
                 self._flush()
@@ -233,9 +233,8 @@ class CentreRuntime:
         self._wake.set()
 
     def catch_up(self) -> None:
-        target = self.sim_now()
-        if target > self.engine.now:
-            self.engine.advance_to(target)
+        """Bring the engine to the real-time clock (on a paused clock: fire what is due now)."""
+        self.engine.advance_to(max(self.sim_now(), self.engine.now))
         self._flush()
 
     async def _drive(self) -> None:
@@ -260,7 +259,7 @@ class CentreRuntime:
         self.catch_up()
         at = self.engine.now
         try:
-            result = self._apply(kind, args)
+            result = self._apply_now(kind, args)
         except EngineError as error:
             self._flush()
             raise ApiError(409, error.code, error.message) from error
@@ -271,6 +270,13 @@ class CentreRuntime:
         return self.hub.last_seq
 
     last_result: Any = None
+
+    def _apply_now(self, kind: str, args: dict[str, Any]) -> Any:
+        """Apply a command, then fire what it made due at once (routing a call, say);
+        live and replay both go through here, so both see the same sequence."""
+        result = self._apply(kind, args)
+        self.engine.advance_to(self.engine.now)
+        return result
 
     def _apply(self, kind: str, args: dict[str, Any]) -> Any:
         """The one place commands meet the engine (journal replay goes through it too)."""

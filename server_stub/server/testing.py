@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import uvicorn
 
 from server_stub.centre.loader import default_centre_path, load_default_centre
@@ -25,6 +26,7 @@ from server_stub.server.main import build_runtime, scripts_dir_for
 from server_stub.server.runtime import CentreRuntime
 
 TEST_CUSTOMERS = 300  # the demo centre has 10,000; generating them takes seconds
+DEMO_PASSWORD = "demo"  # every login of the demo centre
 
 
 def demo_centre(customers: int | None = TEST_CUSTOMERS) -> CentreConfig:
@@ -35,6 +37,17 @@ def demo_centre(customers: int | None = TEST_CUSTOMERS) -> CentreConfig:
     return config.model_copy(
         update={"customers": config.customers.model_copy(update={"count": customers})}
     )
+
+
+def quiet_centre(customers: int = TEST_CUSTOMERS) -> CentreConfig:
+    """The demo centre with no callers of its own and only human agents (`1001`, team A,
+    and `1002`, team B; password `demo`): nothing happens unless a test makes it happen
+    (`POST /v1/trainer/calls`), so every call goes to a human and tests are exact."""
+    config = demo_centre(customers)
+    human = next(a for a in config.agents if not a.simulated)
+    second = human.model_copy(update={"id": "1002", "name": "李小红 Li Xiaohong", "team": "B"})
+    queues = [q.model_copy(update={"arrivals": None}) for q in config.queues]
+    return config.model_copy(update={"agents": [human, second], "queues": queues})
 
 
 def demo_scripts_dir() -> Path:
@@ -111,3 +124,13 @@ def start_live_server(
         server.should_exit = True
         thread.join(timeout=10)
         runtime.store.close()
+
+
+async def login(
+    client: httpx.AsyncClient, user_id: str, password: str = DEMO_PASSWORD
+) -> dict[str, str]:
+    """Log in through the API; returns the Authorization header to send."""
+    response = await client.post("/v1/auth/login", json={"user_id": user_id, "password": password})
+    if response.status_code != 200:
+        raise AssertionError(f"login {user_id}: {response.status_code} {response.text}")
+    return {"Authorization": f"Bearer {response.json()['token']}"}

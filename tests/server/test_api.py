@@ -1,0 +1,283 @@
+"""The REST API against the real ASGI app on a paused centre (quiet: only test-made calls)."""
+
+from __future__ import annotations
+
+import httpx
+
+from server_stub.server.runtime import CentreRuntime
+from server_stub.server.testing import login
+
+
+async def _ready(api: httpx.AsyncClient, agent: dict[str, str]) -> None:
+    response = await api.post("/v1/agent/state", json={"state": "ready"}, headers=agent)
+    assert response.status_code == 200, response.text
+
+
+async def _ring(
+    api: httpx.AsyncClient,
+    agent: dict[str, str],
+    queue_id: str = "enquiry",
+    customer_id: str | None = "C000001",
+) -> str:
+    """Make the agent ready and a caller arrive; returns the id of the call ringing there."""
+    await _ready(api, agent)
+    trainer = await login(api, "t100")
+    injected = await api.post(
+        "/v1/trainer/calls",
+        json={"queue_id": queue_id, "customer_id": customer_id},
+        headers=trainer,
+    )
+    assert injected.status_code == 201, injected.text
+    me = (await api.get("/v1/me", headers=agent)).json()
+    assert me["state"] == "reserved", me
+    assert me["call_id"] == injected.json()["call_id"]
+    return str(me["call_id"])
+
+
+async def _step(api: httpx.AsyncClient, seconds: float) -> None:
+    admin = await login(api, "admin")
+    response = await api.post("/v1/admin/clock", json={"advance_s": seconds}, headers=admin)
+    assert response.status_code == 200, response.text
+
+
+async def test_health_answers_without_login(api: httpx.AsyncClient) -> None:
+    response = await api.get("/v1/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["speed"] == 0.0
+
+
+async def test_login_gives_a_token_with_role_and_expiry(api: httpx.AsyncClient) -> None:
+    response = await api.post("/v1/auth/login", json={"user_id": "s100", "password": "demo"})
+    body = response.json()
+    assert response.status_code == 200
+    assert body["role"] == "supervisor" and body["user"]["teams"] == ["A"]
+    assert len(body["token"]) >= 32 and body["expires_at"] > 0
+
+
+async def test_wrong_password_is_401_and_repeated_failures_are_slowed(
+    api: httpx.AsyncClient,
+) -> None:
+    statuses = []
+    for _ in range(5):
+        response = await api.post("/v1/auth/login", json={"user_id": "1001", "password": "x"})
+        statuses.append(response.status_code)
+    assert statuses[0] == 401
+    assert response.json()["error"]["code"] == "bad_credentials" or statuses[-1] == 429
+    assert 429 in statuses
+    locked = await api.post("/v1/auth/login", json={"user_id": "1001", "password": "demo"})
+    assert locked.status_code == 429
+    assert locked.json()["error"]["code"] == "too_many_attempts"
+    assert int(locked.headers["Retry-After"]) >= 1
+    # Another user id is not locked by someone else's failures.
+    assert (
+        await api.post("/v1/auth/login", json={"user_id": "1002", "password": "demo"})
+    ).is_success
+
+
+async def test_logout_makes_the_token_useless(api: httpx.AsyncClient) -> None:
+    agent = await login(api, "1001")
+    assert (await api.post("/v1/auth/logout", headers=agent)).status_code == 200
+    response = await api.get("/v1/me", headers=agent)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "invalid_token"
+
+
+async def test_agent_logs_in_goes_ready_and_sees_its_state(api: httpx.AsyncClient) -> None:
+    agent = await login(api, "1001")
+    me = (await api.get("/v1/me", headers=agent)).json()
+    assert me["state"] == "logged_out"
+    changed = await api.post(
+        "/v1/agent/state", json={"state": "not_ready", "reason": "break"}, headers=agent
+    )
+    assert changed.status_code == 200
+    me = (await api.get("/v1/me", headers=agent)).json()
+    assert (me["state"], me["reason"]) == ("not_ready", "break")
+    await _ready(api, agent)
+    me = (await api.get("/v1/me", headers=agent)).json()
+    assert me["state"] == "ready"
+    assert {q["queue_id"] for q in me["queues"]} == {"enquiry", "fault", "complaint", "vip"}
+
+
+async def test_injected_call_rings_answers_holds_and_wraps_up_into_the_cdr(
+    api: httpx.AsyncClient, api_runtime: CentreRuntime
+) -> None:
+    agent = await login(api, "1001")
+    call_id = await _ring(api, agent)
+    for action in ("answer", "hold", "retrieve"):
+        response = await api.post(f"/v1/calls/{call_id}/{action}", headers=agent)
+        assert response.status_code == 200, (action, response.text)
+    await _step(api, 30)
+    assert (await api.post(f"/v1/calls/{call_id}/hangup", headers=agent)).status_code == 200
+    me = (await api.get("/v1/me", headers=agent)).json()
+    assert me["state"] == "wrap_up"
+    wrapup = {
+        "code": "resolved",
+        "notes": "客户咨询套餐 / asked about plans",
+        "script_path": [["greet", "1"], ["verify", "y"]],
+    }
+    response = await api.post(f"/v1/calls/{call_id}/wrapup", json=wrapup, headers=agent)
+    assert response.status_code == 200, response.text
+    contact = api_runtime.store.contact(call_id)
+    assert contact is not None
+    assert contact.agent_id == "1001" and contact.customer_id == "C000001"
+    assert contact.answered_at is not None and contact.talk_s is not None and contact.talk_s >= 30
+    assert contact.wrapup_code == "resolved" and contact.notes == wrapup["notes"]
+    assert contact.script_path == [("greet", "1"), ("verify", "y")]
+    supervisor = await login(api, "s100")
+    customer = (await api.get("/v1/customers/C000001", headers=supervisor)).json()
+    assert customer["contacts"][0]["call_id"] == call_id
+
+
+async def test_screen_pop_has_customer_history_tickets_and_ivr_wait(
+    api: httpx.AsyncClient,
+) -> None:
+    agent = await login(api, "1001")
+    ticket = {
+        "request_id": "pop-ticket-0001",
+        "customer_id": "C000002",
+        "category": "fault",
+        "subject": "宽带断线 / broadband down",
+    }
+    assert (await api.post("/v1/tickets", json=ticket, headers=agent)).status_code == 201
+    call_id = await _ring(api, agent, customer_id="C000002")
+    pop = (await api.get(f"/v1/calls/{call_id}/pop", headers=agent)).json()
+    assert pop["customer"]["id"] == "C000002"
+    assert pop["customer"]["name"] and pop["customer"]["account"].startswith("AC")
+    assert [t["subject"] for t in pop["open_tickets"]] == [ticket["subject"]]
+    assert pop["queue_id"] == "enquiry" and pop["waited_s"] is not None
+    stored = await api.get(f"/v1/calls/{call_id}/pop", headers=await login(api, "s100"))
+    assert stored.json() == pop
+
+
+async def test_an_agent_may_not_touch_another_agents_call(api: httpx.AsyncClient) -> None:
+    owner = await login(api, "1001")
+    call_id = await _ring(api, owner)
+    other = await login(api, "1002")
+    for path in (f"/v1/calls/{call_id}/answer", f"/v1/calls/{call_id}/hangup"):
+        response = await api.post(path, headers=other)
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "not_your_call"
+    assert (await api.get(f"/v1/calls/{call_id}/pop", headers=other)).status_code == 403
+
+
+async def test_what_the_engine_refuses_is_409_with_its_code(api: httpx.AsyncClient) -> None:
+    agent = await login(api, "1001")
+    call_id = await _ring(api, agent)
+    assert (await api.post(f"/v1/calls/{call_id}/answer", headers=agent)).status_code == 200
+    again = await api.post(f"/v1/calls/{call_id}/answer", headers=agent)
+    assert again.status_code == 409
+    assert again.json()["error"]["code"]
+
+
+async def test_blind_transfer_to_a_queue_reaches_the_other_agent(api: httpx.AsyncClient) -> None:
+    first = await login(api, "1001")
+    call_id = await _ring(api, first)
+    assert (await api.post(f"/v1/calls/{call_id}/answer", headers=first)).status_code == 200
+    second = await login(api, "1002")
+    await _ready(api, second)
+    response = await api.post(
+        f"/v1/calls/{call_id}/transfer", json={"mode": "blind", "queue_id": "fault"}, headers=first
+    )
+    assert response.status_code == 200, response.text
+    await _step(api, 1)
+    me = (await api.get("/v1/me", headers=second)).json()
+    assert me["call_id"] == call_id and me["state"] in ("reserved", "busy")
+
+
+async def test_ticket_create_is_idempotent_by_request_id(api: httpx.AsyncClient) -> None:
+    agent = await login(api, "1001")
+    body = {
+        "request_id": "3f1c2b9a-retry",
+        "customer_id": "C000003",
+        "category": "complaint",
+        "subject": "账单有误 / wrong bill",
+        "description": "charged twice",
+        "priority": "high",
+    }
+    first = await api.post("/v1/tickets", json=body, headers=agent)
+    retry = await api.post("/v1/tickets", json=body, headers=agent)
+    assert first.status_code == retry.status_code == 201
+    assert first.json() == retry.json()
+    listed = (await api.get("/v1/tickets", params={"customer_id": "C000003"}, headers=agent)).json()
+    assert [t["id"] for t in listed] == [first.json()["id"]]
+    read = await api.get(f"/v1/tickets/{first.json()['id']}", headers=agent)
+    assert read.json()["subject"] == "账单有误 / wrong bill"
+
+
+async def test_customer_by_calling_number_has_prior_contacts(api: httpx.AsyncClient) -> None:
+    agent = await login(api, "1001")
+    record = (await api.get("/v1/customers/C000001", headers=agent)).json()["customer"]
+    found = await api.get("/v1/customers", params={"phone": record["phones"][0]}, headers=agent)
+    assert [c["customer"]["id"] for c in found.json()] == ["C000001"]
+    assert (await api.get("/v1/customers/C999999", headers=agent)).status_code == 404
+
+
+async def test_agent_sees_only_its_queues_and_supervisor_sees_the_floor(
+    api: httpx.AsyncClient,
+) -> None:
+    agent = await login(api, "1001")
+    supervisor = await login(api, "s100")
+    agents = (await api.get("/v1/supervisor/agents", headers=supervisor)).json()
+    assert {a["agent_id"] for a in agents} == {"1001", "1002"}
+    queues = (await api.get("/v1/supervisor/queues", headers=supervisor)).json()
+    assert {q["queue_id"] for q in queues} == {"enquiry", "fault", "complaint", "vip"}
+    mine = (await api.get("/v1/queues/stats", headers=agent)).json()
+    assert {q["queue_id"] for q in mine} <= {"enquiry", "fault", "complaint", "vip"}
+    assert (await api.get("/v1/supervisor/agents", headers=agent)).status_code == 403
+
+
+async def test_directory_codes_and_scripts_for_the_desk(api: httpx.AsyncClient) -> None:
+    agent = await login(api, "1001")
+    directory = (await api.get("/v1/directory", headers=agent)).json()
+    assert {q["id"] for q in directory["queues"]} == {"enquiry", "fault", "complaint", "vip"}
+    codes = (await api.get("/v1/codes", headers=agent)).json()
+    assert "resolved" in {c["code"] for c in codes["wrapup_codes"]}
+    assert {"enquiry", "complaint", "suggestion"} <= {c["code"] for c in codes["ticket_categories"]}
+    scripts = (await api.get("/v1/scripts", params={"queue": "fault"}, headers=agent)).json()
+    assert [s["script"] for s in scripts] == ["fault_report"]
+    one = await api.get("/v1/scripts/fault_report", headers=agent)
+    assert one.json()["start"] in one.json()["steps"]
+
+
+async def test_bad_requests_are_4xx_json_with_a_code(api: httpx.AsyncClient) -> None:
+    agent = await login(api, "1001")
+    cases = [
+        ("POST", "/v1/agent/state", {"state": "dancing"}, 422, "invalid_request"),
+        ("POST", "/v1/agent/state", {"state": "ready", "extra": 1}, 422, "invalid_request"),
+        ("POST", "/v1/calls/NOPE/answer", None, 404, "call_not_found"),
+        ("GET", "/v1/nowhere", None, 404, "not_found"),
+        ("GET", "/v1/me", None, 401, "not_authenticated"),
+        ("POST", "/v1/tickets", {"request_id": "short"}, 422, "invalid_request"),
+    ]
+    for method, path, body, status, code in cases:
+        headers = {} if status == 401 else agent
+        response = await api.request(method, path, json=body, headers=headers)
+        assert response.status_code == status, (path, response.text)
+        assert response.json()["error"]["code"] == code
+    garbled = await api.post(
+        "/v1/agent/state",
+        content=b"{not json",
+        headers={**agent, "Content-Type": "application/json"},
+    )
+    assert garbled.status_code == 422
+
+
+async def test_supervisor_message_and_ticket_go_into_the_one_log(
+    api: httpx.AsyncClient, api_runtime: CentreRuntime
+) -> None:
+    supervisor = await login(api, "s100")
+    response = await api.post(
+        "/v1/supervisor/messages",
+        json={"text": "系统故障,请统一口径 / outage: use the agreed wording", "team_id": "A"},
+        headers=supervisor,
+    )
+    assert response.status_code == 201
+    seq = response.json()["seq"]
+    [event] = [e for e in api_runtime.store.events_after(seq - 1, 1)]
+    assert event.type == "supervisor.message" and event.team_id == "A"
+    assert event.data["sender"] == "s100"
+    unknown = await api.post(
+        "/v1/supervisor/messages", json={"text": "hi", "agent_id": "9999"}, headers=supervisor
+    )
+    assert unknown.status_code == 404
