@@ -134,3 +134,17 @@ async def login(
     if response.status_code != 200:
         raise AssertionError(f"login {user_id}: {response.status_code} {response.text}")
     return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def paused_runtime(
+    db: str | Path = ":memory:", config: CentreConfig | None = None
+) -> CentreRuntime:
+    """A runtime on a paused clock (quiet centre unless told otherwise), not driven by a
+    task: step it with `POST /v1/admin/clock {advance_s}`. Close `runtime.store` after."""
+    return build_runtime(config or quiet_centre(), db, speed=0.0, scripts_dir=demo_scripts_dir())
+
+
+def asgi_client(runtime: CentreRuntime) -> httpx.AsyncClient:
+    """An httpx client on the app in-process (no sockets; responses are not streamed)."""
+    app = create_app(runtime, manage_runtime=False)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://centre")

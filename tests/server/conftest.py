@@ -10,29 +10,23 @@ Both use `quiet_centre()`: no callers unless a test injects one, two human agent
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from server_stub.server.app import create_app
-from server_stub.server.main import build_runtime
 from server_stub.server.runtime import CentreRuntime
-from server_stub.server.testing import LiveServer, demo_scripts_dir, quiet_centre, start_live_server
-
-
-def make_runtime(db: str | Path = ":memory:") -> CentreRuntime:
-    return build_runtime(quiet_centre(), db, speed=0.0, scripts_dir=demo_scripts_dir())
-
-
-def asgi_client(runtime: CentreRuntime) -> httpx.AsyncClient:
-    app = create_app(runtime, manage_runtime=False)
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://centre")
+from server_stub.server.testing import (
+    LiveServer,
+    asgi_client,
+    paused_runtime,
+    quiet_centre,
+    start_live_server,
+)
 
 
 @pytest.fixture
 def api_runtime() -> Iterator[CentreRuntime]:
-    runtime = make_runtime()
+    runtime = paused_runtime()
     yield runtime
     runtime.store.close()
 

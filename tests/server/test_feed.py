@@ -78,7 +78,11 @@ async def test_too_far_behind_gets_resync_with_the_newest_seq() -> None:
 async def test_slow_client_gets_resync_instead_of_blocking_the_publisher() -> None:
     hub = EventHub(lambda after, limit: [], client_queue_size=5)
     stream = hub.stream(_everyone(), last_event_id=None)
-    first = asyncio.create_task(stream.__anext__())
+
+    async def next_chunk() -> bytes:
+        return await stream.__anext__()
+
+    first = asyncio.create_task(next_chunk())
     await asyncio.sleep(0)  # registered, waiting
     hub.publish([_event(1)])
     assert _ids(await first) == [1]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from server_stub.server.runtime import CentreRuntime
-from server_stub.server.testing import login
-from tests.server.conftest import asgi_client, make_runtime
+from server_stub.server.testing import asgi_client, login, paused_runtime
 
 
 async def _work_a_call_and_a_ticket(runtime: CentreRuntime) -> str:
@@ -44,14 +43,14 @@ async def _work_a_call_and_a_ticket(runtime: CentreRuntime) -> str:
 
 async def test_restart_keeps_tickets_contacts_log_and_continues(tmp_path: Path) -> None:
     db = tmp_path / "centre.sqlite"
-    before = make_runtime(db)
+    before = paused_runtime(db)
     call_id = await _work_a_call_and_a_ticket(before)
     log_before = [(e.seq, e.type, e.sim_time, e.data) for e in before.store.iter_events()]
     sim_before = before.engine.now
     contact_before = before.store.contact(call_id)
     before.store.close()
 
-    after = make_runtime(db)
+    after = paused_runtime(db)
     try:
         assert [
             (e.seq, e.type, e.sim_time, e.data) for e in after.store.iter_events()

@@ -7,7 +7,7 @@ a new endpoint fails this test until someone decides who may call it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -16,8 +16,7 @@ from fastapi import FastAPI
 
 from server_stub.server.app import create_app
 from server_stub.server.runtime import CentreRuntime
-from server_stub.server.testing import login
-from tests.server.conftest import make_runtime
+from server_stub.server.testing import login, paused_runtime
 
 ROLES = ("agent", "supervisor", "trainer", "evaluator", "admin")
 LOGIN_FOR_ROLE = {
@@ -73,7 +72,7 @@ STREAMING = {("GET", "/v1/events")}
 
 
 def _routes() -> list[tuple[str, str]]:
-    runtime = make_runtime()
+    runtime = paused_runtime()
     try:
         document: dict[str, Any] = create_app(runtime, manage_runtime=False).openapi()
     finally:
@@ -93,9 +92,9 @@ def test_every_route_is_in_the_role_table() -> None:
 
 
 @pytest.fixture(scope="module")
-def runtime() -> AsyncIterator[CentreRuntime]:
-    shared = make_runtime()
-    yield shared  # type: ignore[misc]
+def runtime() -> Iterator[CentreRuntime]:
+    shared = paused_runtime()
+    yield shared
     shared.store.close()
 
 
