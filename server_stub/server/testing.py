@@ -102,13 +102,15 @@ def start_live_server(
 
     def serve() -> None:
         loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
         live.loop = loop
         loop.run_until_complete(server.serve())
         # Tasks that outlive the server (SSE shutdown watchers) end here, not in a warning.
         leftovers = asyncio.all_tasks(loop)
         for task in leftovers:
             task.cancel()
-        loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
+        if leftovers:
+            loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
         loop.close()
 
     thread = threading.Thread(target=serve, name=f"live-server-{port}", daemon=True)
