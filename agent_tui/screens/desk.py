@@ -1,0 +1,667 @@
+"""The agent desk: the screen an agent works a whole shift in.
+
+State bar on top, the caller's card on the left, and on the right the work area that
+switches between the call's script, the ticket form and the wrap-up panel; supervisor
+messages as a banner (and a log on wide terminals); the footer shows the keys that make
+sense now. Every key is a binding with an id (`agent_tui.actions`), so keymaps and the
+command palette reach everything.
+
+The app folds events into `app.desk_state` and posts `DeskStateChanged(parts)`; this
+screen redraws only what changed. Every request runs in a worker and failures become a
+notification, so nothing waits on the network. The customer card is drawn from the
+offered event alone, before anything else happens for a new call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Input, Select, TextArea
+
+from agent_tui.client.errors import ApiError, ServerUnreachable
+from agent_tui.client.state import ALL_PARTS, CallInfo, DeskState
+from agent_tui.keymap import default_bindings
+from agent_tui.messages import DeskStateChanged
+from agent_tui.screens.pickers import (
+    CallbackDialog,
+    CallbackRequest,
+    Choice,
+    ChoicePicker,
+    DialDialog,
+    DialRequest,
+    MessageLogScreen,
+    code_choices,
+    directory_choices,
+)
+from agent_tui.widgets.customer_card import CustomerCard
+from agent_tui.widgets.message_banner import MessageBanner, MessageLogPanel
+from agent_tui.widgets.script_pane import ScriptPane, identity_verified
+from agent_tui.widgets.state_bar import StateBar
+from agent_tui.widgets.ticket_form import DRAFT_KIND as TICKET_DRAFT
+from agent_tui.widgets.ticket_form import TicketForm
+from agent_tui.widgets.wrapup_panel import WrapupPanel
+from server_stub.protocol.scripts import FlowScript
+
+if TYPE_CHECKING:
+    from agent_tui.app import AgentDeskApp
+    from agent_tui.drafts import DraftStore
+
+T = TypeVar("T")
+
+# Reason codes the system sets by itself; an agent does not pick them.
+SYSTEM_REASONS = frozenset({"ring_no_answer", "rejected", "logout", "end_of_shift"})
+LOGOUT_REASONS = ("end_of_shift", "logout", "training", "meeting")
+SYSTEM_WRAPUP_CODES = frozenset({"auto"})
+# Until /v1/codes answers (or if it cannot), the desk still offers the usual ones.
+FALLBACK_CODES: dict[str, list[dict[str, str]]] = {
+    "reason_codes": [
+        {"code": "break", "label": "小休 Break"},
+        {"code": "lunch", "label": "午餐 Lunch"},
+        {"code": "training", "label": "培训 Training"},
+        {"code": "meeting", "label": "会议 Meeting"},
+    ],
+    "wrapup_codes": [{"code": "resolved", "label": "已解决 Resolved"}],
+    "ticket_categories": [],
+}
+WIDE_WIDTH, WIDE_HEIGHT = 110, 32
+DEFAULT_CENTRE_NAME = "客服中心 Contact Centre"
+
+PANE_SCRIPT, PANE_TICKET, PANE_WRAPUP = "script-pane", "ticket-form", "wrapup-panel"
+ACTIVE_CALL = ("talking", "held", "conference")
+
+
+class DeskScreen(Screen[None]):
+    CSS_PATH = str(Path(__file__).resolve().parent.parent / "desk.tcss")
+    BINDINGS: ClassVar[list[BindingType]] = default_bindings("desk")  # type: ignore[assignment]
+    AUTO_FOCUS = None
+
+    def __init__(self, *, centre_name: str | None = None) -> None:
+        super().__init__()
+        self.centre_name = centre_name
+        self.call_id: str | None = None  # the call the widgets are showing
+        self.wrapup_call_id: str | None = None  # the call whose wrap-up panel is open
+        self.verified = False
+        self.consulting = False  # a consult transfer is in progress on this call
+        self.codes: dict[str, list[dict[str, str]]] = dict(FALLBACK_CODES)
+        self.scripts_by_queue: dict[str, FlowScript | None] = {}
+        self.orphan_ticket_draft = False  # a ticket draft came back for a call that is gone
+        self._pane_before_ticket = PANE_SCRIPT
+
+    # -- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StateBar(id="state-bar")
+        yield MessageBanner(id="message-banner")
+        with Horizontal(id="desk-body"):
+            with Vertical(id="desk-left"):
+                yield CustomerCard(id="customer-card")
+                yield MessageLogPanel(id="message-log")
+            with ContentSwitcher(initial=PANE_SCRIPT, id="desk-work"):
+                yield ScriptPane(id=PANE_SCRIPT)
+                yield TicketForm(id=PANE_TICKET)
+                yield WrapupPanel(id=PANE_WRAPUP)
+        yield Footer()
+
+    @property
+    def desk_app(self) -> AgentDeskApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def desk_state(self) -> DeskState:
+        return self.desk_app.desk_state
+
+    @property
+    def drafts(self) -> DraftStore:
+        return self.desk_app.drafts
+
+    def on_mount(self) -> None:
+        self._fit_to_size(self.size.width, self.size.height)
+        self.set_interval(1.0, self._tick)
+        self._refresh_parts(ALL_PARTS)
+        self._bring_back_orphan_draft()
+        self.load_codes()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_to_size(event.size.width, event.size.height)
+
+    def _fit_to_size(self, width: int, height: int) -> None:
+        # A wide terminal shows more: the message log beside the card, wider card.
+        self.set_class(width >= WIDE_WIDTH and height >= WIDE_HEIGHT, "-wide")
+
+    # -- redrawing what changed ---------------------------------------------------------
+
+    def on_desk_state_changed(self, message: DeskStateChanged) -> None:
+        self._refresh_parts(message.parts)
+
+    def _refresh_parts(self, parts: frozenset[str]) -> None:
+        state = self.desk_state
+        if "call" in parts or "agent" in parts:
+            # The card first: it is what the agent needs the moment the phone rings.
+            self._sync_call(state)
+        if parts & {"agent", "queues", "messages", "connection"}:
+            self.query_one(StateBar).show(state)
+        if "messages" in parts:
+            self.query_one(MessageBanner).show_messages(state.messages)
+            self.query_one(MessageLogPanel).show_messages(state.messages)
+        self.refresh_bindings()
+
+    def _tick(self) -> None:
+        state = self.desk_state
+        self.query_one(StateBar).show(state)
+        if self.wrapup_call_id is not None:
+            self.query_one(WrapupPanel).show_countdown(state.wrapup_remaining())
+
+    def _sync_call(self, state: DeskState) -> None:
+        call = state.call
+        card = self.query_one(CustomerCard)
+        if call is not None and call.call_id != self.call_id:
+            card.show_call(call, verified=False)
+            self._start_call(call)
+        elif call is not None:
+            card.show_call(call, verified=self.verified)
+        elif self.call_id is not None and state.state != "wrap_up":
+            self._end_call()
+        in_wrapup = state.state == "wrap_up" or (call is not None and call.status == "ended")
+        wrapup_call = (call.call_id if call is not None else None) or state.last_call_id
+        if in_wrapup and wrapup_call is not None and self.wrapup_call_id != wrapup_call:
+            self._start_wrapup(wrapup_call)
+        elif not in_wrapup and self.wrapup_call_id is not None:
+            self.wrapup_call_id = None
+            if self.query_one(ContentSwitcher).current == PANE_WRAPUP:
+                self._show_pane(PANE_SCRIPT)
+        if call is not None and call.status in ACTIVE_CALL and self.focused is None:
+            self.query_one(ScriptPane).focus()
+
+    def _start_call(self, call: CallInfo) -> None:
+        """A call that is new to the desk: bind the script, the ticket form, the tickets."""
+        self.call_id = call.call_id
+        self.verified = False
+        self.consulting = False
+        self.orphan_ticket_draft = False
+        script_pane = self.query_one(ScriptPane)
+        if call.queue_id:
+            script_pane.clear("Loading the script 正在加载脚本…")
+            self.load_script(call.call_id, call.queue_id)
+        else:
+            script_pane.clear("No script for this call (outbound). 本通话无脚本")
+        customer = _customer_of(call)
+        form = self.query_one(TicketForm)
+        restored = form.start(
+            self.drafts,
+            call_id=call.call_id,
+            customer_id=call.customer_id or (customer or {}).get("id"),
+            customer_name=(customer or {}).get("name"),
+            tickets=[t for t in call.pop.get("open_tickets") or [] if isinstance(t, dict)],
+        )
+        if restored:
+            self.notify("A ticket draft for this call came back. Ctrl+T shows it.", timeout=4)
+        if form.customer_id:
+            self.load_tickets(call.call_id, form.customer_id)
+        self._show_pane(PANE_SCRIPT)
+
+    def _end_call(self) -> None:
+        self.call_id = None
+        self.verified = False
+        self.consulting = False
+        self.query_one(CustomerCard).show_call(None)
+        self.query_one(ScriptPane).clear(self._idle_text())
+        self._show_pane(PANE_SCRIPT)
+        self.set_focus(None)
+
+    def _start_wrapup(self, call_id: str) -> None:
+        self.wrapup_call_id = call_id
+        self.consulting = False
+        panel = self.query_one(WrapupPanel)
+        panel.start(self.drafts, call_id)
+        panel.suggest(self.query_one(ScriptPane).outcome)
+        panel.show_countdown(self.desk_state.wrapup_remaining())
+        if self.query_one(ContentSwitcher).current != PANE_TICKET:
+            self._show_pane(PANE_WRAPUP)
+            self.query_one("#wrapup-notes", TextArea).focus()
+
+    def _show_pane(self, pane: str) -> None:
+        self.query_one(ContentSwitcher).current = pane
+        self.refresh_bindings()
+
+    def _idle_text(self) -> str:
+        keys = self.desk_app.keymap
+        return (
+            "No call. 空闲\n\n"
+            f"{keys.display('agent.ready')} ready 就绪 · "
+            f"{keys.display('agent.not_ready')} not ready 示忙 · "
+            f"{keys.display('call.dial')} dial 外呼 · {keys.display('app.help')} keys"
+        )
+
+    def _bring_back_orphan_draft(self) -> None:
+        """After a crash: a ticket draft whose call is gone comes back in the form."""
+        if self.desk_state.call is not None:
+            return
+        if self.call_id is None:
+            self.query_one(ScriptPane).clear(self._idle_text())
+        pending = self.drafts.pending(TICKET_DRAFT)
+        if not pending:
+            return
+        draft = pending[-1]
+        self.query_one(TicketForm).start(
+            self.drafts,
+            call_id=draft.key,
+            customer_id=draft.fields.get("customer_id"),
+            customer_name=None,
+            tickets=[],
+        )
+        self.orphan_ticket_draft = True
+        self.notify(
+            f"An unsent ticket draft (call {draft.key}) came back. Ctrl+T shows it.", timeout=6
+        )
+
+    # -- keys: what makes sense now ------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        state = self.desk_state
+        agent = state.state
+        call = state.call
+        status = call.status if call is not None else None
+        pane = self.query_one(ContentSwitcher).current if self.is_mounted else None
+        allowed: dict[str, bool] = {
+            "ready": agent in ("not_ready", "logged_out"),
+            "not_ready": agent in ("ready", "not_ready"),
+            "pending": agent in ("reserved", "busy", "wrap_up"),
+            "logout": agent in ("ready", "not_ready"),
+            "answer": status == "ringing",
+            "reject": status == "ringing",
+            "toggle_hold": agent == "busy" and status in ("talking", "held"),
+            "transfer": agent == "busy" and status in ("talking", "held") and not self.consulting,
+            "consult": agent == "busy" and status in ACTIVE_CALL,
+            "conference": agent == "busy" and self.consulting,
+            "hangup": agent == "busy" and status in ACTIVE_CALL,
+            "dial": agent in ("ready", "not_ready"),
+            "callback": call is not None and bool(_customer_of(call)),
+            "focus_script": call is not None and pane != PANE_SCRIPT,
+            "focus_ticket": (call is not None or self.orphan_ticket_draft) and pane != PANE_TICKET,
+            "submit_ticket": pane == PANE_TICKET,
+            "wrapup": agent == "wrap_up",
+        }
+        return allowed.get(action, True)
+
+    def on_key(self, event: events.Key) -> None:
+        """Option keys reach the script when no text field has the focus."""
+        if isinstance(self.focused, Input | TextArea | Select | ScriptPane):
+            return
+        pane = self.query_one(ScriptPane)
+        if self.query_one(ContentSwitcher).current != PANE_SCRIPT:
+            return
+        key = event.character if event.key != "backspace" else "backspace"
+        if key and pane.handles_key(key):
+            event.stop()
+            if key == "backspace":
+                pane.back()
+            else:
+                pane.choose(key)
+
+    # -- running requests without blocking ----------------------------------------------
+
+    async def _attempt(self, what: str, request: Awaitable[T]) -> tuple[bool, T | None]:
+        """Await a request; on failure say why (the server's own words) and carry on."""
+        try:
+            return True, await request
+        except ApiError as error:
+            self.notify(error.message, title=f"Could not {what}", severity="error", timeout=6)
+        except ServerUnreachable as error:
+            self.notify(str(error), title=f"Could not {what}", severity="error", timeout=6)
+        return False, None
+
+    @work(exclusive=True, group="codes", exit_on_error=False)
+    async def load_codes(self) -> None:
+        ok, codes = await self._attempt("load the codes", self.desk_app.api.codes())
+        if ok and isinstance(codes, dict):
+            self.codes = {key: list(codes.get(key) or []) for key in FALLBACK_CODES}
+            categories = [
+                (c["code"], c.get("label") or c["code"]) for c in self.codes["ticket_categories"]
+            ]
+            self.query_one(TicketForm).set_categories(categories)
+
+    @work(exclusive=True, group="script", exit_on_error=False)
+    async def load_script(self, call_id: str, queue_id: str) -> None:
+        if queue_id not in self.scripts_by_queue:
+            ok, scripts = await self._attempt(
+                "load the script", self.desk_app.api.scripts_for(queue_id)
+            )
+            if not ok:
+                self.query_one(ScriptPane).clear("The script could not be loaded.")
+                return
+            found = [FlowScript.model_validate(raw) for raw in scripts or []]
+            self.scripts_by_queue[queue_id] = found[0] if found else None
+        if self.call_id != call_id:
+            return  # the call has gone while the script was on its way
+        script = self.scripts_by_queue[queue_id]
+        pane = self.query_one(ScriptPane)
+        if script is None:
+            pane.clear(f"No script for queue {queue_id}.")
+            return
+        call = self.desk_state.call
+        pane.set_script(script, self._script_values(call))
+
+    @work(exclusive=True, group="tickets", exit_on_error=False)
+    async def load_tickets(self, call_id: str, customer_id: str) -> None:
+        ok, tickets = await self._attempt(
+            "list the caller's tickets", self.desk_app.api.tickets_for(customer_id)
+        )
+        if ok and self.call_id == call_id and tickets is not None:
+            newest_first = sorted(tickets, key=lambda t: t.get("created_at", 0), reverse=True)
+            self.query_one(TicketForm).set_tickets(newest_first)
+
+    def _script_values(self, call: CallInfo | None) -> dict[str, str]:
+        state = self.desk_state
+        values = {
+            "centre": self.centre_name
+            or str(getattr(self.app, "centre_name", "") or DEFAULT_CENTRE_NAME),
+            "agent.id": state.agent_id,
+            "agent.name": state.agent_name,
+        }
+        if call is None:
+            return values
+        customer = _customer_of(call) or {}
+        values.update(
+            {
+                "call.id": call.call_id,
+                "call.ani": call.ani or "",
+                "call.queue": call.queue_id or "",
+                "customer.id": str(customer.get("id") or call.customer_id or ""),
+                "customer.name": str(customer.get("name") or ""),
+                "customer.tier": str(customer.get("tier") or call.tier or ""),
+                "account.id": str(customer.get("account") or ""),
+            }
+        )
+        return values
+
+    @work(group="command", exit_on_error=False)
+    async def run_command(self, what: str, make: Callable[[], Awaitable[Any]]) -> None:
+        """A call or state command: no retry (the server's state decides), errors shown."""
+        await self._attempt(what, make())
+
+    def _call(self) -> CallInfo | None:
+        return self.desk_state.call
+
+    # -- state toggles -------------------------------------------------------------------
+
+    def action_ready(self) -> None:
+        self.run_command("go ready", lambda: self.desk_app.api.set_state("ready"))
+
+    def action_not_ready(self) -> None:
+        choices = code_choices(self.codes["reason_codes"], skip=SYSTEM_REASONS)
+        self.app.push_screen(
+            ChoicePicker("Not ready 示忙: why?", choices, selected=self.desk_state.reason),
+            self._not_ready_picked,
+        )
+
+    def _not_ready_picked(self, reason: str | None) -> None:
+        if reason is not None:
+            self.run_command(
+                "go not ready", lambda: self.desk_app.api.set_state("not_ready", reason)
+            )
+
+    def action_pending(self) -> None:
+        choices = [Choice("ready", "Ready after this call 话后就绪")]
+        choices += [
+            Choice(f"not_ready:{c.value}", f"Not ready after this call: {c.label}")
+            for c in code_choices(self.codes["reason_codes"], skip=SYSTEM_REASONS)
+        ]
+        if self.desk_state.pending is not None:
+            choices.insert(0, Choice("clear", "No pending state 取消预约状态"))
+        self.app.push_screen(
+            ChoicePicker("After this call 话后状态", choices), self._pending_picked
+        )
+
+    def _pending_picked(self, choice: str | None) -> None:
+        api = self.desk_app.api
+        if choice is None:
+            return
+        if choice == "clear":
+            self.run_command("clear the pending state", api.clear_pending)
+            return
+        state, _, reason = choice.partition(":")
+        self.run_command("set the pending state", lambda: api.set_pending(state, reason or None))
+
+    def action_logout(self) -> None:
+        labels = {c["code"]: c.get("label") or c["code"] for c in self.codes["reason_codes"]}
+        choices = [Choice(code, labels.get(code, code)) for code in LOGOUT_REASONS]
+        self.app.push_screen(ChoicePicker("Log out 登出: why?", choices), self._logout_picked)
+
+    def _logout_picked(self, reason: str | None) -> None:
+        if reason is not None:
+            self.log_out(reason)
+
+    @work(exclusive=True, group="logout", exit_on_error=False)
+    async def log_out(self, reason: str) -> None:
+        ok, _ = await self._attempt("log out", self.desk_app.api.set_state("logged_out", reason))
+        if ok:
+            await self.desk_app.log_out()
+
+    # -- call controls -------------------------------------------------------------------
+
+    def _call_command(self, what: str, command: Callable[[str], Awaitable[Any]]) -> None:
+        call = self._call()
+        if call is not None:
+            call_id = call.call_id
+            self.run_command(what, lambda: command(call_id))
+
+    def action_answer(self) -> None:
+        self._call_command("answer", self.desk_app.api.answer)
+
+    def action_reject(self) -> None:
+        self._call_command("reject the call", self.desk_app.api.reject)
+
+    def action_toggle_hold(self) -> None:
+        call = self._call()
+        api = self.desk_app.api
+        if call is not None and call.status == "held":
+            self._call_command("take the caller off hold", api.retrieve)
+        else:
+            self._call_command("hold", api.hold)
+
+    def action_hangup(self) -> None:
+        self._call_command("hang up", self.desk_app.api.hangup)
+
+    def action_conference(self) -> None:
+        self._consult_step("conference")
+
+    def action_transfer(self) -> None:
+        self.pick_transfer_target("blind")
+
+    def action_consult(self) -> None:
+        if not self.consulting:
+            self.pick_transfer_target("consult")
+            return
+        choices = [
+            Choice("complete", "Complete the transfer 完成转接"),
+            Choice("conference", "Conference all three 三方会议"),
+            Choice("cancel", "Cancel: back to the caller 取消咨询"),
+        ]
+        self.app.push_screen(ChoicePicker("Consult 咨询转接", choices), self._consult_step)
+
+    def _consult_step(self, action: str | None) -> None:
+        call = self._call()
+        if action is None or call is None:
+            return
+        call_id = call.call_id
+        if action in ("complete", "cancel"):
+            self.consulting = False
+        self.run_command(
+            f"{action} the consult", lambda: self.desk_app.api.consult(call_id, action)
+        )
+        self.refresh_bindings()
+
+    @work(exclusive=True, group="directory", exit_on_error=False)
+    async def pick_transfer_target(self, mode: str) -> None:
+        ok, directory = await self._attempt("load the directory", self.desk_app.api.directory())
+        if not ok or directory is None:
+            return
+        choices = directory_choices(directory, me=self.desk_state.agent_id)
+        title = "Blind transfer 转接 to…" if mode == "blind" else "Consult 咨询 with…"
+        target = await self.app.push_screen_wait(ChoicePicker(title, choices))
+        call = self._call()
+        if target is None or call is None:
+            return
+        kind, _, target_id = target.partition(":")
+        request = self.desk_app.api.transfer(
+            call.call_id,
+            mode=mode,
+            agent_id=target_id if kind == "agent" else None,
+            queue_id=target_id if kind == "queue" else None,
+        )
+        ok, _ = await self._attempt("transfer", request)
+        if ok and mode == "consult":
+            self.consulting = True
+            self.notify("Consulting: F7 completes, conferences or cancels.", timeout=4)
+        self.refresh_bindings()
+
+    def action_dial(self) -> None:
+        self.app.push_screen(DialDialog(), self._dial_given)
+
+    def _dial_given(self, request: DialRequest | None) -> None:
+        if request is not None:
+            self.run_command(
+                "dial", lambda: self.desk_app.api.dial(request.number, request.customer_id)
+            )
+
+    def action_callback(self) -> None:
+        call = self._call()
+        customer = _customer_of(call) if call is not None else None
+        if call is None or customer is None:
+            return
+        phones = customer.get("phones") or []
+        number = call.ani or (str(phones[0]) if phones else "")
+        dialog = CallbackDialog(number=number, customer_name=str(customer.get("name") or ""))
+        self.app.push_screen(dialog, self._callback_given)
+
+    def _callback_given(self, request: CallbackRequest | None) -> None:
+        call = self._call()
+        customer = _customer_of(call) if call is not None else None
+        if request is None or customer is None:
+            return
+        due_at = self.desk_state.sim_now() + request.minutes_from_now * 60
+        self.schedule_callback(str(customer.get("id")), request, due_at)
+
+    @work(exclusive=True, group="callback", exit_on_error=False)
+    async def schedule_callback(
+        self, customer_id: str, request: CallbackRequest, due_at: float
+    ) -> None:
+        made = self.desk_app.api.create_callback(
+            customer_id=customer_id, number=request.number, due_at=due_at, note=request.note
+        )
+        ok, _ = await self._attempt("schedule the callback", made)
+        if ok:
+            self.notify(f"Callback scheduled in {request.minutes_from_now:g} min 已预约回呼")
+
+    # -- script, ticket, wrap-up -----------------------------------------------------------
+
+    def action_focus_script(self) -> None:
+        self._show_pane(PANE_SCRIPT)
+        self.query_one(ScriptPane).focus()
+
+    def action_focus_ticket(self) -> None:
+        current = self.query_one(ContentSwitcher).current
+        if current != PANE_TICKET:
+            self._pane_before_ticket = current or PANE_SCRIPT
+        self._show_pane(PANE_TICKET)
+        form = self.query_one(TicketForm)
+        first_empty = "#ticket-category" if not form.fields()["category"] else "#ticket-subject"
+        self.query_one(first_empty).focus()
+
+    def on_script_pane_walked(self, message: ScriptPane.Walked) -> None:
+        walker = message.pane.walker
+        self.verified = bool(walker is not None and identity_verified(walker))
+        call = self._call()
+        if call is not None:
+            self.query_one(CustomerCard).show_call(call, verified=self.verified)
+        ticket = message.action.get("open_ticket")
+        if isinstance(ticket, dict) and call is not None:
+            self.query_one(TicketForm).prefill({k: str(v) for k, v in ticket.items()})
+            self.action_focus_ticket()
+        if self.wrapup_call_id is not None:
+            self.query_one(WrapupPanel).suggest(message.pane.outcome)
+
+    def action_submit_ticket(self) -> None:
+        form = self.query_one(TicketForm)
+        problem = form.problem()
+        if problem is not None:
+            self.notify(problem, title="Ticket not sent", severity="warning")
+            return
+        self.submit_ticket(form.request())
+
+    @work(exclusive=True, group="ticket", exit_on_error=False)
+    async def submit_ticket(self, request: dict[str, Any]) -> None:
+        # The draft's request_id makes this safe to press twice or retry after a timeout.
+        ok, ticket = await self._attempt(
+            "save the ticket", self.desk_app.api.create_ticket(request)
+        )
+        if not ok or ticket is None:
+            return
+        form = self.query_one(TicketForm)
+        form.submitted(ticket)
+        call = self._call()
+        if call is not None and call.call_id == request.get("call_id"):
+            tickets = call.pop.setdefault("open_tickets", [])
+            if all(t.get("id") != ticket.get("id") for t in tickets):
+                tickets.insert(0, ticket)
+            self.query_one(CustomerCard).show_call(call, verified=self.verified)
+        self.orphan_ticket_draft = False
+        self.notify(f"Ticket {ticket.get('id')} saved 工单已创建", timeout=4)
+        back_to = self._pane_before_ticket
+        if self.wrapup_call_id is not None:
+            back_to = PANE_WRAPUP
+        elif call is None:
+            back_to = PANE_SCRIPT
+        self._show_pane(back_to)
+        if back_to == PANE_SCRIPT and call is not None:
+            self.query_one(ScriptPane).focus()
+        elif back_to == PANE_WRAPUP:
+            self.query_one("#wrapup-notes", TextArea).focus()
+
+    def action_wrapup(self) -> None:
+        self._show_pane(PANE_WRAPUP)
+        suggested = self.query_one(ScriptPane).outcome
+        choices = code_choices(self.codes["wrapup_codes"], skip=SYSTEM_WRAPUP_CODES)
+        picker = ChoicePicker("Wrap-up code 结果代码", choices, selected=suggested)
+        self.app.push_screen(picker, self._wrapup_code_picked)
+
+    def _wrapup_code_picked(self, code: str | None) -> None:
+        call_id = self.wrapup_call_id or self.desk_state.last_call_id
+        if code is None or call_id is None:
+            return
+        notes = self.query_one(WrapupPanel).notes
+        path = self.query_one(ScriptPane).path
+        self.send_wrapup(call_id, code, notes, path)
+
+    @work(exclusive=True, group="wrapup", exit_on_error=False)
+    async def send_wrapup(
+        self, call_id: str, code: str, notes: str, path: list[tuple[str, str]]
+    ) -> None:
+        request = self.desk_app.api.wrapup(call_id, code, notes, path)
+        ok, _ = await self._attempt("wrap up", request)
+        if ok:
+            self.query_one(WrapupPanel).submitted()
+            self.notify(f"Wrapped up: {code} 话后完成", timeout=3)
+
+    # -- messages --------------------------------------------------------------------------
+
+    def action_messages(self) -> None:
+        state = self.desk_state
+        for message in state.messages:
+            message.read = True
+        self.app.push_screen(MessageLogScreen(state.messages))
+        self._refresh_parts(frozenset({"messages"}))
+
+
+def _customer_of(call: CallInfo | None) -> dict[str, Any] | None:
+    if call is None:
+        return None
+    customer = call.pop.get("customer") if call.pop else None
+    return customer if isinstance(customer, dict) else None

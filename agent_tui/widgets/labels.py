@@ -1,0 +1,100 @@
+"""Words and clock faces the desk's widgets share: state names, tiers, durations.
+
+One place, so the state bar, the card and the pickers call a state by the same name.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+# What the agent sees for each state the server sends (wire names as keys).
+STATE_LABELS: dict[str, str] = {
+    "logged_out": "LOGGED OUT 已登出",
+    "not_ready": "NOT READY 示忙",
+    "ready": "READY 就绪",
+    "reserved": "RINGING 振铃",
+    "busy": "ON CALL 通话",
+    "wrap_up": "WRAP-UP 话后",
+}
+
+# Colours by state: hue differs, not only brightness (readable for colour-blind agents).
+STATE_STYLES: dict[str, str] = {
+    "logged_out": "bold #d8dee9 on #4c566a",
+    "not_ready": "bold #1f2430 on #e0b860",
+    "ready": "bold #1f2430 on #8fbf7f",
+    "reserved": "bold #1f2430 on #5fa8d3",
+    "busy": "bold #1f2430 on #b48ead",
+    "wrap_up": "bold #1f2430 on #d08770",
+}
+
+LEG_LABELS: dict[str, str] = {
+    "talking": "talking 通话中",
+    "held": "on hold 保持",
+    "conference": "conference 会议",
+}
+
+TIER_LABELS: dict[str, str] = {
+    "vip": "VIP 贵宾",
+    "gold": "Gold 金卡",
+    "silver": "Silver 银卡",
+    "normal": "Normal 普通",
+}
+
+TIER_STYLES: dict[str, str] = {
+    "vip": "bold #1f2430 on #e0b860",
+    "gold": "bold #e0b860",
+    "silver": "bold #c0c8d8",
+    "normal": "#a0a8b8",
+}
+
+PRIORITY_LABELS: dict[str, str] = {
+    "low": "低 Low",
+    "normal": "中 Normal",
+    "high": "高 High",
+    "urgent": "紧急 Urgent",
+}
+
+
+def clock_face(seconds: float | None) -> str:
+    """`m:ss` under an hour, `h:mm:ss` above; negative seconds (overrun) get a minus."""
+    if seconds is None:
+        return "--:--"
+    sign = "-" if seconds < 0 else ""
+    whole = int(abs(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    return f"{sign}{minutes}:{secs:02d}"
+
+
+def state_label(state: str, reason: str | None = None, leg: str | None = None) -> str:
+    label = STATE_LABELS.get(state, state.upper())
+    if state == "busy" and leg:
+        label = f"{label} · {LEG_LABELS.get(leg, leg)}"
+    if reason and state in ("not_ready", "logged_out"):
+        label = f"{label} ({reason})"
+    return label
+
+
+def tier_badge(tier: str | None) -> Text:
+    """The tier as a badge; VIP stands out in colour and by its label."""
+    if not tier:
+        return Text("")
+    label = TIER_LABELS.get(tier, tier)
+    return Text(f" {label} ", style=TIER_STYLES.get(tier, "bold"))
+
+
+def ivr_path_text(ivr_path: list[object]) -> str:
+    """IVR nodes and keys as a trail: `main 2 › fault`; entries may be strings or pairs."""
+    parts: list[str] = []
+    for entry in ivr_path:
+        if isinstance(entry, list | tuple):
+            parts.append(" ".join(str(piece) for piece in entry if piece is not None))
+        elif isinstance(entry, dict):
+            node = entry.get("node", "")
+            key = entry.get("key")
+            parts.append(f"{node} {key}" if key is not None else str(node))
+        else:
+            parts.append(str(entry))
+    return " › ".join(part for part in parts if part) or "—"
