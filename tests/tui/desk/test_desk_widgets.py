@@ -1,0 +1,247 @@
+"""The desk's widgets on their own, fed by hand-built state (rendering and keys, no server)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desk_fixtures import render_text, ringing_call, vip_pop
+from textual.app import App, ComposeResult
+
+from agent_tui.client.state import DeskState
+from agent_tui.drafts import DraftStore
+from agent_tui.screens.pickers import Choice, ChoicePicker
+from agent_tui.widgets.customer_card import CustomerCard, card_renderable
+from agent_tui.widgets.script_pane import ScriptPane, step_renderable
+from agent_tui.widgets.state_bar import agent_line, world_line
+from agent_tui.widgets.ticket_form import DRAFT_KIND, TicketForm
+from server_stub.protocol.scripts import ScriptWalker, load_script
+
+SCRIPTS = Path(__file__).resolve().parents[3] / "server_stub/centres/demo/scripts"
+VALUES = {"centre": "示例客服中心", "agent.id": "1001", "customer.name": "张伟 Zhang Wei"}
+
+
+# -- state bar ----------------------------------------------------------------------------
+
+
+def test_state_bar_shows_state_reason_time_in_state_and_the_pending_state(
+    desk_state: DeskState,
+) -> None:
+    desk_state.pending = ("not_ready", "lunch")
+    text = render_text(agent_line(desk_state), width=120)
+    assert "NOT READY 示忙 (break)" in text
+    assert "2:05" in text  # sim 1000 - since 875
+    assert "next ▸ NOT READY 示忙 (lunch)" in text
+
+
+def test_state_bar_shows_waiting_calls_and_the_longest_wait_of_the_agents_queues(
+    desk_state: DeskState,
+) -> None:
+    text = render_text(world_line(desk_state, show_queue_detail=False), width=120)
+    assert "waiting 4" in text
+    assert "longest 1:15 (fault)" in text
+
+
+def test_state_bar_counts_down_to_the_wrap_up_deadline(desk_state: DeskState) -> None:
+    desk_state.state = "wrap_up"
+    desk_state.wrapup_deadline = 1042.0
+    text = render_text(world_line(desk_state, show_queue_detail=False), width=120)
+    assert "wrap-up 0:42 left" in text
+
+
+# -- customer card ------------------------------------------------------------------------
+
+
+def test_card_shows_the_whole_screen_pop_from_the_offered_event() -> None:
+    text = render_text(card_renderable(ringing_call(), verified=False), width=70)
+    for expected in (
+        "RINGING",
+        "VIP 贵宾",
+        "张伟 Zhang Wei",
+        "ACC-778812",
+        "13800138000, 010-62345678",
+        "北京市海淀区中关村大街27号",
+        "main 2",
+        "0:42",
+        "Prior contacts 历史来电 (1)",
+        "宽带掉线 Broadband drops",
+        "Open tickets 未结工单 (1)",
+        "T000003",
+        "not verified",
+    ):
+        assert expected in text, expected
+
+
+def test_card_says_an_unknown_caller_is_unknown_and_still_shows_the_number() -> None:
+    pop = {**vip_pop(), "customer": None, "tier": None, "contacts": [], "open_tickets": []}
+    call = ringing_call(pop)
+    call.tier = None
+    text = render_text(card_renderable(call, verified=False), width=70)
+    assert "Unknown caller 未知来电" in text
+    assert "13800138000" in text
+    assert "VIP" not in text
+
+
+class CardHost(App[None]):
+    def compose(self) -> ComposeResult:
+        yield CustomerCard(id="card")
+
+
+async def test_a_vip_caller_makes_the_card_stand_out_and_notes_when_it_was_drawn() -> None:
+    app = CardHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        card = app.query_one(CustomerCard)
+        card.show_call(ringing_call())
+        await pilot.pause()
+        assert card.has_class("-vip")
+        assert "C000042" in card.rendered_at
+        normal = ringing_call({**vip_pop(), "call_id": "C2", "tier": "normal"})
+        normal.tier = "normal"
+        normal.pop["customer"] = {**normal.pop["customer"], "tier": "normal"}
+        card.show_call(normal)
+        await pilot.pause()
+        assert not card.has_class("-vip")
+
+
+# -- script pane --------------------------------------------------------------------------
+
+
+class ScriptHost(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ScriptPane(id="script")
+
+
+async def test_option_keys_walk_the_script_and_backspace_goes_back() -> None:
+    app = ScriptHost()
+    async with app.run_test(size=(100, 30)) as pilot:
+        pane = app.query_one(ScriptPane)
+        pane.set_script(load_script(SCRIPTS / "fault_report.yaml"), VALUES)
+        pane.focus()
+        await pilot.press("1", "y", "1")
+        assert pane.walker is not None
+        assert pane.path == [("greet", "1"), ("verify", "y"), ("describe_fault", "1")]
+        assert pane.walker.current == "basic_check"
+        await pilot.press("backspace")
+        assert pane.walker.current == "describe_fault"
+        await pilot.press("9")  # not an option here: nothing moves
+        assert pane.walker.current == "describe_fault"
+
+
+def test_step_text_has_the_callers_data_the_rule_options_and_breadcrumb() -> None:
+    walker = ScriptWalker(load_script(SCRIPTS / "fault_report.yaml"))
+    walker.choose("1")
+    text = render_text(step_renderable(walker, VALUES, wide=True), width=120)
+    assert "greet › verify" in text
+    assert "张伟 Zhang Wei" in text
+    assert "{customer.name}" not in text
+    assert "Rule 规则: Do not discuss the account" in text
+    assert " y  已核实 / Verified" in text
+
+
+def test_passing_the_verify_step_marks_identity_verified_and_failing_it_does_not() -> None:
+    from agent_tui.widgets.script_pane import identity_verified
+
+    script = load_script(SCRIPTS / "fault_report.yaml")
+    walker = ScriptWalker(script)
+    walker.choose("1")
+    assert identity_verified(walker) is None
+    walker.choose("y")
+    assert identity_verified(walker) is True
+    walker.back()
+    walker.choose("n")
+    assert identity_verified(walker) is False
+
+
+# -- ticket form --------------------------------------------------------------------------
+
+
+class TicketHost(App[None]):
+    def __init__(self, drafts: DraftStore) -> None:
+        super().__init__()
+        self.drafts = drafts
+
+    def compose(self) -> ComposeResult:
+        yield TicketForm(id="ticket")
+
+
+async def test_a_ticket_draft_is_saved_as_typed_and_comes_back_with_its_request_id(
+    tmp_path: Path,
+) -> None:
+    drafts = DraftStore(tmp_path)
+    app = TicketHost(drafts)
+    async with app.run_test(size=(100, 30)) as pilot:
+        form = app.query_one(TicketForm)
+        form.start(drafts, call_id="C9", customer_id="K1", customer_name="张伟", tickets=[])
+        form.prefill({"category": "fault", "department": "network"})
+        app.query_one("#ticket-subject").focus()
+        await pilot.press(*"宽带掉线")
+        await pilot.pause()
+        first_request_id = form.request_id
+    saved = drafts.load(DRAFT_KIND, "C9")
+    assert saved is not None and saved["subject"] == "宽带掉线"
+    assert saved["request_id"] == first_request_id
+
+    app = TicketHost(drafts)  # the desk again, after a crash
+    async with app.run_test(size=(100, 30)) as pilot:
+        form = app.query_one(TicketForm)
+        assert form.start(drafts, call_id="C9", customer_id="K1", customer_name=None, tickets=[])
+        await pilot.pause()
+        request = form.request()
+        assert request["subject"] == "宽带掉线"
+        assert request["category"] == "fault"
+        assert request["department"] == "network"
+        assert request["request_id"] == first_request_id
+        assert request["call_id"] == "C9" and request["customer_id"] == "K1"
+        form.submitted({"id": "T1", "category": "fault", "subject": "宽带掉线"})
+        await pilot.pause()
+        assert drafts.load(DRAFT_KIND, "C9") is None
+        assert form.request_id != first_request_id
+        assert form.tickets[0]["id"] == "T1"
+
+
+async def test_a_ticket_without_subject_or_category_is_not_sent(tmp_path: Path) -> None:
+    drafts = DraftStore(tmp_path)
+    app = TicketHost(drafts)
+    async with app.run_test(size=(100, 30)):
+        form = app.query_one(TicketForm)
+        form.start(drafts, call_id="C9", customer_id="K1", customer_name=None, tickets=[])
+        assert form.problem() == "Choose a category 请选择类别."
+        form.prefill({"category": "complaint"})
+        assert form.problem() == "Write a subject 请填写主题."
+
+
+# -- pickers ------------------------------------------------------------------------------
+
+
+class PickerHost(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.picked: list[str | None] = []
+
+    def on_mount(self) -> None:
+        choices = [
+            Choice("queue:enquiry", "咨询 Enquiries"),
+            Choice("queue:fault", "故障报修 Fault reports"),
+            Choice("agent:a001", "李娜 Li Na (a001)", "team A · ready"),
+        ]
+        self.push_screen(ChoicePicker("Transfer to", choices), self.picked.append)
+
+
+async def test_typing_in_a_picker_filters_and_enter_takes_the_first_match() -> None:
+    app = PickerHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"li na", "enter")
+        await pilot.pause()
+    assert app.picked == ["agent:a001"]
+
+
+async def test_arrow_keys_move_in_a_picker_and_escape_cancels() -> None:
+    app = PickerHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        await pilot.pause()
+    assert app.picked == ["queue:fault"]
+    app = PickerHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.picked == [None]
