@@ -1,0 +1,182 @@
+"""Whole calls on the desk, by keys, against the real server (paused clock, quiet centre).
+
+Only agents 1001 and 1002 work the quiet centre and nobody calls unless the trainer sends
+a call, so every call rings where the test expects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from desk_live import AGENT, World, desk_app, log_in, until
+
+from agent_tui.screens.desk import DeskScreen
+from agent_tui.screens.pickers import ChoicePicker, MessageLogScreen
+from agent_tui.widgets.customer_card import CustomerCard
+from agent_tui.widgets.message_banner import MessageBanner
+from agent_tui.widgets.script_pane import ScriptPane
+from agent_tui.widgets.wrapup_panel import WrapupPanel
+from server_stub.server.testing import LiveServer, quiet_centre, start_live_server
+
+
+@pytest.fixture
+def live() -> Iterator[LiveServer]:
+    with start_live_server(quiet_centre(), speed=0.0) as server:
+        yield server
+
+
+def _text(widget: object) -> str:
+    from textual.widget import Widget
+
+    assert isinstance(widget, Widget)
+    return str(widget.render())
+
+
+async def test_not_ready_asks_for_a_reason_and_ready_is_one_key(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    app = desk_app(live, tmp_path, config_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await pilot.press("f2")
+        await until(lambda: app.desk_state.state == "ready", pilot)
+        await pilot.press("f3")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        await pilot.press(*"lunch", "enter")
+        await until(lambda: app.desk_state.state == "not_ready", pilot)
+        assert app.desk_state.reason == "lunch"
+
+
+async def test_a_call_is_answered_held_retrieved_hung_up_and_wrapped_up_by_keys(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    world = World(live)
+    app = desk_app(live, tmp_path, config_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await log_in(pilot)
+        await pilot.press("f2")
+        await until(lambda: app.desk_state.state == "ready", pilot)
+
+        call_id = await world.send_call("fault")
+        await until(lambda: desk.query_one(CustomerCard).call_id == call_id, pilot)
+        assert "RINGING" in _text(desk.query_one("#card-body"))
+        await pilot.press("f4")
+        await until(lambda: app.desk_state.call and app.desk_state.call.status == "talking", pilot)
+        await until(lambda: desk.query_one(ScriptPane).walker is not None, pilot)
+
+        await pilot.press("f5")
+        await until(lambda: app.desk_state.call and app.desk_state.call.status == "held", pilot)
+        await pilot.press("f5")
+        await until(lambda: app.desk_state.call and app.desk_state.call.status == "talking", pilot)
+        await pilot.press("f9")
+        await until(lambda: app.desk_state.state == "wrap_up", pilot)
+        await until(lambda: desk.wrapup_call_id == call_id, pilot)
+        await pilot.press(*"caller will ring back")
+        await pilot.press("f10")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        await pilot.press(*"no_action", "enter")
+        await until(lambda: app.desk_state.state in ("ready", "not_ready"), pilot)
+        await until(lambda: app.desk_state.call is None, pilot)
+        await until(lambda: desk.query_one(CustomerCard).call_id is None, pilot)
+        assert not app.drafts.pending()  # the notes went with the wrap-up
+
+
+async def test_a_call_can_be_rejected_and_the_desk_goes_back_to_idle(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    world = World(live)
+    app = desk_app(live, tmp_path, config_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await log_in(pilot)
+        await pilot.press("f2")
+        await until(lambda: app.desk_state.state == "ready", pilot)
+        call_id = await world.send_call("enquiry")
+        await until(lambda: desk.query_one(CustomerCard).call_id == call_id, pilot)
+        await pilot.press("ctrl+r")
+        await until(lambda: desk.query_one(CustomerCard).call_id is None, pilot)
+        assert app.desk_state.state != "reserved"
+
+
+async def test_a_pending_state_set_during_a_call_applies_after_wrap_up(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    world = World(live)
+    app = desk_app(live, tmp_path, config_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await log_in(pilot)
+        await pilot.press("f2")
+        await until(lambda: app.desk_state.state == "ready", pilot)
+        call_id = await world.send_call("enquiry")
+        await until(lambda: desk.query_one(CustomerCard).call_id == call_id, pilot)
+        await pilot.press("f4")
+        await until(lambda: app.desk_state.state == "busy", pilot)
+        await pilot.press("ctrl+n")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        await pilot.press(*"break", "enter")
+        await until(lambda: app.desk_state.pending == ("not_ready", "break"), pilot)
+        await pilot.press("f9")
+        await until(lambda: desk.wrapup_call_id == call_id, pilot)
+        await pilot.press("f10")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        await pilot.press(*"resolved", "enter")
+        await until(lambda: app.desk_state.state == "not_ready", pilot)
+        assert app.desk_state.reason == "break"
+
+
+async def test_a_blind_transfer_to_a_queue_is_picked_from_the_directory(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    world = World(live)
+    app = desk_app(live, tmp_path, config_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await log_in(pilot)
+        await pilot.press("f2")
+        await until(lambda: app.desk_state.state == "ready", pilot)
+        call_id = await world.send_call("fault")
+        await until(lambda: desk.query_one(CustomerCard).call_id == call_id, pilot)
+        await pilot.press("f4")
+        await until(lambda: app.desk_state.state == "busy", pilot)
+        await pilot.press("f6")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        await pilot.press(*"complaints", "enter")
+        await until(lambda: app.desk_state.state != "busy", pilot)
+        assert app.desk_state.state in ("wrap_up", "ready", "not_ready")
+
+
+async def test_a_supervisor_message_stands_out_and_stays_in_the_log(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    world = World(live)
+    app = desk_app(live, tmp_path, config_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = await log_in(pilot)
+        await world.message("海淀区光缆中断,请使用统一口径 / Fibre cut in Haidian", team_id="A")
+        banner = desk.query_one(MessageBanner)
+        await until(lambda: banner.has_class("-shown"), pilot)
+        assert "Fibre cut in Haidian" in _text(banner)
+        await pilot.press("alt+m")
+        await until(lambda: isinstance(app.screen, MessageLogScreen), pilot)
+        await pilot.press("escape")
+        await until(lambda: isinstance(app.screen, DeskScreen), pilot)
+        assert not banner.has_class("-shown")
+        assert app.desk_state.messages[-1].read
+        assert "Fibre cut" in _text(desk.query_one("#message-log"))
+
+
+async def test_an_outbound_call_is_dialled_from_the_dialog(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    app = desk_app(live, tmp_path, config_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await log_in(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.press(*"13900001111", "enter")
+        await until(lambda: app.desk_state.call is not None, pilot, timeout=5)
+        call = app.desk_state.call
+        assert call is not None and call.direction == "outbound"
+        await pilot.press("f9")
+        await until(lambda: desk.wrapup_call_id == call.call_id, pilot)
+        assert isinstance(desk.query_one(WrapupPanel), WrapupPanel)
+        assert app.desk_state.agent_id == AGENT
