@@ -238,16 +238,23 @@ class AgentDeskApp(App[None], inherit_bindings=False):
         self.start_feed()
         self.switch_screen(self._desk_screen_factory())
 
-    async def log_out(self) -> None:
-        """End the shift: logged out on the server, feed stopped, back to the login."""
+    async def log_out(self, reason: str | None = None) -> None:
+        """End the shift: logged out on the server, token dropped, back to the login.
+
+        The desk may have set `logged_out` itself (with the agent's reason) just before;
+        then the server already agrees and a refusal of the repeat (409) is not news.
+        """
         self.workers.cancel_group(self, "feed")
         try:
-            await self.api.set_state(LOGGED_OUT)
+            if self.desk_state.state != LOGGED_OUT:
+                try:
+                    await self.api.set_state(LOGGED_OUT, reason)
+                except ApiError as exc:
+                    if exc.status != 409:
+                        raise
             await self.api.logout()
         except (ApiError, ServerUnreachable) as exc:
-            self.notify(
-                f"Logged out locally; the server did not confirm: {exc}", severity="warning"
-            )
+            self.notify(f"Logged out here; the server did not confirm: {exc}", severity="warning")
         self._desk_state = self._new_desk_state()
         from agent_tui.screens.login import LoginScreen
 
