@@ -28,9 +28,9 @@ STATE_STYLES: dict[str, str] = {
 }
 
 LEG_LABELS: dict[str, str] = {
-    "talking": "talking 通话中",
-    "held": "on hold 保持",
-    "conference": "conference 会议",
+    "talking": "TALKING 通话中",
+    "held": "ON HOLD 保持",
+    "conference": "CONFERENCE 会议",
 }
 
 TIER_LABELS: dict[str, str] = {
@@ -71,7 +71,7 @@ def clock_face(seconds: float | None) -> str:
 def state_label(state: str, reason: str | None = None, leg: str | None = None) -> str:
     label = STATE_LABELS.get(state, state.upper())
     if state == "busy" and leg:
-        label = f"{label} · {LEG_LABELS.get(leg, leg)}"
+        label = LEG_LABELS.get(leg, label)
     if reason and state in ("not_ready", "logged_out"):
         label = f"{label} ({reason})"
     return label

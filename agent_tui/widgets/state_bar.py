@@ -17,10 +17,10 @@ from agent_tui.client.state import DeskState
 from agent_tui.widgets.labels import STATE_LABELS, STATE_STYLES, clock_face, state_label
 
 CONNECTION_STYLES: dict[str, tuple[str, str]] = {
-    "online": ("● online 在线", "#8fbf7f"),
-    "connecting": ("◌ connecting 连接中", "#e0b860"),
-    "reconnecting": ("◌ reconnecting 重连中", "bold #e0b860"),
-    "offline": ("✖ offline 离线", "bold #e06c75"),
+    "online": ("● online", "#8fbf7f"),
+    "connecting": ("◌ connecting", "#e0b860"),
+    "reconnecting": ("◌ reconnecting", "bold #e0b860"),
+    "offline": ("✖ offline", "bold #e06c75"),
 }
 
 
@@ -105,9 +105,13 @@ class StateBar(Static):
 
     def show(self, state: DeskState) -> None:
         wide = self.size.width >= 110
-        top = Table.grid(expand=True)
-        top.add_column(ratio=1)
+        top = Table.grid(expand=True, padding=(0, 1))
+        # One line each, whatever the width: the bar must never push the world line off.
+        top.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         top.add_column(justify="right", no_wrap=True)
         label, style = CONNECTION_STYLES.get(state.connection, (state.connection, "bold"))
         top.add_row(agent_line(state), Text(label, style=style))
-        self.update(Group(top, world_line(state, show_queue_detail=wide)))
+        world = world_line(state, show_queue_detail=wide)
+        world.no_wrap = True
+        world.overflow = "ellipsis"
+        self.update(Group(top, world))

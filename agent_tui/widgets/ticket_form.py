@@ -48,8 +48,11 @@ class TicketForm(Vertical):
         margin-bottom: 1;
     }
     TicketForm .ticket-label {
-        width: 12;
+        width: 14;
         color: $text-muted;
+    }
+    TicketForm Input, TicketForm Select > SelectCurrent {
+        background: $boost;
     }
     TicketForm Select {
         width: 1fr;
@@ -88,7 +91,8 @@ class TicketForm(Vertical):
                 id="ticket-category",
                 compact=True,
             )
-            yield Label(" Priority", classes="ticket-label")
+        with Horizontal(classes="ticket-row"):
+            yield Label("Priority 优先", classes="ticket-label")
             yield Select(
                 [(label, code) for code, label in PRIORITY_LABELS.items()],
                 value="normal",

@@ -40,7 +40,7 @@ class WrapupPanel(Vertical):
         border: round $warning;
     }
     WrapupPanel #wrapup-countdown, WrapupPanel #wrapup-code {
-        height: 1;
+        height: auto;
     }
     WrapupPanel #wrapup-notes {
         height: 1fr;
