@@ -436,13 +436,8 @@ class DeskScreen(Screen[None]):
 
     def _logout_picked(self, reason: str | None) -> None:
         if reason is not None:
-            self.log_out(reason)
-
-    @work(exclusive=True, group="logout", exit_on_error=False)
-    async def log_out(self, reason: str) -> None:
-        ok, _ = await self._attempt("log out", self.desk_app.api.set_state("logged_out", reason))
-        if ok:
-            await self.desk_app.log_out()
+            # The app's worker, not the desk's: the desk goes away as the shift ends.
+            self.app.run_worker(self.desk_app.log_out(reason), group="logout", exit_on_error=False)
 
     # -- call controls -------------------------------------------------------------------
 
