@@ -22,6 +22,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Select, TextArea
 
@@ -139,6 +140,10 @@ class DeskScreen(Screen[None]):
 
     def on_desk_state_changed(self, message: DeskStateChanged) -> None:
         self._refresh_parts(message.parts)
+
+    def on_screen_resume(self) -> None:
+        # Back on top (a dialog or the help closed): whatever was missed meanwhile shows.
+        self._refresh_parts(ALL_PARTS)
 
     def _refresh_parts(self, parts: frozenset[str]) -> None:
         state = self.desk_state
@@ -268,7 +273,7 @@ class DeskScreen(Screen[None]):
         agent = state.state
         call = state.call
         status = call.status if call is not None else None
-        pane = self.query_one(ContentSwitcher).current if self.is_mounted else None
+        pane = self._current_pane()
         allowed: dict[str, bool] = {
             "ready": agent in ("not_ready", "logged_out"),
             "not_ready": agent in ("ready", "not_ready"),
@@ -290,12 +295,21 @@ class DeskScreen(Screen[None]):
         }
         return allowed.get(action, True)
 
+    def _current_pane(self) -> str | None:
+        try:
+            return self.query_one(ContentSwitcher).current
+        except NoMatches:  # the footer asks before the screen is composed
+            return None
+
     def on_key(self, event: events.Key) -> None:
-        """Option keys reach the script when no text field has the focus."""
+        """Option keys reach the script during a call when no text field has the focus."""
         if isinstance(self.focused, Input | TextArea | Select | ScriptPane):
             return
+        call = self.desk_state.call
+        if call is None or call.status not in ACTIVE_CALL:
+            return
         pane = self.query_one(ScriptPane)
-        if self.query_one(ContentSwitcher).current != PANE_SCRIPT:
+        if self._current_pane() != PANE_SCRIPT:
             return
         key = event.character if event.key != "backspace" else "backspace"
         if key and pane.handles_key(key):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -23,7 +23,10 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from agent_tui.client.state import DeskMessage
+from agent_tui.messages import DeskStateChanged
 from agent_tui.widgets.message_banner import message_log_renderable
+
+T = TypeVar("T")
 
 PICKER_CSS = """
 ChoicePicker, DialDialog, CallbackDialog, MessageLogScreen {
@@ -71,6 +74,16 @@ ChoicePicker, DialDialog, CallbackDialog, MessageLogScreen {
 """
 
 
+class DeskDialog(ModalScreen[T]):
+    """A dialog over the desk: the app posts state changes to the top screen, so pass
+    them down; a call that rings while a dialog is open still shows on the card."""
+
+    def on_desk_state_changed(self, message: DeskStateChanged) -> None:
+        stack = self.app.screen_stack
+        if len(stack) >= 2 and stack[-1] is self:
+            stack[-2].post_message(DeskStateChanged(message.parts))
+
+
 @dataclass(frozen=True, slots=True)
 class Choice:
     value: str
@@ -82,7 +95,7 @@ class Choice:
         return not needle or needle in f"{self.value} {self.label} {self.detail}".casefold()
 
 
-class ChoicePicker(ModalScreen[str | None]):
+class ChoicePicker(DeskDialog[str | None]):
     """Pick one of `choices`; typing filters, Enter takes the highlighted one."""
 
     DEFAULT_CSS = PICKER_CSS
@@ -203,7 +216,7 @@ class DialRequest:
     customer_id: str | None
 
 
-class _FormDialog(ModalScreen[Any]):
+class _FormDialog(DeskDialog[Any]):
     DEFAULT_CSS = PICKER_CSS
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
@@ -300,7 +313,7 @@ class CallbackDialog(_FormDialog):
         self.dismiss(CallbackRequest(number, minutes, note))
 
 
-class MessageLogScreen(ModalScreen[None]):
+class MessageLogScreen(DeskDialog[None]):
     """Every supervisor message and broadcast of the shift, newest first."""
 
     DEFAULT_CSS = PICKER_CSS
