@@ -97,3 +97,20 @@ def make_desk_state() -> DeskState:
         "enquiry": QueueStats(waiting=1, longest_wait_s=12.0),
     }
     return state
+
+
+def screen_text(app: Any) -> str:
+    """The characters on the app's screen now (what the agent sees, less colour)."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        record=True,
+        color_system="truecolor",
+        legacy_windows=False,
+        safe_box=False,
+    )
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    console.print(update)
+    return console.export_text()

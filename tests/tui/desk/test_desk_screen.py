@@ -1,0 +1,148 @@
+"""The desk screen fed by hand-built state, with no server behind it (port 9 refuses).
+
+These check what the desk decides by itself: which keys it offers in each state, that the
+card needs nothing but the offered event, that drafts come back. Whole calls against the
+real server are in test_desk_calls.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from desk_fixtures import FROZEN_WALL, make_desk_state, ringing_call, screen_text
+from textual.pilot import Pilot
+
+from agent_tui.app import AgentDeskApp
+from agent_tui.drafts import DraftStore
+from agent_tui.messages import DeskStateChanged
+from agent_tui.screens.desk import DeskScreen
+from agent_tui.widgets.customer_card import CustomerCard
+from agent_tui.widgets.ticket_form import DRAFT_KIND, TicketForm
+
+UNREACHABLE = "http://127.0.0.1:9"
+
+
+def _app(tmp_path: Path, config_dir: Path) -> AgentDeskApp:
+    return AgentDeskApp(
+        UNREACHABLE,
+        data_dir=tmp_path,
+        config_dir=config_dir,
+        cursor_blink=False,
+        clock=lambda: FROZEN_WALL,
+        request_timeout=0.5,
+    )
+
+
+async def _desk(app: AgentDeskApp, pilot: Pilot[Any]) -> DeskScreen:
+    app._desk_state = make_desk_state()
+    await app.switch_screen(DeskScreen())
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, DeskScreen)
+    return screen
+
+
+def _offered(desk: DeskScreen) -> set[str]:
+    names = [
+        "ready",
+        "not_ready",
+        "pending",
+        "logout",
+        "answer",
+        "reject",
+        "toggle_hold",
+        "transfer",
+        "consult",
+        "conference",
+        "hangup",
+        "dial",
+        "callback",
+        "focus_script",
+        "focus_ticket",
+        "submit_ticket",
+        "wrapup",
+    ]
+    return {name for name in names if desk.check_action(name, ())}
+
+
+async def test_keys_offered_follow_the_agent_state(tmp_path: Path, config_dir: Path) -> None:
+    app = _app(tmp_path, config_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await _desk(app, pilot)
+        state = app.desk_state
+        assert _offered(desk) == {"ready", "not_ready", "logout", "dial"}
+
+        state.state = "reserved"
+        state.call = ringing_call()
+        desk.post_message(DeskStateChanged(frozenset({"agent", "call"})))
+        await pilot.pause()
+        assert {"answer", "reject", "pending"} <= _offered(desk)
+        assert not {"hangup", "toggle_hold", "ready", "wrapup"} & _offered(desk)
+
+        state.state, state.leg, state.call.status = "busy", "talking", "talking"
+        desk.post_message(DeskStateChanged(frozenset({"agent", "call"})))
+        await pilot.pause()
+        talking = _offered(desk)
+        assert {
+            "toggle_hold",
+            "transfer",
+            "consult",
+            "hangup",
+            "callback",
+            "focus_ticket",
+        } <= talking
+        assert not {"answer", "conference", "wrapup", "ready", "dial"} & talking
+
+        state.state, state.call.status = "wrap_up", "ended"
+        state.wrapup_deadline = 1060.0
+        desk.post_message(DeskStateChanged(frozenset({"agent", "call"})))
+        await pilot.pause()
+        assert "wrapup" in _offered(desk)
+        assert not {"hangup", "answer", "ready"} & _offered(desk)
+
+
+async def test_the_card_shows_the_caller_from_the_offered_event_without_the_server(
+    tmp_path: Path, config_dir: Path
+) -> None:
+    app = _app(tmp_path, config_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await _desk(app, pilot)
+        app.desk_state.state = "reserved"
+        app.desk_state.call = ringing_call()
+        desk.post_message(DeskStateChanged(frozenset({"call"})))
+        await pilot.pause()
+        card = desk.query_one(CustomerCard)
+        assert card.call_id == "C000042"
+        assert "张伟 Zhang Wei" in screen_text(app)
+        assert card.has_class("-vip")
+
+
+async def test_an_unsent_ticket_draft_comes_back_after_a_crash(
+    tmp_path: Path, config_dir: Path
+) -> None:
+    DraftStore(tmp_path / "drafts").save(
+        DRAFT_KIND,
+        "C000007",
+        {
+            "category": "complaint",
+            "priority": "high",
+            "department": "",
+            "subject": "账单多扣费 Overcharged",
+            "description": "",
+            "request_id": "a" * 32,
+            "customer_id": "K00002",
+        },
+    )
+    app = _app(tmp_path, config_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await _desk(app, pilot)
+        assert desk.check_action("focus_ticket", ())
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        form = desk.query_one(TicketForm)
+        request = form.request()
+        assert request["subject"] == "账单多扣费 Overcharged"
+        assert request["request_id"] == "a" * 32  # the retry is the same ticket
+        assert request["call_id"] == "C000007"
+        assert request["customer_id"] == "K00002"
