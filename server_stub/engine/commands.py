@@ -1,0 +1,394 @@
+"""Commands from human agents (through the server); each acts at `now` and logs what it causes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from server_stub.engine.core import (
+    ARRIVED,
+    CONFERENCE,
+    CONFERENCED,
+    HELD,
+    HELD_LEG,
+    K_CONNECT,
+    K_CONSULT_RING,
+    K_TALK_END,
+    OUT_ABANDONED,
+    OUT_ANSWERED,
+    OUTBOUND,
+    RETRIEVED,
+    TALKING,
+    TRANSFERRED,
+    WRAPUP_COMPLETED,
+    EngineCore,
+)
+from server_stub.engine.errors import EngineError
+from server_stub.engine.model import (
+    BUSY,
+    CALL_CONNECTED,
+    LOGGED_OUT,
+    NOT_READY,
+    READY,
+    RESERVED,
+    WRAP_UP,
+    Agent,
+    Call,
+)
+
+OUTBOUND_RING_S = (3.0, 12.0)  # how long the far end rings before it picks up
+
+
+class CommandEngine(EngineCore):
+    # ------------------------------------------------------------------ lookups
+
+    def _agent(self, agent_id: str) -> Agent:
+        agent = self.agents_by_id.get(agent_id)
+        if agent is None:
+            raise EngineError("no_such_agent", f"no agent {agent_id!r}")
+        return agent
+
+    def _human(self, agent_id: str) -> Agent:
+        agent = self._agent(agent_id)
+        if agent.simulated:
+            raise EngineError("not_human", f"agent {agent_id!r} is simulated")
+        return agent
+
+    def _own_call(self, agent: Agent, call_id: str) -> Call:
+        call = self.calls.get(call_id)
+        if call is None:
+            raise EngineError("no_such_call", f"no call {call_id!r}")
+        if agent.call is not call:
+            raise EngineError("not_your_call", f"call {call_id} is not at agent {agent.id}")
+        return call
+
+    def _check_reason(self, reason: str | None) -> None:
+        codes = self.config.reason_codes
+        if reason is not None and codes and reason not in {c.code for c in codes}:
+            raise EngineError("invalid_reason", f"{reason!r} is not a reason code")
+
+    # ------------------------------------------------------------------ state
+
+    def login(self, agent_id: str) -> None:
+        agent = self._human(agent_id)
+        if agent.state != LOGGED_OUT:
+            raise EngineError("invalid_state", f"agent {agent_id} is already logged in")
+        self._set_state(agent, NOT_READY, "login")
+
+    def logout(self, agent_id: str, reason: str | None = None) -> None:
+        self.set_state(agent_id, LOGGED_OUT, reason)
+
+    def set_state(self, agent_id: str, state: str, reason: str | None = None) -> None:
+        agent = self._human(agent_id)
+        current = agent.state
+        if state not in (READY, NOT_READY, LOGGED_OUT):
+            raise EngineError("invalid_request", f"cannot set state {state!r}")
+        if current not in (READY, NOT_READY, LOGGED_OUT):
+            raise EngineError(
+                "invalid_state", f"agent {agent_id} is {current}: set a pending state instead"
+            )
+        if current == LOGGED_OUT:
+            if state == LOGGED_OUT:
+                return
+            raise EngineError("invalid_state", f"agent {agent_id} must log in first")
+        if state == READY:
+            if current != READY:
+                self._make_ready(agent)
+        elif state == NOT_READY:
+            self._check_reason(reason)
+            self._set_state(agent, NOT_READY, reason)
+        else:
+            agent.pending = None
+            self._set_state(agent, LOGGED_OUT, reason)
+
+    def set_pending(self, agent_id: str, state: str | None, reason: str | None = None) -> None:
+        agent = self._human(agent_id)
+        if agent.state not in (RESERVED, BUSY, WRAP_UP):
+            raise EngineError("invalid_state", f"agent {agent_id} is {agent.state}: set the state")
+        if state is None:
+            agent.pending = None
+        elif state in (READY, NOT_READY, LOGGED_OUT):
+            if state == NOT_READY:
+                self._check_reason(reason)
+            agent.pending = None if state == READY else {"state": state, "reason": reason}
+        else:
+            raise EngineError("invalid_request", f"cannot set pending state {state!r}")
+        self._set_state(agent, agent.state, agent.reason)  # same state: tells clients the pending
+
+    # ------------------------------------------------------------------ call controls
+
+    def answer(self, agent_id: str, call_id: str) -> None:
+        agent = self._human(agent_id)
+        call = self._own_call(agent, call_id)
+        if agent.state != RESERVED or agent.direction == OUTBOUND:
+            raise EngineError("invalid_state", f"agent {agent_id} has no call ringing")
+        if call.consult_agent is agent:
+            call.step_seq = 0
+            call.consult_state = "consulting"
+            agent.leg = TALKING
+            self._set_state(agent, BUSY)
+            return
+        self._answer(call, agent)
+
+    def reject(self, agent_id: str, call_id: str) -> None:
+        agent = self._human(agent_id)
+        call = self._own_call(agent, call_id)
+        if agent.state != RESERVED or agent.direction == OUTBOUND:
+            raise EngineError("invalid_state", f"agent {agent_id} has no call ringing")
+        if call.consult_agent is agent:
+            call.step_seq = 0
+            call.consult_agent = None
+            call.consult_state = None
+            agent.call = None
+            agent.direction = None
+            self._set_state(agent, NOT_READY, "rejected")
+            return
+        call.step_seq = 0
+        self._offer_failed(call, agent, "rejected")
+
+    def hold(self, agent_id: str, call_id: str) -> None:
+        agent = self._human(agent_id)
+        call = self._own_call(agent, call_id)
+        if agent.state != BUSY or agent.leg != TALKING or call.consult_agent is not None:
+            raise EngineError("invalid_state", f"agent {agent_id} is not talking on {call_id}")
+        self._emit(HELD, call.id, agent.id, _queue_id(call), {})
+        agent.leg = HELD_LEG
+        self._set_state(agent, BUSY)
+
+    def retrieve(self, agent_id: str, call_id: str) -> None:
+        agent = self._human(agent_id)
+        call = self._own_call(agent, call_id)
+        if agent.state != BUSY or agent.leg != HELD_LEG or call.consult_agent is not None:
+            raise EngineError("invalid_state", f"call {call_id} is not on hold")
+        self._emit(RETRIEVED, call.id, agent.id, _queue_id(call), {})
+        agent.leg = TALKING
+        self._set_state(agent, BUSY)
+
+    def hangup(self, agent_id: str, call_id: str) -> None:
+        agent = self._human(agent_id)
+        call = self._own_call(agent, call_id)
+        if call.consult_agent is agent:  # the consulted agent leaves; the caller stays
+            if agent.state != BUSY:
+                raise EngineError("invalid_state", f"agent {agent_id} is not on {call_id}")
+            self._leave_consult(call)
+            return
+        if agent.state == RESERVED and agent.direction == OUTBOUND:
+            self._end_call(call, "agent", "cancelled", OUT_ABANDONED)
+            self._start_wrapup(agent, call)
+            return
+        if agent.state != BUSY:
+            raise EngineError("invalid_state", f"agent {agent_id} is not on {call_id}")
+        self._end_call(call, "agent", "hangup", OUT_ANSWERED)
+        self._release_consulted(call, wrap=call.consult_state == "conference")
+        agent.calls_handled += 1
+        self._start_wrapup(agent, call)
+
+    def _leave_consult(self, call: Call) -> None:
+        """The second agent leaves a consult or conference; the first talks to the caller again."""
+        owner = call.agent
+        conference = call.consult_state == "conference"
+        self._release_consulted(call, wrap=conference)
+        if owner is not None and owner.state == BUSY:
+            self._emit(RETRIEVED, call.id, owner.id, _queue_id(call), {})
+            owner.leg = TALKING
+            self._set_state(owner, BUSY)
+
+    def transfer(
+        self,
+        agent_id: str,
+        call_id: str,
+        *,
+        to_agent: str | None = None,
+        to_queue: str | None = None,
+        mode: str = "blind",
+    ) -> None:
+        agent = self._human(agent_id)
+        call = self._own_call(agent, call_id)
+        if agent.state != BUSY or call.agent is not agent or call.consult_agent is not None:
+            raise EngineError("invalid_state", f"agent {agent_id} cannot transfer {call_id} now")
+        if (to_agent is None) == (to_queue is None):
+            raise EngineError("invalid_request", "transfer needs exactly one of to_agent, to_queue")
+        if mode not in ("blind", "consult"):
+            raise EngineError("invalid_request", f"unknown transfer mode {mode!r}")
+        target_queue = None
+        if to_queue is not None:
+            target_queue = self.queues_by_id.get(to_queue)
+            if target_queue is None:
+                raise EngineError("no_such_queue", f"no queue {to_queue!r}")
+        target_agent = self._agent(to_agent) if to_agent is not None else None
+        if target_agent is agent:
+            raise EngineError("invalid_request", "cannot transfer a call to yourself")
+        if mode == "consult":
+            if target_agent is None:
+                assert target_queue is not None
+                target_agent = self._pop_ready_agent(target_queue)
+                if target_agent is None:
+                    raise EngineError("no_agent_available", f"nobody is ready in {to_queue}")
+            elif target_agent.state != READY:
+                raise EngineError("agent_not_ready", f"agent {to_agent} is not ready")
+            self._start_consult(agent, call, target_agent)
+            return
+        if target_agent is not None and target_agent.state != READY:
+            raise EngineError("agent_not_ready", f"agent {to_agent} is not ready")
+        self._emit(
+            TRANSFERRED,
+            call.id,
+            agent.id,
+            _queue_id(call),
+            {"mode": "blind", "from_agent": agent.id, "to_agent": to_agent, "to_queue": to_queue},
+        )
+        agent.calls_handled += 1
+        self._start_wrapup(agent, call)
+        call.queued_at = self.now
+        call.visited = None
+        if target_queue is not None:
+            call.agent = None
+            self._enter_queue(call, target_queue)
+        else:
+            assert target_agent is not None
+            call.offer_queue = None
+            self._offer(call, target_agent)
+
+    def _start_consult(self, agent: Agent, call: Call, target: Agent) -> None:
+        if agent.leg == TALKING:
+            self._emit(HELD, call.id, agent.id, _queue_id(call), {})
+            agent.leg = HELD_LEG
+            self._set_state(agent, BUSY)
+        call.consult_agent = target
+        target.call = call
+        target.direction = call.direction
+        self._emit(
+            "call.offered",
+            call.id,
+            target.id,
+            _queue_id(call),
+            {
+                "waited_s": 0.0,
+                "customer_id": call.customer_id,
+                "tier": call.tier,
+                "ani": call.ani,
+                "ivr_path": call.ivr_path,
+                "consult_from": agent.id,
+            },
+        )
+        self._set_state(target, RESERVED)
+        if target.simulated:
+            call.consult_state = "consulting"
+            target.leg = TALKING
+            self._set_state(target, BUSY)
+        else:
+            call.consult_state = "ringing"
+            ring_s = call.queue.config.ring_timeout_s if call.queue is not None else 15.0
+            call.step_seq = self._at(self.now + ring_s, K_CONSULT_RING, call)
+
+    def consult_action(self, agent_id: str, call_id: str, action: str) -> None:
+        agent = self._human(agent_id)
+        call = self._own_call(agent, call_id)
+        target = call.consult_agent
+        if call.agent is not agent or target is None:
+            raise EngineError("invalid_state", f"agent {agent_id} has no consult on {call_id}")
+        if action == "cancel":
+            call.step_seq = 0
+            self._leave_consult(call)
+            return
+        if call.consult_state != "consulting":
+            raise EngineError("invalid_state", f"the consult on {call_id} is not connected")
+        if action == "complete":
+            self._emit(
+                TRANSFERRED,
+                call.id,
+                agent.id,
+                _queue_id(call),
+                {
+                    "mode": "consult",
+                    "from_agent": agent.id,
+                    "to_agent": target.id,
+                    "to_queue": None,
+                },
+            )
+            call.consult_agent = None
+            call.consult_state = None
+            call.agent = target
+            agent.calls_handled += 1
+            self._start_wrapup(agent, call)
+            if target.simulated:
+                talk = self._talk_sampler(call, target)()
+                call.step_seq = self._at(self.now + talk, K_TALK_END, call)
+        elif action == "conference":
+            self._emit(
+                CONFERENCED, call.id, agent.id, _queue_id(call), {"agents": [agent.id, target.id]}
+            )
+            call.consult_state = "conference"
+            for member in (agent, target):
+                member.leg = CONFERENCE
+                self._set_state(member, BUSY)
+        else:
+            raise EngineError("invalid_request", f"unknown consult action {action!r}")
+
+    def dial(self, agent_id: str, number: str, customer_id: str | None = None) -> str:
+        """An outbound call from a human who is ready or not ready; returns the new call id."""
+        agent = self._human(agent_id)
+        if agent.state not in (READY, NOT_READY):
+            raise EngineError("invalid_state", f"agent {agent_id} is {agent.state}")
+        if not number:
+            raise EngineError("invalid_request", "dial needs a number")
+        tier = self._unknown_tier
+        if customer_id is not None and self._customers is not None:
+            tier = next((t for c, t, _ani in self._customers if c == customer_id), tier)
+        call = Call(
+            f"c{self._call_numbers()}",
+            number,
+            customer_id,
+            tier,
+            self._tier_priority.get(tier, 0) if tier is not None else 0,
+            self.now,
+            OUTBOUND,
+        )
+        self.calls[call.id] = call
+        self._emit(
+            ARRIVED,
+            call.id,
+            agent.id,
+            None,
+            {"ani": number, "customer_id": customer_id, "tier": tier, "direction": OUTBOUND},
+        )
+        call.agent = agent
+        call.state = "ringing"
+        call.queued_at = self.now
+        agent.call = call
+        agent.direction = OUTBOUND
+        self._set_state(agent, RESERVED)
+        ring_s = self._rng_misc.uniform(*OUTBOUND_RING_S)
+        call.step_seq = self._at(self.now + ring_s, K_CONNECT, call)
+        return call.id
+
+    def complete_wrapup(
+        self,
+        agent_id: str,
+        call_id: str,
+        code: str,
+        notes: str = "",
+        script_path: Sequence[Sequence[str]] = (),
+    ) -> None:
+        agent = self._human(agent_id)
+        call = self._own_call(agent, call_id)
+        if agent.state != WRAP_UP:
+            raise EngineError("invalid_state", f"agent {agent_id} is not wrapping up {call_id}")
+        codes = self._wrapup_codes
+        if codes and code not in codes:
+            raise EngineError("invalid_code", f"{code!r} is not a wrap-up code")
+        agent.wrap_seq = 0
+        self._emit(
+            WRAPUP_COMPLETED,
+            call.id,
+            agent.id,
+            _queue_id(call),
+            {"code": code, "notes": notes, "script_path": [list(step) for step in script_path]},
+        )
+        self._after_call(agent)
+
+
+def _queue_id(call: Call) -> str | None:
+    return call.queue.id if call.queue is not None else None
+
+
+__all__ = ["CALL_CONNECTED", "CommandEngine"]

@@ -1,0 +1,180 @@
+"""The engine's mutable state: agents, calls and queues as `__slots__` objects (no validation in the loop)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server_stub.centre.schema import AgentConfig, QueueConfig
+from server_stub.engine.distributions import Sampler
+from server_stub.protocol.events import AgentState
+
+LOGGED_OUT = AgentState.LOGGED_OUT.value
+NOT_READY = AgentState.NOT_READY.value
+READY = AgentState.READY.value
+RESERVED = AgentState.RESERVED.value
+BUSY = AgentState.BUSY.value
+WRAP_UP = AgentState.WRAP_UP.value
+ALL_STATES = (LOGGED_OUT, NOT_READY, READY, RESERVED, BUSY, WRAP_UP)
+
+# call.state values (what call_view reports)
+CALL_IVR = "ivr"
+CALL_QUEUED = "queued"
+CALL_RINGING = "ringing"
+CALL_CONNECTED = "connected"
+CALL_ENDED = "ended"
+
+
+class Agent:
+    __slots__ = (
+        "break_seq",
+        "call",
+        "calls_handled",
+        "config",
+        "direction",
+        "id",
+        "leg",
+        "levels",
+        "pending",
+        "pending_break_s",
+        "queues",
+        "ready_seq",
+        "reason",
+        "simulated",
+        "since",
+        "state",
+        "wrap_seq",
+        "wrapup_deadline",
+    )
+
+    def __init__(self, config: AgentConfig) -> None:
+        self.config = config
+        self.id = config.id
+        self.simulated = config.simulated
+        self.state = LOGGED_OUT
+        self.reason: str | None = None
+        self.since = 0.0
+        self.pending: dict[str, Any] | None = (
+            None  # {"state", "reason"} applied when the call is done
+        )
+        self.pending_break_s: float | None = None  # a shift break waiting in `pending`
+        self.leg: str | None = None
+        self.direction: str | None = None
+        self.call: Call | None = None  # the call rung, talked or wrapped; never two
+        self.wrapup_deadline: float | None = None
+        self.calls_handled = 0
+        self.ready_seq = 0  # nonzero while READY: validates entries in the queues' ready heaps
+        self.wrap_seq = 0
+        self.break_seq = 0
+        self.queues: list[Queue] = []
+        self.levels: dict[str, int] = {}  # queue id -> skill level there
+
+
+class Call:
+    __slots__ = (
+        "abandon_seq",
+        "agent",
+        "ani",
+        "answered_at",
+        "arrived_at",
+        "consult_agent",
+        "consult_state",
+        "customer_id",
+        "direction",
+        "id",
+        "ivr_index",
+        "ivr_path",
+        "ivr_steps",
+        "offer_queue",
+        "priority",
+        "queue",
+        "queued_at",
+        "state",
+        "step_seq",
+        "tier",
+        "tier_priority",
+        "visited",
+        "wait_seq",
+    )
+
+    def __init__(
+        self,
+        call_id: str,
+        ani: str,
+        customer_id: str | None,
+        tier: str | None,
+        tier_priority: int,
+        arrived_at: float,
+        direction: str,
+    ) -> None:
+        self.id = call_id
+        self.ani = ani
+        self.customer_id = customer_id
+        self.tier = tier
+        self.tier_priority = tier_priority
+        self.arrived_at = arrived_at
+        self.direction = direction
+        self.queue: Queue | None = None
+        self.priority = tier_priority
+        self.queued_at: float | None = None
+        self.answered_at: float | None = None
+        self.agent: Agent | None = None
+        self.state = CALL_IVR
+        self.ivr_path: list[list[str | None]] = []
+        self.ivr_steps: list[Any] | None = None
+        self.ivr_index = 0
+        self.wait_seq = 0  # nonzero while waiting: validates the entry in the queue's waiting heap
+        self.abandon_seq = 0  # the live patience timer, 0 = none
+        self.step_seq = 0  # the live ivr / ring / talk / connect timer, 0 = none
+        self.offer_queue: Queue | None = None  # queue whose answer counters this offer feeds
+        self.consult_agent: Agent | None = None
+        self.consult_state: str | None = None  # ringing | consulting | conference
+        self.visited: set[str] | None = None  # queues passed by overflow, to stop loops
+
+
+class Queue:
+    __slots__ = (
+        "abandoned",
+        "acw",
+        "agents",
+        "answered",
+        "answered_in_sl",
+        "config",
+        "id",
+        "offered",
+        "overflowed",
+        "patience",
+        "priority",
+        "ready",
+        "state_counts",
+        "strategy",
+        "talk",
+        "waiting",
+        "waiting_count",
+    )
+
+    def __init__(
+        self,
+        config: QueueConfig,
+        talk: Sampler,
+        acw: Sampler | None,
+        patience: Sampler | None,
+    ) -> None:
+        self.config = config
+        self.id = config.id
+        self.priority = config.priority
+        self.strategy = config.strategy
+        self.talk = talk
+        self.acw = acw
+        self.patience = patience
+        # (-priority, queued_at, seq, call): highest priority, then longest waiting
+        self.waiting: list[tuple[int, float, int, Call]] = []
+        self.waiting_count = 0
+        # strategy key..., ready_seq, agent
+        self.ready: list[tuple[Any, ...]] = []
+        self.agents: list[Agent] = []
+        self.state_counts = dict.fromkeys(ALL_STATES, 0)
+        self.offered = 0
+        self.answered = 0
+        self.answered_in_sl = 0
+        self.abandoned = 0
+        self.overflowed = 0
