@@ -35,6 +35,7 @@ from server_stub.protocol.api import (
 )
 from server_stub.protocol.events import Event, EventType
 from server_stub.protocol.scripts import FlowScript, load_scripts_dir
+from server_stub.server import engine_hooks
 from server_stub.server.auth import AuthService
 from server_stub.server.errors import ApiError
 from server_stub.server.feed import EventHub
@@ -279,22 +280,70 @@ class CentreRuntime:
         return result
 
     def _apply(self, kind: str, args: dict[str, Any]) -> Any:
-        """The one place commands meet the engine (journal replay goes through it too)."""
+        """The one place commands meet the engine (journal replay goes through it too).
+        Kinds are the server's own, stable names: the journal outlives engine refactors."""
         engine = self.engine
-        if kind == "record":
-            return engine.record(
-                args["type"],
-                call_id=args.get("call_id"),
-                agent_id=args.get("agent_id"),
-                queue_id=args.get("queue_id"),
-                data=args.get("data"),
-            )
-        if kind == "inject_call":
-            return engine.inject_call(args["queue_id"], customer_id=args.get("customer_id"))
-        method = getattr(engine, kind, None)
-        if method is None or kind.startswith("_"):
-            raise ValueError(f"unknown command {kind!r}")
-        return method(**args)
+        match kind:
+            case "record":
+                return engine_hooks.record(
+                    engine,
+                    args["type"],
+                    call_id=args.get("call_id"),
+                    agent_id=args.get("agent_id"),
+                    queue_id=args.get("queue_id"),
+                    data=args.get("data"),
+                )
+            case "inject_call":
+                return engine_hooks.inject_call(
+                    engine, args["queue_id"], customer_id=args.get("customer_id")
+                )
+            case "set_state":
+                return self._set_agent_state(args["agent_id"], args["state"], args.get("reason"))
+            case "set_pending":
+                return engine.set_pending(args["agent_id"], args["state"], args.get("reason"))
+            case "clear_pending":
+                return engine.set_pending(args["agent_id"], None)
+            case "answer" | "reject" | "hold" | "retrieve" | "hangup":
+                return getattr(engine, kind)(args["agent_id"], args["call_id"])
+            case "transfer":
+                return engine.transfer(
+                    args["agent_id"],
+                    args["call_id"],
+                    to_agent=args.get("to_agent"),
+                    to_queue=args.get("to_queue"),
+                    mode=args["mode"],
+                )
+            case "consult":
+                return engine.consult_action(args["agent_id"], args["call_id"], args["action"])
+            case "dial":
+                return engine.dial(args["agent_id"], args["number"], args.get("customer_id"))
+            case "wrapup":
+                return engine.complete_wrapup(
+                    args["agent_id"],
+                    args["call_id"],
+                    args["code"],
+                    args.get("notes", ""),
+                    args.get("script_path", []),
+                )
+        raise ValueError(f"unknown command {kind!r}")
+
+    def _set_agent_state(self, agent_id: str, state: str, reason: str | None) -> None:
+        """Logging in is a state change on the wire; the engine has a separate `login`.
+        Everything that can be refused is checked before the login, so that a refused
+        command changes nothing (only applied commands are journaled)."""
+        engine = self.engine
+        current = engine.agent_view(agent_id)["state"]
+        if current != "logged_out" or state == "logged_out":
+            engine.set_state(agent_id, state, reason)
+            return
+        codes = {c.code for c in self.config.reason_codes}
+        if state == "not_ready" and reason is not None and codes and reason not in codes:
+            raise EngineError("invalid_reason", f"{reason!r} is not a reason code")
+        engine.login(agent_id)
+        if state == "ready":
+            engine.set_state(agent_id, "ready")
+        elif reason is not None:
+            engine.set_state(agent_id, "not_ready", reason)
 
     # ------------------------------------------------------------------ events
 
