@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar
 
 from server_stub.engine.core import (
     ARRIVED,
@@ -37,6 +39,24 @@ from server_stub.engine.model import (
 
 OUTBOUND_RING_S = (3.0, 12.0)  # how long the far end rings before it picks up
 
+P = ParamSpec("P")
+R = TypeVar("R")
+E = TypeVar("E", bound="CommandEngine")
+
+
+def _notifies(method: Callable[Concatenate[E, P], R]) -> Callable[Concatenate[E, P], R]:
+    """After a command (even a refused one), subscribers hear the events it appended."""
+
+    @wraps(method)
+    def run(self: E, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            if self._subscribers:
+                self._flush()
+
+    return run
+
 
 class CommandEngine(EngineCore):
     # ------------------------------------------------------------------ lookups
@@ -68,15 +88,18 @@ class CommandEngine(EngineCore):
 
     # ------------------------------------------------------------------ state
 
+    @_notifies
     def login(self, agent_id: str) -> None:
         agent = self._human(agent_id)
         if agent.state != LOGGED_OUT:
             raise EngineError("invalid_state", f"agent {agent_id} is already logged in")
         self._set_state(agent, NOT_READY, "login")
 
+    @_notifies
     def logout(self, agent_id: str, reason: str | None = None) -> None:
         self.set_state(agent_id, LOGGED_OUT, reason)
 
+    @_notifies
     def set_state(self, agent_id: str, state: str, reason: str | None = None) -> None:
         agent = self._human(agent_id)
         current = agent.state
@@ -100,6 +123,7 @@ class CommandEngine(EngineCore):
             agent.pending = None
             self._set_state(agent, LOGGED_OUT, reason)
 
+    @_notifies
     def set_pending(self, agent_id: str, state: str | None, reason: str | None = None) -> None:
         agent = self._human(agent_id)
         if agent.state not in (RESERVED, BUSY, WRAP_UP):
@@ -116,6 +140,7 @@ class CommandEngine(EngineCore):
 
     # ------------------------------------------------------------------ call controls
 
+    @_notifies
     def answer(self, agent_id: str, call_id: str) -> None:
         agent = self._human(agent_id)
         call = self._own_call(agent, call_id)
@@ -129,6 +154,7 @@ class CommandEngine(EngineCore):
             return
         self._answer(call, agent)
 
+    @_notifies
     def reject(self, agent_id: str, call_id: str) -> None:
         agent = self._human(agent_id)
         call = self._own_call(agent, call_id)
@@ -145,6 +171,7 @@ class CommandEngine(EngineCore):
         call.step_seq = 0
         self._offer_failed(call, agent, "rejected")
 
+    @_notifies
     def hold(self, agent_id: str, call_id: str) -> None:
         agent = self._human(agent_id)
         call = self._own_call(agent, call_id)
@@ -154,6 +181,7 @@ class CommandEngine(EngineCore):
         agent.leg = HELD_LEG
         self._set_state(agent, BUSY)
 
+    @_notifies
     def retrieve(self, agent_id: str, call_id: str) -> None:
         agent = self._human(agent_id)
         call = self._own_call(agent, call_id)
@@ -163,6 +191,7 @@ class CommandEngine(EngineCore):
         agent.leg = TALKING
         self._set_state(agent, BUSY)
 
+    @_notifies
     def hangup(self, agent_id: str, call_id: str) -> None:
         agent = self._human(agent_id)
         call = self._own_call(agent, call_id)
@@ -192,6 +221,7 @@ class CommandEngine(EngineCore):
             owner.leg = TALKING
             self._set_state(owner, BUSY)
 
+    @_notifies
     def transfer(
         self,
         agent_id: str,
@@ -280,6 +310,7 @@ class CommandEngine(EngineCore):
             ring_s = call.queue.config.ring_timeout_s if call.queue is not None else 15.0
             call.step_seq = self._at(self.now + ring_s, K_CONSULT_RING, call)
 
+    @_notifies
     def consult_action(self, agent_id: str, call_id: str, action: str) -> None:
         agent = self._human(agent_id)
         call = self._own_call(agent, call_id)
@@ -324,6 +355,7 @@ class CommandEngine(EngineCore):
         else:
             raise EngineError("invalid_request", f"unknown consult action {action!r}")
 
+    @_notifies
     def dial(self, agent_id: str, number: str, customer_id: str | None = None) -> str:
         """An outbound call from a human who is ready or not ready; returns the new call id."""
         agent = self._human(agent_id)
@@ -361,6 +393,7 @@ class CommandEngine(EngineCore):
         call.step_seq = self._at(self.now + ring_s, K_CONNECT, call)
         return call.id
 
+    @_notifies
     def complete_wrapup(
         self,
         agent_id: str,
