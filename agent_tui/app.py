@@ -217,9 +217,12 @@ class AgentDeskApp(App[None], inherit_bindings=False):
         self._desk_state = self._new_desk_state()
         me = await self.api.me()
         if me.get("state") == LOGGED_OUT:
-            # A shift starts not ready: the agent says when to send calls.
-            await self.api.set_state(NOT_READY)
-            me = await self.api.me()
+            # A shift starts not ready (the agent says when to send calls). A server that
+            # seats the agent at login already did this; one that refuses leaves the desk
+            # showing "logged out", which is the truth, rather than failing the login.
+            with contextlib.suppress(ApiError):
+                await self.api.set_state(NOT_READY)
+                me = await self.api.me()
         # /v1/me says where the log stood (last_seq): the feed resumes from exactly there.
         await self._load_me(me)
         self.desk_state.role = result.role
@@ -263,6 +266,8 @@ class AgentDeskApp(App[None], inherit_bindings=False):
     # -- the event feed -------------------------------------------------------------
 
     def start_feed(self) -> None:
+        from agent_tui.client.feed import EventFeed
+
         token = self.api.token
         if token is None:
             raise RuntimeError("start_feed before login")

@@ -1,0 +1,218 @@
+"""The desk's shell against the real server (uvicorn on a loopback port, paused clock)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Static
+
+from agent_tui.app import AgentDeskApp
+from agent_tui.client.api import DeskApi
+from agent_tui.client.errors import ApiError
+from agent_tui.client.feed import EventFeed
+from agent_tui.client.state import Connection
+from agent_tui.messages import DeskStateChanged
+from agent_tui.screens.login import LoginScreen
+from server_stub.protocol.events import Event
+from server_stub.server.testing import LiveServer, quiet_centre, start_live_server
+
+AGENT, PASSWORD = "1001", "demo"
+
+
+@pytest.fixture(scope="module")
+def live() -> Iterator[LiveServer]:
+    # No callers of its own: every call in these tests is one the test makes.
+    with start_live_server(quiet_centre(), speed=0) as server:
+        yield server
+
+
+class RecordingDesk(Screen[None]):
+    """Stands in for the desk screen (the desk engineer's): records what the app posts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.changes: list[frozenset[str]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("desk")
+
+    def on_desk_state_changed(self, message: DeskStateChanged) -> None:
+        self.changes.append(message.parts)
+
+
+def _app(live: LiveServer, tmp_path: Path, config_dir: Path, **kwargs: Any) -> AgentDeskApp:
+    return AgentDeskApp(
+        live.base_url,
+        data_dir=tmp_path,
+        config_dir=config_dir,
+        cursor_blink=False,
+        desk_screen=RecordingDesk,
+        **kwargs,
+    )
+
+
+async def _until(condition: Any, pilot: Any = None, timeout: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        if pilot is not None:
+            await pilot.pause(0.05)
+        else:
+            await asyncio.sleep(0.05)
+
+
+async def _trainer_sends_a_call(live: LiveServer, queue_id: str) -> None:
+    async with httpx.AsyncClient(base_url=live.base_url) as client:
+        login = await client.post("/v1/auth/login", json={"user_id": "t100", "password": "demo"})
+        headers = {"Authorization": f"Bearer {login.json()['token']}"}
+        sent = await client.post("/v1/trainer/calls", json={"queue_id": queue_id}, headers=headers)
+        assert sent.status_code == 201, sent.text
+
+
+def _error_text(app: AgentDeskApp) -> str:
+    return str(app.screen.query_one("#login-error", Static).render())
+
+
+async def test_a_wrong_password_is_said_inline_and_the_login_stays(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    app = _app(live, tmp_path, config_dir, agent_id="1002")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"not-the-password", "enter")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert _error_text(app) == "Wrong agent id or password"
+        assert isinstance(app.screen, LoginScreen)
+        assert app.focused is not None and app.focused.id == "password"
+
+
+async def test_repeated_failures_say_when_to_try_again(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    app = _app(live, tmp_path, config_dir, agent_id="9999", password="guess")
+    async with app.run_test(size=(80, 24)) as pilot:
+        api = DeskApi(live.base_url)
+        for _ in range(3):  # the server lets three failures through, then locks the id
+            with contextlib.suppress(ApiError):
+                await api.login("9999", "guess")
+        await api.close()
+        await pilot.press("enter")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert _error_text(app) == "Too many attempts, try again in 1 s"
+
+
+async def test_login_puts_the_agent_not_ready_shows_the_desk_and_streams_changes(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    app = _app(live, tmp_path, config_dir, agent_id=AGENT, password=PASSWORD)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await _until(lambda: isinstance(app.screen, RecordingDesk), pilot)
+        desk = app.screen
+        assert isinstance(desk, RecordingDesk)
+        assert app.desk_state.agent_id == AGENT
+        assert app.desk_state.agent_name.startswith("王小明")
+        assert app.desk_state.state == "not_ready"
+        assert app.desk_state.queues  # the agent's queues' statistics came with /v1/me
+        await _until(lambda: app.desk_state.connection == "online", pilot)
+
+        await app.api.set_state("ready")
+        await _until(lambda: app.desk_state.state == "ready", pilot)
+        await _until(lambda: any("agent" in parts for parts in desk.changes), pilot)
+        assert any("connection" in parts for parts in desk.changes)
+        await app.api.set_state("not_ready", "break")
+        await _until(lambda: app.desk_state.reason == "break", pilot)
+
+
+class DroppingProxy:
+    """A TCP relay in front of the real server that can cut every link, like a bad network."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.refusing = False
+        self.links: set[asyncio.StreamWriter] = set()
+        self.server: asyncio.Server | None = None
+        self.port = 0
+
+    async def start(self) -> None:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.refusing:
+            writer.close()
+            return
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        self.links |= {writer, up_writer}
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(ConnectionError, OSError):
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            sink.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+    def cut(self) -> None:
+        for writer in self.links:
+            writer.close()
+        self.links.clear()
+
+    async def stop(self) -> None:
+        self.cut()
+        if self.server is not None:
+            self.server.close()
+
+
+async def test_the_feed_comes_back_after_a_cut_link_and_misses_nothing(
+    live: LiveServer,
+) -> None:
+    api = DeskApi(live.base_url)
+    login = await api.login(AGENT, PASSWORD)
+    me = await api.me()
+    proxy = DroppingProxy(int(live.base_url.rsplit(":", 1)[1]))
+    await proxy.start()
+    events: list[Event] = []
+    statuses: list[Connection] = []
+    feed = EventFeed(
+        f"http://127.0.0.1:{proxy.port}",
+        login.token,
+        last_event_id=me["last_seq"],
+        on_event=events.append,
+        on_status=statuses.append,
+    )
+    task = asyncio.create_task(feed.run())
+    try:
+        await _until(lambda: statuses[-1:] == ["online"])
+        await api.set_state("ready")
+        await _until(lambda: any(e.data.get("to") == "ready" for e in events))
+
+        proxy.refusing = True
+        proxy.cut()
+        await _until(lambda: "reconnecting" in statuses)
+        await api.set_state("not_ready", "break")  # happens while the desk is cut off
+        await asyncio.sleep(0.3)
+        assert not any(e.data.get("to") == "not_ready" for e in events)
+
+        proxy.refusing = False
+        await _until(lambda: any(e.data.get("to") == "not_ready" for e in events))
+        assert statuses[-1] == "online"
+        seqs = [e.seq for e in events]
+        assert seqs == sorted(set(seqs))  # resumed by Last-Event-ID: no gap-fill twice
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await proxy.stop()
+        await api.close()
