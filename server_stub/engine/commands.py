@@ -12,8 +12,10 @@ from server_stub.engine.core import (
     CONFERENCED,
     HELD,
     HELD_LEG,
+    INBOUND,
     K_CONNECT,
     K_CONSULT_RING,
+    K_IVR,
     K_TALK_END,
     OUT_ABANDONED,
     OUT_ANSWERED,
@@ -391,6 +393,41 @@ class CommandEngine(EngineCore):
         self._set_state(agent, RESERVED)
         ring_s = self._rng_misc.uniform(*OUTBOUND_RING_S)
         call.step_seq = self._at(self.now + ring_s, K_CONNECT, call)
+        return call.id
+
+    @_notifies
+    def place_call(
+        self,
+        queue_id: str,
+        *,
+        tier: str | None = None,
+        ani: str = "10000000000",
+        customer_id: str | None = None,
+        via_ivr: bool = False,
+    ) -> str:
+        """A caller for `queue_id` arrives now (training scenarios, tests); returns the call id."""
+        if queue_id not in self.queues_by_id:
+            raise EngineError("no_such_queue", f"no queue {queue_id!r}")
+        tier = tier if tier is not None else self._unknown_tier
+        call = Call(
+            f"c{self._call_numbers()}",
+            ani,
+            customer_id,
+            tier,
+            self._tier_priority.get(tier, 0) if tier is not None else 0,
+            self.now,
+            INBOUND,
+        )
+        self.calls[call.id] = call
+        self._emit(
+            ARRIVED, call.id, None, queue_id, {"ani": ani, "customer_id": customer_id, "tier": tier}
+        )
+        steps = self._ivr_paths.get(queue_id) if via_ivr else None
+        if steps:
+            call.ivr_steps = steps
+            call.step_seq = self._at(self.now + steps[0].duration_s, K_IVR, call)
+        else:
+            self._route(call, queue_id)
         return call.id
 
     @_notifies

@@ -641,7 +641,7 @@ class EngineCore:
         queue = call.queue
         assert queue is not None
         queue.abandoned += 1
-        waited = self.now - (call.queued_at or self.now)
+        waited = self.now - (call.queued_at if call.queued_at is not None else self.now)
         self._emit(ABANDONED, call.id, None, queue.id, {"waited_s": waited})
         agent = call.agent if call.state is CALL_RINGING else None
         self._end_call(call, "caller", "abandoned", OUT_ABANDONED)
@@ -770,7 +770,10 @@ class EngineCore:
             call.id,
             agent.id,
             call.queue.id if call.queue is not None else None,
-            {"waited_s": now - (call.queued_at or now), "reason": reason},
+            {
+                "waited_s": now - (call.queued_at if call.queued_at is not None else now),
+                "reason": reason,
+            },
         )
         agent.call = None
         agent.direction = None

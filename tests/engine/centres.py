@@ -1,0 +1,59 @@
+"""Small centre configurations built in Python for engine tests (no YAML loader needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server_stub.centre.schema import (
+    AgentConfig,
+    Arrivals,
+    CentreConfig,
+    CentreInfo,
+    Distribution,
+    QueueConfig,
+)
+
+FLAT = [1.0] * 48
+
+
+def queue(
+    queue_id: str = "q1",
+    *,
+    skill: str = "general",
+    calls_per_day: float = 0.0,
+    talk_s: float = 100.0,
+    **extra: Any,
+) -> QueueConfig:
+    extra.setdefault("talk_time", Distribution(dist="fixed", mean_s=talk_s))
+    return QueueConfig(
+        id=queue_id,
+        name=f"Queue {queue_id} 队列",
+        skill=skill,
+        arrivals=Arrivals(calls_per_day=calls_per_day, profile="flat") if calls_per_day else None,
+        **extra,
+    )
+
+
+def agent(
+    agent_id: str, skills: dict[str, int] | None = None, *, simulated: bool = True, **extra: Any
+) -> AgentConfig:
+    return AgentConfig(
+        id=agent_id,
+        name=f"Agent {agent_id} 坐席",
+        team="t1",
+        skills=skills if skills is not None else {"general": 5},
+        simulated=simulated,
+        **extra,
+    )
+
+
+def centre(queues: list[QueueConfig], agents: list[AgentConfig], **extra: Any) -> CentreConfig:
+    skills = sorted({q.skill for q in queues} | {s for a in agents for s in a.skills})
+    extra.setdefault("arrival_profiles", {"flat": FLAT})
+    return CentreConfig(
+        centre=CentreInfo(name="Test centre 测试中心"),
+        skills=skills,
+        queues=queues,
+        agents=agents,
+        **extra,
+    )
