@@ -13,6 +13,7 @@ during the window gets 429 with `Retry-After`, before any password check.
 from __future__ import annotations
 
 import asyncio
+import functools
 import secrets
 import time
 from collections.abc import Callable
@@ -68,8 +69,6 @@ class AuthService:
     accounts: dict[str, Account] = field(init=False)
     _tokens: dict[str, Principal] = field(init=False, default_factory=dict)
     _failures: dict[str, _Failures] = field(init=False, default_factory=dict)
-    # Compared against when the user id is unknown, so that the answer takes as long.
-    _decoy_hash: str = field(init=False, default_factory=lambda: hash_password("decoy"))
 
     def __post_init__(self) -> None:
         self.accounts = accounts_from_config(self.config)
@@ -89,7 +88,7 @@ class AuthService:
                 retry_after=max(1, int(failures.locked_until - now + 0.999)),
             )
         account = self.accounts.get(user_id)
-        stored_hash = account.password_hash if account else self._decoy_hash
+        stored_hash = account.password_hash if account else _decoy_hash()
         # scrypt takes tens of milliseconds: keep it off the event loop.
         matches = await asyncio.to_thread(verify_password, password, stored_hash)
         if account is None or not matches:
@@ -129,6 +128,13 @@ class AuthService:
     def logout(self, token: str) -> None:
         self._tokens.pop(token, None)
         self.store.delete_token(token)
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    """Checked when the user id is unknown, so that the answer takes as long as for a
+    known one (no user enumeration by timing). Made once per process: scrypt is slow."""
+    return hash_password("decoy")
 
 
 def accounts_from_config(config: CentreConfig) -> dict[str, Account]:

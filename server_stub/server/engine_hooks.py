@@ -30,7 +30,15 @@ def record(
             native(event_type, call_id=call_id, agent_id=agent_id, queue_id=queue_id, data=data)
         )
     engine._emit(event_type, call_id, agent_id, queue_id, dict(data or {}))
+    _notify(engine)
     return len(engine.log)
+
+
+def _notify(engine: Engine) -> None:
+    # The engine hands new events to subscribers after each timer or command it runs.
+    flush = getattr(engine, "_flush", None)
+    if callable(flush):
+        flush()
 
 
 def inject_call(
@@ -53,6 +61,12 @@ def inject_call(
         if known is not None:
             tier = tier or known[1]
             ani = ani or known[2]
+    place_call = getattr(engine, "place_call", None)
+    if callable(place_call):
+        caller: dict[str, Any] = {"tier": tier, "customer_id": customer_id}
+        if ani:
+            caller["ani"] = ani
+        return str(place_call(queue_id, **caller))
     tier = tier or engine._unknown_tier
     call = Call(
         f"c{engine._call_numbers()}",
@@ -72,4 +86,5 @@ def inject_call(
         {"ani": call.ani, "customer_id": customer_id, "tier": tier, "injected": True},
     )
     engine._enter_queue(call, queue)
+    _notify(engine)
     return call.id

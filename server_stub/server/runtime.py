@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import logging
 import time
@@ -74,7 +75,7 @@ class CentreRuntime:
         self._wall_clock = wall_clock
         self._monotonic = monotonic
         self.scripts: dict[str, FlowScript] = (
-            load_scripts_dir(scripts_dir, {c.code for c in config.wrapup_codes})
+            _load_scripts(Path(scripts_dir), frozenset(c.code for c in config.wrapup_codes))
             if scripts_dir is not None and Path(scripts_dir).is_dir()
             else {}
         )
@@ -150,41 +151,9 @@ class CentreRuntime:
             self.engine.subscribe(self._on_engine_event)
 
     def _fill_customers(self) -> None:
-        epoch = _epoch(self.config)
-        batch: list[tuple[CustomerRecord, list[ContactRecord]]] = []
-        for generated in generate_customers(self.config):
-            record = CustomerRecord(
-                id=generated.customer_id,
-                name=generated.name,
-                tier=generated.tier,
-                account=generated.account_id,
-                phones=list(generated.phones),
-                address=generated.address,
-                email=generated.email,
-                locale=generated.locale,
-                since=generated.since,
-            )
-            history = [
-                ContactRecord(
-                    call_id=f"H-{generated.customer_id}-{index + 1}",
-                    customer_id=generated.customer_id,
-                    queue_id=None,
-                    agent_id=None,
-                    direction="inbound",
-                    channel=prior.channel,
-                    reason=prior.reason,
-                    at=prior.at,
-                    arrived_at=_sim_seconds(epoch, prior.at),
-                    outcome=prior.outcome,
-                )
-                for index, prior in enumerate(generated.prior_contacts)
-            ]
-            batch.append((record, history))
-            if len(batch) >= CUSTOMER_BATCH:
-                self.store.put_customers(batch)
-                batch = []
-        if batch:
-            self.store.put_customers(batch)
+        rows = _customer_rows(self.config.model_dump_json())
+        for start in range(0, len(rows), CUSTOMER_BATCH):
+            self.store.put_customers(rows[start : start + CUSTOMER_BATCH])
 
     async def start(self) -> None:
         self._stopping = False
@@ -491,6 +460,57 @@ class CentreRuntime:
             states.get("wrap_up", 0),
             states.get("not_ready", 0),
         )
+
+
+@functools.lru_cache(maxsize=2)
+def _customer_rows(config_json: str) -> list[tuple[CustomerRecord, list[ContactRecord]]]:
+    """The generated customers as API records with their contact history (cached: a
+    process that makes several databases for one centre, like the tests, pays once)."""
+    config = CentreConfig.model_validate_json(config_json)
+    epoch = _epoch(config)
+    rows: list[tuple[CustomerRecord, list[ContactRecord]]] = []
+    for generated in generate_customers(config):
+        record = CustomerRecord(
+            id=generated.customer_id,
+            name=generated.name,
+            tier=generated.tier,
+            account=generated.account_id,
+            phones=list(generated.phones),
+            address=generated.address,
+            email=generated.email,
+            locale=generated.locale,
+            since=generated.since,
+        )
+        history = [
+            ContactRecord(
+                call_id=f"H-{generated.customer_id}-{index + 1}",
+                customer_id=generated.customer_id,
+                queue_id=None,
+                agent_id=None,
+                direction="inbound",
+                channel=prior.channel,
+                reason=prior.reason,
+                at=prior.at,
+                arrived_at=_sim_seconds(epoch, prior.at),
+                outcome=prior.outcome,
+            )
+            for index, prior in enumerate(generated.prior_contacts)
+        ]
+        rows.append((record, history))
+    return rows
+
+
+def _load_scripts(folder: Path, wrapup_codes: frozenset[str]) -> dict[str, FlowScript]:
+    # Parsing YAML with line numbers is slow; tests build many runtimes on the same files.
+    stamp = tuple((f.name, f.stat().st_mtime_ns) for f in sorted(folder.glob("*.yaml")))
+    return _load_scripts_cached(str(folder.resolve()), stamp, wrapup_codes)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_scripts_cached(
+    folder: str, stamp: tuple[tuple[str, int], ...], wrapup_codes: frozenset[str]
+) -> dict[str, FlowScript]:
+    return load_scripts_dir(folder, set(wrapup_codes))
 
 
 def describe(event: Event) -> str:
