@@ -209,6 +209,9 @@ class DeskScreen(Screen[None]):
             self.notify("A ticket draft for this call came back. Ctrl+T shows it.", timeout=4)
         if form.customer_id:
             self.load_tickets(call.call_id, form.customer_id)
+        elif not call.pop:
+            # An outbound call has no offered event: its pop is asked for once it connects.
+            self.load_pop(call.call_id)
         self._show_pane(PANE_SCRIPT)
 
     def _end_call(self) -> None:
@@ -361,6 +364,26 @@ class DeskScreen(Screen[None]):
             return
         call = self.desk_state.call
         pane.set_script(script, self._script_values(call))
+
+    @work(exclusive=True, group="pop", exit_on_error=False)
+    async def load_pop(self, call_id: str) -> None:
+        ok, pop = await self._attempt("look the caller up", self.desk_app.api.pop(call_id))
+        call = self.desk_state.call
+        if not ok or not pop or call is None or call.call_id != call_id or self.call_id != call_id:
+            return
+        call.pop = pop
+        customer = _customer_of(call)
+        if customer is not None:
+            call.customer_id = call.customer_id or str(customer.get("id"))
+            self.query_one(TicketForm).start(
+                self.drafts,
+                call_id=call_id,
+                customer_id=call.customer_id,
+                customer_name=str(customer.get("name") or ""),
+                tickets=[t for t in pop.get("open_tickets") or [] if isinstance(t, dict)],
+            )
+        self.query_one(CustomerCard).show_call(call, verified=self.verified)
+        self.refresh_bindings()
 
     @work(exclusive=True, group="tickets", exit_on_error=False)
     async def load_tickets(self, call_id: str, customer_id: str) -> None:

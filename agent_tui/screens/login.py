@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+from textual.worker import Worker, WorkerState
 
 from agent_tui.client.errors import ApiError, ServerUnreachable
 
@@ -101,7 +102,7 @@ class LoginScreen(Screen[None]):
         if server and agent_id and not self.query_one("#password", Input).value:
             self.recall_password(server, agent_id)
 
-    @work(thread=True, exclusive=True, group="keyring")
+    @work(thread=True, exclusive=True, group="keyring", exit_on_error=False)
     def recall_password(self, server: str, agent_id: str) -> None:
         # Thread: a desktop keyring may take a moment (D-Bus, unlocking).
         from agent_tui.app import AgentDeskApp
@@ -147,7 +148,7 @@ class LoginScreen(Screen[None]):
         self._show_error("Logging in…", error=False)
         self.log_in(server, agent_id, password, remember)
 
-    @work(exclusive=True, group="login")
+    @work(exclusive=True, group="login", exit_on_error=False)
     async def log_in(self, server: str, agent_id: str, password: str, remember: bool) -> None:
         from agent_tui.app import AgentDeskApp
 
@@ -169,6 +170,13 @@ class LoginScreen(Screen[None]):
             else:
                 await asyncio.to_thread(app.credentials.delete, server, agent_id)
         app.show_desk()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Worker messages do not bubble: hand failures to the app's one handler.
+        if event.state == WorkerState.ERROR:
+            self._busy(False)
+            self._show_error("")
+            self.app.on_worker_state_changed(event)  # type: ignore[attr-defined]
 
     def _busy(self, busy: bool) -> None:
         self.query_one("#login", Button).disabled = busy

@@ -78,14 +78,16 @@ def card_renderable(
     head.append(f" {status_label} ", style=status_style)
     if call.direction == "outbound":
         head.append(" outbound 呼出", style="#5fa8d3")
-    head.append("  ")
-    head.append_text(tier_badge(tier))
 
+    # The tier sits by the name: a VIP is seen in the same glance as who is calling.
     name = Text()
     if customer is not None:
         name.append(str(customer.get("name", "?")), style="bold underline")
     else:
         name.append("Unknown caller 未知来电", style="bold italic")
+    if tier:
+        name.append("  ")
+        name.append_text(tier_badge(tier))
 
     fields = _field_grid()
     if verified:

@@ -41,7 +41,9 @@ async def _trainer_sends_calls_until_one_rings(url: str, app: AgentDeskApp, pilo
         headers = {"Authorization": f"Bearer {login.json()['token']}"}
         for _ in range(60):
             sent = await client.post(
-                "/v1/trainer/calls", json={"queue_id": "fault"}, headers=headers
+                "/v1/trainer/calls",
+                json={"queue_id": "fault", "customer_id": "C000001"},
+                headers=headers,
             )
             assert sent.status_code == 201, sent.text
             await pilot.pause(0.1)
