@@ -148,6 +148,7 @@ class EngineCore:
 
         tiers = config.tiers
         self._tier_names = list(tiers)
+        self._single_tier = self._tier_names[0] if len(tiers) == 1 else None
         self._tier_cum = list(accumulate(t.share for t in tiers.values()))
         self._tier_priority = {name: t.priority for name, t in tiers.items()}
         self._tier_route = {name: t.route_to for name, t in tiers.items() if t.route_to}
@@ -354,7 +355,7 @@ class EngineCore:
         now = self.now
         for queue in agent.queues:
             if queue.strategy == "fewestcalls":
-                key: tuple[Any, ...] = (
+                ready_key: tuple[Any, ...] = (
                     -agent.levels[queue.id],
                     agent.calls_handled,
                     now,
@@ -362,8 +363,8 @@ class EngineCore:
                     agent,
                 )
             else:
-                key = (-agent.levels[queue.id], now, seq, agent)
-            heappush(queue.ready, key)
+                ready_key = (-agent.levels[queue.id], now, seq, agent)
+            heappush(queue.ready, ready_key)
 
     def _pop_ready_agent(self, queue: Queue) -> Agent | None:
         """The agent the queue's strategy picks among its READY agents (and remove it), or None."""
@@ -375,7 +376,8 @@ class EngineCore:
                 return None
             heapify(live)
             queue.ready = live
-            return live[self._rng_misc.randrange(len(live))][-1]  # type: ignore[no-any-return]
+            chosen: Agent = live[self._rng_misc.randrange(len(live))][-1]
+            return chosen
         while ready:
             entry = heappop(ready)
             agent: Agent = entry[-1]
@@ -490,7 +492,7 @@ class EngineCore:
 
     def _on_arrival(self, stream: ArrivalStream, _seq: int) -> None:
         now = self.now
-        self._at(stream.next_after(now), K_ARRIVAL, stream)
+        heappush(self._timers, (stream.next_after(now), self._next_seq(), K_ARRIVAL, stream))
         rng = self._rng_callers
         customers = self._customers
         customer_id: str | None = None
@@ -498,8 +500,10 @@ class EngineCore:
             customer_id, tier, ani = customers[rng.randrange(len(customers))]
             tier_name: str | None = tier
         else:
-            ani = f"1{3_000_000_000 + int(rng.random() * 7_000_000_000)}"  # 1[3-9]xxxxxxxxx
-            if customers is None:
+            ani = str(13_000_000_000 + int(rng.random() * 7_000_000_000))  # 1[3-9]xxxxxxxxx
+            if customers is None and self._single_tier is not None:
+                tier_name = self._single_tier
+            elif customers is None:
                 names = self._tier_names
                 tier_name = names[
                     min(
@@ -527,12 +531,14 @@ class EngineCore:
             queue_id,
             {"ani": ani, "customer_id": customer_id, "tier": tier_name},
         )
-        steps = self._ivr_paths.get(queue_id)
+        steps = self._ivr_paths.get(queue_id) if self._ivr_paths else None
         if steps:
             call.ivr_steps = steps
             call.step_seq = self._at(now + steps[0].duration_s, K_IVR, call)
-        else:
+        elif self._tier_route:
             self._route(call, queue_id)
+        else:
+            self._enter_queue(call, self.queues_by_id[queue_id])
 
     def _route(self, call: Call, dialled_queue_id: str) -> None:
         """Tier routing: a tier's route_to takes its callers whatever they chose in the IVR."""
@@ -589,7 +595,7 @@ class EngineCore:
             call.queued_at = now
         call.agent = None
         queue.offered += 1
-        agent = self._pop_ready_agent(queue)
+        agent = self._pop_ready_agent(queue) if queue.ready else None
         if agent is not None:
             self._emit(QUEUED, call.id, None, queue.id, {"position": 1, "priority": call.priority})
             call.offer_queue = queue
@@ -597,25 +603,31 @@ class EngineCore:
                 self._start_patience(call, queue)
             self._offer(call, agent)
             return
-        if queue.waiting_count >= queue.config.max_length:
+        position = queue.waiting_count + 1
+        if position > queue.max_length:
             self._overflow(call, queue)
             return
-        queue.waiting_count += 1
-        self._emit(
-            QUEUED,
-            call.id,
-            None,
-            queue.id,
-            {"position": queue.waiting_count, "priority": call.priority},
+        queue.waiting_count = position
+        priority = call.priority
+        self._append(
+            (now, QUEUED, call.id, None, queue.id, {"position": position, "priority": priority})
         )
-        seq = self._next_seq()
+        next_seq = self._next_seq
+        seq = next_seq()
         call.wait_seq = seq
-        heappush(queue.waiting, (-call.priority, call.queued_at, seq, call))
-        self._start_patience(call, queue)
+        heappush(queue.waiting, (-priority, call.queued_at, seq, call))
+        patience = queue.patience
+        if patience is not None and call.abandon_seq == 0:
+            seq = next_seq()
+            heappush(self._timers, (now + patience(), seq, K_ABANDON, call))
+            call.abandon_seq = seq
 
     def _start_patience(self, call: Call, queue: Queue) -> None:
-        if call.abandon_seq == 0 and queue.patience is not None:
-            call.abandon_seq = self._at(self.now + queue.patience(), K_ABANDON, call)
+        patience = queue.patience
+        if patience is not None and call.abandon_seq == 0:
+            seq = self._next_seq()
+            heappush(self._timers, (self.now + patience(), seq, K_ABANDON, call))
+            call.abandon_seq = seq
 
     def _overflow(self, call: Call, queue: Queue) -> None:
         queue.overflowed += 1
@@ -668,6 +680,9 @@ class EngineCore:
     # ------------------------------------------------------------------ offer, answer, talk
 
     def _offer(self, call: Call, agent: Agent) -> None:
+        if agent.simulated and call.queue is not None and call.consult_agent is None:
+            self._offer_to_simulated(call, agent)
+            return
         call.state = CALL_RINGING
         call.agent = agent
         agent.call = call
@@ -695,6 +710,110 @@ class EngineCore:
             ring_s = queue.config.ring_timeout_s if queue is not None else 15.0
             call.step_seq = self._at(now + ring_s, K_RING, call)
 
+    def _offer_to_simulated(self, call: Call, agent: Agent) -> None:
+        """The hot path, flattened: offered, reserved, answered at once (0 s ring), busy, talk.
+
+        Logs exactly what `_offer` + `_answer` would; kept apart only for speed.
+        """
+        queue = call.queue
+        assert queue is not None
+        now = self.now
+        append = self._append
+        call_id = call.id
+        agent_id = agent.id
+        queue_id = queue.id
+        direction = call.direction
+        queued_at = call.queued_at
+        waited = now - queued_at if queued_at is not None else 0.0
+        call.agent = agent
+        agent.call = call
+        agent.direction = direction
+        append(
+            (
+                now,
+                OFFERED,
+                call_id,
+                agent_id,
+                queue_id,
+                {
+                    "waited_s": waited,
+                    "customer_id": call.customer_id,
+                    "tier": call.tier,
+                    "ani": call.ani,
+                    "ivr_path": call.ivr_path,
+                },
+            )
+        )
+        frm = agent.state
+        for q in agent.queues:
+            counts = q.state_counts
+            counts[frm] -= 1
+            counts[BUSY] += 1
+        agent.ready_seq = 0
+        agent.reason = None
+        agent.since = now
+        pending = agent.pending
+        append(
+            (
+                now,
+                STATE_CHANGED,
+                call_id,
+                agent_id,
+                queue_id,
+                {
+                    "from": frm,
+                    "to": RESERVED,
+                    "reason": None,
+                    "pending": pending,
+                    "leg": None,
+                    "direction": direction,
+                    "wrapup_deadline": None,
+                },
+            )
+        )
+        call.abandon_seq = 0
+        call.state = CALL_CONNECTED
+        call.answered_at = now
+        offer_queue = call.offer_queue
+        if offer_queue is not None:
+            offer_queue.answered += 1
+            if waited <= offer_queue.config.sl_target_s:
+                offer_queue.answered_in_sl += 1
+            call.offer_queue = None
+        append(
+            (
+                now,
+                ANSWERED,
+                call_id,
+                agent_id,
+                queue_id,
+                {"waited_s": waited, "direction": direction},
+            )
+        )
+        agent.leg = TALKING
+        agent.state = BUSY
+        append(
+            (
+                now,
+                STATE_CHANGED,
+                call_id,
+                agent_id,
+                queue_id,
+                {
+                    "from": RESERVED,
+                    "to": BUSY,
+                    "reason": None,
+                    "pending": pending,
+                    "leg": TALKING,
+                    "direction": direction,
+                    "wrapup_deadline": None,
+                },
+            )
+        )
+        seq = self._next_seq()
+        heappush(self._timers, (now + queue.talk(), seq, K_TALK_END, call))
+        call.step_seq = seq
+
     def _answer(self, call: Call, agent: Agent) -> None:
         call.abandon_seq = 0
         call.step_seq = 0
@@ -719,7 +838,10 @@ class EngineCore:
         agent.leg = TALKING
         self._set_state(agent, BUSY)
         if agent.simulated:
-            call.step_seq = self._at(now + self._talk_sampler(call, agent)(), K_TALK_END, call)
+            talk = queue.talk if queue is not None else self._talk_sampler(call, agent)
+            seq = self._next_seq()
+            heappush(self._timers, (now + talk(), seq, K_TALK_END, call))
+            call.step_seq = seq
 
     def _talk_sampler(self, call: Call, agent: Agent) -> Sampler:
         if call.queue is not None:
@@ -736,7 +858,8 @@ class EngineCore:
         agent = call.agent
         assert agent is not None
         self._end_call(call, "caller", "hangup", OUT_ANSWERED)
-        self._release_consulted(call, wrap=True)
+        if call.consult_agent is not None:
+            self._release_consulted(call, wrap=True)
         agent.calls_handled += 1
         self._start_wrapup(agent, call)
 

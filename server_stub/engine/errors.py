@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class EngineError(Exception):
-    """A command or configuration the engine refuses; `code` is stable (the server maps it to 409)."""
+    """A command or configuration the engine refuses; `code` is stable (the server: 409)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"{code}: {message}")

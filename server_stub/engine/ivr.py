@@ -8,7 +8,7 @@ from server_stub.centre.schema import Ivr
 
 
 class IvrStep:
-    """One node a caller passes: wait `duration_s`, maybe finish (self service), else press `key`."""
+    """One IVR node on a path: wait `duration_s`, maybe self-serve, else press `key`."""
 
     __slots__ = ("duration_s", "key", "node_id", "self_service_key", "self_service_name", "share")
 

@@ -1,4 +1,4 @@
-"""The engine's mutable state: agents, calls and queues as `__slots__` objects (no validation in the loop)."""
+"""The engine's mutable state: agents, calls and queues as `__slots__` objects (no validation)."""
 
 from __future__ import annotations
 
@@ -140,6 +140,7 @@ class Queue:
         "answered_in_sl",
         "config",
         "id",
+        "max_length",
         "offered",
         "overflowed",
         "patience",
@@ -162,6 +163,7 @@ class Queue:
         self.config = config
         self.id = config.id
         self.priority = config.priority
+        self.max_length = config.max_length
         self.strategy = config.strategy
         self.talk = talk
         self.acw = acw
