@@ -29,11 +29,14 @@ from server_stub.centre.schema import (
     QueueConfig,
     Team,
 )
+from server_stub.engine import Engine
 from server_stub.erlang import erlang_a, erlang_c
 from server_stub.metrics import QueueMetrics, WindowMetrics, window_metrics
 
-# Calls that arrived before the window's end are given this long to be answered or leave.
+# Calls that arrived before the window's end are given up to this long to be answered or
+# leave (checked every DRAIN_STEP_S); any still waiting then count as waiting.
 DRAIN_S = 1800.0
+DRAIN_STEP_S = 30.0
 ERLANG_QUEUE_ID = "erlang"
 ERLANG_SKILL = "general"
 HALF_HOURS_PER_DAY = 48
@@ -114,11 +117,6 @@ def erlang_centre(
     target_s: float,
 ) -> CentreConfig:
     """One queue, one skill, N always-on simulated agents: M/M/N, or M/M/N+M with patience."""
-    info_fields: dict[str, Any] = {"name": "Erlang M/M/N", "sl_target_s": target_s}
-    if "emit_queue_stats" in CentreInfo.model_fields:
-        info_fields["emit_queue_stats"] = False  # snapshots add events and nothing we measure
-    else:
-        info_fields["stats_interval_s"] = 10 * 365 * 86_400.0
     queue = QueueConfig(
         id=ERLANG_QUEUE_ID,
         name="Erlang",
@@ -133,7 +131,7 @@ def erlang_centre(
         arrivals=Arrivals(calls_per_day=arrivals_per_hour * 24, profile="flat"),
     )
     return CentreConfig(
-        centre=CentreInfo(**info_fields),
+        centre=CentreInfo(name="Erlang M/M/N", sl_target_s=target_s),
         skills=[ERLANG_SKILL],
         queues=[queue],
         arrival_profiles={"flat": [1.0] * HALF_HOURS_PER_DAY},
@@ -148,13 +146,26 @@ def erlang_centre(
 
 def run_day(config: CentreConfig, seed: int, hours: float, warmup_hours: float) -> WindowMetrics:
     """One day from empty; metrics of the calls arriving in [warm-up, hours)."""
-    from server_stub.engine import Engine  # the engine is only needed when simulating
-
-    engine = Engine(config, seed)
+    # queue.stats snapshots add events and nothing we measure
+    engine = Engine(config, seed, emit_queue_stats=False)
     start, end = warmup_hours * 3600.0, hours * 3600.0
-    engine.advance_to(end + DRAIN_S)
+    engine.advance_to(end)
+    # Run on until every caller who arrived in the window has been answered or has left.
+    deadline = end + DRAIN_S
+    while engine.now < deadline and _window_callers_waiting(engine, config, end):
+        engine.advance_to(min(engine.now + DRAIN_STEP_S, deadline))
     targets = {queue.id: queue.sl_target_s for queue in config.queues}
     return window_metrics(engine.log, start, end, targets)
+
+
+def _window_callers_waiting(engine: Engine, config: CentreConfig, end: float) -> bool:
+    """Is anyone who reached a queue before `end` still waiting? The longest wait tells."""
+    waited_since_end = engine.now - end
+    for queue in config.queues:
+        stats = engine.queue_stats(queue.id)
+        if stats["waiting"] and stats["longest_wait_s"] >= waited_since_end:
+            return True
+    return False
 
 
 def run_days(
