@@ -342,14 +342,15 @@ def _print_tables(
         table.add_row(*row)
     console.print(table)
     if len(per_queue) > 1:
+        # Metrics down, queues across: stays narrow however many metrics there are.
         queues = Table(title="per queue (mean over days)")
-        queues.add_column("queue")
+        queues.add_column("metric")
+        for queue_id in per_queue:
+            queues.add_column(queue_id, justify="right")
         for name in REPORTED:
-            if name != "occupancy":
-                queues.add_column(_LABELS[name], justify="right")
-        for queue_id, metrics in per_queue.items():
+            if name == "occupancy":
+                continue  # agents serve several queues: occupancy is centre-wide only
             queues.add_row(
-                queue_id,
-                *(_fmt(metrics[name].mean, name) for name in REPORTED if name != "occupancy"),
+                _LABELS[name], *(_fmt(metrics[name].mean, name) for metrics in per_queue.values())
             )
         console.print(queues)
