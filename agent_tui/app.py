@@ -280,7 +280,8 @@ class AgentDeskApp(App[None], inherit_bindings=False):
         )
         self.run_feed(self.feed)
 
-    @work(exclusive=True, group="feed")
+    # exit_on_error=False: a failure reaches on_worker_state_changed instead of ending the app.
+    @work(exclusive=True, group="feed", exit_on_error=False)
     async def run_feed(self, feed: EventFeed) -> None:
         await feed.run()
 

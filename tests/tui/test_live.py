@@ -216,3 +216,33 @@ async def test_the_feed_comes_back_after_a_cut_link_and_misses_nothing(
             await task
         await proxy.stop()
         await api.close()
+
+
+async def test_a_revoked_session_brings_the_login_back_with_a_reason(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    proxy = DroppingProxy(int(live.base_url.rsplit(":", 1)[1]))
+    await proxy.start()
+    app = AgentDeskApp(
+        f"http://127.0.0.1:{proxy.port}",
+        agent_id="1002",
+        password=PASSWORD,
+        data_dir=tmp_path,
+        config_dir=config_dir,
+        cursor_blink=False,
+        desk_screen=RecordingDesk,
+    )
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("enter")
+            await _until(lambda: app.desk_state.connection == "online", pilot)
+            async with httpx.AsyncClient(base_url=live.base_url) as client:
+                headers = {"Authorization": f"Bearer {app.api.token}"}
+                await client.post("/v1/auth/logout", headers=headers)  # e.g. expired
+            proxy.cut()  # the stream drops; reconnecting with the dead token is refused
+            await _until(lambda: isinstance(app.screen, LoginScreen), pilot)
+            await pilot.pause()
+            assert _error_text(app) == "The session has ended: log in again."
+            assert app.desk_state.connection == "offline"
+    finally:
+        await proxy.stop()
