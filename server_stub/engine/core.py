@@ -111,6 +111,9 @@ class EngineCore:
         self.log: list[LogEntry] = []
         self._subscribers: list[Subscriber] = []
         self._notified = 0  # log entries already handed to subscribers
+        # `data` dicts of the commonest agent.state_changed events are shared: read-only for all
+        self._shared_state_data: dict[tuple[str, str, str | None], dict[str, Any]] = {}
+        self._busy_talking_data: dict[str, dict[str, Any]] = {}
         self._append = self.log.append
         self._timers: list[tuple[float, int, int, Any]] = []
         self._next_seq = count(1).__next__
@@ -305,24 +308,39 @@ class EngineCore:
             queue_id = call.queue.id if call.queue is not None else None
         else:
             call_id = queue_id = None
-        self._append(
-            (
-                self.now,
-                STATE_CHANGED,
-                call_id,
-                agent.id,
-                queue_id,
-                {
-                    "from": frm,
-                    "to": to,
-                    "reason": reason,
-                    "pending": agent.pending,
-                    "leg": agent.leg,
-                    "direction": agent.direction,
-                    "wrapup_deadline": agent.wrapup_deadline,
-                },
-            )
-        )
+        pending = agent.pending
+        leg = agent.leg
+        direction = agent.direction
+        deadline = agent.wrapup_deadline
+        if reason is None and pending is None and leg is None and deadline is None:
+            data = self._plain_state_data(frm, to, direction)
+        else:
+            data = {
+                "from": frm,
+                "to": to,
+                "reason": reason,
+                "pending": pending,
+                "leg": leg,
+                "direction": direction,
+                "wrapup_deadline": deadline,
+            }
+        self._append((self.now, STATE_CHANGED, call_id, agent.id, queue_id, data))
+
+    def _plain_state_data(self, frm: str, to: str, direction: str | None) -> dict[str, Any]:
+        """The common state change (no reason, pending, leg or deadline), one shared dict each."""
+        key = (frm, to, direction)
+        data = self._shared_state_data.get(key)
+        if data is None:
+            data = self._shared_state_data[key] = {
+                "from": frm,
+                "to": to,
+                "reason": None,
+                "pending": None,
+                "leg": None,
+                "direction": direction,
+                "wrapup_deadline": None,
+            }
+        return data
 
     def _make_ready(self, agent: Agent) -> None:
         """The agent is free: take the best waiting call among its queues, else wait as READY."""
@@ -753,24 +771,19 @@ class EngineCore:
         agent.reason = None
         agent.since = now
         pending = agent.pending
-        append(
-            (
-                now,
-                STATE_CHANGED,
-                call_id,
-                agent_id,
-                queue_id,
-                {
-                    "from": frm,
-                    "to": RESERVED,
-                    "reason": None,
-                    "pending": pending,
-                    "leg": None,
-                    "direction": direction,
-                    "wrapup_deadline": None,
-                },
-            )
-        )
+        if pending is None:
+            reserved_data = self._plain_state_data(frm, RESERVED, direction)
+        else:
+            reserved_data = {
+                "from": frm,
+                "to": RESERVED,
+                "reason": None,
+                "pending": pending,
+                "leg": None,
+                "direction": direction,
+                "wrapup_deadline": None,
+            }
+        append((now, STATE_CHANGED, call_id, agent_id, queue_id, reserved_data))
         call.abandon_seq = 0
         call.state = CALL_CONNECTED
         call.answered_at = now
@@ -792,24 +805,20 @@ class EngineCore:
         )
         agent.leg = TALKING
         agent.state = BUSY
-        append(
-            (
-                now,
-                STATE_CHANGED,
-                call_id,
-                agent_id,
-                queue_id,
-                {
-                    "from": RESERVED,
-                    "to": BUSY,
-                    "reason": None,
-                    "pending": pending,
-                    "leg": TALKING,
-                    "direction": direction,
-                    "wrapup_deadline": None,
-                },
-            )
-        )
+        busy_data = self._busy_talking_data.get(direction) if pending is None else None
+        if busy_data is None:
+            busy_data = {
+                "from": RESERVED,
+                "to": BUSY,
+                "reason": None,
+                "pending": pending,
+                "leg": TALKING,
+                "direction": direction,
+                "wrapup_deadline": None,
+            }
+            if pending is None:
+                self._busy_talking_data[direction] = busy_data
+        append((now, STATE_CHANGED, call_id, agent_id, queue_id, busy_data))
         seq = self._next_seq()
         heappush(self._timers, (now + queue.talk(), seq, K_TALK_END, call))
         call.step_seq = seq
