@@ -349,3 +349,66 @@ def test_queue_stats_events_are_periodic_and_optional() -> None:
     without = Engine(cfg, seed=1, emit_queue_stats=False)
     without.advance_to(60)
     assert events(without, "queue.stats") == []
+
+
+def test_known_callers_come_from_the_customer_list() -> None:
+    from server_stub.centre.schema import Customers
+
+    customers = [("C1", "vip", "13800000001"), ("C2", "normal", "13800000002")]
+    cfg = centre(
+        [queue(calls_per_day=40_000)],
+        [agent(f"a{i}") for i in range(3)],
+        tiers={"normal": Tier(share=0.8), "vip": Tier(share=0.2, priority=5)},
+        customers=Customers(known_caller_share=0.7),
+    )
+    engine = Engine(cfg, seed=2, customers=customers)
+    engine.advance_to(3600)
+    arrived = [e[5] for e in events(engine, "call.arrived")]
+    known = [d for d in arrived if d["customer_id"] is not None]
+    assert {(d["customer_id"], d["tier"], d["ani"]) for d in known} <= set(customers)
+    assert 0.6 < len(known) / len(arrived) < 0.8
+    unknown = [d for d in arrived if d["customer_id"] is None]
+    assert all(d["tier"] == "normal" and len(d["ani"]) == 11 for d in unknown)
+
+
+def test_fewestcalls_picks_the_agent_with_fewest_calls() -> None:
+    cfg = centre([queue(talk_s=10, strategy="fewestcalls")], [agent("a1"), agent("a2")])
+    engine = Engine(cfg, seed=1)
+    engine.advance_to(0)
+    engine.place_call("q1")  # a1
+    engine.advance_to(20)  # a1 has 1 call, a2 none
+    later = engine.place_call("q1")
+    assert answered_by(engine)[later] == "a2"
+
+
+def test_hold_and_retrieve_change_the_leg() -> None:
+    cfg = centre([queue()], [agent("h1", simulated=False)])
+    engine = Engine(cfg, seed=1)
+    engine.advance_to(0)
+    engine.login("h1")
+    engine.set_state("h1", "ready")
+    call_id = engine.place_call("q1")
+    engine.answer("h1", call_id)
+    engine.hold("h1", call_id)
+    assert engine.agent_view("h1")["leg"] == "held"
+    with pytest.raises(EngineError):
+        engine.hold("h1", call_id)
+    engine.retrieve("h1", call_id)
+    assert engine.agent_view("h1")["leg"] == "talking"
+    assert [e[1] for e in engine.log if e[1] in ("call.held", "call.retrieved")] == [
+        "call.held",
+        "call.retrieved",
+    ]
+
+
+def test_human_caller_never_hangs_up_by_itself() -> None:
+    cfg = centre([queue(talk_s=10)], [agent("h1", simulated=False)])
+    engine = Engine(cfg, seed=1)
+    engine.advance_to(0)
+    engine.login("h1")
+    engine.set_state("h1", "ready")
+    call_id = engine.place_call("q1")
+    engine.answer("h1", call_id)
+    engine.advance_to(10_000)
+    assert engine.call_view(call_id)["state"] == "connected"
+    assert events(engine, "call.ended") == []
