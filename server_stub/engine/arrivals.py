@@ -16,7 +16,16 @@ class ArrivalStream:
     The next arrival inverts the integrated rate (exact for a piecewise-constant rate).
     """
 
-    __slots__ = ("day_offset_s", "queue_id", "rates", "rng", "total_rate")
+    __slots__ = (
+        "_expo",
+        "_slot_end",
+        "_slot_rate",
+        "day_offset_s",
+        "queue_id",
+        "rates",
+        "rng",
+        "total_rate",
+    )
 
     def __init__(
         self,
@@ -33,12 +42,21 @@ class ArrivalStream:
         # calls per second in each slot
         self.rates = [calls_per_day * w / total / SLOT_S if total > 0 else 0.0 for w in weights]
         self.total_rate = sum(self.rates)
+        self._expo = rng.expovariate
+        # the slot of the last arrival (absolute end, rate): most gaps stay inside it
+        self._slot_end = -1.0
+        self._slot_rate = 0.0
 
     def next_after(self, t: float) -> float:
         """The next arrival strictly after `t` (inf if the rate is zero all day)."""
         if self.total_rate <= 0:
             return float("inf")
-        budget = self.rng.expovariate(1.0)  # unit-rate exponential, spent against the rate integral
+        budget = self._expo(1.0)  # unit-rate exponential, spent against the rate integral
+        rate = self._slot_rate
+        if t < self._slot_end and rate > 0:
+            arrival = t + budget / rate
+            if arrival <= self._slot_end:
+                return arrival
         rates = self.rates
         offset = self.day_offset_s
         while True:
@@ -51,6 +69,8 @@ class ArrivalStream:
                 slot_left = SLOT_S
             rate = rates[slot]
             if rate > 0 and budget <= rate * slot_left:
+                self._slot_end = t + slot_left
+                self._slot_rate = rate
                 return t + budget / rate
             budget -= rate * slot_left
             t += slot_left
