@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import re
 import signal
@@ -109,8 +110,9 @@ async def run(args: argparse.Namespace) -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     folder = tempfile.mkdtemp(prefix="fanout-")
+    profile = ["-m", "cProfile", "-o", args.profile] if args.profile else []
     command = [
-        sys.executable, "-m", "server_stub.cli", "serve",
+        sys.executable, *profile, "-m", "server_stub.cli", "serve",
         "--db", str(Path(folder) / "centre.sqlite"),
         "--port", str(port), "--speed", "0",
     ]  # fmt: skip
@@ -151,6 +153,9 @@ async def run(args: argparse.Namespace) -> int:
                 await asyncio.sleep(0.1)
             print(f"{tally.connected} clients connected, {tally.failed} failed")
             rss_connected = rss_kib(server.pid)
+            # The measuring side's own GC pauses would count as delivery latency.
+            gc.collect()
+            gc.freeze()
             await http.post("/v1/admin/clock", json={"speed": args.speed}, headers=headers)
             await asyncio.sleep(1.0)  # let the first burst settle before measuring
             tally.measuring = True
@@ -202,9 +207,15 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--speed", type=float, default=10.0)
+    parser.add_argument("--profile", help="write a cProfile of the server to this file")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    return asyncio.run(run(args))
+    try:  # the measuring side should cost as little as it can: uvloop if it is there
+        import uvloop
+
+        return int(uvloop.run(run(args)))
+    except ImportError:
+        return asyncio.run(run(args))
 
 
 if __name__ == "__main__":

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 
 from server_stub.protocol.events import Event, EventType
 
+PING = b": ping\n\n"  # an SSE comment: keeps proxies and idle clients from timing out
 RING_SIZE = 20_000  # recent events kept in memory for fast resume
 STORE_REPLAY_LIMIT = 200_000  # further back than this (from the store) → resync
-CLIENT_QUEUE_SIZE = 2_000  # queued chunks per client before it is declared too slow
+CLIENT_QUEUE_SIZE = 5_000  # events queued for one client before it is declared too slow
 MY_CALLS_KEPT = 64
 
 
@@ -81,6 +82,12 @@ class Audience:
     team_agents: frozenset[str] = frozenset()  # a supervisor's agents
     my_calls: deque[str] = field(default_factory=lambda: deque(maxlen=MY_CALLS_KEPT))
 
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in ("admin", "trainer", "evaluator") or (
+            self.role == "supervisor" and not self.teams
+        )
+
     def admits(self, event: EncodedEvent) -> bool:
         if self.role in ("admin", "trainer", "evaluator"):
             return True
@@ -113,10 +120,43 @@ class Audience:
 
 
 class Subscriber:
-    def __init__(self, audience: Audience, queue_size: int) -> None:
+    """One client's outbox: chunks of SSE bytes waiting to be written, and a wake-up.
+
+    (Not an asyncio.Queue: `publish` hands each client one chunk per batch of events and
+    wakes it once, which is what makes 1,000 clients cheap.)"""
+
+    __slots__ = ("audience", "chunks", "limit", "overflowed", "queued", "waiter")
+
+    def __init__(self, audience: Audience, limit: int) -> None:
         self.audience = audience
-        self.queue: asyncio.Queue[EncodedEvent | bytes] = asyncio.Queue(maxsize=queue_size)
+        self.chunks: list[bytes] = []
+        self.queued = 0  # events waiting in `chunks`
+        self.limit = limit
         self.overflowed = False
+        self.waiter: asyncio.Future[None] | None = None
+
+    def push(self, chunk: bytes, events: int) -> bool:
+        """Queue a chunk; False if that would pass the limit (the client is too slow)."""
+        if self.queued + events > self.limit:
+            return False
+        self.chunks.append(chunk)
+        self.queued += events
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+        return True
+
+    async def take(self) -> bytes:
+        """Everything queued, as one write; waits until there is something."""
+        while not self.chunks:
+            self.waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self.waiter
+            finally:
+                self.waiter = None
+        chunks, self.chunks, self.queued = self.chunks, [], 0
+        self.overflowed = False  # the resync (if any) is on its way: live events may follow
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 class EventHub:
@@ -151,26 +191,41 @@ class EventHub:
 
     def publish(self, events: Iterable[Event]) -> None:
         """Queue new events for every subscriber that may see them. Never blocks."""
-        for event in events:
-            encoded = encode_event(event)
-            self._ring.append(encoded)
-            self.last_seq = encoded.seq
-            self.published += 1
-            for subscriber in self._subscribers:
-                if subscriber.overflowed or not subscriber.audience.admits(encoded):
+        batch = [encode_event(event) for event in events]
+        if not batch:
+            return
+        self._ring.extend(batch)
+        self.last_seq = batch[-1].seq
+        self.published += len(batch)
+        everything = b"".join(e.payload for e in batch)  # shared by all who see everything
+        for subscriber in self._subscribers:
+            if subscriber.overflowed:
+                continue
+            audience = subscriber.audience
+            if audience.sees_everything:
+                ok = subscriber.push(everything, len(batch))
+            else:
+                picked = [e.payload for e in batch if audience.admits(e)]
+                if not picked:
                     continue
-                try:
-                    subscriber.queue.put_nowait(encoded)
-                except asyncio.QueueFull:
-                    self._overflow(subscriber)
+                ok = subscriber.push(b"".join(picked), len(picked))
+            if not ok:
+                self._overflow(subscriber)
+
+    async def keepalive(self, every_s: float) -> None:
+        """Send every idle client a comment line every `every_s` seconds (run as a task)."""
+        while True:
+            await asyncio.sleep(every_s)
+            for subscriber in self._subscribers:
+                if not subscriber.chunks:
+                    subscriber.push(PING, 0)
 
     def _overflow(self, subscriber: Subscriber) -> None:
         # Too slow to keep up: drop what it has queued and tell it to re-read the state.
         subscriber.overflowed = True
         self.dropped_clients += 1
-        while not subscriber.queue.empty():
-            subscriber.queue.get_nowait()
-        subscriber.queue.put_nowait(resync_payload(self.last_seq, "client_too_slow"))
+        subscriber.chunks, subscriber.queued = [], 0
+        subscriber.push(resync_payload(self.last_seq, "client_too_slow"), 1)
 
     async def stream(self, audience: Audience, last_event_id: int | None) -> AsyncIterator[bytes]:
         """The SSE byte stream of one client: missed events first, then live ones."""
@@ -178,41 +233,26 @@ class EventHub:
         self._subscribers.add(subscriber)
         try:
             # No await between registering and computing the backlog: nothing is published
-            # in between, so backlog and live events meet exactly at `sent`.
-            sent = self.last_seq
+            # in between, so the backlog ends exactly where the live events begin.
             if last_event_id is not None and last_event_id > self.last_seq:
                 # An id from another database or a reset server: the client must start over.
                 yield resync_payload(self.last_seq, "unknown_event_id")
             elif last_event_id is not None and last_event_id < self.last_seq:
-                backlog, sent = self._backlog(audience, last_event_id, self.last_seq)
+                backlog = self._backlog(audience, last_event_id, self.last_seq)
                 if backlog:
                     yield backlog
             while True:
-                item = await subscriber.queue.get()
-                chunks: list[bytes] = []
-                # Drain what else is waiting: one write per wake-up, not one per event.
-                while True:
-                    if isinstance(item, bytes):
-                        chunks.append(item)
-                        subscriber.overflowed = False
-                    elif item.seq > sent:
-                        chunks.append(item.payload)
-                        sent = item.seq
-                    if subscriber.queue.empty():
-                        break
-                    item = subscriber.queue.get_nowait()
-                if chunks:
-                    yield b"".join(chunks)
+                yield await subscriber.take()
         finally:
             self._subscribers.discard(subscriber)
 
-    def _backlog(self, audience: Audience, after: int, upto: int) -> tuple[bytes, int]:
+    def _backlog(self, audience: Audience, after: int, upto: int) -> bytes:
         """Missed events (after, upto] that the audience may see, or a resync."""
         if self._ring and self._ring[0].seq <= after + 1:
             picked = [e.payload for e in self._ring if after < e.seq <= upto and audience.admits(e)]
-            return b"".join(picked), upto
+            return b"".join(picked)
         if upto - after > self._store_replay_limit:
-            return resync_payload(upto, "too_far_behind"), upto
+            return resync_payload(upto, "too_far_behind")
         picked = []
         cursor = after
         while cursor < upto:
@@ -226,4 +266,4 @@ class EventHub:
                 if audience.admits(encoded):
                     picked.append(encoded.payload)
             cursor = batch[-1].seq
-        return b"".join(picked), upto
+        return b"".join(picked)

@@ -96,6 +96,14 @@ def run_serve_command(args: argparse.Namespace) -> int:
         "serving on http://%s:%d (API under /v1, OpenAPI at /openapi.json)", args.host, args.port
     )
     app = create_app(runtime)
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+    # Open SSE streams never end by themselves: on Ctrl+C give them a moment, then close.
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=2,
+    )
     runtime.store.close()
     return 0
