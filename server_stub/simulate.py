@@ -277,7 +277,9 @@ def run_simulate_command(args: argparse.Namespace) -> int:
         }
         if formula is not None:
             model = "erlang_c" if args.patience is None else "erlang_a"
-            report["erlang"] = {"model": model, **formula}
+            # JSON has no infinity: an unstable M/M/N (load >= N) has ASA null
+            finite = {k: (v if math.isfinite(v) else None) for k, v in formula.items()}
+            report["erlang"] = {"model": model, **finite}
         print(json.dumps(report, ensure_ascii=False, allow_nan=False, default=_json_number))
     else:
         _print_tables(config, args, overall, per_queue, formula)

@@ -123,3 +123,15 @@ def test_the_table_shows_the_erlang_column_beside_the_simulated_figures(
     table = capsys.readouterr().out
     assert "Erlang C" in table
     assert "service level" in table and "P(wait)" in table
+
+
+def test_an_overloaded_erlang_c_centre_prints_valid_json_with_no_formula_asa(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["simulate", "--erlang", "--arrivals-per-hour", "400", "--aht", "180"]
+    argv += ["--agents", "10", "--hours", "2", "--days", "2", "--json"]  # 20 erlangs on 10
+    assert main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["erlang"]["asa_s"] is None
+    assert report["erlang"]["service_level"] == 0.0
+    assert report["service_level"]["mean"] < 0.2
