@@ -143,3 +143,25 @@ def test_a_window_with_no_calls_and_no_agents_has_no_ratios() -> None:
     assert metrics.service_level is None
     assert metrics.asa_s is None
     assert metrics.occupancy is None
+
+
+def test_every_call_of_a_demo_day_is_counted_once_with_one_outcome() -> None:
+    from server_stub.centre.loader import load_default_centre
+    from server_stub.engine import Engine
+
+    engine = Engine(load_default_centre(), seed=3, emit_queue_stats=False)
+    engine.advance_to(26 * 3600)  # two hours past the window: everyone has been served or left
+    result = window_metrics(engine.log, 0, 24 * 3600)
+    first_reached_queue: dict[str, float] = {}
+    for at, event_type, call_id, *_ in engine.log:
+        if event_type in ("call.queued", "call.overflowed") and call_id is not None:
+            first_reached_queue.setdefault(call_id, at)
+    overall = result.overall
+    assert overall.offered > 1000
+    assert overall.offered == sum(at < 24 * 3600 for at in first_reached_queue.values())
+    for metrics in [overall, *result.queues.values()]:
+        assert metrics.waiting == 0
+        assert metrics.offered == (
+            metrics.answered + metrics.abandoned + metrics.overflowed + metrics.waiting
+        )
+    assert sum(q.offered for q in result.queues.values()) >= overall.offered
