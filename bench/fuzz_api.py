@@ -73,7 +73,7 @@ def run_schemathesis(base_url: str, token: str, max_examples: int, max_time: int
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--max-examples", type=int, default=60)
-    parser.add_argument("--max-time", type=int, default=60, help="seconds per login")
+    parser.add_argument("--max-time", type=int, default=40, help="seconds per login")
     args = parser.parse_args()
     failures = 0
     with tempfile.TemporaryDirectory() as folder:

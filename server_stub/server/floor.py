@@ -153,7 +153,9 @@ class Floor:
         if data.get("direction"):
             call.direction = str(data["direction"])
         if kind == EventType.CALL_ARRIVED:
-            self.counts["arrived"] += 1
+            if call.direction != "outbound":
+                self.counts["arrived"] += 1
+            self._attach(call, event.agent_id)  # an outbound call arrives at its agent
         elif kind == EventType.CALL_IVR_STEP:
             call.ivr_path.append([data.get("node"), data.get("key")])
         elif kind == EventType.CALL_OFFERED:

@@ -281,3 +281,64 @@ async def test_supervisor_message_and_ticket_go_into_the_one_log(
         "/v1/supervisor/messages", json={"text": "hi", "agent_id": "9999"}, headers=supervisor
     )
     assert unknown.status_code == 404
+
+
+async def test_outbound_dial_rings_out_then_connects(api: httpx.AsyncClient) -> None:
+    agent = await login(api, "1001")
+    await _ready(api, agent)
+    dialled = await api.post(
+        "/v1/calls/dial", json={"number": "13800138000", "customer_id": "C000005"}, headers=agent
+    )
+    assert dialled.status_code == 200, dialled.text
+    call_id = dialled.json()["call_id"]
+    me = (await api.get("/v1/me", headers=agent)).json()
+    assert (me["state"], me["direction"], me["call_id"]) == ("reserved", "outbound", call_id)
+    await _step(api, 60)
+    assert (await api.get("/v1/me", headers=agent)).json()["state"] == "busy"
+
+
+async def test_consult_then_conference_then_the_second_agent_leaves(
+    api: httpx.AsyncClient,
+) -> None:
+    first = await login(api, "1001")
+    call_id = await _ring(api, first)
+    assert (await api.post(f"/v1/calls/{call_id}/answer", headers=first)).status_code == 200
+    second = await login(api, "1002")
+    await _ready(api, second)
+    consult = {"mode": "consult", "agent_id": "1002"}
+    response = await api.post(f"/v1/calls/{call_id}/transfer", json=consult, headers=first)
+    assert response.status_code == 200, response.text
+    assert (await api.get("/v1/me", headers=second)).json()["state"] == "reserved"
+    assert (await api.post(f"/v1/calls/{call_id}/answer", headers=second)).status_code == 200
+    response = await api.post(
+        f"/v1/calls/{call_id}/consult", json={"action": "conference"}, headers=first
+    )
+    assert response.status_code == 200, response.text
+    for headers in (first, second):
+        me = (await api.get("/v1/me", headers=headers)).json()
+        assert (me["state"], me["leg"]) == ("busy", "conference")
+    assert (await api.post(f"/v1/calls/{call_id}/hangup", headers=second)).status_code == 200
+    me = (await api.get("/v1/me", headers=first)).json()
+    assert (me["state"], me["leg"]) == ("busy", "talking")
+
+
+async def test_pending_state_applies_after_wrap_up_and_logout_takes_a_reason(
+    api: httpx.AsyncClient,
+) -> None:
+    agent = await login(api, "1001")
+    call_id = await _ring(api, agent)
+    pending = {"state": "not_ready", "reason": "lunch"}
+    assert (await api.put("/v1/agent/pending", json=pending, headers=agent)).status_code == 200
+    assert (await api.get("/v1/me", headers=agent)).json()["pending"] == pending
+    # Changing state outright while a call rings is refused: that is what pending is for.
+    refused = await api.post("/v1/agent/state", json={"state": "not_ready"}, headers=agent)
+    assert refused.status_code == 409
+    await api.post(f"/v1/calls/{call_id}/answer", headers=agent)
+    await api.post(f"/v1/calls/{call_id}/hangup", headers=agent)
+    wrapup = {"code": "resolved", "notes": "", "script_path": []}
+    await api.post(f"/v1/calls/{call_id}/wrapup", json=wrapup, headers=agent)
+    me = (await api.get("/v1/me", headers=agent)).json()
+    assert (me["state"], me["reason"], me["pending"]) == ("not_ready", "lunch", None)
+    logout = {"state": "logged_out", "reason": "end_of_shift"}
+    assert (await api.post("/v1/agent/state", json=logout, headers=agent)).status_code == 200
+    assert (await api.get("/v1/me", headers=agent)).json()["state"] == "logged_out"
