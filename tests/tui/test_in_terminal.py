@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import signal
@@ -103,6 +104,55 @@ def _agent_state(client: httpx.Client, headers: dict[str, str]) -> str:
 def _token(client: httpx.Client, user: str) -> dict[str, str]:
     body = client.post("/v1/auth/login", json={"user_id": user, "password": "demo"}).json()
     return {"Authorization": f"Bearer {body['token']}"}
+
+
+@pytest.mark.slow
+def test_a_ticket_draft_typed_before_a_sigkill_is_back_after_a_restart(
+    live: LiveServer, tmp_path: Path
+) -> None:
+    client = httpx.Client(base_url=live.base_url, timeout=5)
+    supervisor = _token(client, "s100")
+    drafts_dir = tmp_path / "data" / "agent-tui" / "drafts"
+
+    desk = DeskInPty(tmp_path, "--server", live.base_url, "--agent", "1001")
+    try:
+        _until(lambda: b"Password" in desk.output, "the login screen")
+        desk.send("demo\r")
+        _until(lambda: _agent_state(client, supervisor) == "not_ready", "the login")
+        desk.send(F2)
+        _until(lambda: _agent_state(client, supervisor) == "ready", "F2 ready")
+        trainer = _token(client, "t100")
+        sent = client.post("/v1/trainer/calls", json={"queue_id": "enquiry"}, headers=trainer)
+        assert sent.status_code == 201, sent.text
+        _until(lambda: _agent_state(client, supervisor) == "reserved", "the call to ring")
+        desk.send(F4)
+        _until(lambda: _agent_state(client, supervisor) == "busy", "F4 answer")
+        desk.send(CTRL_T)
+        desk.send(TAB)
+        desk.send(TAB)  # category, priority, then the department field
+        desk.send(TYPED)
+
+        def draft_has_the_text() -> bool:
+            return any(TYPED in path.read_text("utf-8") for path in drafts_dir.glob("*.json"))
+
+        _until(draft_has_the_text, "the draft on disk")
+    finally:
+        desk.kill()  # SIGKILL: no chance to save anything more or clean up
+
+    (draft_file,) = drafts_dir.glob("ticket--*.json")
+    assert TYPED in json.loads(draft_file.read_text("utf-8"))["fields"]["department"]
+
+    again = DeskInPty(tmp_path, "--server", live.base_url, "--agent", "1001")
+    try:
+        _until(lambda: b"Password" in again.output, "the login screen again")
+        again.send("demo\r")
+        _until(lambda: b"Answer" in again.output or b"Hang up" in again.output, "the desk")
+        mark = len(again.output)
+        again.send(CTRL_T)
+        _until(lambda: TYPED.encode() in again.output[mark:], "the draft back in the form")
+    finally:
+        again.kill()
+        client.close()
 
 
 def _alive(pid: int) -> bool:

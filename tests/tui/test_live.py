@@ -134,6 +134,37 @@ async def test_login_puts_the_agent_not_ready_shows_the_desk_and_streams_changes
         await _until(lambda: app.desk_state.reason == "break", pilot)
 
 
+async def test_a_call_rings_with_its_screen_pop_and_goes_through_wrap_up(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    app = _app(live, tmp_path, config_dir, agent_id=AGENT, password=PASSWORD)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await _until(lambda: app.desk_state.connection == "online", pilot)
+        await app.api.set_state("ready")
+        await _until(lambda: app.desk_state.state == "ready", pilot)
+
+        await _trainer_sends_a_call(live, "enquiry")
+        await _until(lambda: app.desk_state.call is not None, pilot)
+        call = app.desk_state.call
+        assert call is not None and call.status == "ringing"
+        assert call.queue_id == "enquiry" and call.pop  # the card comes with the ring
+
+        await app.api.answer(call.call_id)
+        await _until(lambda: call.status == "talking" and app.desk_state.state == "busy", pilot)
+        await app.api.hold(call.call_id)
+        await _until(lambda: call.status == "held", pilot)
+        await app.api.retrieve(call.call_id)
+        await app.api.hangup(call.call_id)
+        await _until(lambda: app.desk_state.state == "wrap_up", pilot)
+        assert app.desk_state.last_call_id == call.call_id
+        assert app.desk_state.wrapup_deadline is not None
+
+        await app.api.wrapup(call.call_id, "resolved", "客户满意 satisfied", [])
+        await _until(lambda: app.desk_state.call is None, pilot)
+        await _until(lambda: app.desk_state.state in ("ready", "not_ready"), pilot)
+
+
 class DroppingProxy:
     """A TCP relay in front of the real server that can cut every link, like a bad network."""
 
@@ -195,6 +226,7 @@ async def test_the_feed_comes_back_after_a_cut_link_and_misses_nothing(
     task = asyncio.create_task(feed.run())
     try:
         await _until(lambda: statuses[-1:] == ["online"])
+        await api.set_state("not_ready", "meeting")  # whatever an earlier test left
         await api.set_state("ready")
         await _until(lambda: any(e.data.get("to") == "ready" for e in events))
 
@@ -203,10 +235,10 @@ async def test_the_feed_comes_back_after_a_cut_link_and_misses_nothing(
         await _until(lambda: "reconnecting" in statuses)
         await api.set_state("not_ready", "break")  # happens while the desk is cut off
         await asyncio.sleep(0.3)
-        assert not any(e.data.get("to") == "not_ready" for e in events)
+        assert not any(e.data.get("reason") == "break" for e in events)
 
         proxy.refusing = False
-        await _until(lambda: any(e.data.get("to") == "not_ready" for e in events))
+        await _until(lambda: any(e.data.get("reason") == "break" for e in events))
         assert statuses[-1] == "online"
         seqs = [e.seq for e in events]
         assert seqs == sorted(set(seqs))  # resumed by Last-Event-ID: no gap-fill twice
