@@ -42,8 +42,12 @@ def build_runtime(
 ) -> CentreRuntime:
     """Open the store and bring the centre to where it was (replay); not yet running."""
     store = Store(db)
-    runtime = CentreRuntime(config, store, seed=seed, speed=speed, scripts_dir=scripts_dir)
-    runtime.open()
+    try:
+        runtime = CentreRuntime(config, store, seed=seed, speed=speed, scripts_dir=scripts_dir)
+        runtime.open()
+    except BaseException:
+        store.close()
+        raise
     return runtime
 
 

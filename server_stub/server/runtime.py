@@ -148,8 +148,9 @@ class CentreRuntime:
             return
         if stored_hash != config_hash:
             raise ReplayDivergedError(
-                f"{self.store.path}: this database was made with another centre configuration; "
-                "use the same --config, or a new --db"
+                f"{self.store.path} was made with another centre configuration (or another "
+                "version of this one): start with the same --config, or give a new --db, "
+                "or delete that file to start the centre over"
             )
         if stored_seed is not None and int(stored_seed) != self.seed:
             log.info("using the database's seed %s (not %s)", stored_seed, self.seed)
@@ -342,8 +343,10 @@ class CentreRuntime:
             stored_types = self.store.event_types(replayed[0].seq, replayed[-1].seq)
             if stored_types != [e.type for e in replayed]:
                 raise ReplayDivergedError(
-                    f"replay diverged at seq {replayed[0].seq}..{replayed[-1].seq}: "
-                    "the engine or the configuration changed since this database was written"
+                    f"{self.store.path}: replaying the journal gave other events than the "
+                    f"stored ones (seq {replayed[0].seq}..{replayed[-1].seq}); the engine "
+                    "changed since this database was written: give a new --db, or delete "
+                    "that file to start the centre over"
                 )
         for event in new_events:
             if event.type == EventType.CALL_OFFERED:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from server_stub.server.runtime import CentreRuntime
-from server_stub.server.testing import asgi_client, login, paused_runtime
+import pytest
+
+from server_stub.server.runtime import CentreRuntime, ReplayDivergedError
+from server_stub.server.testing import asgi_client, demo_centre, login, paused_runtime
 
 
 async def _work_a_call_and_a_ticket(runtime: CentreRuntime) -> str:
@@ -77,3 +79,10 @@ async def test_restart_keeps_tickets_contacts_log_and_continues(tmp_path: Path) 
         assert all(e.sim_time >= sim_before for e in new_events)
     finally:
         after.store.close()
+
+
+def test_a_database_from_another_centre_is_refused_by_name(tmp_path: Path) -> None:
+    db = tmp_path / "centre.sqlite"
+    paused_runtime(db).store.close()
+    with pytest.raises(ReplayDivergedError, match=r"centre\.sqlite was made with another centre"):
+        paused_runtime(db, config=demo_centre())
