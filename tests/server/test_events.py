@@ -99,6 +99,10 @@ def test_agent_stream_carries_its_own_calls_and_messages_only(
     offered = [e for e in seen if e["type"] == "call.offered"]
     assert offered and offered[0]["data"]["pop"]["call_id"] == offered[0]["call_id"]
     assert any(e["type"] == "supervisor.message" for e in seen)
+    # Queue statistics arrive as periodic snapshots, for the agent's own queues.
+    stats = [e for e in seen if e["type"] == "queue.stats"]
+    assert len({e["sim_time"] for e in stats}) >= 2
+    assert {e["queue_id"] for e in stats} <= {"enquiry", "fault", "complaint", "vip"}
 
 
 @pytest.mark.parametrize("role", sorted(ROLES_LOGINS))
