@@ -25,6 +25,7 @@ from server_stub.protocol.events import Event, EventType
 PING = b": ping\n\n"  # an SSE comment: keeps proxies and idle clients from timing out
 RING_SIZE = 20_000  # recent events kept in memory for fast resume
 STORE_REPLAY_LIMIT = 200_000  # further back than this (from the store) → resync
+STORE_BATCH = 2_000  # events read from the store per write to a resuming client
 CLIENT_QUEUE_SIZE = 5_000  # events queued for one client before it is declared too slow
 MY_CALLS_KEPT = 64
 
@@ -238,27 +239,37 @@ class EventHub:
                 # An id from another database or a reset server: the client must start over.
                 yield resync_payload(self.last_seq, "unknown_event_id")
             elif last_event_id is not None and last_event_id < self.last_seq:
-                backlog = self._backlog(audience, last_event_id, self.last_seq)
-                if backlog:
-                    yield backlog
+                upto = self.last_seq
+                if self._ring and self._ring[0].seq <= last_event_id + 1:
+                    backlog = b"".join(
+                        e.payload
+                        for e in self._ring
+                        if last_event_id < e.seq <= upto and audience.admits(e)
+                    )
+                    if backlog:
+                        yield backlog
+                elif upto - last_event_id > self._store_replay_limit:
+                    yield resync_payload(upto, "too_far_behind")
+                else:
+                    # From the store, a batch per write: the loop (and every other client)
+                    # keeps running meanwhile; live events wait in this client's outbox.
+                    async for chunk in self._store_backlog(audience, last_event_id, upto):
+                        yield chunk
             while True:
                 yield await subscriber.take()
         finally:
             self._subscribers.discard(subscriber)
 
-    def _backlog(self, audience: Audience, after: int, upto: int) -> bytes:
-        """Missed events (after, upto] that the audience may see, or a resync."""
-        if self._ring and self._ring[0].seq <= after + 1:
-            picked = [e.payload for e in self._ring if after < e.seq <= upto and audience.admits(e)]
-            return b"".join(picked)
-        if upto - after > self._store_replay_limit:
-            return resync_payload(upto, "too_far_behind")
-        picked = []
+    async def _store_backlog(
+        self, audience: Audience, after: int, upto: int
+    ) -> AsyncIterator[bytes]:
+        """Missed events (after, upto] from the store that the audience may see."""
         cursor = after
         while cursor < upto:
-            batch = self._replay_from_store(cursor, min(5_000, upto - cursor))
+            batch = self._replay_from_store(cursor, min(STORE_BATCH, upto - cursor))
             if not batch:
-                break
+                return
+            picked = []
             for event in batch:
                 if event.seq > upto:
                     break
@@ -266,4 +277,5 @@ class EventHub:
                 if audience.admits(encoded):
                     picked.append(encoded.payload)
             cursor = batch[-1].seq
-        return b"".join(picked)
+            if picked:
+                yield b"".join(picked)
