@@ -39,11 +39,13 @@ def build_runtime(
     seed: int = 1,
     speed: float = 1.0,
     scripts_dir: str | Path | None = None,
+    keep_customer_cache: bool = False,
 ) -> CentreRuntime:
     """Open the store and bring the centre to where it was (replay); not yet running."""
     store = Store(db)
     try:
         runtime = CentreRuntime(config, store, seed=seed, speed=speed, scripts_dir=scripts_dir)
+        runtime.keep_customer_cache = keep_customer_cache
         runtime.open()
     except BaseException:
         store.close()

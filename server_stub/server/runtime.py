@@ -97,6 +97,8 @@ class CentreRuntime:
         self._next_summary = SUMMARY_EVERY_SIM_S
         self._summary_counts = dict(self.floor.counts)
         self.startup_s: dict[str, float] = {}
+        # Tests make many databases for one centre: they keep the generated customers.
+        self.keep_customer_cache = False
         self.engine.subscribe(self._on_engine_event)
 
     # ------------------------------------------------------------------ start, stop
@@ -162,6 +164,8 @@ class CentreRuntime:
         rows = _customer_rows(self.config.model_dump_json())
         for start in range(0, len(rows), CUSTOMER_BATCH):
             self.store.put_customers(rows[start : start + CUSTOMER_BATCH])
+        if not self.keep_customer_cache:
+            _customer_rows.cache_clear()  # the store has them now; a server makes one database
 
     async def start(self) -> None:
         self._stopping = False

@@ -88,6 +88,7 @@ def start_live_server(
         seed=seed,
         speed=speed,
         scripts_dir=scripts_dir if scripts_dir is not None else demo_scripts_dir(),
+        keep_customer_cache=True,
     )
     port = free_port()
     server = uvicorn.Server(
