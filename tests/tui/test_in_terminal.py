@@ -170,9 +170,9 @@ def test_demo_starts_its_own_server_fills_in_the_agent_and_stops_the_server_on_q
 ) -> None:
     desk = DeskInPty(tmp_path, "--demo")
     try:
-        _until(lambda: b"Password" in desk.output, "the login screen", timeout=60)
+        # The demo agent is filled in (and its password): the login shows 1001.
+        _until(lambda: b"Password" in desk.output and b"1001" in desk.output, "the login", 60)
         (server_pid,) = desk.children()
-        assert b"1001" in desk.output  # the demo agent is filled in, and its password
         desk.send("\r")
         _until(lambda: b"Hang up" in desk.output or b"Ready" in desk.output, "the desk")
         desk.send(b"\x11")  # ctrl+q
