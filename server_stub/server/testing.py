@@ -148,7 +148,13 @@ def paused_runtime(
 ) -> CentreRuntime:
     """A runtime on a paused clock (quiet centre unless told otherwise), not driven by a
     task: step it with `POST /v1/admin/clock {advance_s}`. Close `runtime.store` after."""
-    return build_runtime(config or quiet_centre(), db, speed=0.0, scripts_dir=demo_scripts_dir())
+    return build_runtime(
+        config or quiet_centre(),
+        db,
+        speed=0.0,
+        scripts_dir=demo_scripts_dir(),
+        keep_customer_cache=True,
+    )
 
 
 def asgi_client(runtime: CentreRuntime) -> httpx.AsyncClient:
