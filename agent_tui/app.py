@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -139,6 +139,7 @@ class AgentDeskApp(App[None], inherit_bindings=False):
         desk_screen: Callable[[], Screen[Any]] | None = None,
         cursor_blink: bool = True,
         request_timeout: float = 5.0,
+        server_ready: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__()
         self.server_url = server_url.rstrip("/")
@@ -160,6 +161,9 @@ class AgentDeskApp(App[None], inherit_bindings=False):
         self._desk_screen_factory = desk_screen or _default_desk_screen
         self.feed: EventFeed | None = None
         self._reported_clashes: set[frozenset[str]] = set()
+        # A server still starting (the demo's): logging in waits for it, once.
+        self._server_ready = server_ready
+        self._server_ready_task: asyncio.Future[None] | None = None
 
     # -- the client, made on first use -------------------------------------------------
 
@@ -209,8 +213,23 @@ class AgentDeskApp(App[None], inherit_bindings=False):
             self._api = None
         self.server_url = server_url
 
+    @property
+    def server_starting(self) -> bool:
+        return self._server_ready is not None and not (
+            self._server_ready_task is not None and self._server_ready_task.done()
+        )
+
+    async def wait_for_server(self) -> None:
+        """Return when the server given as starting answers (at once for any other)."""
+        if self._server_ready is None:
+            return
+        if self._server_ready_task is None:
+            self._server_ready_task = asyncio.ensure_future(self._server_ready())
+        await asyncio.shield(self._server_ready_task)
+
     async def sign_in(self, server_url: str, agent_id: str, password: str) -> None:
         """Log in and load the desk's state; raises ApiError or ServerUnreachable."""
+        await self.wait_for_server()
         self._use_server(server_url)
         result = await self.api.login(agent_id, password)
         self.agent_id = str(result.user.get("id") or agent_id)

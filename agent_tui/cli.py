@@ -137,18 +137,17 @@ def run_desk(args: argparse.Namespace) -> int:
         AgentDeskApp(args.server, agent_id=args.agent, keymap=keymap).run()
         return 0
 
-    from agent_tui.demo import DEMO_AGENT_ID, DEMO_PASSWORD, DemoServer, DemoServerError
+    from agent_tui.demo import DEMO_AGENT_ID, DEMO_PASSWORD, DemoServer
 
     server = DemoServer(speed=args.speed)
-    print("Starting the demo centre…", file=sys.stderr)
-    try:
-        url = server.start()
-    except DemoServerError as error:
-        print(f"agent-tui: {error}", file=sys.stderr)
-        return 1
+    url = server.launch()
     try:
         AgentDeskApp(
-            url, agent_id=args.agent or DEMO_AGENT_ID, keymap=keymap, password=DEMO_PASSWORD
+            url,
+            agent_id=args.agent or DEMO_AGENT_ID,
+            keymap=keymap,
+            password=DEMO_PASSWORD,
+            server_ready=server.ready,
         ).run()
     finally:
         server.stop()

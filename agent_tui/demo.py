@@ -2,11 +2,14 @@
 
 The server runs as a child process (`python -m server_stub.cli serve`) on a free
 loopback port with a throw-away database; the desk never imports the server, it only
-starts it. The process is stopped when the desk exits, whatever the way out.
+starts it. The login screen opens at once while the centre boots (making its customers
+takes a few seconds) and logging in waits for it. The process is stopped when the desk
+exits, whatever the way out.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import shutil
 import socket
@@ -16,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+
+from agent_tui.client.errors import ServerUnreachable
 
 # The demo centre's human agent and its published password (server_stub/centres/demo).
 DEMO_AGENT_ID = "1001"
@@ -51,6 +56,20 @@ class DemoServer:
         return self._workdir / "server.log" if self._workdir else None
 
     def start(self, *, timeout: float = 30.0) -> str:
+        """Launch and wait until it answers; returns its URL."""
+        self.launch()
+        self._wait_until_healthy(timeout)
+        return self.url
+
+    async def ready(self, timeout: float = 60.0) -> None:
+        """Wait (off the event loop) until the server answers; the desk's login awaits this."""
+        try:
+            await asyncio.to_thread(self._wait_until_healthy, timeout)
+        except DemoServerError as error:
+            raise ServerUnreachable(self.url, str(error)) from error
+
+    def launch(self) -> str:
+        """Start the process and return its URL at once: the login shows while it boots."""
         self._workdir = Path(tempfile.mkdtemp(prefix="agent-tui-demo-"))
         self.port = free_port(self.host)
         command = [
@@ -66,7 +85,6 @@ class DemoServer:
             command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
         )
         log.close()
-        self._wait_until_healthy(timeout)
         return self.url
 
     def _wait_until_healthy(self, timeout: float) -> None:
@@ -83,7 +101,6 @@ class DemoServer:
                 if httpx.get(f"{self.url}/v1/health", timeout=1.0).status_code == 200:
                     return
             time.sleep(0.1)
-        self.stop()
         raise DemoServerError(f"the demo server did not answer in {timeout:g} s")
 
     def _log_tail(self, lines: int = 20) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,6 +13,9 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from agent_tui.client.errors import ApiError, ServerUnreachable
+
+if TYPE_CHECKING:
+    from agent_tui.app import AgentDeskApp
 
 NO_KEYRING_NOTE = "No keyring here: the password is asked each time."
 
@@ -82,6 +85,23 @@ class LoginScreen(Screen[None]):
             field.cursor_blink = self._blink()
         self._focus_first_empty()
         self._recall_password()
+        if self.desk_app.server_starting:
+            self._show_error("The demo centre is starting…", error=False)
+            self.await_server()
+
+    @property
+    def desk_app(self) -> AgentDeskApp:
+        return self.app  # type: ignore[return-value]
+
+    @work(exclusive=True, group="server-start", exit_on_error=False)
+    async def await_server(self) -> None:
+        try:
+            await self.desk_app.wait_for_server()
+        except ServerUnreachable as error:
+            self._show_error(str(error))
+            return
+        if not self.query_one("#login", Button).disabled:  # not mid-login: say it is up
+            self._show_error("The demo centre is up: Enter logs in.", error=False)
 
     def _blink(self) -> bool:
         return bool(getattr(self.app, "cursor_blink", True))
@@ -145,7 +165,10 @@ class LoginScreen(Screen[None]):
             return
         remember = self.query_one("#remember", Checkbox).value
         self._busy(True)
-        self._show_error("Logging in…", error=False)
+        starting = self.desk_app.server_starting
+        self._show_error(
+            "Logging in as soon as the centre is up…" if starting else "Logging in…", error=False
+        )
         self.log_in(server, agent_id, password, remember)
 
     @work(exclusive=True, group="login", exit_on_error=False)

@@ -278,3 +278,25 @@ async def test_a_revoked_session_brings_the_login_back_with_a_reason(
             assert app.desk_state.connection == "offline"
     finally:
         await proxy.stop()
+
+
+async def test_enter_while_the_server_is_still_starting_logs_in_once_it_is_up(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    started = asyncio.Event()
+
+    async def server_ready() -> None:
+        await started.wait()
+
+    app = _app(
+        live, tmp_path, config_dir, agent_id="1002", password=PASSWORD, server_ready=server_ready
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert _error_text(app) == "The demo centre is starting…"
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert _error_text(app) == "Logging in as soon as the centre is up…"
+        assert isinstance(app.screen, LoginScreen)
+        started.set()
+        await _until(lambda: isinstance(app.screen, RecordingDesk), pilot)
