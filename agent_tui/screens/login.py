@@ -44,10 +44,7 @@ class LoginScreen(Screen[None]):
         self._message = message
 
     def compose(self) -> ComposeResult:
-        from agent_tui.app import AgentDeskApp
-
-        app = self.app
-        assert isinstance(app, AgentDeskApp)
+        app = self.desk_app
         keyring_ok = app.credentials.available()
         with Vertical(id="login-box"):
             yield Static("座席工作台  Agent desk", id="login-title")
@@ -125,10 +122,7 @@ class LoginScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="keyring", exit_on_error=False)
     def recall_password(self, server: str, agent_id: str) -> None:
         # Thread: a desktop keyring may take a moment (D-Bus, unlocking).
-        from agent_tui.app import AgentDeskApp
-
-        app = self.app
-        assert isinstance(app, AgentDeskApp)
+        app = self.desk_app
         remembered = app.credentials.get(server, agent_id)
         if remembered:
             app.call_from_thread(self._fill_remembered, remembered)
@@ -173,10 +167,7 @@ class LoginScreen(Screen[None]):
 
     @work(exclusive=True, group="login", exit_on_error=False)
     async def log_in(self, server: str, agent_id: str, password: str, remember: bool) -> None:
-        from agent_tui.app import AgentDeskApp
-
-        app = self.app
-        assert isinstance(app, AgentDeskApp)
+        app = self.desk_app
         try:
             await app.sign_in(server, agent_id, password)
         except (ApiError, ServerUnreachable) as error:
