@@ -23,6 +23,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,18 @@ PING_EVERY_S = 15.0  # SSE comment lines to idle clients
 MAX_SLEEP_S = 1.0  # the driver wakes at least this often (speed changes, stats)
 SUMMARY_EVERY_SIM_S = 60.0
 CUSTOMER_BATCH = 2_000
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A command the engine accepted: the newest seq after it, and its return value."""
+
+    seq: int
+    value: Any = None
+
+    @property
+    def call_id(self) -> str | None:
+        return self.value if isinstance(self.value, str) else None
 
 
 class ReplayDivergedError(RuntimeError):
@@ -240,8 +253,9 @@ class CentreRuntime:
 
     # ------------------------------------------------------------------ commands
 
-    async def command(self, kind: str, args: dict[str, Any], actor: str | None) -> int:
-        """Apply a human command now; journal it; return the newest seq."""
+    async def command(self, kind: str, args: dict[str, Any], actor: str | None) -> Applied:
+        """Apply a human command now; journal it; return the newest seq and what the engine
+        answered (a new call's id, for dial and inject_call)."""
         self.catch_up()
         at = self.engine.now
         try:
@@ -252,10 +266,7 @@ class CentreRuntime:
         self.store.journal(at, kind, args, actor)
         self._flush()
         self._wake.set()  # the command may have set a timer sooner than the driver's sleep
-        self.last_result = result
-        return self.hub.last_seq
-
-    last_result: Any = None
+        return Applied(seq=self.hub.last_seq, value=result)
 
     def _apply_now(self, kind: str, args: dict[str, Any]) -> Any:
         """Apply a command, then fire what it made due at once (routing a call, say);

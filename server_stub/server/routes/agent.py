@@ -63,8 +63,8 @@ async def change_state(
 ) -> CommandResult:
     my_view(runtime, user.user_id)
     args = {"agent_id": user.user_id, "state": body.state, "reason": body.reason}
-    seq = await runtime.command("set_state", args, user.user_id)
-    return CommandResult(seq=seq)
+    applied = await runtime.command("set_state", args, user.user_id)
+    return CommandResult(seq=applied.seq)
 
 
 @router.put("/agent/pending", response_model=CommandResult)
@@ -73,12 +73,12 @@ async def set_pending(
 ) -> CommandResult:
     my_view(runtime, user.user_id)
     args = {"agent_id": user.user_id, "state": body.state, "reason": body.reason}
-    seq = await runtime.command("set_pending", args, user.user_id)
-    return CommandResult(seq=seq)
+    applied = await runtime.command("set_pending", args, user.user_id)
+    return CommandResult(seq=applied.seq)
 
 
 @router.delete("/agent/pending", response_model=CommandResult)
 async def clear_pending(user: AgentUser, runtime: RuntimeDep) -> CommandResult:
     my_view(runtime, user.user_id)
-    seq = await runtime.command("clear_pending", {"agent_id": user.user_id}, user.user_id)
-    return CommandResult(seq=seq)
+    applied = await runtime.command("clear_pending", {"agent_id": user.user_id}, user.user_id)
+    return CommandResult(seq=applied.seq)

@@ -46,8 +46,8 @@ async def _call_command(
 ) -> CommandResult:
     own_call(runtime, call_id, user)
     args = {"agent_id": user.user_id, "call_id": call_id, **extra}
-    seq = await runtime.command(kind, args, user.user_id)
-    return CommandResult(seq=seq, call_id=call_id)
+    applied = await runtime.command(kind, args, user.user_id)
+    return CommandResult(seq=applied.seq, call_id=call_id)
 
 
 @router.post("/calls/{call_id}/answer", response_model=CommandResult)
@@ -126,9 +126,8 @@ async def dial(body: DialRequest, user: AgentUser, runtime: RuntimeDep) -> Comma
     if body.customer_id is not None and runtime.store.customer(body.customer_id) is None:
         raise not_found("customer", body.customer_id)
     args = {"agent_id": user.user_id, "number": body.number, "customer_id": body.customer_id}
-    seq = await runtime.command("dial", args, user.user_id)
-    call_id = runtime.last_result if isinstance(runtime.last_result, str) else None
-    return CommandResult(seq=seq, call_id=call_id)
+    applied = await runtime.command("dial", args, user.user_id)
+    return CommandResult(seq=applied.seq, call_id=applied.call_id)
 
 
 PopReader = Annotated[Principal, Depends(require("agent", "supervisor", "admin"))]

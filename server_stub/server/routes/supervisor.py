@@ -45,5 +45,5 @@ async def send_message(
         "broadcast": body.team_id is not None,
     }
     args = {"type": EventType.SUPERVISOR_MESSAGE.value, "agent_id": body.agent_id, "data": data}
-    seq = await runtime.command("record", args, user.user_id)
-    return CommandResult(seq=seq)
+    applied = await runtime.command("record", args, user.user_id)
+    return CommandResult(seq=applied.seq)

@@ -26,9 +26,8 @@ async def inject_call(
     if body.customer_id is not None and runtime.store.customer(body.customer_id) is None:
         raise not_found("customer", body.customer_id)
     args = {"queue_id": body.queue_id, "customer_id": body.customer_id}
-    seq = await runtime.command("inject_call", args, user.user_id)
-    call_id = runtime.last_result if isinstance(runtime.last_result, str) else None
-    return CommandResult(seq=seq, call_id=call_id)
+    applied = await runtime.command("inject_call", args, user.user_id)
+    return CommandResult(seq=applied.seq, call_id=applied.call_id)
 
 
 @router.get("/admin/clock", response_model=ClockStatus)
