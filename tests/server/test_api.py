@@ -342,3 +342,34 @@ async def test_pending_state_applies_after_wrap_up_and_logout_takes_a_reason(
     logout = {"state": "logged_out", "reason": "end_of_shift"}
     assert (await api.post("/v1/agent/state", json=logout, headers=agent)).status_code == 200
     assert (await api.get("/v1/me", headers=agent)).json()["state"] == "logged_out"
+
+
+async def test_a_request_id_belongs_to_whoever_used_it_first(api: httpx.AsyncClient) -> None:
+    first = await login(api, "1001")
+    other = await login(api, "1002")
+    ticket = {
+        "request_id": "shared-id-0001",
+        "customer_id": "C000006",
+        "category": "enquiry",
+        "subject": "套餐咨询",
+    }
+    assert (await api.post("/v1/tickets", json=ticket, headers=first)).status_code == 201
+    taken = await api.post("/v1/tickets", json=ticket, headers=other)
+    assert taken.status_code == 409
+    assert taken.json()["error"]["code"] == "request_id_taken"
+
+
+async def test_callback_is_scheduled_once_per_request_id(api: httpx.AsyncClient) -> None:
+    agent = await login(api, "1001")
+    body = {
+        "request_id": "callback-0001",
+        "customer_id": "C000007",
+        "number": "+86 138 0013 8000",
+        "due_at": 3600.0,
+        "note": "回访满意度 / satisfaction call",
+    }
+    first = await api.post("/v1/callbacks", json=body, headers=agent)
+    retry = await api.post("/v1/callbacks", json=body, headers=agent)
+    assert first.status_code == retry.status_code == 201
+    assert first.json() == retry.json()
+    assert first.json()["status"] == "scheduled" and first.json()["agent_id"] == "1001"
