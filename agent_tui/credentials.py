@@ -6,9 +6,13 @@ False: the login screen says so in one line and asks for the password each time.
 
 from __future__ import annotations
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+# keyring is imported on first use: with its backend discovery it costs ~130 ms, and the
+# login screen asks for it from a thread after it has painted.
 
 SERVICE_PREFIX = "agent-tui"
 
@@ -39,6 +43,8 @@ class CredentialStore:
 
     @property
     def backend(self) -> KeyringBackend:
+        import keyring
+
         return self._backend if self._backend is not None else keyring.get_keyring()
 
     def available(self) -> bool:
@@ -49,6 +55,8 @@ class CredentialStore:
         return getattr(backend, "name", type(backend).__name__)
 
     def get(self, server: str, user: str) -> str | None:
+        import keyring.errors
+
         if not self.available():
             return None
         try:
@@ -58,6 +66,8 @@ class CredentialStore:
 
     def set(self, server: str, user: str, password: str) -> bool:
         """Remember the password; False when the keyring refused (locked, no backend)."""
+        import keyring.errors
+
         if not self.available():
             return False
         try:
@@ -67,6 +77,8 @@ class CredentialStore:
         return True
 
     def delete(self, server: str, user: str) -> None:
+        import keyring.errors
+
         if not self.available():
             return
         try:

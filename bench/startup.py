@@ -47,9 +47,8 @@ def one_start(timeout: float = 20.0) -> float:
         "COLUMNS": str(COLUMNS),
         "LINES": str(ROWS),
         "PYTHONPATH": str(ROOT),
-        # A developer's own keymap or keyring must not change what is measured.
+        # A developer's own keymap must not change what is measured.
         "XDG_CONFIG_HOME": str(ROOT / ".bench-config"),
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
     }
     command = [
         sys.executable, "-m", "agent_tui.cli",

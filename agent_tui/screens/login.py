@@ -45,7 +45,6 @@ class LoginScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.desk_app
-        keyring_ok = app.credentials.available()
         with Vertical(id="login-box"):
             yield Static("座席工作台  Agent desk", id="login-title")
             with Horizontal(classes="login-row"):
@@ -64,15 +63,12 @@ class LoginScreen(Screen[None]):
             with Horizontal(classes="login-row"):
                 yield Label("Password", classes="login-label")
                 yield Input(app.initial_password or "", password=True, id="password", compact=True)
+            # Enabled once the keyring answers (a thread: finding the backend takes ~130 ms).
             yield Checkbox(
-                "Remember password in the keyring",
-                value=False,
-                disabled=not keyring_ok,
-                id="remember",
+                "Remember password in the keyring", value=False, disabled=True, id="remember",
                 compact=True,
-            )
-            if not keyring_ok:
-                yield Static(NO_KEYRING_NOTE, id="keyring-note")
+            )  # fmt: skip
+            yield Static("", id="keyring-note")
             yield Static(self._message or "", id="login-error")
             yield Button("Log in", id="login", variant="primary", compact=True)
         yield Footer()
@@ -81,7 +77,8 @@ class LoginScreen(Screen[None]):
         for field in self.query(Input):
             field.cursor_blink = self._blink()
         self._focus_first_empty()
-        self._recall_password()
+        server, agent_id = self._who()
+        self.probe_keyring(server, agent_id)
         if self.desk_app.server_starting:
             self._show_error("The demo centre is starting…", error=False)
             self.await_server()
@@ -113,19 +110,27 @@ class LoginScreen(Screen[None]):
 
     # -- keyring --------------------------------------------------------------------
 
-    def _recall_password(self) -> None:
+    def _who(self) -> tuple[str, str]:
         server = self.query_one("#server", Input).value.strip()
-        agent_id = self.query_one("#agent-id", Input).value.strip()
-        if server and agent_id and not self.query_one("#password", Input).value:
-            self.recall_password(server, agent_id)
+        return server, self.query_one("#agent-id", Input).value.strip()
 
     @work(thread=True, exclusive=True, group="keyring", exit_on_error=False)
-    def recall_password(self, server: str, agent_id: str) -> None:
-        # Thread: a desktop keyring may take a moment (D-Bus, unlocking).
+    def probe_keyring(self, server: str, agent_id: str) -> None:
+        """Is there a keyring, and a password in it for this server and agent?"""
+        # Thread: finding the backend, D-Bus and unlocking must not hold up the screen.
         app = self.desk_app
-        remembered = app.credentials.get(server, agent_id)
-        if remembered:
-            app.call_from_thread(self._fill_remembered, remembered)
+        available = app.credentials.available()
+        app.call_from_thread(self._keyring_known, available)
+        if available and server and agent_id:
+            remembered = app.credentials.get(server, agent_id)
+            if remembered:
+                app.call_from_thread(self._fill_remembered, remembered)
+
+    def _keyring_known(self, available: bool) -> None:
+        self.query_one("#remember", Checkbox).disabled = not available
+        note = self.query_one("#keyring-note", Static)
+        note.update("" if available else NO_KEYRING_NOTE)
+        note.display = not available
 
     def _fill_remembered(self, password: str) -> None:
         field = self.query_one("#password", Input)
@@ -135,7 +140,9 @@ class LoginScreen(Screen[None]):
 
     @on(Input.Blurred, "#agent-id")
     def _agent_id_left(self) -> None:
-        self._recall_password()
+        server, agent_id = self._who()
+        if server and agent_id and not self.query_one("#password", Input).value:
+            self.probe_keyring(server, agent_id)
 
     # -- submitting -----------------------------------------------------------------
 
@@ -176,7 +183,7 @@ class LoginScreen(Screen[None]):
             focus = "#password" if isinstance(error, ApiError) else "#server"
             self.query_one(focus, Input).focus()
             return
-        if app.credentials.available():
+        if await asyncio.to_thread(app.credentials.available):
             if remember:
                 stored = await asyncio.to_thread(app.credentials.set, server, agent_id, password)
                 if not stored:

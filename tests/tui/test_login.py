@@ -73,9 +73,11 @@ async def test_without_a_keyring_remember_is_disabled_with_a_one_line_note(
     tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
     app = _app(tmp_path, config_dir)
-    async with app.run_test(size=(80, 24)):
+    async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, LoginScreen)
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
         assert screen.query_one("#remember", Checkbox).disabled
         assert _text(screen, "#keyring-note") == NO_KEYRING_NOTE
 
@@ -91,7 +93,8 @@ async def test_a_remembered_password_is_filled_in_from_the_keyring(
         await pilot.pause()
         assert screen.query_one("#password", Input).value == "from-keyring"
         assert screen.query_one("#remember", Checkbox).value is True
-        assert not screen.query("#keyring-note")
+        assert not screen.query_one("#remember", Checkbox).disabled
+        assert not screen.query_one("#keyring-note").display
 
 
 async def test_help_lists_the_keys_in_force_after_the_users_override(

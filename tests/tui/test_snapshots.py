@@ -25,17 +25,25 @@ def _app(tmp_path: Path, config_dir: Path, **kwargs: Any) -> AgentDeskApp:
     )
 
 
+async def _keyring_known(pilot: Pilot[None]) -> None:
+    # The login asks the keyring from a thread after it paints; shoot once it has answered.
+    await pilot.app.screen.workers.wait_for_complete()
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_login_screen(
     snap_compare: Any, tmp_path: Path, config_dir: Path, no_keyring: None, size: tuple[int, int]
 ) -> None:
-    assert snap_compare(_app(tmp_path, config_dir, agent_id="1001"), terminal_size=size)
+    app = _app(tmp_path, config_dir, agent_id="1001")
+    assert snap_compare(app, terminal_size=size, run_before=_keyring_known)
 
 
 def test_login_screen_says_the_server_cannot_be_reached(
     snap_compare: Any, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
     async def log_in(pilot: Pilot[None]) -> None:
+        await _keyring_known(pilot)
         await pilot.press(*"secret", "enter")
         await pilot.app.screen.workers.wait_for_complete()
         await pilot.pause()
