@@ -154,7 +154,9 @@ class DeskScreen(Screen[None]):
             self.query_one(StateBar).show(state)
         if "messages" in parts:
             self.query_one(MessageBanner).show_messages(state.messages)
-            self.query_one(MessageLogPanel).show_messages(state.messages)
+            self.query_one(MessageLogPanel).show_messages(state.messages, state.sim_now())
+        if self.wrapup_call_id is not None:
+            self.query_one(WrapupPanel).show_countdown(state.wrapup_remaining())
         self.refresh_bindings()
 
     def _tick(self) -> None:
@@ -162,6 +164,8 @@ class DeskScreen(Screen[None]):
         self.query_one(StateBar).show(state)
         if self.wrapup_call_id is not None:
             self.query_one(WrapupPanel).show_countdown(state.wrapup_remaining())
+        if self.has_class("-wide") and state.messages:
+            self.query_one(MessageLogPanel).show_messages(state.messages, state.sim_now())
 
     def _sync_call(self, state: DeskState) -> None:
         call = state.call
@@ -688,7 +692,7 @@ class DeskScreen(Screen[None]):
         state = self.desk_state
         for message in state.messages:
             message.read = True
-        self.app.push_screen(MessageLogScreen(state.messages))
+        self.app.push_screen(MessageLogScreen(state.messages, state.sim_now()))
         self._refresh_parts(frozenset({"messages"}))
 
 

@@ -322,16 +322,17 @@ class MessageLogScreen(DeskDialog[None]):
         Binding("alt+m", "close", "Close", show=False),
     ]
 
-    def __init__(self, messages: list[DeskMessage]) -> None:
+    def __init__(self, messages: list[DeskMessage], now: float) -> None:
         super().__init__()
         self.messages = list(messages)
+        self.now = now
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog-box"):
             yield Static(
                 f"Messages 消息 ({len(self.messages)})  Esc closes", classes="dialog-title"
             )
-            yield Static(message_log_renderable(self.messages))
+            yield Static(message_log_renderable(self.messages, self.now))
 
     def action_close(self) -> None:
         self.dismiss(None)

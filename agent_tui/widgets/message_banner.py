@@ -15,9 +15,19 @@ from agent_tui.client.state import DeskMessage
 from agent_tui.widgets.labels import clock_face
 
 
-def message_line(message: DeskMessage, *, epoch_offset: float = 0.0) -> Text:
+def message_age(at: float, now: float) -> str:
+    """How long ago, in sim time: the agent cares whether guidance is fresh."""
+    minutes = int(max(0.0, now - at) // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    return f"{clock_face(now - at)} ago"
+
+
+def message_line(message: DeskMessage, now: float) -> Text:
     line = Text()
-    line.append(f"{clock_face(message.at + epoch_offset)} ", style="dim")
+    line.append(f"{message_age(message.at, now)} ", style="dim")
     if message.broadcast:
         line.append("📢 ", style="bold")
     line.append(f"{message.sender}: ", style="bold #e0b860" if not message.read else "bold")
@@ -61,10 +71,10 @@ class MessageBanner(Static):
         self.update(line)
 
 
-def message_log_renderable(messages: list[DeskMessage]) -> RenderableType:
+def message_log_renderable(messages: list[DeskMessage], now: float) -> RenderableType:
     if not messages:
         return Text("No messages yet. 暂无消息", style="dim")
-    return Group(*(message_line(message) for message in reversed(messages)))
+    return Group(*(message_line(message, now) for message in reversed(messages)))
 
 
 class MessageLogPanel(Static):
@@ -83,5 +93,5 @@ class MessageLogPanel(Static):
     def on_mount(self) -> None:
         self.border_title = "Messages 消息"
 
-    def show_messages(self, messages: list[DeskMessage]) -> None:
-        self.update(message_log_renderable(messages[-8:]))
+    def show_messages(self, messages: list[DeskMessage], now: float) -> None:
+        self.update(message_log_renderable(messages[-8:], now))

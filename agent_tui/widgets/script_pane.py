@@ -68,7 +68,7 @@ def step_renderable(
         parts.append(Text(say, style="bold"))
     if step.rule:
         rule = Text("Rule 规则: ", style="bold #e0b860")
-        rule.append(step.rule, style="italic")
+        rule.append(fill_placeholders(step.rule, values, script.variables), style="italic")
         parts.append(rule)
     for action_name in step.action or {}:
         hint = ACTION_HINTS.get(action_name, action_name)
@@ -79,13 +79,14 @@ def step_renderable(
         )
     else:
         for option in step.options:
+            label = fill_placeholders(option.label, values, script.variables)
             line = Text()
             if walker.is_exhausted(option):
                 line.append(f" {option.key} ", style="dim strike")
-                line.append(f" {option.label} (used up)", style="dim")
+                line.append(f" {label} (used up)", style="dim")
             else:
                 line.append(f" {option.key} ", style="bold #1f2430 on #5fa8d3")
-                line.append(f" {option.label}")
+                line.append(f" {label}")
             parts.append(line)
     if walker.path:
         parts.append(Text("⌫ back one step", style="dim"))

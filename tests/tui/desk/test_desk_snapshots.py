@@ -64,7 +64,9 @@ def snapshot(
         desk = await log_in(pilot)
         if steps is not None:
             await steps(pilot, world, desk)
-        await pilot.app.workers.wait_for_complete()
+        # What the desk asked for has come (the feed worker runs for ever: not waited for).
+        await until(lambda: len(desk.codes["wrapup_codes"]) > 1, pilot)
+        await pilot.pause(0.2)
         await pilot.pause()
         pilot.app.clear_notifications()
         await pilot.pause()
