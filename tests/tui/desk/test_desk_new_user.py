@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from desk_fixtures import screen_text
 from desk_live import until
 from textual.widgets import ContentSwitcher
 
@@ -83,7 +84,8 @@ async def test_a_new_user_takes_a_call_from_ready_to_ready_by_keys_only(
         call = app.desk_state.call
         assert call is not None and call.pop.get("customer") is not None
         name = call.pop["customer"]["name"]
-        assert name in str(card.query_one("#card-body").render())
+        await pilot.pause()
+        assert name in screen_text(app)
 
         # Answer; walk the fault script: fault on the line, verified, damaged equipment.
         await pilot.press("f4")
