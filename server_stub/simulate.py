@@ -280,14 +280,10 @@ def run_simulate_command(args: argparse.Namespace) -> int:
             # JSON has no infinity: an unstable M/M/N (load >= N) has ASA null
             finite = {k: (v if math.isfinite(v) else None) for k, v in formula.items()}
             report["erlang"] = {"model": model, **finite}
-        print(json.dumps(report, ensure_ascii=False, allow_nan=False, default=_json_number))
+        print(json.dumps(report, ensure_ascii=False, allow_nan=False))
     else:
         _print_tables(config, args, overall, per_queue, formula)
     return 0
-
-
-def _json_number(value: object) -> object:
-    raise TypeError(f"not JSON: {value!r}")
 
 
 _LABELS = {
