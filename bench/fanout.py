@@ -1,12 +1,13 @@
 """SSE fan-out: 1,000 clients on loopback while the demo centre runs at 10× speed.
 
-The server runs in its own process (`agent-tui-server serve`, fresh database); this
-process holds the clients: plain asyncio sockets speaking just enough HTTP/1.1 for an
-SSE stream, so that the measuring side costs little CPU. Each client logs the receive
-time of every event; latency = receive time − the event's `wall_time` (stamped by the
-server when the engine emitted it). The clock is first stepped to the 10:00 peak so that
-the centre is busy. Prints p50/p99 over all deliveries, the server's memory (VmRSS), and
-as the last line `p99_ms=X` (target X ≤ 100).
+The server runs in its own process (`agent-tui-server serve`, fresh database, the full
+demo centre), and the clients in `--client-procs` others (default 2): plain asyncio
+sockets speaking just enough HTTP/1.1 for an SSE stream, so that the measuring side costs
+little. Every client logs in as the admin, so it receives every event (the worst case).
+Latency = receive time − the event's `wall_time` (stamped by the server when the engine
+emitted it). The clock is first stepped to the 10:00 peak so that the centre is busy.
+Prints p50/p99 over all deliveries, the server's memory (VmRSS), and as the last line
+`p99_ms=X` (target X ≤ 100).
 
     .venv/bin/python bench/fanout.py [--clients 1000] [--seconds 30] [--speed 10]
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import multiprocessing
 import os
 import re
 import signal
@@ -27,6 +29,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -100,6 +103,48 @@ async def sse_client(host: str, port: int, token: str, tally: Tally, stop: async
         writer.close()
 
 
+def client_worker(
+    port: int,
+    token: str,
+    count: int,
+    measure: Any,
+    stop: Any,
+    results: Any,
+) -> None:
+    """One client process: `count` SSE clients; measures between the two events."""
+    gc.disable()  # the measuring side's own GC pauses would count as delivery latency
+
+    async def main() -> None:
+        tally = Tally()
+        done = asyncio.Event()
+        clients = []
+        for index in range(count):
+            clients.append(asyncio.create_task(sse_client("127.0.0.1", port, token, tally, done)))
+            if index % 100 == 99:
+                await asyncio.sleep(0.05)
+        while tally.connected + tally.failed < count:
+            await asyncio.sleep(0.05)
+        results.put(("connected", tally.connected, tally.failed))
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, measure.wait)
+        tally.measuring = True
+        before = tally.events
+        await loop.run_in_executor(None, stop.wait)
+        tally.measuring = False
+        done.set()
+        for task in clients:
+            task.cancel()
+        await asyncio.gather(*clients, return_exceptions=True)
+        results.put(("done", tally.latencies_ms, tally.events - before, tally.resyncs))
+
+    try:
+        import uvloop
+
+        uvloop.run(main())
+    except ImportError:
+        asyncio.run(main())
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
@@ -140,34 +185,42 @@ async def run(args: argparse.Namespace) -> int:
             )
             step.raise_for_status()
             rss_idle = rss_kib(server.pid)
-            tally = Tally()
-            stop = asyncio.Event()
-            clients = []
-            for index in range(args.clients):
-                clients.append(
-                    asyncio.create_task(sse_client("127.0.0.1", port, token, tally, stop))
-                )
-                if index % 100 == 99:
-                    await asyncio.sleep(0.05)
-            while tally.connected + tally.failed < args.clients:
-                await asyncio.sleep(0.1)
-            print(f"{tally.connected} clients connected, {tally.failed} failed")
+            # Clients in their own processes: one Python process reading 1,000 sockets
+            # would add its own queueing to the latency it measures.
+            context = multiprocessing.get_context("spawn")
+            measure, stop, results = context.Event(), context.Event(), context.Queue()
+            shares = [args.clients // args.client_procs] * args.client_procs
+            shares[0] += args.clients - sum(shares)
+            workers = [
+                context.Process(target=client_worker, args=(port, token, n, measure, stop, results))
+                for n in shares
+            ]
+            for worker in workers:
+                worker.start()
+            connected = failed = 0
+            for _ in workers:
+                _, ok, bad = await asyncio.to_thread(results.get, True, 120)
+                connected, failed = connected + ok, failed + bad
+            print(f"{connected} clients connected, {failed} failed")
             rss_connected = rss_kib(server.pid)
-            # The measuring side's own GC pauses would count as delivery latency.
-            gc.collect()
-            gc.freeze()
             await http.post("/v1/admin/clock", json={"speed": args.speed}, headers=headers)
             await asyncio.sleep(1.0)  # let the first burst settle before measuring
-            tally.measuring = True
-            events_before = tally.events
+            measure.set()
             await asyncio.sleep(args.seconds)
-            tally.measuring = False
+            stop.set()
+            latencies: list[float] = []
+            deliveries = resyncs = 0
+            for _ in workers:
+                _, worker_latencies, worker_events, worker_resyncs = await asyncio.to_thread(
+                    results.get, True, 120
+                )
+                latencies += worker_latencies
+                deliveries += worker_events
+                resyncs += worker_resyncs
+            for worker in workers:
+                worker.join(timeout=10)
             rss_running = rss_kib(server.pid)
             health = (await http.get("/v1/health")).json()
-            stop.set()
-            for task in clients:
-                task.cancel()
-            await asyncio.gather(*clients, return_exceptions=True)
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -175,19 +228,18 @@ async def run(args: argparse.Namespace) -> int:
         except subprocess.TimeoutExpired:
             server.kill()
         log_file.close()
-    latencies = tally.latencies_ms
     if not latencies:
         print("no events were delivered", file=sys.stderr)
         return 1
-    deliveries = tally.events - events_before
     print(
-        f"clients {tally.connected}, speed {args.speed}×, {args.seconds} s measured, "
-        f"sim time now {health['sim_time']:.0f} s, events in log {health['last_seq']}"
+        f"clients {connected} in {args.client_procs} processes, speed {args.speed}×, "
+        f"{args.seconds} s measured, sim time now {health['sim_time']:.0f} s, "
+        f"events in log {health['last_seq']}"
     )
     print(
         f"deliveries {deliveries} ({deliveries / args.seconds:.0f}/s, "
-        f"{deliveries / max(1, tally.connected) / args.seconds:.1f} events/s per client), "
-        f"resyncs {tally.resyncs}"
+        f"{deliveries / max(1, connected) / args.seconds:.1f} events/s per client), "
+        f"resyncs {resyncs}"
     )
     print(
         f"latency ms: p50 {statistics.median(latencies):.1f}, "
@@ -207,6 +259,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--speed", type=float, default=10.0)
+    parser.add_argument("--client-procs", type=int, default=2, help="client processes")
     parser.add_argument("--profile", help="write a cProfile of the server to this file")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
