@@ -1,15 +1,17 @@
 """The SSE hub: one stream per client, filtered by role, resumable with `Last-Event-ID`.
 
-Each event is encoded to its SSE bytes ONCE (`id: seq`, `event: type`, `data: json`)
-and the same bytes go to every client that may see it. Every client has a bounded
-queue; `publish` never blocks or awaits, so a slow client can never hold up the engine.
-A client whose queue overflows, or who asks to resume from further back than the
-server keeps, gets a `resync` event (its id is the newest seq, so the next resume
-starts from there) and should re-read the state with one query.
+Each event is encoded to its SSE bytes ONCE (`id: seq`, `event: type`, `data: json`);
+a batch of events (one engine step) is joined once for the clients that see everything,
+and each client gets one chunk and one wake-up per batch. Every client's outbox is
+bounded; `publish` never blocks or awaits, so a slow client can never hold up the engine.
+A client whose outbox overflows, or who asks to resume from further back than the server
+keeps, gets a `resync` event (its id is the newest seq, so the next resume starts from
+there) and should re-read the state with one query.
 
 Ordering without gaps or duplicates on resume: a subscriber is registered (and starts
-collecting live events) before the missed ones are replayed; replay covers
-(last_id, seq at registration]; live events come after that and carry larger seqs.
+collecting live events) in the same step, with no await, as the newest seq is read; the
+replay covers (last_id, that seq], from the in-memory ring or else the store, and live
+events all carry larger seqs.
 """
 
 from __future__ import annotations
