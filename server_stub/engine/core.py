@@ -114,6 +114,7 @@ class EngineCore:
         # `data` dicts of the commonest agent.state_changed events are shared: read-only for all
         self._shared_state_data: dict[tuple[str, str, str | None], dict[str, Any]] = {}
         self._busy_talking_data: dict[str, dict[str, Any]] = {}
+        self._end_data: dict[tuple[str, str, str], dict[str, Any]] = {}
         self._append = self.log.append
         self._timers: list[tuple[float, int, int, Any]] = []
         self._next_seq = count(1).__next__
@@ -160,6 +161,13 @@ class EngineCore:
         self._customers = list(customers) if customers is not None else None
         self._known_share = config.customers.known_caller_share
         self._wrapup_codes = [c.code for c in config.wrapup_codes]
+        # one shared (read-only) wrapup_completed data dict per code, picked by index
+        self._wrapup_data = [
+            {"code": code, "notes": "", "script_path": []} for code in self._wrapup_codes
+        ]
+        # rng.randrange(n) is getrandbits(n.bit_length()) redrawn until below n: inlined
+        self._wrapup_bits = len(self._wrapup_codes).bit_length()
+        self._getrandbits_misc = self._rng_misc.getrandbits
 
         self._ivr_paths: dict[str, list[IvrStep]] = ivr_paths(config.ivr)
 
@@ -199,12 +207,16 @@ class EngineCore:
                 flush = self._flush
                 while timers and timers[0][0] <= t:
                     when, seq, kind, payload = heappop(timers)
+                    if kind == K_ABANDON and payload.abandon_seq != seq:
+                        continue  # a patience timer whose caller was answered or left
                     self.now = when
                     handlers[kind](payload, seq)
                     flush()
             else:
                 while timers and timers[0][0] <= t:
                     when, seq, kind, payload = heappop(timers)
+                    if kind == K_ABANDON and payload.abandon_seq != seq:
+                        continue  # most patience timers are stale: skip the call
                     self.now = when
                     handlers[kind](payload, seq)
         finally:
@@ -348,10 +360,37 @@ class EngineCore:
         agent.leg = None
         agent.direction = None
         agent.wrapup_deadline = None
-        self._set_state(agent, READY)
+        # _set_state(agent, READY), inlined: this runs once per call
+        now = self.now
+        frm = agent.state
+        agent_queues = agent.queues
+        if frm is not READY:
+            for queue in agent_queues:
+                counts = queue.state_counts
+                counts[frm] -= 1
+                counts[READY] += 1
+        agent.state = READY
+        agent.reason = None
+        agent.since = now
+        pending = agent.pending
+        if pending is None:
+            data = self._shared_state_data.get((frm, READY, None))
+            if data is None:
+                data = self._plain_state_data(frm, READY, None)
+        else:
+            data = {
+                "from": frm,
+                "to": READY,
+                "reason": None,
+                "pending": pending,
+                "leg": None,
+                "direction": None,
+                "wrapup_deadline": None,
+            }
+        self._append((now, STATE_CHANGED, None, agent.id, None, data))
         best: tuple[int, int, float, int] | None = None
         best_queue: Queue | None = None
-        for queue in agent.queues:
+        for queue in agent_queues:
             waiting = queue.waiting
             while waiting and waiting[0][3].wait_seq != waiting[0][2]:
                 heappop(waiting)  # abandoned or moved: drop the stale entry
@@ -366,12 +405,14 @@ class EngineCore:
             call.wait_seq = 0
             best_queue.waiting_count -= 1
             call.offer_queue = best_queue
-            self._offer(call, agent)
+            if agent.simulated and call.queue is not None and call.consult_agent is None:
+                self._offer_to_simulated(call, agent)
+            else:
+                self._offer(call, agent)
             return
         seq = self._next_seq()
         agent.ready_seq = seq
-        now = self.now
-        for queue in agent.queues:
+        for queue in agent_queues:
             if queue.strategy == "fewestcalls":
                 ready_key: tuple[Any, ...] = (
                     -agent.levels[queue.id],
@@ -447,18 +488,27 @@ class EngineCore:
             return
         agent.wrap_seq = 0
         call = agent.call
-        if agent.simulated and self._wrapup_codes:
-            code = self._wrapup_codes[self._rng_misc.randrange(len(self._wrapup_codes))]
+        codes = self._wrapup_codes
+        if agent.simulated and codes:
+            count = len(codes)
+            bits = self._wrapup_bits
+            getrandbits = self._getrandbits_misc
+            pick = getrandbits(bits)  # exactly what rng.randrange(count) draws
+            while pick >= count:
+                pick = getrandbits(bits)
+            data = self._wrapup_data[pick]
         else:
-            code = "auto"  # a human over-ran the wrap-up limit
-        self._emit(
-            WRAPUP_COMPLETED,
-            call.id if call is not None else None,
-            agent.id,
-            call.queue.id if call is not None and call.queue is not None else None,
-            {"code": code, "notes": "", "script_path": []},
-        )
-        self._after_call(agent)
+            data = {"code": "auto", "notes": "", "script_path": []}  # over-ran the limit
+        if call is not None:
+            call_id: str | None = call.id
+            queue_id = call.queue.id if call.queue is not None else None
+        else:
+            call_id = queue_id = None
+        self._append((self.now, WRAPUP_COMPLETED, call_id, agent.id, queue_id, data))
+        if agent.pending is None:
+            self._make_ready(agent)
+        else:
+            self._after_call(agent)
 
     # ------------------------------------------------------------------ shifts
 
@@ -687,12 +737,19 @@ class EngineCore:
         call.step_seq = 0
         call.state = CALL_ENDED
         queue = call.queue
+        data = self._end_data.get((by, reason, outcome))
+        if data is None:
+            data = self._end_data[by, reason, outcome] = {
+                "by": by,
+                "reason": reason,
+                "outcome": outcome,
+            }
         self._emit(
             ENDED,
             call.id,
             call.agent.id if call.agent is not None else None,
             queue.id if queue is not None else None,
-            {"by": by, "reason": reason, "outcome": outcome},
+            data,
         )
 
     # ------------------------------------------------------------------ offer, answer, talk
@@ -772,7 +829,9 @@ class EngineCore:
         agent.since = now
         pending = agent.pending
         if pending is None:
-            reserved_data = self._plain_state_data(frm, RESERVED, direction)
+            reserved_data = self._shared_state_data.get((frm, RESERVED, direction))
+            if reserved_data is None:
+                reserved_data = self._plain_state_data(frm, RESERVED, direction)
         else:
             reserved_data = {
                 "from": frm,
@@ -866,11 +925,80 @@ class EngineCore:
         call.step_seq = 0
         agent = call.agent
         assert agent is not None
+        queue = call.queue
+        acw = queue.acw if queue is not None else None
+        if (
+            acw is not None
+            and queue is not None
+            and agent.simulated
+            and call.consult_agent is None
+            and not call.wait_seq
+        ):
+            self._talk_end_to_wrapup(call, agent, queue, acw)
+            return
         self._end_call(call, "caller", "hangup", OUT_ANSWERED)
         if call.consult_agent is not None:
             self._release_consulted(call, wrap=True)
         agent.calls_handled += 1
         self._start_wrapup(agent, call)
+
+    def _talk_end_to_wrapup(self, call: Call, agent: Agent, queue: Queue, acw: Sampler) -> None:
+        """The hot path, flattened: call.ended, then the agent's after-call work starts.
+
+        Logs exactly what `_end_call` + `_start_wrapup` would; kept apart only for speed.
+        """
+        now = self.now
+        append = self._append
+        call_id = call.id
+        agent_id = agent.id
+        queue_id = queue.id
+        call.abandon_seq = 0
+        call.state = CALL_ENDED
+        data = self._end_data.get(("caller", "hangup", OUT_ANSWERED))
+        if data is None:
+            data = self._end_data["caller", "hangup", OUT_ANSWERED] = {
+                "by": "caller",
+                "reason": "hangup",
+                "outcome": OUT_ANSWERED,
+            }
+        append((now, ENDED, call_id, agent_id, queue_id, data))
+        agent.calls_handled += 1
+        agent.leg = None
+        agent.call = call
+        deadline = now + acw()
+        agent.wrapup_deadline = deadline
+        frm = agent.state
+        if frm is not WRAP_UP:
+            for q in agent.queues:
+                counts = q.state_counts
+                counts[frm] -= 1
+                counts[WRAP_UP] += 1
+            if frm is READY:
+                agent.ready_seq = 0
+        agent.state = WRAP_UP
+        agent.reason = None
+        agent.since = now
+        append(
+            (
+                now,
+                STATE_CHANGED,
+                call_id,
+                agent_id,
+                queue_id,
+                {
+                    "from": frm,
+                    "to": WRAP_UP,
+                    "reason": None,
+                    "pending": agent.pending,
+                    "leg": None,
+                    "direction": agent.direction,
+                    "wrapup_deadline": deadline,
+                },
+            )
+        )
+        seq = self._next_seq()
+        heappush(self._timers, (deadline, seq, K_WRAP_END, agent))
+        agent.wrap_seq = seq
 
     def _release_consulted(self, call: Call, *, wrap: bool) -> None:
         """The call left its second agent (consult or conference): wrap up or back to ready."""

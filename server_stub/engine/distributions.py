@@ -20,10 +20,12 @@ def make_sampler(dist: Distribution, rng: random.Random) -> Sampler:
         return lambda: value
     if dist.dist == "exponential":
         rate = 1.0 / mean
-        expo = rng.expovariate
+        # random.expovariate's own formula, inlined: the same draws, bit for bit, a call less
+        draw = rng.random
+        log = math.log
         if low <= 0:
-            return lambda: expo(rate)
-        return lambda: max(low, expo(rate))
+            return lambda: -log(1.0 - draw()) / rate
+        return lambda: max(low, -log(1.0 - draw()) / rate)
     if dist.dist == "lognormal":
         sd = dist.sd_s if dist.sd_s is not None else mean
         # Moment matching: lognormal with the given arithmetic mean and standard deviation.
