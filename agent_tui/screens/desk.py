@@ -24,8 +24,9 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Input, Select, TextArea
+from textual.widgets import ContentSwitcher, Input, Select, TextArea
 
+from agent_tui.actions import ACTIONS
 from agent_tui.client.errors import ApiError, ServerUnreachable
 from agent_tui.client.state import ALL_PARTS, CallInfo, DeskState
 from agent_tui.keymap import default_bindings
@@ -42,6 +43,7 @@ from agent_tui.screens.pickers import (
     directory_choices,
 )
 from agent_tui.widgets.customer_card import CustomerCard
+from agent_tui.widgets.key_hints import KeyHints
 from agent_tui.widgets.message_banner import MessageBanner, MessageLogPanel
 from agent_tui.widgets.script_pane import ScriptPane, identity_verified
 from agent_tui.widgets.state_bar import StateBar
@@ -74,6 +76,7 @@ FALLBACK_CODES: dict[str, list[dict[str, str]]] = {
 WIDE_WIDTH, WIDE_HEIGHT = 110, 32
 DEFAULT_CENTRE_NAME = "客服中心 Contact Centre"
 
+DESK_ACTION_NAMES = tuple(action.action for action in ACTIONS if action.scope == "desk")
 PANE_SCRIPT, PANE_TICKET, PANE_WRAPUP = "script-pane", "ticket-form", "wrapup-panel"
 ACTIVE_CALL = ("talking", "held", "conference")
 
@@ -94,6 +97,7 @@ class DeskScreen(Screen[None]):
         self.scripts_by_queue: dict[str, FlowScript | None] = {}
         self.orphan_ticket_draft = False  # a ticket draft came back for a call that is gone
         self._pane_before_ticket = PANE_SCRIPT
+        self._keys_offered: frozenset[str] | None = None
 
     # -- layout -----------------------------------------------------------------------
 
@@ -108,7 +112,7 @@ class DeskScreen(Screen[None]):
                 yield ScriptPane(id=PANE_SCRIPT)
                 yield TicketForm(id=PANE_TICKET)
                 yield WrapupPanel(id=PANE_WRAPUP)
-        yield Footer()
+        yield KeyHints(id="key-hints")
 
     @property
     def desk_app(self) -> AgentDeskApp:
@@ -157,7 +161,16 @@ class DeskScreen(Screen[None]):
             self.query_one(MessageLogPanel).show_messages(state.messages, state.sim_now())
         if self.wrapup_call_id is not None:
             self.query_one(WrapupPanel).show_countdown(state.wrapup_remaining())
-        self.refresh_bindings()
+        self._refresh_keys()
+
+    def _refresh_keys(self) -> None:
+        """Redraw the key hints only when the keys on offer changed (queue statistics
+        arrive several times a second)."""
+        offered = frozenset(name for name in DESK_ACTION_NAMES if self.check_action(name, ()))
+        if offered != self._keys_offered:
+            self._keys_offered = offered
+            self.refresh_bindings()  # for the command palette and anything else that asks
+            self.query_one(KeyHints).show(self.desk_app.keymap, offered)
 
     def _tick(self) -> None:
         state = self.desk_state
@@ -171,8 +184,11 @@ class DeskScreen(Screen[None]):
         call = state.call
         card = self.query_one(CustomerCard)
         if call is not None and call.call_id != self.call_id:
+            # The card alone in the first frame (IN4); the rest of the desk follows it.
+            self.call_id = call.call_id
+            self.verified = False
             card.show_call(call, verified=False)
-            self._start_call(call)
+            self.call_after_refresh(self._start_call, call)
         elif call is not None:
             card.show_call(call, verified=self.verified)
         elif self.call_id is not None and state.state != "wrap_up":
@@ -190,8 +206,8 @@ class DeskScreen(Screen[None]):
 
     def _start_call(self, call: CallInfo) -> None:
         """A call that is new to the desk: bind the script, the ticket form, the tickets."""
-        self.call_id = call.call_id
-        self.verified = False
+        if self.call_id != call.call_id:
+            return  # gone before its first frame was drawn
         self.consulting = False
         self.orphan_ticket_draft = False
         script_pane = self.query_one(ScriptPane)
@@ -216,7 +232,8 @@ class DeskScreen(Screen[None]):
         elif not call.pop:
             # An outbound call has no offered event: its pop is asked for once it connects.
             self.load_pop(call.call_id)
-        self._show_pane(PANE_SCRIPT)
+        if self.wrapup_call_id != call.call_id:
+            self._show_pane(PANE_SCRIPT)
 
     def _end_call(self) -> None:
         self.call_id = None
@@ -240,7 +257,7 @@ class DeskScreen(Screen[None]):
 
     def _show_pane(self, pane: str) -> None:
         self.query_one(ContentSwitcher).current = pane
-        self.refresh_bindings()
+        self._refresh_keys()
 
     def _idle_text(self) -> str:
         keys = self.desk_app.keymap
@@ -387,7 +404,7 @@ class DeskScreen(Screen[None]):
                 tickets=[t for t in pop.get("open_tickets") or [] if isinstance(t, dict)],
             )
         self.query_one(CustomerCard).show_call(call, verified=self.verified)
-        self.refresh_bindings()
+        self._refresh_keys()
 
     @work(exclusive=True, group="tickets", exit_on_error=False)
     async def load_tickets(self, call_id: str, customer_id: str) -> None:
@@ -532,7 +549,7 @@ class DeskScreen(Screen[None]):
         self.run_command(
             f"{action} the consult", lambda: self.desk_app.api.consult(call_id, action)
         )
-        self.refresh_bindings()
+        self._refresh_keys()
 
     @work(exclusive=True, group="directory", exit_on_error=False)
     async def pick_transfer_target(self, mode: str) -> None:
@@ -556,7 +573,7 @@ class DeskScreen(Screen[None]):
         if ok and mode == "consult":
             self.consulting = True
             self.notify("Consulting: F7 completes, conferences or cancels.", timeout=4)
-        self.refresh_bindings()
+        self._refresh_keys()
 
     def action_dial(self) -> None:
         self.app.push_screen(DialDialog(), self._dial_given)
