@@ -67,7 +67,7 @@ async def test_a_call_is_answered_held_retrieved_hung_up_and_wrapped_up_by_keys(
         await pilot.press("f9")
         await until(lambda: app.desk_state.state == "wrap_up", pilot)
         await until(lambda: desk.wrapup_call_id == call_id, pilot)
-        await pilot.press(*"caller will ring back")
+        await pilot.press(*"ok 好")
         await pilot.press("f10")
         await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
         await pilot.press(*"no_action", "enter")
