@@ -115,6 +115,9 @@ class EngineCore:
         self._shared_state_data: dict[tuple[str, str, str | None], dict[str, Any]] = {}
         self._busy_talking_data: dict[str, dict[str, Any]] = {}
         self._end_data: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._queued_first_data: dict[int, dict[str, Any]] = {}  # straight to an agent
+        # wrap-up state data before its deadline is set (copied: faster than a 7-key literal)
+        self._wrapup_templates: dict[tuple[str, str | None], dict[str, Any]] = {}
         self._append = self.log.append
         self._timers: list[tuple[float, int, int, Any]] = []
         self._next_seq = count(1).__next__
@@ -146,8 +149,19 @@ class EngineCore:
                     agent.queues.append(queue)
                     agent.levels[queue.id] = level
                     queue.agents.append(agent)
-                    queue.state_counts[LOGGED_OUT] += 1
             self.agents_by_id[ac.id] = agent
+        # Agents serving the same queues share one state-count dict: a state change is one
+        # update, not one per queue; a queue's counts are the sum over its groups.
+        groups: dict[tuple[str, ...], dict[str, int]] = {}
+        for agent in self.agents_by_id.values():
+            key = tuple(queue.id for queue in agent.queues)
+            counts = groups.get(key)
+            if counts is None:
+                counts = groups[key] = agent.state_counts
+                for queue in agent.queues:
+                    queue.count_groups.append(counts)
+            agent.state_counts = counts
+            counts[LOGGED_OUT] += 1
         self.calls: dict[str, Call] = {}
 
         tiers = config.tiers
@@ -305,10 +319,9 @@ class EngineCore:
     def _set_state(self, agent: Agent, to: str, reason: str | None = None) -> None:
         frm = agent.state
         if frm is not to:
-            for queue in agent.queues:
-                counts = queue.state_counts
-                counts[frm] -= 1
-                counts[to] += 1
+            counts = agent.state_counts
+            counts[frm] -= 1
+            counts[to] += 1
             if frm is READY:
                 agent.ready_seq = 0
         agent.state = to
@@ -365,10 +378,9 @@ class EngineCore:
         frm = agent.state
         agent_queues = agent.queues
         if frm is not READY:
-            for queue in agent_queues:
-                counts = queue.state_counts
-                counts[frm] -= 1
-                counts[READY] += 1
+            counts = agent.state_counts
+            counts[frm] -= 1
+            counts[READY] += 1
         agent.state = READY
         agent.reason = None
         agent.since = now
@@ -581,8 +593,9 @@ class EngineCore:
                 ]
             else:
                 tier_name = self._unknown_tier
+        call_id = f"c{self._call_numbers()}"
         call = Call(
-            f"c{self._call_numbers()}",
+            call_id,
             ani,
             customer_id,
             tier_name,
@@ -590,14 +603,17 @@ class EngineCore:
             now,
             INBOUND,
         )
-        self.calls[call.id] = call
+        self.calls[call_id] = call
         queue_id = stream.queue_id
-        self._emit(
-            ARRIVED,
-            call.id,
-            None,
-            queue_id,
-            {"ani": ani, "customer_id": customer_id, "tier": tier_name},
+        self._append(
+            (
+                now,
+                ARRIVED,
+                call_id,
+                None,
+                queue_id,
+                {"ani": ani, "customer_id": customer_id, "tier": tier_name},
+            )
         )
         steps = self._ivr_paths.get(queue_id) if self._ivr_paths else None
         if steps:
@@ -665,11 +681,19 @@ class EngineCore:
         queue.offered += 1
         agent = self._pop_ready_agent(queue) if queue.ready else None
         if agent is not None:
-            self._emit(QUEUED, call.id, None, queue.id, {"position": 1, "priority": call.priority})
+            priority = call.priority
+            data = self._queued_first_data.get(priority)
+            if data is None:
+                data = self._queued_first_data[priority] = {"position": 1, "priority": priority}
+            self._append((now, QUEUED, call.id, None, queue.id, data))
             call.offer_queue = queue
             if not agent.simulated:
                 self._start_patience(call, queue)
-            self._offer(call, agent)
+                self._offer(call, agent)
+            elif call.consult_agent is None:
+                self._offer_to_simulated(call, agent)
+            else:
+                self._offer(call, agent)
             return
         position = queue.waiting_count + 1
         if position > queue.max_length:
@@ -820,10 +844,9 @@ class EngineCore:
             )
         )
         frm = agent.state
-        for q in agent.queues:
-            counts = q.state_counts
-            counts[frm] -= 1
-            counts[BUSY] += 1
+        counts = agent.state_counts
+        counts[frm] -= 1
+        counts[BUSY] += 1
         agent.ready_seq = 0
         agent.reason = None
         agent.since = now
@@ -928,25 +951,15 @@ class EngineCore:
         queue = call.queue
         acw = queue.acw if queue is not None else None
         if (
-            acw is not None
-            and queue is not None
-            and agent.simulated
-            and call.consult_agent is None
-            and not call.wait_seq
+            acw is None
+            or queue is None
+            or not agent.simulated
+            or call.consult_agent is not None
+            or call.wait_seq
         ):
-            self._talk_end_to_wrapup(call, agent, queue, acw)
+            self._talk_end_general(call, agent)
             return
-        self._end_call(call, "caller", "hangup", OUT_ANSWERED)
-        if call.consult_agent is not None:
-            self._release_consulted(call, wrap=True)
-        agent.calls_handled += 1
-        self._start_wrapup(agent, call)
-
-    def _talk_end_to_wrapup(self, call: Call, agent: Agent, queue: Queue, acw: Sampler) -> None:
-        """The hot path, flattened: call.ended, then the agent's after-call work starts.
-
-        Logs exactly what `_end_call` + `_start_wrapup` would; kept apart only for speed.
-        """
+        # The hot path, flattened: logs exactly what `_end_call` + `_start_wrapup` would.
         now = self.now
         append = self._append
         call_id = call.id
@@ -969,36 +982,51 @@ class EngineCore:
         agent.wrapup_deadline = deadline
         frm = agent.state
         if frm is not WRAP_UP:
-            for q in agent.queues:
-                counts = q.state_counts
-                counts[frm] -= 1
-                counts[WRAP_UP] += 1
+            counts = agent.state_counts
+            counts[frm] -= 1
+            counts[WRAP_UP] += 1
             if frm is READY:
                 agent.ready_seq = 0
         agent.state = WRAP_UP
         agent.reason = None
         agent.since = now
-        append(
-            (
-                now,
-                STATE_CHANGED,
-                call_id,
-                agent_id,
-                queue_id,
-                {
+        direction = agent.direction
+        if agent.pending is None:
+            template = self._wrapup_templates.get((frm, direction))
+            if template is None:
+                template = self._wrapup_templates[frm, direction] = {
                     "from": frm,
                     "to": WRAP_UP,
                     "reason": None,
-                    "pending": agent.pending,
+                    "pending": None,
                     "leg": None,
-                    "direction": agent.direction,
-                    "wrapup_deadline": deadline,
-                },
-            )
-        )
+                    "direction": direction,
+                    "wrapup_deadline": None,
+                }
+            state_data = template.copy()
+            state_data["wrapup_deadline"] = deadline
+        else:
+            state_data = {
+                "from": frm,
+                "to": WRAP_UP,
+                "reason": None,
+                "pending": agent.pending,
+                "leg": None,
+                "direction": direction,
+                "wrapup_deadline": deadline,
+            }
+        append((now, STATE_CHANGED, call_id, agent_id, queue_id, state_data))
         seq = self._next_seq()
         heappush(self._timers, (deadline, seq, K_WRAP_END, agent))
         agent.wrap_seq = seq
+
+    def _talk_end_general(self, call: Call, agent: Agent) -> None:
+        """Talk end off the hot path: consults, humans, no after-call work."""
+        self._end_call(call, "caller", "hangup", OUT_ANSWERED)
+        if call.consult_agent is not None:
+            self._release_consulted(call, wrap=True)
+        agent.calls_handled += 1
+        self._start_wrapup(agent, call)
 
     def _release_consulted(self, call: Call, *, wrap: bool) -> None:
         """The call left its second agent (consult or conference): wrap up or back to ready."""
@@ -1108,7 +1136,11 @@ class EngineCore:
                 longest = max(longest, waited)
                 if waited > sl_target:
                     waiting_past_target += 1
-        counts = queue.state_counts
+        groups = queue.count_groups
+        counts = groups[0].copy() if groups else dict.fromkeys(ALL_STATES, 0)
+        for group in groups[1:]:
+            for state, agents in group.items():
+                counts[state] += agents
         offered_for_sl = queue.answered + queue.abandoned + queue.overflowed + waiting_past_target
         return {
             "waiting": queue.waiting_count,

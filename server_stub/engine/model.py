@@ -42,6 +42,7 @@ class Agent:
         "simulated",
         "since",
         "state",
+        "state_counts",
         "wrap_seq",
         "wrapup_deadline",
     )
@@ -67,6 +68,8 @@ class Agent:
         self.break_seq = 0
         self.queues: list[Queue] = []
         self.levels: dict[str, int] = {}  # queue id -> skill level there
+        # state -> agents, shared by every agent serving the same queues (one update per change)
+        self.state_counts: dict[str, int] = dict.fromkeys(ALL_STATES, 0)
 
 
 class Call:
@@ -139,6 +142,7 @@ class Queue:
         "answered",
         "answered_in_sl",
         "config",
+        "count_groups",
         "id",
         "max_length",
         "offered",
@@ -146,7 +150,6 @@ class Queue:
         "patience",
         "priority",
         "ready",
-        "state_counts",
         "strategy",
         "talk",
         "waiting",
@@ -174,7 +177,8 @@ class Queue:
         # strategy key..., ready_seq, agent
         self.ready: list[tuple[Any, ...]] = []
         self.agents: list[Agent] = []
-        self.state_counts = dict.fromkeys(ALL_STATES, 0)
+        # the state counts of the agent groups serving this queue (see Agent.state_counts)
+        self.count_groups: list[dict[str, int]] = []
         self.offered = 0
         self.answered = 0
         self.answered_in_sl = 0
