@@ -53,4 +53,4 @@ class KeyHints(Static):
     """
 
     def show(self, keymap: ResolvedKeymap, offered: Iterable[str]) -> None:
-        self.update(hint_line(keymap, offered))
+        self.update(hint_line(keymap, offered), layout=False)  # always one line

@@ -114,4 +114,5 @@ class StateBar(Static):
         world = world_line(state, show_queue_detail=wide)
         world.no_wrap = True
         world.overflow = "ellipsis"
-        self.update(Group(top, world))
+        # Two lines whatever the text: no layout pass (this runs several times a second).
+        self.update(Group(top, world), layout=False)
