@@ -114,7 +114,19 @@ class EngineCore:
         # `data` dicts of the commonest agent.state_changed events are shared: read-only for all
         self._shared_state_data: dict[tuple[str, str, str | None], dict[str, Any]] = {}
         self._busy_talking_data: dict[str, dict[str, Any]] = {}
-        self._end_data: dict[tuple[str, str, str], dict[str, Any]] = {}
+        # call.ended data by (by, reason, outcome); the hot path's one kept at hand
+        self._hangup_data: dict[str, Any] = {
+            "by": "caller",
+            "reason": "hangup",
+            "outcome": OUT_ANSWERED,
+        }
+        self._end_data: dict[tuple[str, str, str], dict[str, Any]] = {
+            ("caller", "hangup", OUT_ANSWERED): self._hangup_data
+        }
+        # the hot path's plain state data by one str key (no tuple to build and hash):
+        # to READY by `from`, and READY to RESERVED by direction
+        self._to_ready_data: dict[str, dict[str, Any]] = {}
+        self._ready_to_reserved_data: dict[str | None, dict[str, Any]] = {}
         self._queued_first_data: dict[int, dict[str, Any]] = {}  # straight to an agent
         # wrap-up state data before its deadline is set (copied: faster than a 7-key literal)
         self._wrapup_templates: dict[tuple[str, str | None], dict[str, Any]] = {}
@@ -386,9 +398,9 @@ class EngineCore:
         agent.since = now
         pending = agent.pending
         if pending is None:
-            data = self._shared_state_data.get((frm, READY, None))
+            data = self._to_ready_data.get(frm)
             if data is None:
-                data = self._plain_state_data(frm, READY, None)
+                data = self._to_ready_data[frm] = self._plain_state_data(frm, READY, None)
         else:
             data = {
                 "from": frm,
@@ -852,8 +864,13 @@ class EngineCore:
         agent.since = now
         pending = agent.pending
         if pending is None:
-            reserved_data = self._shared_state_data.get((frm, RESERVED, direction))
-            if reserved_data is None:
+            if frm is READY:
+                reserved_data = self._ready_to_reserved_data.get(direction)
+                if reserved_data is None:
+                    reserved_data = self._ready_to_reserved_data[direction] = (
+                        self._plain_state_data(frm, RESERVED, direction)
+                    )
+            else:
                 reserved_data = self._plain_state_data(frm, RESERVED, direction)
         else:
             reserved_data = {
@@ -967,14 +984,7 @@ class EngineCore:
         queue_id = queue.id
         call.abandon_seq = 0
         call.state = CALL_ENDED
-        data = self._end_data.get(("caller", "hangup", OUT_ANSWERED))
-        if data is None:
-            data = self._end_data["caller", "hangup", OUT_ANSWERED] = {
-                "by": "caller",
-                "reason": "hangup",
-                "outcome": OUT_ANSWERED,
-            }
-        append((now, ENDED, call_id, agent_id, queue_id, data))
+        append((now, ENDED, call_id, agent_id, queue_id, self._hangup_data))
         agent.calls_handled += 1
         agent.leg = None
         agent.call = call
