@@ -99,6 +99,7 @@ class DeskScreen(Screen[None]):
         self.orphan_ticket_draft = False  # a ticket draft came back for a call that is gone
         self._pane_before_ticket = PANE_SCRIPT
         self._keys_offered: frozenset[str] | None = None
+        self.callbacks_scheduled: list[dict[str, Any]] = []  # this shift's, newest last
 
     # -- layout -----------------------------------------------------------------------
 
@@ -611,8 +612,9 @@ class DeskScreen(Screen[None]):
         made = self.desk_app.api.create_callback(
             customer_id=customer_id, number=request.number, due_at=due_at, note=request.note
         )
-        ok, _ = await self._attempt("schedule the callback", made)
-        if ok:
+        ok, callback = await self._attempt("schedule the callback", made)
+        if ok and callback is not None:
+            self.callbacks_scheduled.append(callback)
             self.notify(f"Callback scheduled in {request.minutes_from_now:g} min 已预约回呼")
 
     # -- script, ticket, wrap-up -----------------------------------------------------------

@@ -83,6 +83,11 @@ class World:
         result: dict[str, Any] = response.json()
         return result
 
+    async def agent(self, user: str) -> httpx.AsyncClient:
+        """A client logged in as another agent (close it with `aclose`)."""
+        headers = await self._as(user)
+        return httpx.AsyncClient(base_url=self.base_url, headers=headers)
+
     async def send_call(self, queue_id: str, customer_id: str | None = None) -> str:
         body: dict[str, Any] = {"queue_id": queue_id}
         if customer_id is not None:

@@ -14,7 +14,7 @@ from desk_fixtures import screen_text
 from desk_live import AGENT, World, desk_app, log_in, until
 
 from agent_tui.screens.desk import DeskScreen
-from agent_tui.screens.pickers import ChoicePicker, MessageLogScreen
+from agent_tui.screens.pickers import CallbackDialog, ChoicePicker, MessageLogScreen
 from agent_tui.widgets.customer_card import CustomerCard
 from agent_tui.widgets.message_banner import MessageBanner
 from agent_tui.widgets.script_pane import ScriptPane
@@ -179,3 +179,56 @@ async def test_an_outbound_call_is_dialled_from_the_dialog(
         await until(lambda: desk.wrapup_call_id == call.call_id, pilot)
         assert isinstance(desk.query_one(WrapupPanel), WrapupPanel)
         assert app.desk_state.agent_id == AGENT
+
+
+async def test_a_consult_transfer_to_another_agent_is_completed_from_the_consult_key(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    world = World(live)
+    other = await world.agent("1002")
+    app = desk_app(live, tmp_path, config_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await log_in(pilot)
+        await pilot.press("f2")
+        await until(lambda: app.desk_state.state == "ready", pilot)
+        call_id = await world.send_call("enquiry")
+        await until(lambda: desk.query_one(CustomerCard).call_id == call_id, pilot)
+        await pilot.press("f4")
+        await until(lambda: app.desk_state.state == "busy", pilot)
+        ready = await other.post("/v1/agent/state", json={"state": "ready"})
+        assert ready.status_code == 200, ready.text
+        await pilot.press("f7")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        await pilot.press(*"1002", "enter")
+        await until(lambda: desk.consulting, pilot)
+        await until(lambda: app.desk_state.call and app.desk_state.call.status == "held", pilot)
+        answered = await other.post(f"/v1/calls/{call_id}/answer")
+        assert answered.status_code == 200, answered.text
+        await pilot.press("f7")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        await pilot.press(*"complete", "enter")
+        await until(lambda: app.desk_state.state == "wrap_up", pilot)
+        await other.aclose()
+
+
+async def test_a_callback_is_scheduled_for_the_caller_from_the_dialog(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    world = World(live)
+    app = desk_app(live, tmp_path, config_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await log_in(pilot)
+        await pilot.press("f2")
+        await until(lambda: app.desk_state.state == "ready", pilot)
+        call_id = await world.send_call("enquiry", "C000003")
+        await until(lambda: desk.query_one(CustomerCard).call_id == call_id, pilot)
+        await pilot.press("f4")
+        await until(lambda: app.desk_state.state == "busy", pilot)
+        await pilot.press("alt+c")
+        await until(lambda: isinstance(app.screen, CallbackDialog), pilot)
+        await pilot.press("enter")  # the caller's number and an hour from now, as offered
+        await until(lambda: isinstance(app.screen, DeskScreen), pilot)
+        await until(lambda: bool(desk.callbacks_scheduled), pilot)
+        callback = desk.callbacks_scheduled[0]
+        assert callback["customer_id"] == "C000003"
+        assert live.runtime.store.callback_by_request(callback["request_id"]) is not None
