@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import wraps
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from server_stub.engine.core import (
     ARRIVED,
@@ -396,18 +396,40 @@ class CommandEngine(EngineCore):
         return call.id
 
     @_notifies
+    def record(
+        self,
+        event_type: str,
+        *,
+        call_id: str | None = None,
+        agent_id: str | None = None,
+        queue_id: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> int:
+        """Append an event that is not the simulation's (a supervisor message, a ticket) at
+        `now`, so the centre has one log and one seq; returns the event's seq."""
+        self._emit(event_type, call_id, agent_id, queue_id, dict(data or {}))
+        return len(self.log)
+
+    @_notifies
     def place_call(
         self,
         queue_id: str,
         *,
         tier: str | None = None,
-        ani: str = "10000000000",
+        ani: str | None = None,
         customer_id: str | None = None,
         via_ivr: bool = False,
     ) -> str:
-        """A caller for `queue_id` arrives now (training scenarios, tests); returns the call id."""
+        """A caller for `queue_id` arrives now (trainers replaying a call, tests); returns the
+        call id. A known customer brings its own tier and number unless they are given."""
         if queue_id not in self.queues_by_id:
             raise EngineError("no_such_queue", f"no queue {queue_id!r}")
+        if customer_id is not None and self._customers is not None:
+            known = next((c for c in self._customers if c[0] == customer_id), None)
+            if known is not None:
+                tier = tier if tier is not None else known[1]
+                ani = ani if ani is not None else known[2]
+        ani = ani if ani is not None else "10000000000"
         tier = tier if tier is not None else self._unknown_tier
         call = Call(
             f"c{self._call_numbers()}",

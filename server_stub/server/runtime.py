@@ -38,7 +38,6 @@ from server_stub.protocol.api import (
 )
 from server_stub.protocol.events import Event, EventType
 from server_stub.protocol.scripts import FlowScript, load_scripts_dir
-from server_stub.server import engine_hooks
 from server_stub.server.auth import AuthService
 from server_stub.server.errors import ApiError
 from server_stub.server.feed import EventHub
@@ -281,8 +280,7 @@ class CentreRuntime:
         engine = self.engine
         match kind:
             case "record":
-                return engine_hooks.record(
-                    engine,
+                return engine.record(
                     args["type"],
                     call_id=args.get("call_id"),
                     agent_id=args.get("agent_id"),
@@ -290,9 +288,7 @@ class CentreRuntime:
                     data=args.get("data"),
                 )
             case "inject_call":
-                return engine_hooks.inject_call(
-                    engine, args["queue_id"], customer_id=args.get("customer_id")
-                )
+                return engine.place_call(args["queue_id"], customer_id=args.get("customer_id"))
             case "set_state":
                 return self._set_agent_state(args["agent_id"], args["state"], args.get("reason"))
             case "set_pending":
