@@ -1,7 +1,7 @@
 """Screen pop (IN4): from the server emitting `call.offered` to the customer card on the desk.
 
 The demo centre runs in its own process (`python -m server_stub.cli serve`, fresh
-database), stepped to the 10:00 peak and then run at `--speed` so that simulated callers
+database), stepped half an hour into the 10:00 peak and then run at `--speed` so that simulated callers
 and agents load it. The desk is the real app (headless, 120×40) logged in as agent 1001,
 ready; a trainer sends calls to the agent's queues, and natural calls count as well. For
 every call offered to 1001:
@@ -43,7 +43,7 @@ from agent_tui.widgets.customer_card import CustomerCard  # noqa: E402
 from server_stub.protocol.events import Event  # noqa: E402
 
 AGENT, PASSWORD = "1001", "demo"
-PEAK_SIM_S = 2 * 3600.0  # the epoch is 08:00; the demo centre peaks around 10:00
+PEAK_SIM_S = 1800.0  # the demo opens at the 10:00 peak; half an hour fills the floor
 QUEUES = ("enquiry", "fault", "complaint")
 SETTLE_S = 0.3  # between one call's wrap-up and the trainer's next call
 
