@@ -68,6 +68,7 @@ class DeskState:
 
     agent_id: str = ""
     agent_name: str = ""
+    centre_name: str = ""  # what scripts say for {centre}
     team: str | None = None
     role: str = "agent"
     state: str = AgentState.LOGGED_OUT.value
@@ -130,6 +131,7 @@ class DeskState:
         self.agent_name = str(me.get("name") or user.get("name") or self.agent_name)
         self.team = me.get("team") or user.get("team") or user.get("team_id") or self.team
         self.role = str(me.get("role") or user.get("role") or self.role)
+        self.centre_name = str(me.get("centre") or self.centre_name)
         self.state = str(me.get("state") or AgentState.LOGGED_OUT.value)
         self.reason = me.get("reason")
         self.state_since = float(me.get("since") or me.get("state_since") or 0.0)

@@ -421,8 +421,7 @@ class DeskScreen(Screen[None]):
     def _script_values(self, call: CallInfo | None) -> dict[str, str]:
         state = self.desk_state
         values = {
-            "centre": self.centre_name
-            or str(getattr(self.app, "centre_name", "") or DEFAULT_CENTRE_NAME),
+            "centre": self.centre_name or self.desk_state.centre_name or DEFAULT_CENTRE_NAME,
             "agent.id": state.agent_id,
             "agent.name": state.agent_name,
         }

@@ -114,6 +114,7 @@ class MeResponse(BaseModel):
     name: str
     team: str
     role: Role
+    centre: str = Field(default="", description="the centre's name, for scripts' {centre}")
     state: str
     reason: str | None = None
     since: float

@@ -38,6 +38,7 @@ async def me(user: AgentUser, runtime: RuntimeDep) -> MeResponse:
         name=view.name,
         team=view.team,
         role=cast(Role, user.role),
+        centre=runtime.config.centre.name,
         state=status.state,
         reason=status.reason,
         since=status.since,

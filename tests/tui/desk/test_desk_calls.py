@@ -77,6 +77,22 @@ async def test_a_call_is_answered_held_retrieved_hung_up_and_wrapped_up_by_keys(
         assert not app.drafts.pending()  # the notes went with the wrap-up
 
 
+async def test_the_script_greets_the_caller_with_the_centre_s_own_name(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    world = World(live)
+    app = desk_app(live, tmp_path, config_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = await log_in(pilot)
+        await pilot.press("f2")
+        await until(lambda: app.desk_state.state == "ready", pilot)
+        await world.send_call("enquiry")
+        await pilot.press("f4")
+        await until(lambda: desk.query_one(ScriptPane).walker is not None, pilot)
+        chinese_name = live.runtime.config.centre.name.split()[0]  # the English part may wrap
+        assert f"您好!{chinese_name}" in screen_text(app)
+
+
 async def test_a_call_can_be_rejected_and_the_desk_goes_back_to_idle(
     live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
