@@ -235,7 +235,9 @@ class DeskScreen(Screen[None]):
         elif not call.pop:
             # An outbound call has no offered event: its pop is asked for once it connects.
             self.load_pop(call.call_id)
-        if self.wrapup_call_id != call.call_id:
+        # A key the agent pressed before this ran (Ctrl+T on a slow machine) wins.
+        agent_chose_ticket = self.query_one(ContentSwitcher).current == PANE_TICKET
+        if self.wrapup_call_id != call.call_id and not agent_chose_ticket:
             self._show_pane(PANE_SCRIPT)
 
     def _end_call(self) -> None:

@@ -12,11 +12,12 @@ from typing import Any
 
 from desk_fixtures import FROZEN_WALL, make_desk_state, ringing_call, screen_text
 from textual.pilot import Pilot
+from textual.widgets import ContentSwitcher
 
 from agent_tui.app import AgentDeskApp
 from agent_tui.drafts import DraftStore
 from agent_tui.messages import DeskStateChanged
-from agent_tui.screens.desk import DeskScreen
+from agent_tui.screens.desk import PANE_TICKET, DeskScreen
 from agent_tui.widgets.customer_card import CustomerCard
 from agent_tui.widgets.ticket_form import DRAFT_KIND, TicketForm
 
@@ -146,3 +147,21 @@ async def test_an_unsent_ticket_draft_comes_back_after_a_crash(
         assert request["request_id"] == "a" * 32  # the retry is the same ticket
         assert request["call_id"] == "C000007"
         assert request["customer_id"] == "K00002"
+
+
+async def test_a_ticket_pane_opened_as_the_call_arrives_is_not_taken_away(
+    tmp_path: Path, config_dir: Path
+) -> None:
+    """Ctrl+T pressed between the card's first frame and the call's setup (a slow machine)
+    keeps the ticket form on screen: the setup must not switch back to the script."""
+    app = _app(tmp_path, config_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await _desk(app, pilot)
+        call = ringing_call()
+        app.desk_state.state = "reserved"
+        app.desk_state.call = call
+        desk.call_id = call.call_id  # the card is drawn; the setup waits for the next frame
+        desk.action_focus_ticket()
+        desk._start_call(call)
+        await pilot.pause()
+        assert desk.query_one(ContentSwitcher).current == PANE_TICKET
