@@ -175,22 +175,22 @@ class CommandEngine(EngineCore):
 
     @_notifies
     def hold(self, agent_id: str, call_id: str) -> None:
-        agent = self._human(agent_id)
-        call = self._own_call(agent, call_id)
-        if agent.state != BUSY or agent.leg != TALKING or call.consult_agent is not None:
-            raise EngineError("invalid_state", f"agent {agent_id} is not talking on {call_id}")
-        self._emit(HELD, call.id, agent.id, _queue_id(call), {})
-        agent.leg = HELD_LEG
-        self._set_state(agent, BUSY)
+        self._switch_leg(agent_id, call_id, TALKING, HELD_LEG, HELD, "is not talking on")
 
     @_notifies
     def retrieve(self, agent_id: str, call_id: str) -> None:
+        self._switch_leg(agent_id, call_id, HELD_LEG, TALKING, RETRIEVED, "has not held")
+
+    def _switch_leg(
+        self, agent_id: str, call_id: str, frm: str, to: str, event: str, refusal: str
+    ) -> None:
+        """Hold and retrieve: the agent's leg of its own call goes from `frm` to `to`."""
         agent = self._human(agent_id)
         call = self._own_call(agent, call_id)
-        if agent.state != BUSY or agent.leg != HELD_LEG or call.consult_agent is not None:
-            raise EngineError("invalid_state", f"call {call_id} is not on hold")
-        self._emit(RETRIEVED, call.id, agent.id, _queue_id(call), {})
-        agent.leg = TALKING
+        if agent.state != BUSY or agent.leg != frm or call.consult_agent is not None:
+            raise EngineError("invalid_state", f"agent {agent_id} {refusal} {call_id}")
+        self._emit(event, call.id, agent.id, _queue_id(call), {})
+        agent.leg = to
         self._set_state(agent, BUSY)
 
     @_notifies

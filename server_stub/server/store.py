@@ -311,6 +311,22 @@ class Store:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM contacts").fetchone()[0])
 
+    def _open_contact(self, event: Event) -> None:
+        """The call's CDR row, made once: at arrival, or at the answer of an outbound call."""
+        data = event.data
+        self._db.execute(
+            "INSERT OR IGNORE INTO contacts(call_id, customer_id, queue_id, direction, ani, "
+            "arrived_at) VALUES (?,?,?,?,?,?)",
+            (
+                event.call_id,
+                data.get("customer_id"),
+                event.queue_id,
+                str(data.get("direction", "inbound")),
+                data.get("ani"),
+                event.sim_time,
+            ),
+        )
+
     def _derive_contact(self, event: Event) -> None:
         """Keep the CDR row of `event.call_id` up to date (called inside a transaction)."""
         if event.call_id is None:
@@ -318,18 +334,7 @@ class Store:
         data = event.data
         kind = event.type
         if kind == "call.arrived":
-            self._db.execute(
-                "INSERT OR IGNORE INTO contacts(call_id, customer_id, queue_id, direction, ani, "
-                "arrived_at) VALUES (?,?,?,?,?,?)",
-                (
-                    event.call_id,
-                    data.get("customer_id"),
-                    event.queue_id,
-                    str(data.get("direction", "inbound")),
-                    data.get("ani"),
-                    event.sim_time,
-                ),
-            )
+            self._open_contact(event)
         elif kind == "call.queued":
             self._db.execute(
                 "UPDATE contacts SET queue_id = ? WHERE call_id = ?",
@@ -337,18 +342,7 @@ class Store:
             )
         elif kind == "call.answered":
             # An outbound call has no call.arrived: the answer creates its row.
-            self._db.execute(
-                "INSERT OR IGNORE INTO contacts(call_id, customer_id, queue_id, direction, ani, "
-                "arrived_at) VALUES (?,?,?,?,?,?)",
-                (
-                    event.call_id,
-                    data.get("customer_id"),
-                    event.queue_id,
-                    str(data.get("direction", "inbound")),
-                    data.get("ani"),
-                    event.sim_time,
-                ),
-            )
+            self._open_contact(event)
             self._db.execute(
                 "UPDATE contacts SET answered_at = COALESCE(answered_at, ?), agent_id = ?, "
                 "waited_s = COALESCE(?, waited_s), queue_id = COALESCE(?, queue_id) "
