@@ -365,19 +365,9 @@ class CommandEngine(EngineCore):
             raise EngineError("invalid_state", f"agent {agent_id} is {agent.state}")
         if not number:
             raise EngineError("invalid_request", "dial needs a number")
-        tier = self._unknown_tier
-        if customer_id is not None and self._customers is not None:
-            tier = next((t for c, t, _ani in self._customers if c == customer_id), tier)
-        call = Call(
-            f"c{self._call_numbers()}",
-            number,
-            customer_id,
-            tier,
-            self._tier_priority.get(tier, 0) if tier is not None else 0,
-            self.now,
-            OUTBOUND,
-        )
-        self.calls[call.id] = call
+        known = self._known_customer(customer_id)
+        tier = known[1] if known is not None else self._unknown_tier
+        call = self._new_call(number, customer_id, tier, OUTBOUND)
         self._emit(
             ARRIVED,
             call.id,
@@ -424,23 +414,13 @@ class CommandEngine(EngineCore):
         call id. A known customer brings its own tier and number unless they are given."""
         if queue_id not in self.queues_by_id:
             raise EngineError("no_such_queue", f"no queue {queue_id!r}")
-        if customer_id is not None and self._customers is not None:
-            known = next((c for c in self._customers if c[0] == customer_id), None)
-            if known is not None:
-                tier = tier if tier is not None else known[1]
-                ani = ani if ani is not None else known[2]
+        known = self._known_customer(customer_id)
+        if known is not None:
+            tier = tier if tier is not None else known[1]
+            ani = ani if ani is not None else known[2]
         ani = ani if ani is not None else "10000000000"
         tier = tier if tier is not None else self._unknown_tier
-        call = Call(
-            f"c{self._call_numbers()}",
-            ani,
-            customer_id,
-            tier,
-            self._tier_priority.get(tier, 0) if tier is not None else 0,
-            self.now,
-            INBOUND,
-        )
-        self.calls[call.id] = call
+        call = self._new_call(ani, customer_id, tier, INBOUND)
         self._emit(
             ARRIVED, call.id, None, queue_id, {"ani": ani, "customer_id": customer_id, "tier": tier}
         )
@@ -451,6 +431,23 @@ class CommandEngine(EngineCore):
         else:
             self._route(call, queue_id)
         return call.id
+
+    def _known_customer(self, customer_id: str | None) -> tuple[str, str, str] | None:
+        """(customer_id, tier, ani) of a customer the engine was given, if it is one."""
+        if customer_id is None or self._customers is None:
+            return None
+        return next((c for c in self._customers if c[0] == customer_id), None)
+
+    def _new_call(
+        self, ani: str, customer_id: str | None, tier: str | None, direction: str
+    ) -> Call:
+        """A call placed by a command (not by the arrival stream), registered and numbered."""
+        priority = self._tier_priority.get(tier, 0) if tier is not None else 0
+        call = Call(
+            f"c{self._call_numbers()}", ani, customer_id, tier, priority, self.now, direction
+        )
+        self.calls[call.id] = call
+        return call
 
     @_notifies
     def complete_wrapup(
