@@ -74,6 +74,11 @@ def resync_payload(last_seq: int, reason: str) -> bytes:
     return f"id: {last_seq}\nevent: {EventType.RESYNC.value}\ndata: {data}\n\n".encode()
 
 
+BEFORE_THE_OFFER = frozenset(
+    {EventType.CALL_ARRIVED, EventType.CALL_IVR_STEP, EventType.CALL_QUEUED}
+)
+
+
 @dataclass
 class Audience:
     """What one client may see (DESIGN "Wire protocol": filtered by role)."""
@@ -110,7 +115,13 @@ class Audience:
             if event.call_id is not None and event.call_id not in self.my_calls:
                 self.my_calls.append(event.call_id)
             return True
-        return event.call_id is not None and event.call_id in self.my_calls
+        # Events from before a call reached this agent are not its: live, nobody knew yet whose
+        # the call would be, so a replay (which knows) must not send them either.
+        return (
+            event.call_id is not None
+            and event.call_id in self.my_calls
+            and event.type not in BEFORE_THE_OFFER
+        )
 
     def _supervisor_admits(self, event: EncodedEvent) -> bool:
         if not self.teams:

@@ -80,8 +80,10 @@ def start_live_server(
     speed: float = 0.0,
     seed: int = 1,
     scripts_dir: str | Path | None = None,
+    port: int | None = None,
 ) -> Iterator[LiveServer]:
-    """A real uvicorn server on 127.0.0.1:<free port>, stopped (and its store closed) on exit."""
+    """A real uvicorn server on 127.0.0.1:<port> (a free one by default), stopped (and its
+    store closed) on exit. Give the same `db` and `port` again to restart the centre."""
     runtime = build_runtime(
         config or demo_centre(),
         db,
@@ -90,7 +92,7 @@ def start_live_server(
         scripts_dir=scripts_dir if scripts_dir is not None else demo_scripts_dir(),
         keep_customer_cache=True,
     )
-    port = free_port()
+    port = port if port is not None else free_port()
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(runtime),

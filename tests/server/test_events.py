@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -119,3 +121,38 @@ def test_resume_from_an_unknown_future_id_gets_resync(client: httpx.Client) -> N
     first = next(_events(client, {**admin, "Last-Event-ID": str(newest + 1000)}))
     assert first.event == "resync"
     assert int(first.id) == newest
+
+
+def test_a_replay_sends_an_agent_exactly_what_its_live_stream_sent(
+    client: httpx.Client, live_server: LiveServer
+) -> None:
+    admin = _login(client, "admin")
+    agent = _login(client, "1001")
+    start = client.get("/v1/me", headers=agent).json()["last_seq"]
+    live: list[int] = []
+    done = threading.Event()
+
+    def listen() -> None:
+        with httpx.Client(base_url=live_server.base_url, timeout=10) as own:
+            for sse in _events(own, agent, last_event_id=start):
+                live.append(int(sse.id))
+                if done.is_set():
+                    return
+
+    listener = threading.Thread(target=listen, daemon=True)
+    listener.start()
+    time.sleep(0.5)  # connected before anything happens: these events go out live
+    _make_things_happen(client, admin, agent)
+    time.sleep(0.3)
+    done.set()
+    sentinel = {"text": "the end 结束", "agent_id": "1001"}
+    client.post("/v1/supervisor/messages", json=sentinel, headers=admin).raise_for_status()
+    listener.join(timeout=5)
+    assert live and not listener.is_alive()
+
+    replayed: list[int] = []
+    for sse in _events(client, agent, last_event_id=start):
+        replayed.append(int(sse.id))
+        if replayed[-1] == live[-1]:
+            break
+    assert replayed == live
