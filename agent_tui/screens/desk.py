@@ -187,11 +187,13 @@ class DeskScreen(Screen[None]):
         call = state.call
         card = self.query_one(CustomerCard)
         if call is not None and call.call_id != self.call_id:
-            # The card alone in the first frame (IN4); the rest of the desk follows it.
+            # The card alone in the first frame (IN4); the rest of the desk follows it
+            # when the card says it is drawn (`on_customer_card_shown`). Not
+            # call_after_refresh here: the screen may run that before the card's own
+            # refresh has reached it, and the script pane would join the first frame.
             self.call_id = call.call_id
             self.verified = False
             card.show_call(call, verified=False)
-            self.call_after_refresh(self._start_call, call)
         elif call is not None:
             card.show_call(call, verified=self.verified)
         elif self.call_id is not None and state.state != "wrap_up":
@@ -206,6 +208,11 @@ class DeskScreen(Screen[None]):
                 self._show_pane(PANE_SCRIPT)
         if call is not None and call.status in ACTIVE_CALL and self.focused is None:
             self.query_one(ScriptPane).focus()
+
+    def on_customer_card_shown(self, message: CustomerCard.Shown) -> None:
+        call = self.desk_state.call
+        if call is not None and call.call_id == message.call_id:
+            self._start_call(call)
 
     def _start_call(self, call: CallInfo) -> None:
         """A call that is new to the desk: bind the script, the ticket form, the tickets."""

@@ -10,11 +10,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 from agent_tui.client.state import CallInfo
@@ -121,8 +123,32 @@ def card_renderable(
     return Group(*parts)
 
 
+class RenderedOnce:
+    """A renderable drawn once per width: Textual renders a height-auto body twice per
+    frame (to measure its height, then to paint it), and the card's tables are the
+    costliest thing on the offered call's first frame."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+        self._segments: list[Segment] = []
+        self._width: int | None = None
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self._width != options.max_width:
+            self._segments = list(console.render(self.renderable, options))
+            self._width = options.max_width
+        return self._segments
+
+
 class CustomerCard(VerticalScroll):
     """Scrolls when the terminal is small: the top (name, tier, verified) shows first."""
+
+    class Shown(Message):
+        """A new call's card has been drawn; the desk starts the rest of the call's work."""
+
+        def __init__(self, call_id: str) -> None:
+            super().__init__()
+            self.call_id = call_id
 
     DEFAULT_CSS = """
     CustomerCard {
@@ -161,7 +187,8 @@ class CustomerCard(VerticalScroll):
             customer = call.pop.get("customer") if call.pop else None
             tier = call.tier or (customer.get("tier") if isinstance(customer, dict) else None)
         self.set_class(tier == "vip", "-vip")
-        self.query_one("#card-body", Static).update(card_renderable(call, verified=verified))
+        body = RenderedOnce(card_renderable(call, verified=verified))
+        self.query_one("#card-body", Static).update(body)
         if new_call and call is not None:
             self.scroll_home(animate=False)
             call_id = call.call_id
@@ -169,3 +196,4 @@ class CustomerCard(VerticalScroll):
 
     def _note_rendered(self, call_id: str) -> None:
         self.rendered_at.setdefault(call_id, time.time())
+        self.post_message(self.Shown(call_id))
