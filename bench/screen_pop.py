@@ -1,10 +1,10 @@
 """Screen pop (IN4): from the server emitting `call.offered` to the customer card on the desk.
 
 The demo centre runs in its own process (`python -m server_stub.cli serve`, fresh
-database), stepped half an hour into the 10:00 peak and then run at `--speed` so that simulated callers
-and agents load it. The desk is the real app (headless, 120×40) logged in as agent 1001,
-ready; a trainer sends calls to the agent's queues, and natural calls count as well. For
-every call offered to 1001:
+database), stepped half an hour into the 10:00 peak and then run at `--speed` so that
+simulated callers and agents load it. The desk is the real app (headless, 120×40)
+logged in as agent 1001, ready; a trainer sends calls to the agent's queues, and natural
+calls count as well. For every call offered to 1001:
 
     latency = when the card was on screen (`CustomerCard.rendered_at`, stamped after the
               refresh that drew it) − the event's `wall_time` (stamped by the server when
