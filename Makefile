@@ -4,13 +4,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck contracts pytest bench fuzz server clean
+# The engine compiled with mypyc (about 1.5x faster, the same log); the sources run without
+# a C compiler, or when they are newer than the build (server_stub/compiled_engine.py).
+ENGINE_SOURCES := $(filter-out %/__init__.py,$(wildcard server_stub/engine/*.py))
+ENGINE_BUILD := build/mypyc/manifest.json
+
+.PHONY: demo test lint typecheck contracts pytest bench fuzz server engine clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+$(ENGINE_BUILD): $(STAMP) $(ENGINE_SOURCES) server_stub/compiled_engine.py
+	$(BIN)/python -m server_stub.compiled_engine build
+
+engine: $(ENGINE_BUILD)
 
 demo: $(STAMP)
 	$(BIN)/agent-tui --demo
@@ -28,18 +38,18 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(ENGINE_BUILD)
 	$(BIN)/pytest -n 2 --dist loadgroup -q
 
 test: lint typecheck contracts pytest
 
-bench: $(STAMP)
+bench: $(STAMP) $(ENGINE_BUILD)
 	$(BIN)/python bench/sim_speed.py
 	@for b in bench/fanout.py bench/screen_pop.py bench/startup.py; do \
 		if [ -f $$b ]; then $(BIN)/python $$b || exit 1; fi; done
 
-fuzz: $(STAMP)
+fuzz: $(STAMP) $(ENGINE_BUILD)
 	$(BIN)/python bench/fuzz_api.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,12 @@ skills, every agent has both at different levels), the handle time split into
 talk (exponential, mean 724.4 s) + after-call work (fixed 10 s) so the load is
 the same, and the full event log kept. Best of N runs each.
 
+The engine runs as `make bench` built it: compiled with mypyc when a C compiler was there
+(server_stub/compiled_engine.py), else from its sources. A compiled run also times the
+sources in a child process (`AGENT_TUI_ENGINE=interpreted`) and prints that figure above.
+`--profile` needs the interpreted engine to see inside it:
+`AGENT_TUI_ENGINE=interpreted .venv/bin/python bench/sim_speed.py --profile`.
+
     .venv/bin/python bench/sim_speed.py [--repeats 3] [--hours 24] [--profile]
 
 The last line is `speedup=X`: SimPy's time ÷ ours.
@@ -17,8 +23,10 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import random
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Generator
@@ -39,7 +47,8 @@ from server_stub.centre.schema import (
     QueueConfig,
     Team,
 )
-from server_stub.engine import Engine
+from server_stub.compiled_engine import ENV_SWITCH
+from server_stub.engine import BUILD, Engine
 
 AGENTS = 500
 CALLS_PER_HOUR = 2500.0
@@ -146,14 +155,27 @@ def best_of(repeats: int, run: Callable[[], Result]) -> tuple[float, Result]:
     return best, kept[0]
 
 
+def interpreted_seconds(repeats: int, hours: float) -> float:
+    """Our engine's day run from its sources, in a child process (the build is per process)."""
+    command = [sys.executable, __file__, "--engine-only", f"--repeats={repeats}"]
+    command.append(f"--hours={hours}")
+    env = {**os.environ, ENV_SWITCH: "interpreted"}
+    output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    return float(output.split()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--hours", type=float, default=24.0)
     parser.add_argument("--profile", action="store_true", help="cProfile one engine day")
+    parser.add_argument("--engine-only", action="store_true", help="print our seconds alone")
     args = parser.parse_args()
 
     config = bench_centre()
+    if args.engine_only:
+        print(best_of(args.repeats, lambda: engine_day(config, args.hours, SEED))[0])
+        return 0
     simpy_s, simpy_counts = best_of(args.repeats, lambda: simpy_day(args.hours, SEED))
     calls, answered, abandoned = simpy_counts
     print(
@@ -166,6 +188,13 @@ def main() -> int:
         f"engine: {ours_s:7.3f} s  calls={calls} answered={answered} abandoned={abandoned}"
         f"  events={events} ({events / ours_s:,.0f} events/s, best of {args.repeats})"
     )
+    print(f"engine build: {BUILD}")
+    if BUILD == "compiled":
+        sources_s = interpreted_seconds(args.repeats, args.hours)
+        print(
+            f"the same engine interpreted: {sources_s:.3f} s"
+            f" (speedup {simpy_s / sources_s:.2f}; compiled is {sources_s / ours_s:.2f}x faster)"
+        )
     if args.profile:
         profiler = cProfile.Profile()
         profiler.runcall(engine_day, config, args.hours, SEED)

@@ -179,7 +179,7 @@ class EngineCore:
         tiers = config.tiers
         self._tier_names = list(tiers)
         self._single_tier = self._tier_names[0] if len(tiers) == 1 else None
-        self._tier_cum = list(accumulate(t.share for t in tiers.values()))
+        self._tier_cum = list(accumulate([t.share for t in tiers.values()]))
         self._tier_priority = {name: t.priority for name, t in tiers.items()}
         self._tier_route = {name: t.route_to for name, t in tiers.items() if t.route_to}
         # unknown callers cannot be recognised, so they get the least-priority tier

@@ -13,6 +13,7 @@ from platformdirs import user_data_dir
 
 from server_stub.centre.loader import CentreConfigError, default_centre_path, load_centre
 from server_stub.centre.schema import CentreConfig
+from server_stub.engine import BUILD as ENGINE_BUILD
 from server_stub.protocol.script_model import ScriptError
 from server_stub.server.app import create_app
 from server_stub.server.runtime import CentreRuntime, ReplayDivergedError
@@ -90,11 +91,12 @@ def run_serve_command(args: argparse.Namespace) -> int:
         print(f"agent-tui-server: {error}", file=sys.stderr)
         return 2
     log.info(
-        "centre %s from %s, database %s (%d customers; ready in %.2f s: %s)",
+        "centre %s from %s, database %s (%d customers, engine %s; ready in %.2f s: %s)",
         config.centre.name,
         config_path,
         db_path,
         runtime.store.customer_count(),
+        ENGINE_BUILD,
         time.perf_counter() - started,
         ", ".join(f"{k} {v:.2f} s" for k, v in runtime.startup_s.items()),
     )

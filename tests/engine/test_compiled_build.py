@@ -1,0 +1,95 @@
+"""The mypyc-compiled engine logs exactly what its sources log, and a stale build never runs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from server_stub import compiled_engine
+from server_stub.centre.customers import customer_refs
+from server_stub.centre.loader import load_default_centre
+from server_stub.engine import BUILD, Engine
+
+ROOT = Path(__file__).resolve().parents[2]
+HUMAN = "1001"
+
+
+def demo_morning_digest() -> str:
+    """Three busy hours of the demo centre, a human agent working calls with every control."""
+    config = load_default_centre()
+    engine = Engine(config, seed=20261123, customers=customer_refs(config))
+    engine.login(HUMAN)
+    engine.set_state(HUMAN, "ready")
+    handled = 0
+    while engine.now < 3 * 3600:
+        engine.advance_to(engine.now + 5)
+        view = engine.agent_view(HUMAN)
+        call_id = view["call_id"]
+        if view["state"] == "not_ready":
+            engine.set_state(HUMAN, "ready")
+        elif view["state"] == "reserved" and call_id is not None:
+            engine.answer(HUMAN, call_id)
+            engine.hold(HUMAN, call_id)
+            engine.advance_to(engine.now + 20)
+            engine.retrieve(HUMAN, call_id)
+            engine.advance_to(engine.now + 60)
+            if handled % 3 == 2:
+                engine.transfer(HUMAN, call_id, to_queue="complaint")
+            else:
+                engine.hangup(HUMAN, call_id)
+            handled += 1
+        elif view["state"] == "wrap_up" and call_id is not None:
+            engine.complete_wrapup(HUMAN, call_id, "resolved", "笔记 notes", [["greet", "1"]])
+    digest = hashlib.sha256()
+    for entry in engine.log:
+        digest.update(json.dumps(entry, ensure_ascii=False, default=str).encode())
+    return f"{len(engine.log)} {handled} {digest.hexdigest()}"
+
+
+@pytest.mark.skipif(BUILD != "compiled", reason="no fresh mypyc build here (no C compiler?)")
+def test_the_compiled_engine_logs_what_the_sources_log() -> None:
+    compiled = demo_morning_digest()
+    code = "from tests.engine.test_compiled_build import demo_morning_digest as d; print(d())"
+    env = {**os.environ, compiled_engine.ENV_SWITCH: "interpreted"}
+    interpreted = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    events, handled, _ = compiled.split()
+    assert int(events) > 10_000 and int(handled) >= 5  # a real morning, the human took calls
+    assert compiled == interpreted
+
+
+def test_a_build_of_other_sources_is_not_used(tmp_path: Path) -> None:
+    """Edit a source after the build: the sources run, not the stale build."""
+    library = tmp_path / "server_stub_engine__mypyc.so"
+    library.write_bytes(b"")
+    stale = {"digest": "0" * 64, "library": library.name}
+    (tmp_path / "manifest.json").write_text(json.dumps(stale), encoding="utf-8")
+    package_path: list[str] = []
+    assert compiled_engine.activate(package_path, tmp_path) == "interpreted"
+    assert package_path == []
+
+
+def test_a_build_without_its_library_is_not_used(tmp_path: Path) -> None:
+    fresh = {"digest": compiled_engine.sources_digest(), "library": "gone.so"}
+    (tmp_path / "manifest.json").write_text(json.dumps(fresh), encoding="utf-8")
+    package_path: list[str] = []
+    assert compiled_engine.activate(package_path, tmp_path) == "interpreted"
+    assert package_path == []
+
+
+def test_the_switch_runs_the_sources_even_with_a_fresh_build(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if not compiled_engine.MANIFEST.exists():
+        pytest.skip("no mypyc build here")
+    monkeypatch.setenv(compiled_engine.ENV_SWITCH, "interpreted")
+    package_path: list[str] = []
+    assert compiled_engine.activate(package_path) == "interpreted"
+    assert package_path == []
