@@ -83,6 +83,14 @@ class CommandEngine(EngineCore):
             raise EngineError("not_your_call", f"call {call_id} is not at agent {agent.id}")
         return call
 
+    def _ringing(self, agent_id: str, call_id: str) -> tuple[Agent, Call]:
+        """The human agent and the inbound call ringing at it, which it may answer or reject."""
+        agent = self._human(agent_id)
+        call = self._own_call(agent, call_id)
+        if agent.state != RESERVED or agent.direction == OUTBOUND:
+            raise EngineError("invalid_state", f"agent {agent_id} has no call ringing")
+        return agent, call
+
     def _check_reason(self, reason: str | None) -> None:
         codes = self.config.reason_codes
         if reason is not None and codes and reason not in {c.code for c in codes}:
@@ -144,10 +152,7 @@ class CommandEngine(EngineCore):
 
     @_notifies
     def answer(self, agent_id: str, call_id: str) -> None:
-        agent = self._human(agent_id)
-        call = self._own_call(agent, call_id)
-        if agent.state != RESERVED or agent.direction == OUTBOUND:
-            raise EngineError("invalid_state", f"agent {agent_id} has no call ringing")
+        agent, call = self._ringing(agent_id, call_id)
         if call.consult_agent is agent:
             call.step_seq = 0
             call.consult_state = "consulting"
@@ -158,10 +163,7 @@ class CommandEngine(EngineCore):
 
     @_notifies
     def reject(self, agent_id: str, call_id: str) -> None:
-        agent = self._human(agent_id)
-        call = self._own_call(agent, call_id)
-        if agent.state != RESERVED or agent.direction == OUTBOUND:
-            raise EngineError("invalid_state", f"agent {agent_id} has no call ringing")
+        agent, call = self._ringing(agent_id, call_id)
         if call.consult_agent is agent:
             call.step_seq = 0
             call.consult_agent = None
@@ -293,14 +295,7 @@ class CommandEngine(EngineCore):
             call.id,
             target.id,
             _queue_id(call),
-            {
-                "waited_s": 0.0,
-                "customer_id": call.customer_id,
-                "tier": call.tier,
-                "ani": call.ani,
-                "ivr_path": call.ivr_path,
-                "consult_from": agent.id,
-            },
+            {**self._offered_data(call, 0.0), "consult_from": agent.id},
         )
         self._set_state(target, RESERVED)
         if target.simulated:

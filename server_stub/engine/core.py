@@ -806,13 +806,7 @@ class EngineCore:
             call.id,
             agent.id,
             queue_id,
-            {
-                "waited_s": now - (call.queued_at if call.queued_at is not None else now),
-                "customer_id": call.customer_id,
-                "tier": call.tier,
-                "ani": call.ani,
-                "ivr_path": call.ivr_path,
-            },
+            self._offered_data(call, now - (call.queued_at if call.queued_at is not None else now)),
         )
         self._set_state(agent, RESERVED)
         if agent.simulated:
@@ -820,6 +814,17 @@ class EngineCore:
         else:
             ring_s = queue.config.ring_timeout_s if queue is not None else 15.0
             call.step_seq = self._at(now + ring_s, K_RING, call)
+
+    @staticmethod
+    def _offered_data(call: Call, waited_s: float) -> dict[str, Any]:
+        """What `call.offered` says of the caller (the hot path below builds it inline)."""
+        return {
+            "waited_s": waited_s,
+            "customer_id": call.customer_id,
+            "tier": call.tier,
+            "ani": call.ani,
+            "ivr_path": call.ivr_path,
+        }
 
     def _offer_to_simulated(self, call: Call, agent: Agent) -> None:
         """The hot path, flattened: offered, reserved, answered at once (0 s ring), busy, talk.

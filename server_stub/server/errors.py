@@ -37,3 +37,8 @@ def not_found(what: str, ident: str) -> ApiError:
 
 def forbidden(code: str, message: str) -> ApiError:
     return ApiError(403, code, message)
+
+
+def request_id_taken() -> ApiError:
+    """A client-generated request id that another user already used."""
+    return ApiError(409, "request_id_taken", "this request_id was used by someone else")

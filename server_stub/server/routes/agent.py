@@ -13,6 +13,7 @@ from server_stub.protocol.api import (
     Role,
     StateChangeRequest,
 )
+from server_stub.server.auth import Principal
 from server_stub.server.deps import AgentUser, RuntimeDep
 from server_stub.server.errors import ApiError
 from server_stub.server.floor import AgentView
@@ -58,28 +59,29 @@ async def me(user: AgentUser, runtime: RuntimeDep) -> MeResponse:
     )
 
 
+async def _my_command(
+    runtime: CentreRuntime, user: Principal, kind: str, **extra: str | None
+) -> CommandResult:
+    """Apply an engine command to the calling agent's own seat."""
+    my_view(runtime, user.user_id)
+    applied = await runtime.command(kind, {"agent_id": user.user_id, **extra}, user.user_id)
+    return CommandResult(seq=applied.seq)
+
+
 @router.post("/agent/state", response_model=CommandResult)
 async def change_state(
     body: StateChangeRequest, user: AgentUser, runtime: RuntimeDep
 ) -> CommandResult:
-    my_view(runtime, user.user_id)
-    args = {"agent_id": user.user_id, "state": body.state, "reason": body.reason}
-    applied = await runtime.command("set_state", args, user.user_id)
-    return CommandResult(seq=applied.seq)
+    return await _my_command(runtime, user, "set_state", state=body.state, reason=body.reason)
 
 
 @router.put("/agent/pending", response_model=CommandResult)
 async def set_pending(
     body: PendingStateRequest, user: AgentUser, runtime: RuntimeDep
 ) -> CommandResult:
-    my_view(runtime, user.user_id)
-    args = {"agent_id": user.user_id, "state": body.state, "reason": body.reason}
-    applied = await runtime.command("set_pending", args, user.user_id)
-    return CommandResult(seq=applied.seq)
+    return await _my_command(runtime, user, "set_pending", state=body.state, reason=body.reason)
 
 
 @router.delete("/agent/pending", response_model=CommandResult)
 async def clear_pending(user: AgentUser, runtime: RuntimeDep) -> CommandResult:
-    my_view(runtime, user.user_id)
-    applied = await runtime.command("clear_pending", {"agent_id": user.user_id}, user.user_id)
-    return CommandResult(seq=applied.seq)
+    return await _my_command(runtime, user, "clear_pending")

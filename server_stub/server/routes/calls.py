@@ -22,7 +22,7 @@ from server_stub.protocol.api import (
 )
 from server_stub.server.auth import Principal
 from server_stub.server.deps import AgentUser, RuntimeDep, require
-from server_stub.server.errors import ApiError, not_found
+from server_stub.server.errors import ApiError, not_found, request_id_taken
 from server_stub.server.floor import CallView
 from server_stub.server.runtime import CentreRuntime
 
@@ -154,7 +154,7 @@ async def schedule_callback(
     existing = runtime.store.callback_by_request(body.request_id)
     if existing is not None:
         if existing.agent_id != user.user_id:
-            raise ApiError(409, "request_id_taken", "this request_id was used by someone else")
+            raise request_id_taken()
         return existing
     if runtime.store.customer(body.customer_id) is None:
         raise not_found("customer", body.customer_id)

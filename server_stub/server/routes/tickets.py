@@ -10,7 +10,7 @@ from server_stub.protocol.api import Ticket, TicketCreateRequest
 from server_stub.protocol.events import EventType
 from server_stub.server.auth import Principal
 from server_stub.server.deps import RuntimeDep, require
-from server_stub.server.errors import ApiError, not_found
+from server_stub.server.errors import ApiError, not_found, request_id_taken
 from server_stub.server.routes.centre import ticket_categories
 
 router = APIRouter(tags=["tickets"])
@@ -26,7 +26,7 @@ async def create_ticket(
     existing = runtime.store.ticket_by_request(body.request_id)
     if existing is not None:
         if existing.created_by != user.user_id:
-            raise ApiError(409, "request_id_taken", "this request_id was used by someone else")
+            raise request_id_taken()
         return existing  # a retry: the same ticket, never a second one
     if runtime.store.customer(body.customer_id) is None:
         raise not_found("customer", body.customer_id)
