@@ -62,8 +62,11 @@ def activate(package_path: list[str], build_dir: Path = BUILD_DIR) -> str:
     if spec is None or spec.loader is None:
         return "interpreted"
     # The compiled modules import their shared library by this top-level name.
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    try:
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    except ImportError:
+        return "interpreted"  # built for another platform or Python: the sources still run
     sys.modules[spec.name] = module
     package_path.insert(0, str(build_dir / "server_stub" / "engine"))
     return "compiled"

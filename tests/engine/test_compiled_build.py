@@ -93,3 +93,13 @@ def test_the_switch_runs_the_sources_even_with_a_fresh_build(
     package_path: list[str] = []
     assert compiled_engine.activate(package_path) == "interpreted"
     assert package_path == []
+
+
+def test_a_library_that_does_not_load_is_not_used(tmp_path: Path) -> None:
+    library = tmp_path / "server_stub_engine__mypyc.cpython-311-x86_64-linux-gnu.so"
+    library.write_bytes(b"not a shared library")
+    fresh = {"digest": compiled_engine.sources_digest(), "library": library.name}
+    (tmp_path / "manifest.json").write_text(json.dumps(fresh), encoding="utf-8")
+    package_path: list[str] = []
+    assert compiled_engine.activate(package_path, tmp_path) == "interpreted"
+    assert package_path == []
