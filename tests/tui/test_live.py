@@ -10,7 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
+from live_helpers import AGENT, PASSWORD, live_app, until
 from textual.app import ComposeResult
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -23,8 +25,6 @@ from agent_tui.messages import DeskStateChanged
 from agent_tui.screens.login import LoginScreen
 from server_stub.protocol.events import Event
 from server_stub.server.testing import LiveServer, quiet_centre, start_live_server
-
-AGENT, PASSWORD = "1001", "demo"
 
 
 @pytest.fixture(scope="module")
@@ -48,26 +48,17 @@ class RecordingDesk(Screen[None]):
         self.changes.append(message.parts)
 
 
-def _app(live: LiveServer, tmp_path: Path, config_dir: Path, **kwargs: Any) -> AgentDeskApp:
-    return AgentDeskApp(
-        live.base_url,
-        data_dir=tmp_path,
-        config_dir=config_dir,
-        cursor_blink=False,
-        desk_screen=RecordingDesk,
-        **kwargs,
-    )
+def _app(server_url: str, tmp_path: Path, config_dir: Path, **kwargs: Any) -> AgentDeskApp:
+    """The real app with the recording stand-in for the desk."""
+    return live_app(server_url, tmp_path, config_dir, desk_screen=RecordingDesk, **kwargs)
 
 
-async def _until(condition: Any, pilot: Any = None, timeout: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        if pilot is not None:
-            await pilot.pause(0.05)
-        else:
-            await asyncio.sleep(0.05)
+async def _log_in(pilot: Pilot[Any]) -> None:
+    """Enter on the prefilled login form; wait for a live feed."""
+    app = pilot.app
+    assert isinstance(app, AgentDeskApp)
+    await pilot.press("enter")
+    await until(lambda: app.desk_state.connection == "online", pilot)
 
 
 async def _trainer_sends_a_call(live: LiveServer, queue_id: str) -> None:
@@ -85,7 +76,7 @@ def _error_text(app: AgentDeskApp) -> str:
 async def test_a_wrong_password_is_said_inline_and_the_login_stays(
     live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = _app(live, tmp_path, config_dir, agent_id="1002")
+    app = _app(live.base_url, tmp_path, config_dir, agent_id="1002")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"not-the-password", "enter")
         await app.screen.workers.wait_for_complete()
@@ -98,7 +89,7 @@ async def test_a_wrong_password_is_said_inline_and_the_login_stays(
 async def test_repeated_failures_say_when_to_try_again(
     live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = _app(live, tmp_path, config_dir, agent_id="9999", password="guess")
+    app = _app(live.base_url, tmp_path, config_dir, agent_id="9999", password="guess")
     async with app.run_test(size=(80, 24)) as pilot:
         api = DeskApi(live.base_url)
         for _ in range(3):  # the server lets three failures through, then locks the id
@@ -114,55 +105,54 @@ async def test_repeated_failures_say_when_to_try_again(
 async def test_login_puts_the_agent_not_ready_shows_the_desk_and_streams_changes(
     live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = _app(live, tmp_path, config_dir, agent_id=AGENT, password=PASSWORD)
+    app = _app(live.base_url, tmp_path, config_dir, agent_id=AGENT, password=PASSWORD)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
-        await _until(lambda: isinstance(app.screen, RecordingDesk), pilot)
+        await until(lambda: isinstance(app.screen, RecordingDesk), pilot)
         desk = app.screen
         assert isinstance(desk, RecordingDesk)
         assert app.desk_state.agent_id == AGENT
         assert app.desk_state.agent_name.startswith("王小明")
         assert app.desk_state.state == "not_ready"
         assert app.desk_state.queues  # the agent's queues' statistics came with /v1/me
-        await _until(lambda: app.desk_state.connection == "online", pilot)
+        await until(lambda: app.desk_state.connection == "online", pilot)
 
         await app.api.set_state("ready")
-        await _until(lambda: app.desk_state.state == "ready", pilot)
-        await _until(lambda: any("agent" in parts for parts in desk.changes), pilot)
+        await until(lambda: app.desk_state.state == "ready", pilot)
+        await until(lambda: any("agent" in parts for parts in desk.changes), pilot)
         assert any("connection" in parts for parts in desk.changes)
         await app.api.set_state("not_ready", "break")
-        await _until(lambda: app.desk_state.reason == "break", pilot)
+        await until(lambda: app.desk_state.reason == "break", pilot)
 
 
 async def test_a_call_rings_with_its_screen_pop_and_goes_through_wrap_up(
     live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = _app(live, tmp_path, config_dir, agent_id=AGENT, password=PASSWORD)
+    app = _app(live.base_url, tmp_path, config_dir, agent_id=AGENT, password=PASSWORD)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        await _until(lambda: app.desk_state.connection == "online", pilot)
+        await _log_in(pilot)
         await app.api.set_state("ready")
-        await _until(lambda: app.desk_state.state == "ready", pilot)
+        await until(lambda: app.desk_state.state == "ready", pilot)
 
         await _trainer_sends_a_call(live, "enquiry")
-        await _until(lambda: app.desk_state.call is not None, pilot)
+        await until(lambda: app.desk_state.call is not None, pilot)
         call = app.desk_state.call
         assert call is not None and call.status == "ringing"
         assert call.queue_id == "enquiry" and call.pop  # the card comes with the ring
 
         await app.api.answer(call.call_id)
-        await _until(lambda: call.status == "talking" and app.desk_state.state == "busy", pilot)
+        await until(lambda: call.status == "talking" and app.desk_state.state == "busy", pilot)
         await app.api.hold(call.call_id)
-        await _until(lambda: call.status == "held", pilot)
+        await until(lambda: call.status == "held", pilot)
         await app.api.retrieve(call.call_id)
         await app.api.hangup(call.call_id)
-        await _until(lambda: app.desk_state.state == "wrap_up", pilot)
+        await until(lambda: app.desk_state.state == "wrap_up", pilot)
         assert app.desk_state.last_call_id == call.call_id
         assert app.desk_state.wrapup_deadline is not None
 
         await app.api.wrapup(call.call_id, "resolved", "客户满意 satisfied", [])
-        await _until(lambda: app.desk_state.call is None, pilot)
-        await _until(lambda: app.desk_state.state in ("ready", "not_ready"), pilot)
+        await until(lambda: app.desk_state.call is None, pilot)
+        await until(lambda: app.desk_state.state in ("ready", "not_ready"), pilot)
 
 
 class DroppingProxy:
@@ -225,20 +215,20 @@ async def test_the_feed_comes_back_after_a_cut_link_and_misses_nothing(
     )
     task = asyncio.create_task(feed.run())
     try:
-        await _until(lambda: statuses[-1:] == ["online"])
+        await until(lambda: statuses[-1:] == ["online"])
         await api.set_state("not_ready", "meeting")  # whatever an earlier test left
         await api.set_state("ready")
-        await _until(lambda: any(e.data.get("to") == "ready" for e in events))
+        await until(lambda: any(e.data.get("to") == "ready" for e in events))
 
         proxy.refusing = True
         proxy.cut()
-        await _until(lambda: "reconnecting" in statuses)
+        await until(lambda: "reconnecting" in statuses)
         await api.set_state("not_ready", "break")  # happens while the desk is cut off
         await asyncio.sleep(0.3)
         assert not any(e.data.get("reason") == "break" for e in events)
 
         proxy.refusing = False
-        await _until(lambda: any(e.data.get("reason") == "break" for e in events))
+        await until(lambda: any(e.data.get("reason") == "break" for e in events))
         assert statuses[-1] == "online"
         seqs = [e.seq for e in events]
         assert seqs == sorted(set(seqs))  # resumed by Last-Event-ID: no gap-fill twice
@@ -255,24 +245,17 @@ async def test_a_revoked_session_brings_the_login_back_with_a_reason(
 ) -> None:
     proxy = DroppingProxy(int(live.base_url.rsplit(":", 1)[1]))
     await proxy.start()
-    app = AgentDeskApp(
-        f"http://127.0.0.1:{proxy.port}",
-        agent_id="1002",
-        password=PASSWORD,
-        data_dir=tmp_path,
-        config_dir=config_dir,
-        cursor_blink=False,
-        desk_screen=RecordingDesk,
+    app = _app(
+        f"http://127.0.0.1:{proxy.port}", tmp_path, config_dir, agent_id="1002", password=PASSWORD
     )
     try:
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("enter")
-            await _until(lambda: app.desk_state.connection == "online", pilot)
+            await _log_in(pilot)
             async with httpx.AsyncClient(base_url=live.base_url) as client:
                 headers = {"Authorization": f"Bearer {app.api.token}"}
                 await client.post("/v1/auth/logout", headers=headers)  # e.g. expired
             proxy.cut()  # the stream drops; reconnecting with the dead token is refused
-            await _until(lambda: isinstance(app.screen, LoginScreen), pilot)
+            await until(lambda: isinstance(app.screen, LoginScreen), pilot)
             await pilot.pause()
             assert _error_text(app) == "The session has ended: log in again."
             assert app.desk_state.connection == "offline"
@@ -289,7 +272,12 @@ async def test_enter_while_the_server_is_still_starting_logs_in_once_it_is_up(
         await started.wait()
 
     app = _app(
-        live, tmp_path, config_dir, agent_id="1002", password=PASSWORD, server_ready=server_ready
+        live.base_url,
+        tmp_path,
+        config_dir,
+        agent_id="1002",
+        password=PASSWORD,
+        server_ready=server_ready,
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -299,4 +287,4 @@ async def test_enter_while_the_server_is_still_starting_logs_in_once_it_is_up(
         assert _error_text(app) == "Logging in as soon as the centre is up…"
         assert isinstance(app.screen, LoginScreen)
         started.set()
-        await _until(lambda: isinstance(app.screen, RecordingDesk), pilot)
+        await until(lambda: isinstance(app.screen, RecordingDesk), pilot)

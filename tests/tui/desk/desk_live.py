@@ -7,19 +7,19 @@ they would from their own screens.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
+from live_helpers import AGENT, PASSWORD, live_app, until
 from textual.pilot import Pilot
 
 from agent_tui.app import AgentDeskApp
 from agent_tui.screens.desk import DeskScreen
+from agent_tui.screens.pickers import ChoicePicker
+from agent_tui.widgets.customer_card import CustomerCard
 from server_stub.server.testing import LiveServer
 
-AGENT, PASSWORD = "1001", "demo"
 FROZEN_WALL = 1_790_000_000.0
 
 
@@ -28,27 +28,21 @@ def desk_app(live: LiveServer, tmp_path: Path, config_dir: Path, **kwargs: Any) 
     options: dict[str, Any] = {
         "agent_id": AGENT,
         "password": PASSWORD,
-        "data_dir": tmp_path,
-        "config_dir": config_dir,
-        "cursor_blink": False,
         "clock": lambda: FROZEN_WALL,
     }
     options.update(kwargs)
-    return AgentDeskApp(live.base_url, **options)
+    return live_app(live.base_url, tmp_path, config_dir, **options)
 
 
-async def until(condition: Callable[[], object], pilot: Pilot[Any], timeout: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await pilot.pause(0.02)
+def _agent_desk(pilot: Pilot[Any]) -> AgentDeskApp:
+    app = pilot.app
+    assert isinstance(app, AgentDeskApp)
+    return app
 
 
 async def log_in(pilot: Pilot[Any]) -> DeskScreen:
     """Enter on the prefilled login form; wait for the desk and a live feed."""
-    app = pilot.app
-    assert isinstance(app, AgentDeskApp)
+    app = _agent_desk(pilot)
     await pilot.press("enter")
     await until(lambda: isinstance(app.screen, DeskScreen), pilot)
     await until(lambda: app.desk_state.connection == "online", pilot)
@@ -56,6 +50,41 @@ async def log_in(pilot: Pilot[Any]) -> DeskScreen:
     screen = app.screen
     assert isinstance(screen, DeskScreen)
     return screen
+
+
+async def go_ready(pilot: Pilot[Any]) -> None:
+    """F2, and wait until the server has made the agent ready."""
+    app = _agent_desk(pilot)
+    await pilot.press("f2")
+    await until(lambda: app.desk_state.state == "ready", pilot)
+
+
+async def log_in_ready(pilot: Pilot[Any]) -> DeskScreen:
+    """Log in and go ready: where every call at the desk starts."""
+    desk = await log_in(pilot)
+    await go_ready(pilot)
+    return desk
+
+
+async def pick(pilot: Pilot[Any], key: str, choice: str) -> None:
+    """Open a ChoicePicker with `key`, type `choice` to filter it, and take it with Enter."""
+    await pilot.press(key)
+    await until(lambda: isinstance(pilot.app.screen, ChoicePicker), pilot)
+    await pilot.press(*choice, "enter")
+
+
+async def answer_a_call(
+    pilot: Pilot[Any], world: World, queue_id: str, customer_id: str | None = None
+) -> str:
+    """The trainer sends a call; once its card is up, F4 answers it. Returns the call id."""
+    app = _agent_desk(pilot)
+    desk = app.screen
+    assert isinstance(desk, DeskScreen)
+    call_id = await world.send_call(queue_id, customer_id)
+    await until(lambda: desk.query_one(CustomerCard).call_id == call_id, pilot)
+    await pilot.press("f4")
+    await until(lambda: app.desk_state.state == "busy", pilot)
+    return call_id
 
 
 class World:

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 from desk_fixtures import screen_text
-from desk_live import AGENT, World, desk_app, log_in, until
+from desk_live import World, answer_a_call, desk_app, log_in, log_in_ready, pick
+from live_helpers import AGENT, until
 
+from agent_tui.app import AgentDeskApp
 from agent_tui.screens.desk import DeskScreen
-from agent_tui.screens.pickers import CallbackDialog, ChoicePicker, MessageLogScreen
+from agent_tui.screens.pickers import CallbackDialog, MessageLogScreen
 from agent_tui.widgets.customer_card import CustomerCard
 from agent_tui.widgets.message_banner import MessageBanner
 from agent_tui.widgets.script_pane import ScriptPane
@@ -28,30 +30,31 @@ def live() -> Iterator[LiveServer]:
         yield server
 
 
-async def test_not_ready_asks_for_a_reason_and_ready_is_one_key(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
-) -> None:
-    app = desk_app(live, tmp_path, config_dir)
+@pytest.fixture
+def world(live: LiveServer) -> World:
+    """The trainer, supervisor and admin around the desk."""
+    return World(live)
+
+
+@pytest.fixture
+def app(live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None) -> AgentDeskApp:
+    """The real desk, agent 1001 on the login form, not started yet."""
+    return desk_app(live, tmp_path, config_dir)
+
+
+async def test_not_ready_asks_for_a_reason_and_ready_is_one_key(app: AgentDeskApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot)
-        await pilot.press("f2")
-        await until(lambda: app.desk_state.state == "ready", pilot)
-        await pilot.press("f3")
-        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
-        await pilot.press(*"lunch", "enter")
+        await log_in_ready(pilot)
+        await pick(pilot, "f3", "lunch")
         await until(lambda: app.desk_state.state == "not_ready", pilot)
         assert app.desk_state.reason == "lunch"
 
 
 async def test_a_call_is_answered_held_retrieved_hung_up_and_wrapped_up_by_keys(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    app: AgentDeskApp, world: World
 ) -> None:
-    world = World(live)
-    app = desk_app(live, tmp_path, config_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        desk = await log_in(pilot)
-        await pilot.press("f2")
-        await until(lambda: app.desk_state.state == "ready", pilot)
+        desk = await log_in_ready(pilot)
 
         call_id = await world.send_call("fault")
         await until(lambda: desk.query_one(CustomerCard).call_id == call_id, pilot)
@@ -68,9 +71,7 @@ async def test_a_call_is_answered_held_retrieved_hung_up_and_wrapped_up_by_keys(
         await until(lambda: app.desk_state.state == "wrap_up", pilot)
         await until(lambda: desk.wrapup_call_id == call_id, pilot)
         await pilot.press(*"ok 好")
-        await pilot.press("f10")
-        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
-        await pilot.press(*"no_action", "enter")
+        await pick(pilot, "f10", "no_action")
         await until(lambda: app.desk_state.state in ("ready", "not_ready"), pilot)
         await until(lambda: app.desk_state.call is None, pilot)
         await until(lambda: desk.query_one(CustomerCard).call_id is None, pilot)
@@ -78,14 +79,10 @@ async def test_a_call_is_answered_held_retrieved_hung_up_and_wrapped_up_by_keys(
 
 
 async def test_the_script_greets_the_caller_with_the_centre_s_own_name(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    app: AgentDeskApp, world: World, live: LiveServer
 ) -> None:
-    world = World(live)
-    app = desk_app(live, tmp_path, config_dir)
     async with app.run_test(size=(120, 40)) as pilot:
-        desk = await log_in(pilot)
-        await pilot.press("f2")
-        await until(lambda: app.desk_state.state == "ready", pilot)
+        desk = await log_in_ready(pilot)
         await world.send_call("enquiry")
         await pilot.press("f4")
         await until(lambda: desk.query_one(ScriptPane).walker is not None, pilot)
@@ -94,14 +91,10 @@ async def test_the_script_greets_the_caller_with_the_centre_s_own_name(
 
 
 async def test_a_call_can_be_rejected_and_the_desk_goes_back_to_idle(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    app: AgentDeskApp, world: World
 ) -> None:
-    world = World(live)
-    app = desk_app(live, tmp_path, config_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        desk = await log_in(pilot)
-        await pilot.press("f2")
-        await until(lambda: app.desk_state.state == "ready", pilot)
+        desk = await log_in_ready(pilot)
         call_id = await world.send_call("enquiry")
         await until(lambda: desk.query_one(CustomerCard).call_id == call_id, pilot)
         await pilot.press("ctrl+r")
@@ -110,56 +103,34 @@ async def test_a_call_can_be_rejected_and_the_desk_goes_back_to_idle(
 
 
 async def test_a_pending_state_set_during_a_call_applies_after_wrap_up(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    app: AgentDeskApp, world: World
 ) -> None:
-    world = World(live)
-    app = desk_app(live, tmp_path, config_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        desk = await log_in(pilot)
-        await pilot.press("f2")
-        await until(lambda: app.desk_state.state == "ready", pilot)
-        call_id = await world.send_call("enquiry")
-        await until(lambda: desk.query_one(CustomerCard).call_id == call_id, pilot)
-        await pilot.press("f4")
-        await until(lambda: app.desk_state.state == "busy", pilot)
-        await pilot.press("ctrl+n")
-        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
-        await pilot.press(*"break", "enter")
+        desk = await log_in_ready(pilot)
+        call_id = await answer_a_call(pilot, world, "enquiry")
+        await pick(pilot, "ctrl+n", "break")
         await until(lambda: app.desk_state.pending == ("not_ready", "break"), pilot)
         await pilot.press("f9")
         await until(lambda: desk.wrapup_call_id == call_id, pilot)
-        await pilot.press("f10")
-        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
-        await pilot.press(*"resolved", "enter")
+        await pick(pilot, "f10", "resolved")
         await until(lambda: app.desk_state.state == "not_ready", pilot)
         assert app.desk_state.reason == "break"
 
 
 async def test_a_blind_transfer_to_a_queue_is_picked_from_the_directory(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    app: AgentDeskApp, world: World
 ) -> None:
-    world = World(live)
-    app = desk_app(live, tmp_path, config_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        desk = await log_in(pilot)
-        await pilot.press("f2")
-        await until(lambda: app.desk_state.state == "ready", pilot)
-        call_id = await world.send_call("fault")
-        await until(lambda: desk.query_one(CustomerCard).call_id == call_id, pilot)
-        await pilot.press("f4")
-        await until(lambda: app.desk_state.state == "busy", pilot)
-        await pilot.press("f6")
-        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
-        await pilot.press(*"complaints", "enter")
+        await log_in_ready(pilot)
+        await answer_a_call(pilot, world, "fault")
+        await pick(pilot, "f6", "complaints")
         await until(lambda: app.desk_state.state != "busy", pilot)
         assert app.desk_state.state in ("wrap_up", "ready", "not_ready")
 
 
 async def test_a_supervisor_message_stands_out_and_stays_in_the_log(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    app: AgentDeskApp, world: World
 ) -> None:
-    world = World(live)
-    app = desk_app(live, tmp_path, config_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         desk = await log_in(pilot)
         await world.message("海淀区光缆中断,请使用统一口径 / Fibre cut in Haidian", team_id="A")
@@ -177,11 +148,7 @@ async def test_a_supervisor_message_stands_out_and_stays_in_the_log(
         assert "Fibre cut" in screen_text(app)
 
 
-async def test_an_outbound_call_is_dialled_from_the_dialog(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
-) -> None:
-    world = World(live)
-    app = desk_app(live, tmp_path, config_dir)
+async def test_an_outbound_call_is_dialled_from_the_dialog(app: AgentDeskApp, world: World) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         desk = await log_in(pilot)
         await pilot.press("ctrl+o")
@@ -198,48 +165,30 @@ async def test_an_outbound_call_is_dialled_from_the_dialog(
 
 
 async def test_a_consult_transfer_to_another_agent_is_completed_from_the_consult_key(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    app: AgentDeskApp, world: World
 ) -> None:
-    world = World(live)
     other = await world.agent("1002")
-    app = desk_app(live, tmp_path, config_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        desk = await log_in(pilot)
-        await pilot.press("f2")
-        await until(lambda: app.desk_state.state == "ready", pilot)
-        call_id = await world.send_call("enquiry")
-        await until(lambda: desk.query_one(CustomerCard).call_id == call_id, pilot)
-        await pilot.press("f4")
-        await until(lambda: app.desk_state.state == "busy", pilot)
+        desk = await log_in_ready(pilot)
+        call_id = await answer_a_call(pilot, world, "enquiry")
         ready = await other.post("/v1/agent/state", json={"state": "ready"})
         assert ready.status_code == 200, ready.text
-        await pilot.press("f7")
-        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
-        await pilot.press(*"1002", "enter")
+        await pick(pilot, "f7", "1002")
         await until(lambda: desk.consulting, pilot)
         await until(lambda: app.desk_state.call and app.desk_state.call.status == "held", pilot)
         answered = await other.post(f"/v1/calls/{call_id}/answer")
         assert answered.status_code == 200, answered.text
-        await pilot.press("f7")
-        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
-        await pilot.press(*"complete", "enter")
+        await pick(pilot, "f7", "complete")
         await until(lambda: app.desk_state.state == "wrap_up", pilot)
         await other.aclose()
 
 
 async def test_a_callback_is_scheduled_for_the_caller_from_the_dialog(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    app: AgentDeskApp, world: World, live: LiveServer
 ) -> None:
-    world = World(live)
-    app = desk_app(live, tmp_path, config_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        desk = await log_in(pilot)
-        await pilot.press("f2")
-        await until(lambda: app.desk_state.state == "ready", pilot)
-        call_id = await world.send_call("enquiry", "C000003")
-        await until(lambda: desk.query_one(CustomerCard).call_id == call_id, pilot)
-        await pilot.press("f4")
-        await until(lambda: app.desk_state.state == "busy", pilot)
+        desk = await log_in_ready(pilot)
+        await answer_a_call(pilot, world, "enquiry", "C000003")
         await pilot.press("alt+c")
         await until(lambda: isinstance(app.screen, CallbackDialog), pilot)
         await pilot.press("enter")  # the caller's number and an hour from now, as offered

@@ -16,7 +16,8 @@ from typing import Any
 import httpx
 import pytest
 from desk_fixtures import screen_text
-from desk_live import until
+from desk_live import go_ready
+from live_helpers import live_app, until
 from textual.widgets import ContentSwitcher
 
 from agent_tui.app import AgentDeskApp
@@ -56,14 +57,7 @@ async def _trainer_sends_calls_until_one_rings(url: str, app: AgentDeskApp, pilo
 async def test_a_new_user_takes_a_call_from_ready_to_ready_by_keys_only(
     demo_url: str, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = AgentDeskApp(
-        demo_url,
-        agent_id=DEMO_AGENT_ID,
-        password=DEMO_PASSWORD,
-        data_dir=tmp_path,
-        config_dir=config_dir,
-        cursor_blink=False,
-    )
+    app = live_app(demo_url, tmp_path, config_dir, agent_id=DEMO_AGENT_ID, password=DEMO_PASSWORD)
     async with app.run_test(size=(80, 24)) as pilot:
         # Log in: the demo fills the form in; Enter.
         await pilot.press("enter")
@@ -74,8 +68,7 @@ async def test_a_new_user_takes_a_call_from_ready_to_ready_by_keys_only(
         assert app.desk_state.state == "not_ready"
 
         # Go ready.
-        await pilot.press("f2")
-        await until(lambda: app.desk_state.state == "ready", pilot)
+        await go_ready(pilot)
 
         # A call rings; the card shows the caller at once.
         call_id = await _trainer_sends_calls_until_one_rings(demo_url, app, pilot)

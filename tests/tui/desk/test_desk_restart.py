@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from desk_live import AGENT, PASSWORD, desk_app, log_in, until
+from desk_live import desk_app, go_ready, log_in
+from live_helpers import AGENT, PASSWORD, until
 
 from agent_tui.client.feed import EventFeed
 from server_stub.protocol.events import Event
@@ -61,8 +62,7 @@ async def test_the_desk_rides_out_a_server_restart_mid_call_and_misses_no_event(
 
             app.desk_state.apply = recording_apply  # type: ignore[method-assign]
 
-            await pilot.press("f2")
-            await until(lambda: app.desk_state.state == "ready", pilot)
+            await go_ready(pilot)
             trainer = await _as(live.base_url, "t100")
             async with httpx.AsyncClient(base_url=live.base_url) as client:
                 sent = await client.post(

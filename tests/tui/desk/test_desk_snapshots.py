@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
-from desk_live import World, desk_app, log_in, until
+from desk_live import World, desk_app, go_ready, log_in
+from live_helpers import until
 from textual.pilot import Pilot
 
 from agent_tui.app import AgentDeskApp
@@ -25,7 +26,14 @@ from server_stub.server.testing import LiveServer, quiet_centre, start_live_serv
 SIZES = [(80, 24), (120, 40)]
 SIZE_IDS = ["80x24", "120x40"]
 
+Size = tuple[int, int]
 Steps = Callable[[Pilot[Any], World, DeskScreen], Awaitable[None]]
+
+
+class DeskPicture(Protocol):
+    """Takes the desk's picture at a size, after the steps, and compares it."""
+
+    def __call__(self, size: Size, steps: Steps | None = None) -> bool: ...
 
 
 @pytest.fixture
@@ -49,42 +57,36 @@ def first_customer(live: LiveServer, tier: str) -> str:
     raise AssertionError(f"no {tier} customer in the test centre")
 
 
-def snapshot(
-    snap_compare: Any,
-    live: LiveServer,
-    tmp_path: Path,
-    config_dir: Path,
-    size: tuple[int, int],
-    steps: Steps | None = None,
-) -> bool:
-    app = desk_app(live, tmp_path, config_dir)
-    world = World(live)
+@pytest.fixture
+def desk_picture(
+    snap_compare: Any, live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> DeskPicture:
+    """Compares the desk, logged in and taken through `steps`, with its picture at `size`."""
 
-    async def run_before(pilot: Pilot[Any]) -> None:
-        desk = await log_in(pilot)
-        if steps is not None:
-            await steps(pilot, world, desk)
-        # What the desk asked for has come (the feed worker runs for ever: not waited for).
-        await until(lambda: len(desk.codes["wrapup_codes"]) > 1, pilot)
-        await pilot.pause(0.2)
-        await pilot.pause()
-        pilot.app.clear_notifications()
-        await pilot.pause()
+    def compare(size: Size, steps: Steps | None = None) -> bool:
+        app = desk_app(live, tmp_path, config_dir)
+        world = World(live)
 
-    result: bool = snap_compare(app, terminal_size=size, run_before=run_before)
-    return result
+        async def run_before(pilot: Pilot[Any]) -> None:
+            desk = await log_in(pilot)
+            if steps is not None:
+                await steps(pilot, world, desk)
+            # What the desk asked for has come (the feed worker runs for ever: not waited for).
+            await until(lambda: len(desk.codes["wrapup_codes"]) > 1, pilot)
+            await pilot.pause(0.2)
+            await pilot.pause()
+            pilot.app.clear_notifications()
+            await pilot.pause()
 
+        result: bool = snap_compare(app, terminal_size=size, run_before=run_before)
+        return result
 
-async def ready(pilot: Pilot[Any], world: World, desk: DeskScreen) -> None:
-    app = pilot.app
-    assert isinstance(app, AgentDeskApp)
-    await pilot.press("f2")
-    await until(lambda: app.desk_state.state == "ready", pilot)
+    return compare
 
 
 def ringing(customer: Callable[[], str]) -> Steps:
     async def steps(pilot: Pilot[Any], world: World, desk: DeskScreen) -> None:
-        await ready(pilot, world, desk)
+        await go_ready(pilot)
         call_id = await world.send_call("fault", customer())
         await until(lambda: desk.query_one(CustomerCard).call_id == call_id, pilot)
         await until(lambda: desk.query_one(ScriptPane).walker is not None, pilot)
@@ -107,69 +109,38 @@ def talking(customer: Callable[[], str], keys: tuple[str, ...] = ("1", "y")) -> 
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
-def test_desk_idle(
-    snap_compare: Any,
-    live: LiveServer,
-    tmp_path: Path,
-    config_dir: Path,
-    no_keyring: None,
-    size: tuple[int, int],
-) -> None:
-    assert snapshot(snap_compare, live, tmp_path, config_dir, size)
+def test_desk_idle(desk_picture: DeskPicture, size: Size) -> None:
+    assert desk_picture(size)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
-def test_desk_not_ready_picker(
-    snap_compare: Any,
-    live: LiveServer,
-    tmp_path: Path,
-    config_dir: Path,
-    no_keyring: None,
-    size: tuple[int, int],
-) -> None:
+def test_desk_not_ready_picker(desk_picture: DeskPicture, size: Size) -> None:
     async def steps(pilot: Pilot[Any], world: World, desk: DeskScreen) -> None:
-        await ready(pilot, world, desk)
+        await go_ready(pilot)
         await pilot.press("f3")
         await until(lambda: isinstance(pilot.app.screen, ChoicePicker), pilot)
 
-    assert snapshot(snap_compare, live, tmp_path, config_dir, size, steps)
+    assert desk_picture(size, steps)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_desk_ringing_with_screen_pop(
-    snap_compare: Any,
-    live: LiveServer,
-    tmp_path: Path,
-    config_dir: Path,
-    no_keyring: None,
-    size: tuple[int, int],
+    desk_picture: DeskPicture, live: LiveServer, size: Size
 ) -> None:
     steps = ringing(lambda: vip_customer(live))
-    assert snapshot(snap_compare, live, tmp_path, config_dir, size, steps)
+    assert desk_picture(size, steps)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_desk_talking_with_the_script(
-    snap_compare: Any,
-    live: LiveServer,
-    tmp_path: Path,
-    config_dir: Path,
-    no_keyring: None,
-    size: tuple[int, int],
+    desk_picture: DeskPicture, live: LiveServer, size: Size
 ) -> None:
     steps = talking(lambda: first_customer(live, "normal"))
-    assert snapshot(snap_compare, live, tmp_path, config_dir, size, steps)
+    assert desk_picture(size, steps)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
-def test_desk_ticket_form(
-    snap_compare: Any,
-    live: LiveServer,
-    tmp_path: Path,
-    config_dir: Path,
-    no_keyring: None,
-    size: tuple[int, int],
-) -> None:
+def test_desk_ticket_form(desk_picture: DeskPicture, live: LiveServer, size: Size) -> None:
     async def steps(pilot: Pilot[Any], world: World, desk: DeskScreen) -> None:
         # Through the script to the step that opens the ticket form, prefilled.
         await talking(lambda: first_customer(live, "gold"), ("1", "y", "3"))(pilot, world, desk)
@@ -177,18 +148,11 @@ def test_desk_ticket_form(
         await pilot.press("tab")
         await pilot.press(*"无指示灯 no lights")
 
-    assert snapshot(snap_compare, live, tmp_path, config_dir, size, steps)
+    assert desk_picture(size, steps)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
-def test_desk_wrap_up(
-    snap_compare: Any,
-    live: LiveServer,
-    tmp_path: Path,
-    config_dir: Path,
-    no_keyring: None,
-    size: tuple[int, int],
-) -> None:
+def test_desk_wrap_up(desk_picture: DeskPicture, live: LiveServer, size: Size) -> None:
     async def steps(pilot: Pilot[Any], world: World, desk: DeskScreen) -> None:
         await talking(lambda: first_customer(live, "normal"), ("1", "y", "1", "1"))(
             pilot, world, desk
@@ -198,18 +162,11 @@ def test_desk_wrap_up(
         await pilot.press(*"重启后恢复 fixed")
         await world.advance(10)
 
-    assert snapshot(snap_compare, live, tmp_path, config_dir, size, steps)
+    assert desk_picture(size, steps)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
-def test_desk_supervisor_message(
-    snap_compare: Any,
-    live: LiveServer,
-    tmp_path: Path,
-    config_dir: Path,
-    no_keyring: None,
-    size: tuple[int, int],
-) -> None:
+def test_desk_supervisor_message(desk_picture: DeskPicture, size: Size) -> None:
     async def steps(pilot: Pilot[Any], world: World, desk: DeskScreen) -> None:
         app = pilot.app
         assert isinstance(app, AgentDeskApp)
@@ -219,4 +176,4 @@ def test_desk_supervisor_message(
         await world.message("海淀区光缆中断,请使用统一口径 / Fibre cut in Haidian", team_id="A")
         await until(lambda: len(app.desk_state.messages) == 2, pilot)
 
-    assert snapshot(snap_compare, live, tmp_path, config_dir, size, steps)
+    assert desk_picture(size, steps)
