@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from server_stub.centre.schema import Distribution, Overflow, Tier
+from server_stub.centre.schema import CentreConfig, Distribution, Overflow, Tier
 from server_stub.engine import Engine, EngineError
 from tests.engine.centres import agent, centre, queue
 
@@ -17,6 +17,17 @@ def events(engine: Engine, etype: str) -> list[tuple[Any, ...]]:
 
 def answered_by(engine: Engine) -> dict[str, str]:
     return {e[2]: e[3] for e in events(engine, "call.answered")}
+
+
+def h1_answers_a_call(cfg: CentreConfig) -> tuple[Engine, str]:
+    """At time 0 human agent h1 logs in, goes ready and answers a call to q1; returns its id."""
+    engine = Engine(cfg, seed=1)
+    engine.advance_to(0)
+    engine.login("h1")
+    engine.set_state("h1", "ready")
+    call_id = engine.place_call("q1")
+    engine.answer("h1", call_id)
+    return engine, call_id
 
 
 def test_first_slice_call_is_answered_talked_and_wrapped_up() -> None:
@@ -143,12 +154,7 @@ def test_call_returns_to_queue_head_when_agent_does_not_answer() -> None:
 
 def test_pending_not_ready_applies_after_wrap_up() -> None:
     cfg = centre([queue()], [agent("h1", simulated=False)])
-    engine = Engine(cfg, seed=1)
-    engine.advance_to(0)
-    engine.login("h1")
-    engine.set_state("h1", "ready")
-    call_id = engine.place_call("q1")
-    engine.answer("h1", call_id)
+    engine, call_id = h1_answers_a_call(cfg)
     engine.set_pending("h1", "not_ready", "break")
     engine.advance_to(50)
     engine.hangup("h1", call_id)
@@ -160,12 +166,7 @@ def test_pending_not_ready_applies_after_wrap_up() -> None:
 
 def test_wrap_up_auto_completes_at_the_deadline() -> None:
     cfg = centre([queue(wrapup_limit_s=60)], [agent("h1", simulated=False)])
-    engine = Engine(cfg, seed=1)
-    engine.advance_to(0)
-    engine.login("h1")
-    engine.set_state("h1", "ready")
-    call_id = engine.place_call("q1")
-    engine.answer("h1", call_id)
+    engine, call_id = h1_answers_a_call(cfg)
     engine.advance_to(10)
     engine.hangup("h1", call_id)
     assert engine.agent_view("h1")["wrapup_deadline"] == 70.0
@@ -236,12 +237,7 @@ def test_blind_transfer_to_queue_and_consult_conference() -> None:
         [queue("q1"), queue("q2", skill="expert")],
         [agent("h1", simulated=False), agent("e1", {"expert": 5}), agent("e2", {"expert": 5})],
     )
-    engine = Engine(cfg, seed=1)
-    engine.advance_to(0)
-    engine.login("h1")
-    engine.set_state("h1", "ready")
-    first = engine.place_call("q1")
-    engine.answer("h1", first)
+    engine, first = h1_answers_a_call(cfg)
     engine.transfer("h1", first, to_queue="q2")
     assert engine.call_view(first)["agent"] in {"e1", "e2"}
     engine.complete_wrapup("h1", first, "transferred")
@@ -383,12 +379,7 @@ def test_fewestcalls_picks_the_agent_with_fewest_calls() -> None:
 
 def test_hold_and_retrieve_change_the_leg() -> None:
     cfg = centre([queue()], [agent("h1", simulated=False)])
-    engine = Engine(cfg, seed=1)
-    engine.advance_to(0)
-    engine.login("h1")
-    engine.set_state("h1", "ready")
-    call_id = engine.place_call("q1")
-    engine.answer("h1", call_id)
+    engine, call_id = h1_answers_a_call(cfg)
     engine.hold("h1", call_id)
     assert engine.agent_view("h1")["leg"] == "held"
     with pytest.raises(EngineError):
@@ -403,12 +394,7 @@ def test_hold_and_retrieve_change_the_leg() -> None:
 
 def test_human_caller_never_hangs_up_by_itself() -> None:
     cfg = centre([queue(talk_s=10)], [agent("h1", simulated=False)])
-    engine = Engine(cfg, seed=1)
-    engine.advance_to(0)
-    engine.login("h1")
-    engine.set_state("h1", "ready")
-    call_id = engine.place_call("q1")
-    engine.answer("h1", call_id)
+    engine, call_id = h1_answers_a_call(cfg)
     engine.advance_to(10_000)
     assert engine.call_view(call_id)["state"] == "connected"
     assert events(engine, "call.ended") == []
