@@ -34,6 +34,14 @@ async def _ring(
     return str(me["call_id"])
 
 
+async def _talking(api: httpx.AsyncClient, agent: dict[str, str]) -> str:
+    """Ring the agent and answer; returns the id of the call it is now talking on."""
+    call_id = await _ring(api, agent)
+    answered = await api.post(f"/v1/calls/{call_id}/answer", headers=agent)
+    assert answered.status_code == 200, answered.text
+    return call_id
+
+
 async def _step(api: httpx.AsyncClient, seconds: float) -> None:
     admin = await login(api, "admin")
     response = await api.post("/v1/admin/clock", json={"advance_s": seconds}, headers=admin)
@@ -163,8 +171,7 @@ async def test_an_agent_may_not_touch_another_agents_call(api: httpx.AsyncClient
 
 async def test_what_the_engine_refuses_is_409_with_its_code(api: httpx.AsyncClient) -> None:
     agent = await login(api, "1001")
-    call_id = await _ring(api, agent)
-    assert (await api.post(f"/v1/calls/{call_id}/answer", headers=agent)).status_code == 200
+    call_id = await _talking(api, agent)
     again = await api.post(f"/v1/calls/{call_id}/answer", headers=agent)
     assert again.status_code == 409
     assert again.json()["error"]["code"]
@@ -172,8 +179,7 @@ async def test_what_the_engine_refuses_is_409_with_its_code(api: httpx.AsyncClie
 
 async def test_blind_transfer_to_a_queue_reaches_the_other_agent(api: httpx.AsyncClient) -> None:
     first = await login(api, "1001")
-    call_id = await _ring(api, first)
-    assert (await api.post(f"/v1/calls/{call_id}/answer", headers=first)).status_code == 200
+    call_id = await _talking(api, first)
     second = await login(api, "1002")
     await _ready(api, second)
     response = await api.post(
@@ -301,8 +307,7 @@ async def test_consult_then_conference_then_the_second_agent_leaves(
     api: httpx.AsyncClient,
 ) -> None:
     first = await login(api, "1001")
-    call_id = await _ring(api, first)
-    assert (await api.post(f"/v1/calls/{call_id}/answer", headers=first)).status_code == 200
+    call_id = await _talking(api, first)
     second = await login(api, "1002")
     await _ready(api, second)
     consult = {"mode": "consult", "agent_id": "1002"}
