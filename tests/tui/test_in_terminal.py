@@ -82,7 +82,8 @@ class DeskInPty:
         os.close(self.master)
 
 
-def _until(condition: Callable[[], object], what: str, timeout: float = 15.0) -> None:
+def _until(condition: Callable[[], object], what: str, timeout: float = 30.0) -> None:
+    """Wait for what a user would see; generous, as a loaded CI machine is slow to draw."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
