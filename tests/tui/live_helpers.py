@@ -25,9 +25,11 @@ def live_app(server_url: str, tmp_path: Path, config_dir: Path, **options: Any) 
 
 
 async def until(
-    condition: Callable[[], object], pilot: Pilot[Any] | None = None, timeout: float = 5.0
+    condition: Callable[[], object], pilot: Pilot[Any] | None = None, timeout: float = 10.0
 ) -> None:
-    """Wait until `condition()` holds, letting the app (or, with no pilot, the loop) run."""
+    """Wait until `condition()` holds, letting the app (or, with no pilot, the loop) run.
+
+    Generous: a CI machine running two workers on two cores draws slowly."""
     deadline = asyncio.get_running_loop().time() + timeout
     while not condition():
         if asyncio.get_running_loop().time() > deadline:
