@@ -9,13 +9,25 @@ STAMP := $(VENV)/.installed
 ENGINE_SOURCES := $(filter-out %/__init__.py,$(wildcard server_stub/engine/*.py))
 ENGINE_BUILD := build/mypyc/manifest.json
 
-.PHONY: demo test lint typecheck contracts pytest bench fuzz server engine clean
+.PHONY: demo test lock lint typecheck contracts pytest bench fuzz server engine clean
 
-$(STAMP): pyproject.toml
+# Every package, direct and transitive, at the exact version and hash of requirements.lock;
+# the project itself is installed on top without resolving anything. A changed lock builds
+# the environment again from nothing, so no package outlives the lock that dropped it.
+$(STAMP): requirements.lock pyproject.toml
+	@if [ -d $(VENV) ] && [ ! -f $(STAMP) -o requirements.lock -nt $(STAMP) ]; then rm -rf $(VENV); fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	@touch $(STAMP)
+
+# Refresh the lock after changing pyproject.toml: one universal resolution (every
+# platform and Python 3.11+), with hashes. Installs never resolve; only this does.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --generate-hashes \
+		--python-version 3.11 --no-header --quiet -o requirements.lock
+	@echo "requirements.lock refreshed: run make test, then commit it"
 
 $(ENGINE_BUILD): $(STAMP) $(ENGINE_SOURCES) server_stub/compiled_engine.py
 	$(BIN)/python -m server_stub.compiled_engine build
