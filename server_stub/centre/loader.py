@@ -380,6 +380,13 @@ def _check_references(config: CentreConfig, problems: _Problems) -> None:
             add(("agents", index), "a human agent (simulated: false) needs a password_hash")
         if agent.password_hash is not None and not is_password_hash(agent.password_hash):
             add(("agents", index, "password_hash"), "not a scrypt$n$r$p$salt$hash password hash")
+        if agent.also and agent.simulated:
+            add(("agents", index, "also"), "only a human agent (simulated: false) holds more roles")
+        for k, team_id in enumerate(agent.supervises):
+            if team_id not in known_teams:
+                add(("agents", index, "supervises", k), f"unknown team {team_id!r}")
+        if agent.supervises and "supervisor" not in agent.also:
+            add(("agents", index, "supervises"), "supervises teams needs also: [supervisor]")
     for index, user in enumerate(config.users):
         if not is_password_hash(user.password_hash):
             add(("users", index, "password_hash"), "not a scrypt$n$r$p$salt$hash password hash")

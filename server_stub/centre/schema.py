@@ -124,6 +124,10 @@ class AgentConfig(Strict):
     shift: str | None = None  # simulated: follow it (None = on all day); humans log in themselves
     simulated: bool = True
     password_hash: str | None = None  # humans only: scrypt$n$r$p$salt$hash
+    # A human with a seat may hold more roles: a team leader (班组长) who also takes calls
+    # is an agent who supervises `supervises` (team ids).
+    also: list[Role] = Field(default_factory=list, description="roles beyond agent")
+    supervises: list[str] = Field(default_factory=list, description="teams, for also: supervisor")
 
 
 class UserConfig(Strict):

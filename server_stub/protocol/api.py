@@ -64,14 +64,16 @@ class LoginRequest(Request):
 class UserInfo(BaseModel):
     id: str
     name: str
-    role: Role
+    role: Role = Field(description="the primary role: the workspace a login opens")
+    roles: list[Role] = Field(default_factory=list, description="every role, primary first")
     teams: list[str] = Field(default_factory=list)
     queues: list[str] = Field(default_factory=list, description="an agent's queues (by skill)")
 
 
 class LoginResponse(BaseModel):
     token: str
-    role: Role
+    role: Role = Field(description="the primary role")
+    roles: list[Role] = Field(default_factory=list, description="every role, primary first")
     expires_at: float = Field(description="unix time (wall clock) when the token stops working")
     user: UserInfo
 

@@ -37,9 +37,13 @@ class Account:
 
     user_id: str
     name: str
-    role: str
+    roles: tuple[str, ...]  # primary first
     teams: tuple[str, ...]
     password_hash: str
+
+    @property
+    def role(self) -> str:
+        return self.roles[0]
 
 
 @dataclass(frozen=True)
@@ -48,10 +52,18 @@ class Principal:
 
     user_id: str
     name: str
-    role: str
+    roles: tuple[str, ...]  # primary first
     teams: tuple[str, ...]
     token: str
     expires_at: float
+
+    @property
+    def role(self) -> str:
+        """The primary role: the workspace a login opens."""
+        return self.roles[0]
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
 
 
 @dataclass
@@ -141,18 +153,20 @@ def accounts_from_config(config: CentreConfig) -> dict[str, Account]:
     accounts: dict[str, Account] = {}
     for agent in config.agents:
         if agent.password_hash:
+            extra = tuple(role for role in agent.also if role != "agent")
             accounts[agent.id] = Account(
                 user_id=agent.id,
                 name=agent.name,
-                role="agent",
-                teams=(agent.team,),
+                roles=("agent", *extra),
+                # An agent's own team first; a team leader's supervised teams after it.
+                teams=tuple(dict.fromkeys((agent.team, *agent.supervises))),
                 password_hash=agent.password_hash,
             )
     for user in config.users:
         accounts[user.id] = Account(
             user_id=user.id,
             name=user.name,
-            role=user.role,
+            roles=(user.role,),
             teams=tuple(user.teams),
             password_hash=user.password_hash,
         )
@@ -163,7 +177,7 @@ def _principal(account: Account, token: str, expires_at: float) -> Principal:
     return Principal(
         user_id=account.user_id,
         name=account.name,
-        role=account.role,
+        roles=account.roles,
         teams=account.teams,
         token=token,
         expires_at=expires_at,

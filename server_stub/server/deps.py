@@ -41,7 +41,7 @@ def require(*roles: str) -> Callable[..., Awaitable[Principal]]:
         principal = runtime.auth.authenticate(credentials.credentials)
         if principal is None:
             raise ApiError(401, "invalid_token", "the token is unknown or has expired")
-        if principal.role not in allowed:
+        if allowed.isdisjoint(principal.roles):
             raise ApiError(
                 403,
                 "forbidden_role",

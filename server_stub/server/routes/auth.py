@@ -37,6 +37,7 @@ async def login(body: LoginRequest, runtime: RuntimeDep) -> LoginResponse:
     return LoginResponse(
         token=principal.token,
         role=cast(Role, principal.role),
+        roles=[cast(Role, role) for role in principal.roles],
         expires_at=principal.expires_at,
         user=user_info(runtime.floor, principal),
     )
@@ -49,11 +50,12 @@ async def logout(user: AnyUser, runtime: RuntimeDep) -> OkResponse:
 
 
 def user_info(floor: Floor, principal: Principal) -> UserInfo:
-    agent = floor.agents.get(principal.user_id) if principal.role == "agent" else None
+    agent = floor.agents.get(principal.user_id) if principal.has("agent") else None
     return UserInfo(
         id=principal.user_id,
         name=principal.name,
         role=cast(Role, principal.role),
+        roles=[cast(Role, role) for role in principal.roles],
         teams=list(principal.teams),
         queues=list(agent.queues) if agent is not None else [],
     )
