@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
+from pydantic import ValidationError
+
 from server_stub.protocol.content_check import (
     Item,
     LocatedChecker,
@@ -29,6 +31,7 @@ from server_stub.protocol.scenario_model import (
     ROLES,
     SHORTHAND_ARGUMENT,
     TURN_EVENTS,
+    Condition,
     Expect,
     RequiredAction,
     Scenario,
@@ -249,7 +252,7 @@ class _ScenarioChecker(LocatedChecker):
         script = self.script
         if script is not None and key not in script.steps:
             hint = did_you_mean(key, [*script.steps, *TURN_EVENTS])
-            message = f"'{key}' is not a step of script '{script.id}' or a desk event{hint}"
+            message = f"not a step of script '{script.id}' or a desk event{hint}"
             self.report(path, message, item)
         elif key.startswith("on_"):
             events = ", ".join(TURN_EVENTS)
@@ -273,6 +276,7 @@ class _ScenarioChecker(LocatedChecker):
             turn = self.validate(Turn, raw, path, item)
             if turn is None:
                 broken = True
+                self.check_condition(key, _quiet_condition(raw), (*path, "when"), item)
                 continue
             if turn.when is None and index < len(entries) - 1:
                 message = f"branch {index + 1} has no 'when', so the branches after it never apply"
@@ -285,10 +289,14 @@ class _ScenarioChecker(LocatedChecker):
         is_event = key in TURN_EVENTS
         if turn.verifies is not None and is_event:
             self.warn((*path, "verifies"), "verifies belongs to a script step's turn", item)
-        condition = turn.when
+        self.check_condition(key, turn.when, (*path, "when"), item)
+
+    def check_condition(
+        self, key: Any, condition: Condition | None, where: Path, item: Item
+    ) -> None:
         if condition is None:
             return
-        where: Path = (*path, "when")
+        is_event = key in TURN_EVENTS
         if condition.visit is not None and is_event:
             self.report((*where, "visit"), "visit counts a script step's visits", item)
         for name in ("done", "not_done"):
@@ -517,17 +525,17 @@ class _ScenarioChecker(LocatedChecker):
             self.warn(("expect", "wrapup", "code"), message)
 
     def check_weights(self, data: dict[Any, Any], expect: Expect) -> None:
+        """A weight needs something to score; what the file gives should carry a weight."""
         weights = data["score"]
-        limits = data.get("limits") if isinstance(data.get("limits"), dict) else {}
-        raw_expect = data.get("expect")
-        raw_actions = raw_expect.get("actions") if isinstance(raw_expect, dict) else None
-        has = {
-            "path": True,
-            "actions": bool(raw_actions),  # a broken action is reported on its own
-            "phrases": bool(expect.phrases),
-            "time": any(value is not None for value in (limits or {}).values()),
+        raw_expect = data.get("expect") if isinstance(data.get("expect"), dict) else {}
+        raw_limits = data.get("limits") if isinstance(data.get("limits"), dict) else {}
+        written = {  # what the file itself says (a broken action is reported on its own)
+            "actions": bool((raw_expect or {}).get("actions")),
+            "phrases": "phrases" in (raw_expect or {}),
+            "time": any(value is not None for value in (raw_limits or {}).values()),
             "wrapup": expect.wrapup is not None,
         }
+        scorable = {**written, "phrases": bool(expect.phrases)}  # phrases has a default
         what = {
             "actions": "expect.actions",
             "phrases": "expect.phrases",
@@ -538,13 +546,23 @@ class _ScenarioChecker(LocatedChecker):
         if numbers and sum(numbers.values()) <= 0:
             self.report(("score",), "the weights add up to 0: nothing would be scored")
         for name, weight in numbers.items():
-            if name in has and weight > 0 and not has[name]:
+            if weight > 0 and not scorable.get(name, True):
                 message = f"weight {weight}, but the scenario gives no {what[name]}"
                 self.report(("score", name), message, ("weight", str(name)))
-        for name, present in has.items():
-            if present and name != "path" and not numbers.get(name):
+        for name, present in written.items():
+            if present and not numbers.get(name):
                 message = f"{what[name]} is given but not scored (score.{name} is 0)"
                 self.warn(("score",), message, ("weight", name))
+
+
+def _quiet_condition(raw: Any) -> Condition | None:
+    """The `when` of a turn that failed elsewhere, so its steps and actions are still checked
+    (its own errors were reported with the turn's)."""
+    when = raw.get("when") if isinstance(raw, dict) else None
+    try:
+        return Condition.model_validate(when) if isinstance(when, dict) else None
+    except ValidationError:
+        return None
 
 
 # A part that failed to parse still lets the header be checked for its own fields.

@@ -206,10 +206,11 @@ class RequiredAction(_Strict):
 
     def label(self) -> str:
         """`ticket (category complaint)`: how the action is named in scores."""
+        values = {name: getattr(self, name) for name in ACTION_KINDS.get(self.kind, ())}
         given = [
-            f"{name} {getattr(self, name)}"
-            for name in ACTION_KINDS.get(self.kind, ())
-            if getattr(self, name) is not None
+            f"{name} {value:g}" if isinstance(value, float) else f"{name} {value}"
+            for name, value in values.items()
+            if value is not None
         ]
         return f"{self.kind} ({', '.join(given)})" if given else self.kind
 

@@ -1,0 +1,77 @@
+"""`agent-tui-server scenarios check FILE|DIR…`: one line per problem, exit 1 on any error.
+
+Each scenario is checked against its centre: the `--centre` file given, else the
+`centre.yaml` beside the scenarios folder (`centres/demo/scenarios/` → `centres/demo/`),
+with that centre's `scripts/` folder (or `--scripts`). Where there is no centre, the
+scenario is checked on its own and a line says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from server_stub.protocol.scenario_check import CentreFacts, check_scenarios
+from server_stub.protocol.scripts import FlowScript, ScriptError
+
+
+def add_scenarios_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    scenarios = commands.add_parser("scenarios", help="training scenarios")
+    scenario_commands = scenarios.add_subparsers(dest="scenario_command", required=True)
+    check = scenario_commands.add_parser("check", help="validate scenarios; exit 1 on any error")
+    check.add_argument("paths", nargs="+", type=Path, help="scenario files or folders of them")
+    check.add_argument(
+        "--centre", type=Path, default=None, help="centre YAML (default: beside the folder)"
+    )
+    check.add_argument(
+        "--scripts", type=Path, default=None, help="flow scripts folder (default: the centre's)"
+    )
+
+
+def run_scenarios_check(args: argparse.Namespace) -> int:
+    errors = warnings = 0
+    for path in args.paths:
+        centre_file = args.centre or _centre_beside(path)
+        against = _load_centre(centre_file, args.scripts) if centre_file is not None else None
+        if against is None and centre_file is not None:
+            return 1  # the centre's own problems were printed
+        if against is None:
+            print(f"{path}: no centre.yaml beside it: checked without a centre (give --centre)")
+            facts, scripts = None, None
+        else:
+            facts, scripts = against
+        for problem in check_scenarios(path, facts, scripts):
+            is_error = problem.severity == "error"
+            print(problem, file=sys.stderr if is_error else sys.stdout)
+            errors += is_error
+            warnings += not is_error
+    print(f"scenarios: {errors} error(s), {warnings} warning(s)")
+    return 1 if errors else 0
+
+
+def _centre_beside(path: Path) -> Path | None:
+    folder = path if path.is_dir() else path.parent
+    candidate = folder.resolve().parent / "centre.yaml"
+    return candidate if candidate.is_file() else None
+
+
+def _load_centre(
+    centre_file: Path, scripts_dir: Path | None
+) -> tuple[CentreFacts, dict[str, FlowScript] | None] | None:
+    from server_stub.centre.loader import CentreConfigError, load_centre
+    from server_stub.training.centre_facts import centre_facts, centre_scripts
+
+    try:
+        config = load_centre(centre_file)
+    except CentreConfigError as error:
+        print(error, file=sys.stderr)
+        return None
+    folder = scripts_dir or centre_file.parent / "scripts"
+    try:
+        scripts = centre_scripts(config, folder) if folder.is_dir() else None
+    except ScriptError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return None
+    return centre_facts(config), scripts
