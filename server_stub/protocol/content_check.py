@@ -9,9 +9,9 @@ pydantic errors are worded the way script errors are.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path as FilePath
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -26,6 +26,7 @@ from server_stub.protocol.script_yaml import (
 )
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+VersionedT = TypeVar("VersionedT", bound="Versioned")
 Item = tuple[str, str] | None  # (kind, id): ("turn", "verify"), ("action", "2"); None: the file
 
 
@@ -56,6 +57,47 @@ def read_text_problem(path: str | FilePath) -> tuple[str | None, ScriptProblem |
         return None, ScriptProblem(str(path), 1, None, message)
     except UnicodeDecodeError:
         return None, ScriptProblem(str(path), 1, None, "the file is not UTF-8 text")
+
+
+class Versioned(Protocol):
+    """A content model published in numbered versions (a scenario, a form)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+def check_versioned_files(
+    path_or_dir: str | FilePath,
+    check_text: Callable[[str, str], tuple[VersionedT | None, list[ScriptProblem]]],
+    noun: str,
+) -> tuple[dict[tuple[str, int], VersionedT], list[ScriptProblem]]:
+    """Every valid model of a file, or of each `*.yaml` in a folder, by (id, version), and
+    every problem, with two files of one id and version reported too."""
+    root = FilePath(path_or_dir)
+    files = sorted(root.glob("*.yaml")) if root.is_dir() else [root]
+    models: dict[tuple[str, int], VersionedT] = {}
+    first_file: dict[tuple[str, int], str] = {}
+    problems: list[ScriptProblem] = []
+    for file in files:
+        text, unreadable = read_text_problem(file)
+        if text is None:
+            problems.extend([unreadable] if unreadable is not None else [])
+            continue
+        model, file_problems = check_text(text, str(file))
+        problems.extend(file_problems)
+        if model is None:
+            continue
+        key = (model.id, model.version)
+        if key in models:
+            message = f"{noun} '{model.id}' version {model.version} is also in {first_file[key]}"
+            problems.append(ScriptProblem(str(file), 1, None, message))
+            continue
+        models[key] = model
+        first_file[key] = str(file)
+    return models, problems
 
 
 def has_errors(problems: Iterable[ScriptProblem]) -> bool:

@@ -20,9 +20,9 @@ from pydantic import ValidationError
 from server_stub.protocol.content_check import (
     Item,
     LocatedChecker,
+    check_versioned_files,
     did_you_mean,
     has_errors,
-    read_text_problem,
     sorted_problems,
 )
 from server_stub.protocol.phrases import carries_phrase, phrase_steps
@@ -93,6 +93,17 @@ def check_scenarios(
     return _check_paths(path_or_dir, centre_config, scripts)[1]
 
 
+def _check_paths(
+    path_or_dir: str | FilePath,
+    centre: CentreFacts | None,
+    scripts: Mapping[str, FlowScript] | None,
+) -> tuple[dict[tuple[str, int], Scenario], list[ScriptProblem]]:
+    def check(text: str, filename: str) -> tuple[Scenario | None, list[ScriptProblem]]:
+        return check_scenario_text(text, filename, centre, scripts)
+
+    return check_versioned_files(path_or_dir, check, "scenario")
+
+
 def load_scenarios(
     path_or_dir: str | FilePath,
     centre: CentreFacts | None = None,
@@ -103,36 +114,6 @@ def load_scenarios(
     if has_errors(problems):
         raise ScriptError(problems)
     return scenarios
-
-
-def _check_paths(
-    path_or_dir: str | FilePath,
-    centre: CentreFacts | None,
-    scripts: Mapping[str, FlowScript] | None,
-) -> tuple[dict[tuple[str, int], Scenario], list[ScriptProblem]]:
-    root = FilePath(path_or_dir)
-    files = sorted(root.glob("*.yaml")) if root.is_dir() else [root]
-    scenarios: dict[tuple[str, int], Scenario] = {}
-    first_file: dict[tuple[str, int], str] = {}
-    problems: list[ScriptProblem] = []
-    for file in files:
-        text, unreadable = read_text_problem(file)
-        if text is None:
-            problems.extend([unreadable] if unreadable is not None else [])
-            continue
-        scenario, file_problems = check_scenario_text(text, str(file), centre, scripts)
-        problems.extend(file_problems)
-        if scenario is None:
-            continue
-        key = (scenario.id, scenario.version)
-        if key in scenarios:
-            message = f"scenario '{scenario.id}' version {scenario.version} is also in"
-            message += f" {first_file[key]}"
-            problems.append(ScriptProblem(str(file), 1, None, message))
-            continue
-        scenarios[key] = scenario
-        first_file[key] = str(file)
-    return scenarios, problems
 
 
 _HEADER_FIELDS = ", ".join(("scenario", "version", "title", "difficulty", "queue", "script"))
