@@ -22,6 +22,7 @@ from server_stub.protocol.content_check import (
 from server_stub.protocol.quality_form_model import (
     PREFILL_RULES,
     RULES_NEEDING_OVER_S,
+    Deduction,
     Evaluation,
     FormItem,
     FormSection,
@@ -141,8 +142,11 @@ class _FormChecker(LocatedChecker):
             items, items_broken = self.parse_items(raw_section, path, item_lines)
             fields = dict(raw_section) if isinstance(raw_section, dict) else raw_section
             if isinstance(fields, dict) and isinstance(fields.get("items"), list):
-                fields["items"] = items
+                # Broken items were reported one by one: stand in for them, not "no items".
+                fields["items"] = items or ([_STAND_IN] if items_broken else [])
             section = self.validate(FormSection, fields, path, item)
+            if section is not None and not items:
+                section = section.model_copy(update={"items": items})
             broken = broken or items_broken or section is None
             if section is not None:
                 sections.append(section)
@@ -196,7 +200,7 @@ class _FormChecker(LocatedChecker):
             if not form_item.fatal and deduction.minus <= 0:
                 message = f"deduction '{deduction.id}' takes no points off: give minus > 0"
                 self.report((*where, "minus"), message, item)
-            if deduction.minus > form_item.points and not form_item.fatal:
+            if deduction.minus > form_item.points > 0 and not form_item.fatal:
                 message = (
                     f"deduction '{deduction.id}' takes {deduction.minus:g}, more than the item's"
                     f" {form_item.points:g} points (the item stops at 0)"
@@ -236,3 +240,8 @@ class _FormChecker(LocatedChecker):
             if section.weight == 0 and counted:
                 message = "weight 0: the points of its items never reach the total"
                 self.warn(("sections", index, "weight"), message, ("section", section.id))
+
+
+_STAND_IN = FormItem(
+    id="stand_in", label="-", points=1, deductions=[Deduction(id="-", minus=1, label="-")]
+)

@@ -10,7 +10,7 @@ version. Validation lives in `quality_form_check`, the arithmetic in `quality_sc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from types import MappingProxyType
 from typing import Final, Literal
 
@@ -135,6 +135,23 @@ class Evaluation(_Strict):
     comments: str = ""
     status: EvaluationStatus = "draft"
     calibration: str | None = Field(default=None, description="a blind calibration round")
+
+    def confirmed(self, rejected: Collection[tuple[str, str]] = ()) -> Evaluation:
+        """The evaluator's confirmation: suggestions in `rejected` ((item, deduction) pairs)
+        are dropped, the rest become the evaluator's own marks."""
+        marks = {
+            item_id: mark.model_copy(
+                update={
+                    "deductions": [
+                        deduction.model_copy(update={"suggested": False})
+                        for deduction in mark.deductions
+                        if not (deduction.suggested and (item_id, deduction.id) in rejected)
+                    ]
+                }
+            )
+            for item_id, mark in self.marks.items()
+        }
+        return self.model_copy(update={"marks": marks, "status": "confirmed"})
 
 
 # ------------------------------------------------------------------------------ scores
