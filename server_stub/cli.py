@@ -1,5 +1,5 @@
 """`agent-tui-server`: run the simulated centre (serve), a what-if run (simulate), or check
-training scenarios (scenarios check)."""
+training scenarios and quality forms (scenarios check, forms check)."""
 
 from __future__ import annotations
 
@@ -33,9 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--target", type=float, default=20.0, help="service level target, s")
     sim.add_argument("--warmup-hours", type=float, default=1.0)
 
-    from server_stub.training.check_command import add_scenarios_parser
+    from server_stub.training.check_command import add_check_parsers
 
-    add_scenarios_parser(commands)
+    add_check_parsers(commands)
     return parser
 
 
@@ -45,10 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         from server_stub.simulate import run_simulate_command
 
         return run_simulate_command(args)
-    if args.command == "scenarios":
-        from server_stub.training.check_command import run_scenarios_check
+    if args.command in ("scenarios", "forms"):
+        from server_stub.training.check_command import run_check
 
-        return run_scenarios_check(args)
+        return run_check(args)
     from server_stub.server.main import run_serve_command
 
     return run_serve_command(args)

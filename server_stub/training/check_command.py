@@ -1,9 +1,9 @@
-"""`agent-tui-server scenarios check FILE|DIR…`: one line per problem, exit 1 on any error.
+"""`agent-tui-server scenarios check` and `forms check`: one line per problem, exit 1 on error.
 
 Each scenario is checked against its centre: the `--centre` file given, else the
 `centre.yaml` beside the scenarios folder (`centres/demo/scenarios/` → `centres/demo/`),
 with that centre's `scripts/` folder (or `--scripts`). Where there is no centre, the
-scenario is checked on its own and a line says so.
+scenario is checked on its own and a line says so. A quality form stands on its own.
 """
 
 from __future__ import annotations
@@ -12,11 +12,19 @@ import argparse
 import sys
 from pathlib import Path
 
+from server_stub.protocol.quality_form_check import check_forms
 from server_stub.protocol.scenario_check import CentreFacts, check_scenarios
+from server_stub.protocol.script_model import ScriptProblem
 from server_stub.protocol.scripts import FlowScript, ScriptError
 
 
-def add_scenarios_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_check_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`scenarios check FILE|DIR… [--centre] [--scripts]` and `forms check FILE|DIR…`."""
+    forms = commands.add_parser("forms", help="quality forms")
+    form_commands = forms.add_subparsers(dest="form_command", required=True)
+    form_check = form_commands.add_parser("check", help="validate forms; exit 1 on any error")
+    form_check.add_argument("paths", nargs="+", type=Path, help="form files or folders of them")
+
     scenarios = commands.add_parser("scenarios", help="training scenarios")
     scenario_commands = scenarios.add_subparsers(dest="scenario_command", required=True)
     check = scenario_commands.add_parser("check", help="validate scenarios; exit 1 on any error")
@@ -29,8 +37,22 @@ def add_scenarios_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
     )
 
 
+def run_check(args: argparse.Namespace) -> int:
+    if args.command == "forms":
+        return _report("forms", [p for path in args.paths for p in check_forms(path)])
+    return run_scenarios_check(args)
+
+
+def _report(noun: str, problems: list[ScriptProblem]) -> int:
+    errors = sum(1 for problem in problems if problem.severity == "error")
+    for problem in problems:
+        print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
+    print(f"{noun}: {errors} error(s), {len(problems) - errors} warning(s)")
+    return 1 if errors else 0
+
+
 def run_scenarios_check(args: argparse.Namespace) -> int:
-    errors = warnings = 0
+    problems: list[ScriptProblem] = []
     for path in args.paths:
         centre_file = args.centre or _centre_beside(path)
         against = _load_centre(centre_file, args.scripts) if centre_file is not None else None
@@ -41,13 +63,8 @@ def run_scenarios_check(args: argparse.Namespace) -> int:
             facts, scripts = None, None
         else:
             facts, scripts = against
-        for problem in check_scenarios(path, facts, scripts):
-            is_error = problem.severity == "error"
-            print(problem, file=sys.stderr if is_error else sys.stdout)
-            errors += is_error
-            warnings += not is_error
-    print(f"scenarios: {errors} error(s), {warnings} warning(s)")
-    return 1 if errors else 0
+        problems.extend(check_scenarios(path, facts, scripts))
+    return _report("scenarios", problems)
 
 
 def _centre_beside(path: Path) -> Path | None:

@@ -10,12 +10,14 @@ from typing import Any
 import pytest
 import yaml
 
+from server_stub.cli import main
 from server_stub.protocol.quality_forms import (
     Evaluation,
     QualityForm,
     check_form_text,
     check_forms,
     evaluation_problems,
+    load_forms,
     parse_form,
     score_evaluation,
 )
@@ -260,8 +262,6 @@ def test_a_form_travels_as_json_and_two_versions_load_side_by_side(tmp_path: Pat
     assert QualityForm.model_validate_json(form.model_dump_json()) == form
     (tmp_path / "v2.yaml").write_text(SMALL, encoding="utf-8")
     (tmp_path / "v3.yaml").write_text(SMALL.replace("version: 2", "version: 3"), encoding="utf-8")
-    from server_stub.protocol.quality_forms import load_forms
-
     assert sorted(load_forms(tmp_path)) == [("small", 2), ("small", 3)]
 
 
@@ -293,3 +293,18 @@ def test_confirming_drops_rejected_suggestions_and_keeps_the_rest_as_marks() -> 
         ("wrapup_over_limit", False)
     ]
     assert evaluation_problems(demo_form(), confirmed) == []
+
+
+def test_the_forms_check_command_passes_the_demo_and_fails_a_broken_form(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["forms", "check", str(FORMS_DIR)]) == 0
+    assert capsys.readouterr().out.splitlines() == ["forms: 0 error(s), 0 warning(s)"]
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(SMALL.replace("minus: 4", "minus: -4"), encoding="utf-8")
+    assert main(["forms", "check", str(broken)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"{broken}:9: item 'x': deductions.0.minus: Input should be greater than or equal to 0"
+    ]
+    assert captured.out.splitlines() == ["forms: 1 error(s), 0 warning(s)"]
