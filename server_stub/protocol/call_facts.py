@@ -26,8 +26,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import Final
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from server_stub.protocol.content_model import Strict
 from server_stub.protocol.events import Event, EventType
 
 SCRIPT_STEP_EVENT: Final = "call.script_step"
@@ -36,23 +37,19 @@ SURVEY_OFFERED_EVENT: Final = "call.survey_offered"
 TEAM_LEADER_ROLE: Final = "team_leader"
 
 
-class _Fact(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class EventRef(_Fact):
+class EventRef(Strict):
     seq: int
     at: float
 
 
-class PathChoice(_Fact):
+class PathChoice(Strict):
     step: str
     key: str
     at: float | None = None
     seq: int | None = None
 
 
-class HoldFact(_Fact):
+class HoldFact(Strict):
     seq: int
     held_at: float
     retrieved_at: float | None = None
@@ -66,7 +63,7 @@ class HoldFact(_Fact):
         return None if end is None else end - self.held_at
 
 
-class TransferFact(_Fact):
+class TransferFact(Strict):
     seq: int
     at: float
     mode: str = Field(description="blind | consult (a completed consult) | consult_started")
@@ -75,7 +72,7 @@ class TransferFact(_Fact):
     to_role: str | None = None
 
 
-class TicketFact(_Fact):
+class TicketFact(Strict):
     seq: int
     at: float
     ticket_id: str | None
@@ -84,13 +81,13 @@ class TicketFact(_Fact):
     department: str | None = None
 
 
-class CallbackFact(_Fact):
+class CallbackFact(Strict):
     seq: int
     at: float
     reason: str | None = None
 
 
-class SessionFacts(_Fact):
+class SessionFacts(Strict):
     call_id: str
     agent_id: str | None
     queue_id: str | None = None

@@ -14,7 +14,9 @@ from collections.abc import Collection, Mapping
 from types import MappingProxyType
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import Field, StrictInt
+
+from server_stub.protocol.content_model import Strict, VersionedContent
 
 # What the log can decide (DESIGN.md "Quality forms"), and the arguments each rule takes.
 PREFILL_RULES: Final[Mapping[str, str]] = MappingProxyType(
@@ -32,16 +34,12 @@ RULES_NEEDING_OVER_S: Final = frozenset({"slow_to_answer", "hold_over"})
 EvaluationStatus = Literal["draft", "confirmed"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Prefill(_Strict):
+class Prefill(Strict):
     rule: str
     over_s: float | None = Field(default=None, gt=0)
 
 
-class Deduction(_Strict):
+class Deduction(Strict):
     id: str
     minus: float = Field(ge=0, description="points taken off each time it applies")
     label: str
@@ -49,7 +47,7 @@ class Deduction(_Strict):
     prefill: Prefill | None = None
 
 
-class FormItem(_Strict):
+class FormItem(Strict):
     id: str
     label: str
     points: float = Field(ge=0)
@@ -62,28 +60,20 @@ class FormItem(_Strict):
         return next((d for d in self.deductions if d.id == deduction_id), None)
 
 
-class FormSection(_Strict):
+class FormSection(Strict):
     id: str
     title: str
     weight: float = Field(ge=0)
     items: list[FormItem] = Field(min_length=1)
 
 
-class HeaderField(_Strict):
+class HeaderField(Strict):
     id: str
     label: str
     computed: bool = Field(default=False, description="filled in by the form, not typed")
 
 
-class QualityForm(_Strict):
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-    )
-
+class QualityForm(VersionedContent):
     id: str = Field(alias="form", min_length=1)
     version: StrictInt = Field(gt=0, description="a published version never changes")
     title: str
@@ -100,7 +90,7 @@ class QualityForm(_Strict):
 # ------------------------------------------------------------------------------ evaluations
 
 
-class Evidence(_Strict):
+class Evidence(Strict):
     """The event that shows why a deduction was suggested."""
 
     seq: int
@@ -108,20 +98,20 @@ class Evidence(_Strict):
     text: str
 
 
-class DeductionMark(_Strict):
+class DeductionMark(Strict):
     id: str
     count: int = Field(default=1, ge=1)
     suggested: bool = Field(default=False, description="prefilled from the log, not confirmed")
     evidence: list[Evidence] = Field(default_factory=list)
 
 
-class ItemMark(_Strict):
+class ItemMark(Strict):
     na: bool = False
     deductions: list[DeductionMark] = Field(default_factory=list)
     note: str = ""
 
 
-class Evaluation(_Strict):
+class Evaluation(Strict):
     id: str
     form: str
     form_version: int = Field(gt=0, description="the version this evaluation was made on")
@@ -157,7 +147,7 @@ class Evaluation(_Strict):
 # ------------------------------------------------------------------------------ scores
 
 
-class ItemScore(_Strict):
+class ItemScore(Strict):
     item: str
     section: str
     points: float
@@ -165,7 +155,7 @@ class ItemScore(_Strict):
     fatal_hit: bool = False
 
 
-class SectionScore(_Strict):
+class SectionScore(Strict):
     id: str
     weight: float
     earned: float
@@ -173,13 +163,13 @@ class SectionScore(_Strict):
     percent: float | None = Field(description="None when no item of it applies")
 
 
-class FatalHit(_Strict):
+class FatalHit(Strict):
     item: str
     deduction: str
     label: str
 
 
-class EvaluationScore(_Strict):
+class EvaluationScore(Strict):
     form: str
     version: int
     items: list[ItemScore]

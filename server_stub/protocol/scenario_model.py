@@ -13,14 +13,14 @@ from types import MappingProxyType
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     StrictInt,
     field_validator,
     model_validator,
 )
+
+from server_stub.protocol.content_model import Strict, VersionedContent
 
 # The caller's mood, worst first; a turn's `mood: -1` moves one place to the left.
 MOODS: Final[tuple[str, ...]] = ("furious", "angry", "annoyed", "neutral", "calm", "pleased")
@@ -86,10 +86,6 @@ ROLES: Final[Mapping[str, str]] = MappingProxyType(
 VERIFY_DEFAULTS: Final = {"step": "verify", "key": "y"}
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 def _as_list(value: Any) -> Any:
     """`visited: verify` means `visited: [verify]`."""
     return [value] if isinstance(value, str) else value
@@ -98,7 +94,7 @@ def _as_list(value: Any) -> Any:
 WordList = Annotated[list[str], BeforeValidator(_as_list)]
 
 
-class Condition(_Strict):
+class Condition(Strict):
     """When a branch of a turn applies: every condition given must hold."""
 
     visit: int | None = Field(default=None, ge=1, description="the n-th visit of this step")
@@ -111,7 +107,7 @@ class Condition(_Strict):
     held_over_s: float | None = Field(default=None, gt=0, description="the last hold's length")
 
 
-class Turn(_Strict):
+class Turn(Strict):
     """What the caller says (and does) when its trigger happens."""
 
     says: str | None = None
@@ -144,7 +140,7 @@ class Turn(_Strict):
         return self
 
 
-class SyntheticCustomer(_Strict):
+class SyntheticCustomer(Strict):
     """A made-up caller for a scenario that should not use a real record."""
 
     name: str = Field(min_length=1)
@@ -154,7 +150,7 @@ class SyntheticCustomer(_Strict):
     locale: str = "zh_CN"
 
 
-class ScenarioCustomer(_Strict):
+class ScenarioCustomer(Strict):
     id: str | None = Field(default=None, description="a record of the centre's customers")
     synthetic: SyntheticCustomer | None = None
     persona: str | None = Field(default=None, description="who the caller is, for the trainer")
@@ -171,7 +167,7 @@ class ScenarioCustomer(_Strict):
         return self
 
 
-class RequiredAction(_Strict):
+class RequiredAction(Strict):
     """A desk action the trainee must do; which arguments apply depends on `kind`."""
 
     kind: str
@@ -215,12 +211,12 @@ class RequiredAction(_Strict):
         return f"{self.kind} ({', '.join(given)})" if given else self.kind
 
 
-class WrapupExpect(_Strict):
+class WrapupExpect(Strict):
     code: WordList = Field(min_length=1, description="the wrap-up code(s) that are right")
     notes_required: bool = False
 
 
-class Expect(_Strict):
+class Expect(Strict):
     path: list[str] = Field(min_length=1, description="the steps walked, start to end")
     never: list[str] = Field(
         default_factory=list, description="steps that must not be walked: a hit scores 0"
@@ -231,7 +227,7 @@ class Expect(_Strict):
     wrapup: WrapupExpect | None = None
 
 
-class Limits(_Strict):
+class Limits(Strict):
     answer_within_s: float | None = Field(default=None, gt=0, description="ring to answer")
     hold_max_s: float | None = Field(default=None, gt=0, description="each hold")
     call_within_s: float | None = Field(default=None, gt=0, description="answer to release")
@@ -241,7 +237,7 @@ class Limits(_Strict):
         return {name: value for name, value in self.model_dump().items() if value is not None}
 
 
-class ScoreWeights(_Strict):
+class ScoreWeights(Strict):
     path: float = Field(default=0, ge=0)
     actions: float = Field(default=0, ge=0)
     phrases: float = Field(default=0, ge=0)
@@ -253,15 +249,7 @@ class ScoreWeights(_Strict):
         return self.path + self.actions + self.phrases + self.time + self.wrapup
 
 
-class Scenario(_Strict):
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-    )
-
+class Scenario(VersionedContent):
     id: str = Field(alias="scenario", min_length=1)
     version: StrictInt = Field(gt=0, description="a published version never changes")
     title: str
@@ -282,7 +270,7 @@ class Scenario(_Strict):
 # ------------------------------------------------------------------------------ scores
 
 
-class ScoreLine(_Strict):
+class ScoreLine(Strict):
     """One point won or lost, with its reason."""
 
     item: str
@@ -291,14 +279,14 @@ class ScoreLine(_Strict):
     reason: str
 
 
-class DimensionScore(_Strict):
+class DimensionScore(Strict):
     name: ScoreDimension
     weight: float
     earned: float
     lines: list[ScoreLine]
 
 
-class TrainingScore(_Strict):
+class TrainingScore(Strict):
     scenario: str
     version: int
     call_id: str | None

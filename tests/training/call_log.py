@@ -131,21 +131,19 @@ class CallLog:
         return self
 
     def complete_consult(self, at: float, to_agent: str) -> CallLog:
-        self.at(at).emit(
-            EventType.CALL_TRANSFERRED,
-            mode="consult",
-            from_agent=self.agent_id,
-            to_agent=to_agent,
-            to_queue=None,
-        )
-        return self
+        return self.transfer(at, to_agent=to_agent, mode="consult")
 
     def transfer(
-        self, at: float, *, to_queue: str | None = None, to_agent: str | None = None
+        self,
+        at: float,
+        *,
+        to_queue: str | None = None,
+        to_agent: str | None = None,
+        mode: str = "blind",
     ) -> CallLog:
         self.at(at).emit(
             EventType.CALL_TRANSFERRED,
-            mode="blind",
+            mode=mode,
             from_agent=self.agent_id,
             to_agent=to_agent,
             to_queue=to_queue,
