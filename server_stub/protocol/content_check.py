@@ -81,6 +81,9 @@ def check_versioned_files(
     models: dict[tuple[str, int], VersionedT] = {}
     first_file: dict[tuple[str, int], str] = {}
     problems: list[ScriptProblem] = []
+    if root.is_dir() and not files:
+        message = f"no {noun} files (*.yaml) in this folder"
+        problems.append(ScriptProblem(str(root), 1, None, message, "warning"))
     for file in files:
         text, unreadable = read_text_problem(file)
         if text is None:

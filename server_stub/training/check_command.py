@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from server_stub.protocol.quality_form_check import check_forms
-from server_stub.protocol.scenario_check import CentreFacts, check_scenarios
-from server_stub.protocol.script_model import ScriptProblem
-from server_stub.protocol.scripts import FlowScript, ScriptError
+# The parser is built for every command (serve too): the checkers load only when used.
+if TYPE_CHECKING:
+    from server_stub.protocol.scenario_check import CentreFacts
+    from server_stub.protocol.script_model import ScriptProblem
+    from server_stub.protocol.scripts import FlowScript
 
 
 def add_check_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,6 +40,8 @@ def add_check_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from server_stub.protocol.quality_form_check import check_forms
+
     if args.command == "forms":
         return _report("forms", [p for path in args.paths for p in check_forms(path)])
     return run_scenarios_check(args)
@@ -52,6 +56,8 @@ def _report(noun: str, problems: list[ScriptProblem]) -> int:
 
 
 def run_scenarios_check(args: argparse.Namespace) -> int:
+    from server_stub.protocol.scenario_check import check_scenarios
+
     problems: list[ScriptProblem] = []
     for path in args.paths:
         centre_file = args.centre or _centre_beside(path)
@@ -77,6 +83,7 @@ def _load_centre(
     centre_file: Path, scripts_dir: Path | None
 ) -> tuple[CentreFacts, dict[str, FlowScript] | None] | None:
     from server_stub.centre.loader import CentreConfigError, load_centre
+    from server_stub.protocol.scripts import ScriptError
     from server_stub.training.centre_facts import centre_facts, centre_scripts
 
     try:

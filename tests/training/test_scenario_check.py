@@ -248,6 +248,12 @@ def test_two_files_of_one_scenario_version_are_reported(tmp_path: Path) -> None:
     assert sorted(load_scenarios(tmp_path)) == [("practice", 1), ("practice", 2)]
 
 
+def test_an_empty_folder_is_a_warning_not_silence(tmp_path: Path) -> None:
+    assert [str(p) for p in check_scenarios(tmp_path)] == [
+        f"{tmp_path}:1: warning: no scenario files (*.yaml) in this folder"
+    ]
+
+
 def test_an_unreadable_file_is_one_problem(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_bytes(b"\xff\xfe scenario")
     assert [str(p) for p in check_scenarios(tmp_path / "bad.yaml")] == [
