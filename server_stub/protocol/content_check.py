@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path as FilePath
-from typing import Any, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -139,15 +139,47 @@ class LocatedChecker:
     def warn(self, path: Path, message: str, item: Item = None) -> None:
         self.report(path, message, item, "warning")
 
+    # Fields a format renamed or moved: an old file gets told where they went.
+    moved: ClassVar[Mapping[str, str]] = {}
+
     def validate(self, model: type[ModelT], raw: Any, path: Path, item: Item) -> ModelT | None:
-        """`model` from `raw`, or None with each pydantic error reported at its own line."""
+        """`model` from `raw`, or None with each pydantic error reported at its own line.
+
+        Unknown fields are reported and then left out, so the rest is still checked (the
+        file keeps its errors, so it still fails). Outside an item, a field is named by
+        its whole path (`expect.path`); inside one, from the item down."""
         try:
             return model.model_validate(raw)
         except ValidationError as error:
-            for detail in error.errors():
+            details = error.errors()
+            for detail in details:
                 loc: Path = tuple(detail["loc"])
-                self.report((*path, *loc), describe_validation_error(detail, loc), item)
-            return None
+                named = loc if item is not None else (*path, *loc)
+                message = describe_validation_error(detail, named)
+                if detail.get("type") == "extra_forbidden":
+                    message += self.hint_for(loc, model)
+                self.report((*path, *loc), message, item)
+            extras = {d["loc"][0] for d in details if d["type"] == "extra_forbidden"}
+            only_extras = all(len(d["loc"]) == 1 for d in details) and extras == {
+                d["loc"][0] for d in details
+            }
+            if not (isinstance(raw, dict) and extras and only_extras):
+                return None
+            kept = {key: value for key, value in raw.items() if key not in extras}
+            try:
+                return model.model_validate(kept)
+            except ValidationError:
+                return None
+
+    def hint_for(self, loc: Path, model: type[BaseModel]) -> str:
+        """Where a moved field went, or a field of `model` close to an unknown one."""
+        field = str(loc[-1])
+        if field in self.moved:
+            return f" ({self.moved[field]})"
+        if len(loc) > 1:
+            return ""  # a nested model's field: its names are not `model`'s
+        names = [info.alias or name for name, info in model.model_fields.items()]
+        return did_you_mean(field, names)
 
     def report_duplicates(self, item_of: dict[Path, str]) -> None:
         """Every repeated key; `item_of` names the kind of item a mapping at a path holds."""

@@ -118,7 +118,9 @@ class Evaluation(Strict):
     call_id: str
     agent_id: str
     evaluator_id: str
-    call_date: str = Field(description="ISO date of the call, in the centre's time zone")
+    call_date: str = Field(
+        pattern=r"^\d{4}-\d{2}-\d{2}$", description="ISO date of the call, centre time"
+    )
     call_serial: str | None = None
     call_reason: str | None = None
     marks: dict[str, ItemMark] = Field(default_factory=dict, description="by item id")

@@ -251,6 +251,7 @@ def test_a_broken_form_reports_every_problem_with_file_line_and_item() -> None:
         "f.yaml:17: item 'x': prefill rule 'hold_over' needs over_s (seconds)",
         "f.yaml:18: item 'z': deductions: List should have at least 1 item after validation, not 0",
         "f.yaml:19: section 'a': section id 'a' is used twice (first at line 5)",
+        "f.yaml:21: warning: section 'a': weight 0: the points of its items never reach the total",
         "f.yaml:23: item 'w': unknown field 'colour'",
     ]
     with pytest.raises(ScriptError):

@@ -220,7 +220,7 @@ def test_without_a_centre_only_the_file_itself_is_checked() -> None:
 def test_a_customer_is_a_record_or_a_synthetic_caller_not_both() -> None:
     both = edit("{id: C000042, mood: angry}", "{id: C000042, synthetic: {name: 王五}}")
     assert problems(both) == [
-        "s.yaml:7: give exactly one of id (a customer record) or synthetic",
+        "s.yaml:7: customer: give exactly one of id (a customer record) or synthetic",
     ]
     synthetic = edit("{id: C000042, mood: angry}", "{synthetic: {name: 王五, tier: platinum}}")
     assert problems(synthetic) == [
@@ -284,4 +284,19 @@ def test_the_check_command_passes_the_demo_and_fails_a_broken_file(
     assert capsys.readouterr().out.splitlines() == [
         f"{broken}: no centre.yaml beside it: checked without a centre (give --centre)",
         "scenarios: 0 error(s), 0 warning(s)",
+    ]
+
+
+def test_the_design_draft_is_told_where_its_time_limit_went_and_still_fully_checked() -> None:
+    draft = edit("limits: {call_within_s: 300}\n", "").replace(
+        "  wrapup: {code: transferred}\n", "  wrapup: {code: transferred}\n  within_s: 360\n"
+    )
+    assert problems(draft) == [
+        "s.yaml:15: unknown field 'expect.within_s' (time limits are under limits: call_within_s)",
+        "s.yaml:16: weight 'time': weight 10, but the scenario gives no limits",
+    ]
+    # The unknown field is left out and the rest is still checked: a bad path step shows.
+    assert problems(draft.replace("assess,", "listen,")) == [
+        "s.yaml:11: path step 'listen': 'listen' is not a step of script 'complaint'",
+        *problems(draft),
     ]
