@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from server_stub.centre.loader import load_default_centre
 from server_stub.protocol.call_facts import SessionFacts, session_facts
 from server_stub.protocol.events import Event, EventType
+from server_stub.training.centre_facts import team_leaders
 from tests.training import demo_runs
 from tests.training.call_log import CallLog
 from tests.training.demo_runs import TEAM_LEADER, demo_scripts
@@ -115,3 +117,7 @@ def test_tickets_callbacks_surveys_and_conferences_are_collected() -> None:
     assert [(c.reason, c.at) for c in facts.callbacks] == [("tariff_followup", 6)]
     assert [s.at for s in facts.surveys] == [7]
     assert [c.at for c in facts.conferences] == [8]
+
+
+def test_the_demo_centre_names_its_team_leader_for_transfers_to_the_role() -> None:
+    assert team_leaders(load_default_centre()) == {TEAM_LEADER}
