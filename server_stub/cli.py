@@ -1,4 +1,5 @@
-"""`agent-tui-server`: run the simulated centre (serve) or a what-if run (simulate)."""
+"""`agent-tui-server`: run the simulated centre (serve), a what-if run (simulate), or check
+training scenarios and quality forms (scenarios check, forms check)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--patience", type=float, default=None, help="mean patience, seconds")
     sim.add_argument("--target", type=float, default=20.0, help="service level target, s")
     sim.add_argument("--warmup-hours", type=float, default=1.0)
+
+    from server_stub.training.check_command import add_check_parsers
+
+    add_check_parsers(commands)
     return parser
 
 
@@ -40,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         from server_stub.simulate import run_simulate_command
 
         return run_simulate_command(args)
+    if args.command in ("scenarios", "forms"):
+        from server_stub.training.check_command import run_check
+
+        return run_check(args)
     from server_stub.server.main import run_serve_command
 
     return run_serve_command(args)

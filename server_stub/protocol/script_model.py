@@ -138,9 +138,10 @@ class ScriptProblem:
     step: str | None
     message: str
     severity: Severity = "error"
+    kind: str = "step"  # what `step` names: scenarios and forms report turns, items, sections
 
     def __str__(self) -> str:
-        where = f"step '{self.step}': " if self.step is not None else ""
+        where = f"{self.kind} '{self.step}': " if self.step is not None else ""
         tag = "warning: " if self.severity == "warning" else ""
         return f"{self.file}:{self.line}: {tag}{where}{self.message}"
 
