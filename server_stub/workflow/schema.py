@@ -173,7 +173,8 @@ class Targets(Strict):
 
 
 class Outcomes(Strict):
-    """How a simulated worker's items end; the shares add up to 1."""
+    """How a simulated worker's items end; the shares add up to 1. At a step before the
+    route's last (a team leader's pre-processing), `resolve` forwards to the next step."""
 
     resolve: float = Field(ge=0, le=1)
     bounce: float = Field(default=0, ge=0, le=1)
