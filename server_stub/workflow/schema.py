@@ -13,7 +13,15 @@ from itertools import pairwise
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from server_stub.centre.schema import Distribution
 from server_stub.protocol.tickets import ActorRole, TicketPriority
@@ -59,15 +67,17 @@ def parse_time_of_day(value: object) -> object:
 
 TimeRange = Annotated[tuple[int, int], BeforeValidator(parse_time_range)]
 TimeOfDay = Annotated[int, BeforeValidator(parse_time_of_day), Field(ge=0, le=MINUTES_PER_DAY)]
-DayHours = tuple[TimeRange, ...]
 
 
-def check_day_hours(hours: DayHours) -> DayHours:
+def check_day_hours(hours: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
     """Intervals of one day in order and apart (a lunch break is the gap between two)."""
     for (_, end), (start, _) in pairwise(hours):
         if start < end:
             raise ValueError("the intervals of a day must be in order and must not overlap")
     return hours
+
+
+DayHours = Annotated[tuple[TimeRange, ...], AfterValidator(check_day_hours)]
 
 
 class Strict(BaseModel):
@@ -101,7 +111,6 @@ class DatedHours(Strict):
     def _closed_or_hours(self) -> DatedHours:
         if self.closed == bool(self.hours):
             raise ValueError("an exception is either closed: true or has hours, not both")
-        check_day_hours(self.hours)
         return self
 
 
@@ -130,13 +139,6 @@ class CalendarSpec(Strict):
             raise ValueError(
                 f"unknown time zone {value!r} (an IANA name such as Asia/Shanghai)"
             ) from None
-        return value
-
-    @field_validator("week")
-    @classmethod
-    def _ordered_days(cls, value: dict[Weekday, DayHours]) -> dict[Weekday, DayHours]:
-        for hours in value.values():
-            check_day_hours(hours)
         return value
 
 

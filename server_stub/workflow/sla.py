@@ -78,8 +78,8 @@ class SlaClock:
         return sum(calendar.seconds_between(start, end) for start, end in self.spans)
 
     def elapsed_s(self, calendar: BusinessCalendar, at: float) -> float:
-        """Business seconds the clock has run by `at`."""
-        used = self.used_s(calendar)
+        """Business seconds the clock has run by `at` (a past `at` counts up to it only)."""
+        used = sum(calendar.seconds_between(start, min(end, at)) for start, end in self.spans)
         if self.running_since is not None and at > self.running_since:
             used += calendar.seconds_between(self.running_since, at)
         return used
