@@ -50,10 +50,14 @@ class _YearTable:
     """One local year: each day's open intervals as instants, and open seconds before it."""
 
     def __init__(
-        self, year: int, first_ordinal: int, days: list[tuple[float, ...]], prefix: list[float]
+        self,
+        year: int,
+        starts: list[float],
+        days: list[tuple[float, ...]],
+        prefix: list[float],
     ) -> None:
         self.year = year
-        self.first_ordinal = first_ordinal
+        self.starts = starts  # starts[k] = the first instant of day k; len = days + 1
         self.days = days  # days[k] = (start0, end0, start1, end1, ...), in order
         self.prefix = prefix  # prefix[k] = open seconds of days 0..k-1; len = days + 1
         self.count = len(days)
@@ -88,6 +92,7 @@ class BusinessCalendar:
         self._last_dated_year = max(dated_years, default=0)
         self._week_open = sum(end - start for day in self._week for start, end in day)
         self._years: dict[int, _YearTable] = {}
+        self._last: _YearTable | None = None  # the year last located: most queries stay in it
 
     # ------------------------------------------------------------------ which hours a date has
 
@@ -211,9 +216,12 @@ class BusinessCalendar:
     # ------------------------------------------------------------------ compiled years
 
     def _locate(self, at: float) -> tuple[_YearTable, int]:
-        local = dt.datetime.fromtimestamp(at, self.tz).date()
-        table = self._year(local.year)
-        return table, local.toordinal() - table.first_ordinal
+        """The year table and day index holding the instant `at`."""
+        table = self._last
+        if table is None or not table.starts[0] <= at < table.starts[-1]:
+            table = self._year(dt.datetime.fromtimestamp(at, self.tz).year)
+            self._last = table
+        return table, bisect_right(table.starts, at) - 1
 
     def _next_year(self, table: _YearTable) -> _YearTable:
         year = table.year + 1
@@ -235,15 +243,14 @@ class BusinessCalendar:
         count = 366 if _gregorian.isleap(year) else 365
         days: list[tuple[float, ...]] = []
         prefix: list[float] = [0.0]
-        day_start = self._local_midnight(first)
+        starts: list[float] = [self._local_midnight(first)]
         for offset in range(count):
             day = first + dt.timedelta(days=offset)
-            next_start = self._local_midnight(day + dt.timedelta(days=1))
-            intervals = self._day_intervals(day, day_start, next_start)
+            starts.append(self._local_midnight(day + dt.timedelta(days=1)))
+            intervals = self._day_intervals(day, starts[-2], starts[-1])
             days.append(intervals)
             prefix.append(prefix[-1] + _open_in(intervals))
-            day_start = next_start
-        return _YearTable(year, first.toordinal(), days, prefix)
+        return _YearTable(year, starts, days, prefix)
 
     def _local_midnight(self, day: dt.date) -> float:
         # fold=0: a midnight that a spring change skips maps to the change itself

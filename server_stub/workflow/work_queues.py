@@ -105,11 +105,16 @@ class WorkQueues:
 
     def pull_next(self, queue: str) -> WorkItem | None:
         """Take the queue's first item out (a worker of the queue's role takes it)."""
-        item = self.peek(queue)
-        if item is not None:
-            heapq.heappop(self._heaps[queue])  # its own entry, which peek left on top
-            self.remove(item.item_id)
-        return item
+        heap = self._heaps.get(queue)
+        versions = self._versions
+        while heap:
+            entry = heapq.heappop(heap)
+            item_id = entry[4]
+            if versions.get(item_id) == entry[3]:
+                del versions[item_id]
+                self._live[queue] -= 1
+                return self._items.pop(item_id)
+        return None
 
     def in_order(self, queue: str, limit: int | None = None) -> list[WorkItem]:
         """The queue's items in the order they will be pulled (a back-office list)."""
