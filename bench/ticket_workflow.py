@@ -138,20 +138,27 @@ def sorted_list_baseline(
         from sortedcontainers import SortedList
     except ImportError:
         return None
+    # the same bookkeeping as WorkQueues: an id -> key map, so updates and removals work
     lists: dict[str, SortedList] = {}
+    keys: dict[str, tuple[int, float, int, str]] = {}
     for order, (ticket, due) in enumerate(zip(tickets, dues, strict=True)):
-        lists.setdefault(ticket.queue, SortedList()).add(
-            (-ticket.priority, due, order, ticket.item_id)
-        )
+        key = (-ticket.priority, due, order, ticket.item_id)
+        keys[ticket.item_id] = key
+        lists.setdefault(ticket.queue, SortedList()).add(key)
     counter = [len(tickets)]
 
     def pull(queue: str) -> None:
         if lists[queue]:
-            lists[queue].pop(0)
+            del keys[lists[queue].pop(0)[3]]
 
     def put(ticket: OpenTicket, due: float) -> None:
+        old = keys.get(ticket.item_id)
+        if old is not None:
+            lists[ticket.queue].remove(old)
         counter[0] += 1
-        lists[ticket.queue].add((-ticket.priority, due, counter[0], ticket.item_id))
+        key = (-ticket.priority, due, counter[0], ticket.item_id)
+        keys[ticket.item_id] = key
+        lists[ticket.queue].add(key)
 
     return pull_and_refill(pull, put, sorted(lists), fresh, fresh_due)
 
