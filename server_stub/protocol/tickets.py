@@ -151,6 +151,8 @@ class RefusalCode(StrEnum):
     REOPEN_WINDOW_PASSED = "reopen_window_passed"  # open a new ticket linked to this one
     NO_NEXT_STEP = "no_next_step"
     MERGE_INTO_SELF = "merge_into_self"
+    CALLBACK_IN_PAST = "callback_in_past"  # a requested callback time (OB3)
+    CALLBACK_OUTSIDE_HOURS = "callback_outside_hours"  # … when the centre is closed
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2] / "server_stub"
-PURE = ["business_calendar", "sla", "escalation", "lifecycle", "work_queues"]
+PURE = [
+    "business_calendar", "sla", "escalation", "lifecycle", "work_queues", "callbacks",
+    "ticket_workflow",
+]  # fmt: skip
 ALLOWED = {
     "__future__", "bisect", "calendar", "collections.abc", "dataclasses", "datetime", "enum",
     "heapq", "math", "zoneinfo", "chinese_calendar", "server_stub.protocol.tickets",
