@@ -45,6 +45,7 @@ from server_stub.workflow.escalation import (  # noqa: E402
 from server_stub.workflow.loader import load_default_workflow  # noqa: E402
 from server_stub.workflow.schema import DatedHours, Holiday, WorkflowConfig  # noqa: E402
 from server_stub.workflow.sla import ClockKind, SlaClock  # noqa: E402
+from server_stub.workflow.ticket_workflow import TicketClocks  # noqa: E402
 from server_stub.workflow.work_queues import WorkQueues  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -62,7 +63,7 @@ PRIORITY_SHARES = {"low": 0.15, "normal": 0.6, "high": 0.2, "urgent": 0.05}
 class OpenTicket:
     __slots__ = ("clocks", "item_id", "priority", "queue")
 
-    def __init__(self, item_id: str, queue: str, priority: int, clocks: list[ClockLadder]) -> None:
+    def __init__(self, item_id: str, queue: str, priority: int, clocks: TicketClocks) -> None:
         self.item_id = item_id
         self.queue = queue
         self.priority = priority
@@ -94,16 +95,16 @@ def draw_ticket(
         target_minutes(ticket_type, priority, ClockKind.FIRST_RESPONSE),
         entered,
     )
-    clocks = [
+    clocks = TicketClocks(
         ClockLadder(first, rungs_for(config, ticket_type, ClockKind.FIRST_RESPONSE)),
         ClockLadder(resolution, rungs_for(config, ticket_type, ClockKind.RESOLUTION)),
-    ]
+    )
     return OpenTicket(f"T{number:07d}", queue, PRIORITY_RANK[priority], clocks)
 
 
 def due_of(ticket: OpenTicket, calendar: BusinessCalendar) -> float:
-    dues = [d for d in (c.clock.due_at(calendar) for c in ticket.clocks) if d is not None]
-    return min(dues) if dues else float("inf")
+    due = ticket.clocks.due_at(calendar)
+    return float("inf") if due is None else due
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -211,7 +212,9 @@ def main() -> None:
     queues.recompute_deadlines(lambda item: due_of(by_id[item.item_id], changed))
     recompute_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    timers = [next_escalation(by_id[item.item_id].clocks, changed) for item in queues.items()]
+    timers = [
+        next_escalation(by_id[item.item_id].clocks.ladders(), changed) for item in queues.items()
+    ]
     timers_s = time.perf_counter() - t0
     assert sum(1 for timer in timers if timer is not None) > 0
 
