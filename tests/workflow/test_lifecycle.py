@@ -71,6 +71,12 @@ def refused(
     return result
 
 
+def callback_result(
+    ticket: TicketSnapshot, outcome: str, role: ActorRole = ActorRole.AGENT
+) -> TransitionApplied:
+    return step(ticket, Transition.COMPLETE_CALLBACK, role, callback_outcome=outcome)
+
+
 def complaint() -> TicketSnapshot:
     ticket, effects = new_ticket("T1", "complaint", TicketPriority.HIGH, T0)
     assert effects == (Effect.START_RESOLUTION,)
@@ -109,18 +115,13 @@ def test_complaint_goes_agent_to_team_leader_to_complaint_group_and_back_to_both
 def test_a_satisfied_callback_closes_the_loop() -> None:
     ticket = resolved_complaint()
     assert ticket.state is TicketState.CALLBACK_PENDING
-    closed = step(
-        ticket, Transition.COMPLETE_CALLBACK, ActorRole.AGENT, callback_outcome="satisfied"
-    )
+    closed = callback_result(ticket, "satisfied")
     assert closed.ticket.state is TicketState.CLOSED
     assert closed.ticket.close_reason is CloseReason.SATISFIED
 
 
 def test_not_satisfied_reopens_at_the_resolving_department_and_the_second_time_escalates() -> None:
-    first = step(
-        resolved_complaint(), Transition.COMPLETE_CALLBACK, ActorRole.AGENT,
-        callback_outcome="not_satisfied",
-    )  # fmt: skip
+    first = callback_result(resolved_complaint(), "not_satisfied")
     assert first.ticket.state is TicketState.DISPATCHED
     assert first.queue == "complaint_group"
     assert first.ticket.reopen_count == 1
@@ -150,18 +151,13 @@ def test_no_answer_is_retried_k_times_then_closed_as_unreachable() -> None:
         assert result.ticket.state is TicketState.CALLBACK_PENDING
         assert result.ticket.callback_attempts == attempt
         ticket = result.ticket
-    final = step(
-        ticket, Transition.COMPLETE_CALLBACK, ActorRole.SYSTEM, callback_outcome="no_answer"
-    )
+    final = callback_result(ticket, "no_answer", ActorRole.SYSTEM)
     assert final.ticket.state is TicketState.CLOSED
     assert final.ticket.close_reason is CloseReason.UNREACHABLE
 
 
 def test_reopen_inside_the_window_and_a_linked_ticket_after_it() -> None:
-    closed = step(
-        resolved_complaint(), Transition.COMPLETE_CALLBACK, ActorRole.AGENT,
-        callback_outcome="satisfied",
-    ).ticket  # fmt: skip
+    closed = callback_result(resolved_complaint(), "satisfied").ticket
     inside = T0 + 6 * DAY_S
     reopened = step(closed, Transition.REOPEN, ActorRole.AGENT, at=inside, reason="又断了")
     assert reopened.ticket.state is TicketState.DISPATCHED

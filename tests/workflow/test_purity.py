@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.scripts.test_script_imports import imported_modules
+
 ROOT = Path(__file__).resolve().parents[2] / "server_stub"
 PURE = [
     "business_calendar", "sla", "escalation", "lifecycle", "work_queues", "callbacks",
@@ -22,21 +24,15 @@ CLOCK_READS = {"now", "today", "time", "monotonic", "perf_counter", "utcnow"}
 
 
 def imports_and_calls(path: Path) -> tuple[set[str], set[str]]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    modules: set[str] = set()
     calls: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            modules.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            modules.add(node.module)
-        elif isinstance(node, ast.Call):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Name):
                 calls.add(func.id)
             elif isinstance(func, ast.Attribute):
                 calls.add(func.attr)
-    return modules, calls
+    return imported_modules(path), calls
 
 
 @pytest.mark.parametrize("name", PURE)
