@@ -85,6 +85,25 @@ PRIORITY_LABELS: dict[TicketPriority, str] = {
 DEFAULT_TICKET_TYPES: tuple[str, ...] = ("enquiry", "complaint", "suggestion", "fault")
 
 
+class TicketEventType(StrEnum):
+    """Events of the ticket loop (DESIGN.md "Ticket workflow"), for the one event log.
+
+    Proposed `data`: `ticket.created` {type, priority, customer_id, call_id, state};
+    `ticket.transitioned` {transition, from, to, actor_role, fields, queue, effects};
+    `ticket.reminder` / `ticket.escalated` {clock, rung, action, at_percent, recipients,
+    new_priority, reassign_to}; `callback.scheduled` {earliest, due, attempt};
+    `callback.placed` {call_id, agent_id}; `callback.completed` {outcome, attempt}."""
+
+    CREATED = "ticket.created"
+    DISPATCHED = "ticket.dispatched"
+    TRANSITIONED = "ticket.transitioned"
+    REMINDER = "ticket.reminder"
+    ESCALATED = "ticket.escalated"
+    CALLBACK_SCHEDULED = "callback.scheduled"
+    CALLBACK_PLACED = "callback.placed"
+    CALLBACK_COMPLETED = "callback.completed"
+
+
 class ActorRole(StrEnum):
     """Who takes a transition. The server maps a login to one of these per ticket: the agent
     who recorded it, the team leader of that agent's team, a worker of the step's queue."""
