@@ -145,9 +145,12 @@ def test_a_calendar_change_moves_the_deadline_of_the_same_clock() -> None:
 
 def test_a_refused_transition_changes_nothing() -> None:
     ticket, clocks = workflow().open("T4", "fault", TicketPriority.LOW, at(2026, 11, 24, 9, 0))
-    refusal = workflow().take(ticket, clocks, "accept", ActorRole.AGENT, {}, at(2026, 11, 24, 9, 1))
+    refusal = workflow().take(ticket, clocks, "accept", {}, ActorRole.AGENT, at(2026, 11, 24, 9, 1))
     assert isinstance(refusal, Refusal)
+    assert refusal.code is RefusalCode.NOT_ALLOWED_IN_STATE
     assert ticket.state is TicketState.NEW
+    assert clocks.first_response is None and clocks.resolution is not None
+    assert clocks.resolution.clock.running
 
 
 def test_an_unknown_ticket_type_is_named() -> None:
