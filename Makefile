@@ -23,9 +23,15 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 # Refresh the lock after changing pyproject.toml: one universal resolution (every
-# platform and Python 3.11+), with hashes. Installs never resolve; only this does.
-lock: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --generate-hashes \
+# platform and Python 3.11+), with hashes. Installs never resolve; only this does. uv runs
+# from a venv of its own, installed from its hashed entry in the lock, so that a
+# dependency new to pyproject.toml (not yet in the lock) does not stop the refresh.
+LOCK_TOOL := build/lock-tool
+lock:
+	@test -x $(LOCK_TOOL)/bin/uv || { $(PYTHON) -m venv $(LOCK_TOOL) && \
+		awk '/^uv==/{on=1} on{print} on && !/\\$$/{exit}' requirements.lock > $(LOCK_TOOL)/uv.txt && \
+		$(LOCK_TOOL)/bin/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK_TOOL)/uv.txt; }
+	$(LOCK_TOOL)/bin/uv pip compile pyproject.toml --extra dev --universal --generate-hashes \
 		--python-version 3.11 --no-header --quiet -o requirements.lock
 	@echo "requirements.lock refreshed: run make test, then commit it"
 
