@@ -1,9 +1,12 @@
-"""`agent-tui-server`: run the simulated centre (serve) or a what-if run (simulate)."""
+"""`agent-tui-server`: run the simulated centre (serve), a what-if run (simulate), or check
+its knowledge base (knowledge)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+
+from server_stub.knowledge.cli import add_knowledge_commands
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--patience", type=float, default=None, help="mean patience, seconds")
     sim.add_argument("--target", type=float, default=20.0, help="service level target, s")
     sim.add_argument("--warmup-hours", type=float, default=1.0)
+    add_knowledge_commands(commands)
     return parser
 
 
@@ -40,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         from server_stub.simulate import run_simulate_command
 
         return run_simulate_command(args)
+    if args.command == "knowledge":
+        from server_stub.knowledge.cli import run_knowledge_command
+
+        return run_knowledge_command(args)
     from server_stub.server.main import run_serve_command
 
     return run_serve_command(args)

@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 # Article ids travel in URLs and scripts: lower-case words joined by underscores.
 ARTICLE_ID: Final = re.compile(r"[a-z][a-z0-9_]*")
@@ -122,6 +122,12 @@ class KnowledgeAction(_Strict):
     article: str | None = Field(default=None, pattern=f"^{ARTICLE_ID_PATTERN}$")
     query: str | None = Field(default=None, min_length=1, max_length=MAX_QUERY_CHARS)
     topic: str | None = Field(default=None, pattern=f"^{ARTICLE_ID_PATTERN}$")
+
+    @model_validator(mode="after")
+    def _one_article(self) -> KnowledgeAction:
+        if self.article is not None and self.topic is not None:
+            raise ValueError("give the article once: article (topic is its older name)")
+        return self
 
     @property
     def article_id(self) -> str | None:

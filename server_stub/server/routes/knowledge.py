@@ -1,0 +1,136 @@
+"""The knowledge base (IN6): ranked search and whole articles, for every logged-in role.
+
+Articles are the centre's content, not personal data, so every role may read them. The
+base is built when the server starts (this router's lifespan, merged into the app's) from
+the `knowledge/` folder beside the centre's flow scripts, and kept on `app.state`; an app
+that never ran its lifespan (tests through ASGI) builds it on first use, from the same
+per-process cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+
+from server_stub.knowledge.index import EmptyQueryError
+from server_stub.knowledge.script_links import check_scripts_dir_links
+from server_stub.knowledge.service import (
+    KnowledgeService,
+    KnowledgeUnavailableError,
+    knowledge_dir_beside,
+    knowledge_service,
+    log,
+    log_knowledge_service,
+)
+from server_stub.protocol.api import ErrorResponse
+from server_stub.protocol.knowledge import (
+    DEFAULT_LIMIT,
+    MAX_ARTICLE_ID_CHARS,
+    MAX_LIMIT,
+    MAX_QUERY_CHARS,
+    KnowledgeArticleResponse,
+    KnowledgeSearchResult,
+)
+from server_stub.server.deps import AnyUser, RuntimeDep, get_runtime
+from server_stub.server.errors import ApiError, not_found
+from server_stub.server.runtime import CentreRuntime
+
+
+def service_for(runtime: CentreRuntime) -> KnowledgeService:
+    """The knowledge base of the runtime's centre (none without a scripts folder)."""
+    folder = knowledge_dir_beside(runtime.scripts_dir) if runtime.scripts_dir else None
+    return knowledge_service(folder, {queue.id for queue in runtime.config.queues})
+
+
+@asynccontextmanager
+async def build_at_start(app: FastAPI) -> AsyncIterator[None]:
+    runtime: CentreRuntime = app.state.runtime
+    service = app.state.knowledge = service_for(runtime)
+    log_knowledge_service(service)
+    if runtime.scripts_dir is not None and runtime.scripts_dir.is_dir() and service.index:
+        article_ids = set(service.base.articles)
+        for problem in check_scripts_dir_links(runtime.scripts_dir, article_ids, service.index):
+            log.warning("%s", problem)
+    yield
+
+
+router = APIRouter(
+    tags=["knowledge"],
+    lifespan=build_at_start,
+    responses={
+        503: {
+            "model": ErrorResponse,
+            "description": "the knowledge base has errors, or this SQLite has no FTS5",
+        }
+    },
+)
+
+
+def get_knowledge(request: Request) -> KnowledgeService:
+    service: KnowledgeService | None = getattr(request.app.state, "knowledge", None)
+    if service is None:
+        service = request.app.state.knowledge = service_for(get_runtime(request))
+    return service
+
+
+KnowledgeDep = Annotated[KnowledgeService, Depends(get_knowledge)]
+
+
+def unavailable(error: KnowledgeUnavailableError) -> ApiError:
+    return ApiError(503, "knowledge_unavailable", str(error))
+
+
+@router.get("/knowledge", response_model=KnowledgeSearchResult)
+def search_knowledge(
+    user: AnyUser,
+    knowledge: KnowledgeDep,
+    runtime: RuntimeDep,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=MAX_QUERY_CHARS,
+            description="words in Chinese, English or both, e.g. 宽带 断线, broadband down",
+        ),
+    ],
+    queue: Annotated[
+        str | None, Query(max_length=64, description="the call's queue: its articles rank first")
+    ] = None,
+    queue_only: Annotated[bool, Query(description="only the queue's articles")] = False,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> KnowledgeSearchResult:
+    """Articles ranked by relevance (bm25, titles and tags above bodies), each with a
+    highlighted snippet. A plain `def`: the search runs in the thread pool, never on the
+    event loop that streams the feed."""
+    if not q.strip():
+        raise ApiError(422, "invalid_request", "q: the query is empty")
+    if queue is not None and queue not in {c.id for c in runtime.config.queues}:
+        raise not_found("queue", queue)
+    if queue_only and queue is None:
+        raise ApiError(422, "invalid_request", "queue_only: give the queue to keep to")
+    try:
+        hits = knowledge.search(q, queue=queue, queue_only=queue_only, limit=limit)
+    except EmptyQueryError as error:
+        raise ApiError(422, "invalid_request", f"q: {error}") from error
+    except KnowledgeUnavailableError as error:
+        raise unavailable(error) from error
+    return KnowledgeSearchResult(query=q, queue=queue, hits=hits)
+
+
+@router.get("/knowledge/{article_id}", response_model=KnowledgeArticleResponse)
+async def knowledge_article(
+    user: AnyUser,
+    knowledge: KnowledgeDep,
+    article_id: Annotated[str, Path(max_length=MAX_ARTICLE_ID_CHARS)],
+) -> KnowledgeArticleResponse:
+    """One article, both languages, with its related articles' titles."""
+    try:
+        article = knowledge.article(article_id)
+    except KnowledgeUnavailableError as error:
+        raise unavailable(error) from error
+    if article is None:
+        raise not_found("article", article_id)
+    return article
