@@ -80,8 +80,16 @@ def _check(folder: Path, config: str | None, scripts: str | None) -> int:
         print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
     warnings = len(shown) - errors
     checked = f"{scripts_path} checked" if scripts_path.is_dir() else "no scripts beside"
-    print(f"{folder}: {len(base)} articles, {errors} errors, {warnings} warnings ({checked})")
+    counts = ", ".join(
+        _count(number, noun)
+        for number, noun in ((len(base), "article"), (errors, "error"), (warnings, "warning"))
+    )
+    print(f"{folder}: {counts} ({checked})")
     return 1 if errors else 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _search(folder: Path, query: str, queue: str | None, limit: int, *, as_json: bool) -> int:

@@ -59,8 +59,9 @@ def is_cjk(text: str) -> bool:
 
 
 def normalize_query(query: str) -> str:
-    """Fold full-width letters and digits (ｖｉｐ２４ → vip24) and trim: what is searched."""
-    return unicodedata.normalize("NFKC", query).strip()[:MAX_QUERY_CHARS]
+    """Fold full-width letters and digits (ｖｉｐ２４ → vip24): what is searched. A space
+    at the end stays: it says the last word is finished."""
+    return unicodedata.normalize("NFKC", query)[:MAX_QUERY_CHARS]
 
 
 @dataclass(frozen=True)
