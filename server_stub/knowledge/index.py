@@ -140,28 +140,32 @@ class KnowledgeIndex:
     def _snippets(
         self, rowids: list[int], expression: str, prefer: Language
     ) -> dict[int, KnowledgeSnippet]:
-        """The snippet of each hit, by rowid. A separate statement for the hits alone: in
-        the ranking query FTS5 would make a snippet for every matching row before sorting."""
-        if not rowids:
-            return {}
-        columns = ", ".join(
-            f"snippet(kb, {column}, '{HIGHLIGHT_OPEN}', '{HIGHLIGHT_CLOSE}', '…',"
-            f" {SNIPPET_TOKENS[lang]})"
-            for lang, column in BODY_COLUMNS.items()
-        )
-        marks = ", ".join("?" for _ in rowids)
-        rows = self._db.execute(
-            f"SELECT rowid, {columns} FROM kb WHERE kb MATCH ? AND rowid IN ({marks})",
-            (expression, *rowids),
-        ).fetchall()
+        """The snippet of each hit, by rowid: from the body in the query's language (CJK
+        in the query: Chinese), or from the other body where that one has no match.
+
+        Separate statements for the hits alone: in the ranking query FTS5 would make a
+        snippet for every matching row before sorting; and `snippet()` tokenizes the
+        whole column, so the other language is asked for only where it is needed."""
         snippets: dict[int, KnowledgeSnippet] = {}
-        for rowid, *marked in rows:
-            candidates = [
-                KnowledgeSnippet(lang=lang, text=text, highlights=spans)
-                for lang, (text, spans) in zip(BODY_COLUMNS, map(unmark, marked), strict=True)
-            ]
-            # The passage with the most matches; on a tie, the query's own language.
-            snippets[rowid] = max(candidates, key=lambda s: (len(s.highlights), s.lang == prefer))
+        other: Language = "en" if prefer == "zh" else "zh"
+        pending = rowids
+        for lang in (prefer, other):
+            if not pending:
+                break
+            marks = ", ".join("?" for _ in pending)
+            snippet = (
+                f"snippet(kb, {BODY_COLUMNS[lang]}, '{HIGHLIGHT_OPEN}', '{HIGHLIGHT_CLOSE}',"
+                f" '…', {SNIPPET_TOKENS[lang]})"
+            )
+            rows = self._db.execute(
+                f"SELECT rowid, {snippet} FROM kb WHERE kb MATCH ? AND rowid IN ({marks})",
+                (expression, *pending),
+            ).fetchall()
+            for rowid, marked in rows:
+                text, spans = unmark(marked)
+                if spans or rowid not in snippets:
+                    snippets[rowid] = KnowledgeSnippet(lang=lang, text=text, highlights=spans)
+            pending = [rowid for rowid in pending if not snippets[rowid].highlights]
         return snippets
 
 

@@ -43,6 +43,8 @@ _CJK: Final = re.compile(f"[{_CJK_RANGES}]")
 _AROUND_CJK: Final = re.compile(f"(?=[{_CJK_RANGES}])|(?<=[{_CJK_RANGES}])")
 # A query's pieces: a run of CJK characters, or a word of other letters and digits
 # (unicode61's token characters are the letters, the digits and the private-use area).
+_MARKERS: Final = re.compile(f"[{HIGHLIGHT_OPEN}{HIGHLIGHT_CLOSE}]")
+_LINE_BREAKS_AS_SPACES: Final = str.maketrans("\r\n", "  ")
 _QUERY_PIECE: Final = re.compile(
     f"(?P<cjk>[{_CJK_RANGES}]+)|(?P<word>(?:(?![{_CJK_RANGES}])[^\\W_])+)"
 )
@@ -125,25 +127,19 @@ def unmark(marked: str) -> tuple[str, list[tuple[int, int]]]:
     """A `snippet()`/`highlight()` result made with the HIGHLIGHT_* markers, as the plain
     text (separators removed, line breaks as spaces, trimmed) and its highlighted
     (start, end) spans; spans that touch are merged."""
-    out: list[str] = []
+    # Pieces alternate: plain, highlighted, plain, …; string methods, not a loop per
+    # character: this runs for every hit of every search.
+    pieces = _MARKERS.split(marked.replace(SEPARATOR, "").translate(_LINE_BREAKS_AS_SPACES))
+    lead = len(pieces[0]) - len(pieces[0].lstrip())
+    pieces[0] = pieces[0][lead:]
+    pieces[-1] = pieces[-1].rstrip()
     spans: list[tuple[int, int]] = []
-    start: int | None = None
-    for char in marked:
-        if char == SEPARATOR:
-            continue
-        if char == HIGHLIGHT_OPEN:
-            start = len(out)
-        elif char == HIGHLIGHT_CLOSE:
-            if start is not None and len(out) > start:
-                if spans and spans[-1][1] >= start:
-                    spans[-1] = (spans[-1][0], len(out))
-                else:
-                    spans.append((start, len(out)))
-            start = None
-        else:
-            out.append(" " if char in "\r\n" else char)
-    text = "".join(out)
-    lead = len(text) - len(text.lstrip())
-    text = text.strip()
-    shifted = [(max(a - lead, 0), min(b - lead, len(text))) for a, b in spans]
-    return text, [(a, b) for a, b in shifted if b > a]
+    at = 0
+    for number, piece in enumerate(pieces):
+        if number % 2 and piece:
+            if spans and spans[-1][1] == at:
+                spans[-1] = (spans[-1][0], at + len(piece))
+            else:
+                spans.append((at, at + len(piece)))
+        at += len(piece)
+    return "".join(pieces), spans
