@@ -24,12 +24,7 @@ from server_stub.knowledge.loader import (
     KnowledgeProblem,
     check_knowledge_dir,
 )
-from server_stub.protocol.knowledge import (
-    DEFAULT_LIMIT,
-    KnowledgeArticleResponse,
-    KnowledgeHit,
-    KnowledgeLink,
-)
+from server_stub.protocol.knowledge import KnowledgeArticleResponse, KnowledgeLink
 
 log = logging.getLogger("knowledge")
 
@@ -54,18 +49,11 @@ class KnowledgeService:
     search_unavailable: str | None = None  # the folder has errors, or no FTS5 here
     build_s: float = 0.0
 
-    def search(
-        self,
-        query: str,
-        *,
-        queue: str | None = None,
-        queue_only: bool = False,
-        limit: int = DEFAULT_LIMIT,
-    ) -> list[KnowledgeHit]:
-        """Ranked hits (see `KnowledgeIndex.search`); `KnowledgeUnavailableError` when off."""
+    def searchable(self) -> KnowledgeIndex:
+        """The index to search, or `KnowledgeUnavailableError` saying why there is none."""
         if self.index is None:
             raise KnowledgeUnavailableError(self.search_unavailable or "no knowledge index")
-        return self.index.search(query, queue=queue, queue_only=queue_only, limit=limit)
+        return self.index
 
     def article(self, article_id: str) -> KnowledgeArticleResponse | None:
         """The article and its related articles' titles, or None if there is no such id."""

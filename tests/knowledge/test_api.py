@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from server_stub.knowledge.loader import load_knowledge_dir
 from server_stub.knowledge.service import KnowledgeService
@@ -23,6 +25,29 @@ LOGINS = {"agent": "1001", "supervisor": "s100", "trainer": "t100", "evaluator":
 LOGINS["admin"] = "admin"
 
 
+@asynccontextmanager
+async def client_on(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://centre") as client:
+        yield client
+
+
+@contextmanager
+def centre_beside(folder: Path) -> Iterator[FastAPI]:
+    """The quiet centre with its scripts (none) and knowledge in `folder`."""
+    runtime = build_runtime(
+        quiet_centre(),
+        ":memory:",
+        speed=0.0,
+        scripts_dir=folder / "scripts",
+        keep_customer_cache=True,
+    )
+    try:
+        yield create_app(runtime, manage_runtime=False)
+    finally:
+        runtime.store.close()
+
+
 @pytest.fixture(scope="module")
 def runtime() -> Iterator[CentreRuntime]:
     shared = paused_runtime()
@@ -32,9 +57,7 @@ def runtime() -> Iterator[CentreRuntime]:
 
 @pytest.fixture
 async def api(runtime: CentreRuntime) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(runtime, manage_runtime=False)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://centre") as client:
+    async with client_on(create_app(runtime, manage_runtime=False)) as client:
         yield client
 
 
@@ -43,9 +66,7 @@ def tokens(runtime: CentreRuntime) -> dict[str, dict[str, str]]:
     """One login per role for the module: scrypt is slow on purpose."""
 
     async def log_in() -> dict[str, dict[str, str]]:
-        app = create_app(runtime, manage_runtime=False)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://centre") as client:
+        async with client_on(create_app(runtime, manage_runtime=False)) as client:
             return {role: await login(client, user) for role, user in LOGINS.items()}
 
     return asyncio.run(log_in())
@@ -158,17 +179,8 @@ async def test_a_knowledge_base_with_errors_answers_503_naming_file_and_line(
     tmp_path: Path, write_article: WriteArticle
 ) -> None:
     broken = write_article("halls", article_text(version="version: 0"))
-    runtime = build_runtime(
-        quiet_centre(),
-        ":memory:",
-        speed=0.0,
-        scripts_dir=tmp_path / "scripts",
-        keep_customer_cache=True,
-    )
-    try:
-        app = create_app(runtime, manage_runtime=False)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://centre") as client:
+    with centre_beside(tmp_path) as app:
+        async with client_on(app) as client:
             agent = await login(client, "1001")
             for url in ("/v1/knowledge?q=营业厅", "/v1/knowledge/halls"):
                 response = await client.get(url, headers=agent)
@@ -176,29 +188,16 @@ async def test_a_knowledge_base_with_errors_answers_503_naming_file_and_line(
                 error = response.json()["error"]
                 assert error["code"] == "knowledge_unavailable"
                 assert f"{broken}:2: version must be a positive integer" in error["message"]
-    finally:
-        runtime.store.close()
 
 
 async def test_a_centre_without_a_knowledge_folder_finds_nothing(tmp_path: Path) -> None:
-    runtime = build_runtime(
-        quiet_centre(),
-        ":memory:",
-        speed=0.0,
-        scripts_dir=tmp_path / "scripts",
-        keep_customer_cache=True,
-    )
-    try:
-        app = create_app(runtime, manage_runtime=False)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://centre") as client:
+    with centre_beside(tmp_path) as app:
+        async with client_on(app) as client:
             agent = await login(client, "1001")
             found = await client.get("/v1/knowledge?q=宽带", headers=agent)
             assert (found.status_code, found.json()["hits"]) == (200, [])
             opened = await client.get("/v1/knowledge/fault_modem_lights", headers=agent)
             assert opened.status_code == 404
-    finally:
-        runtime.store.close()
 
 
 async def test_without_fts5_search_answers_503_and_articles_still_open(
@@ -209,8 +208,7 @@ async def test_without_fts5_search_answers_503_and_articles_still_open(
     reason = "this Python's SQLite 3.x has no FTS5: knowledge search is off"
     base = load_knowledge_dir(DEMO_KNOWLEDGE)
     app.state.knowledge = KnowledgeService(base, None, search_unavailable=reason)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://centre") as client:
+    async with client_on(app) as client:
         found = await client.get("/v1/knowledge?q=宽带", headers=tokens["agent"])
         assert found.status_code == 503
         assert found.json()["error"] == {"code": "knowledge_unavailable", "message": reason}

@@ -112,7 +112,8 @@ def search_knowledge(
     if queue_only and queue is None:
         raise ApiError(422, "invalid_request", "queue_only: give the queue to keep to")
     try:
-        hits = knowledge.search(q, queue=queue, queue_only=queue_only, limit=limit)
+        index = knowledge.searchable()
+        hits = index.search(q, queue=queue, queue_only=queue_only, limit=limit)
     except EmptyQueryError as error:
         raise ApiError(422, "invalid_request", f"q: {error}") from error
     except KnowledgeUnavailableError as error:
