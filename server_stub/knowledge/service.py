@@ -24,6 +24,7 @@ from server_stub.knowledge.loader import (
     KnowledgeProblem,
     check_knowledge_dir,
 )
+from server_stub.knowledge.script_links import check_scripts_dir_links
 from server_stub.protocol.knowledge import KnowledgeArticleResponse, KnowledgeLink
 
 log = logging.getLogger("knowledge")
@@ -120,6 +121,23 @@ def _cached(
     folder: str | None, stamp: tuple[tuple[str, int], ...], queue_ids: frozenset[str] | None
 ) -> KnowledgeService:
     return build_knowledge_service(Path(folder) if folder is not None else None, queue_ids)
+
+
+def centre_knowledge(scripts_dir: Path | None, queue_ids: Set[str]) -> KnowledgeService:
+    """The knowledge base of the centre whose flow scripts are in `scripts_dir`."""
+    return knowledge_service(knowledge_dir_beside(scripts_dir) if scripts_dir else None, queue_ids)
+
+
+def open_centre_knowledge(scripts_dir: Path | None, queue_ids: Set[str]) -> KnowledgeService:
+    """`centre_knowledge` at server start: logged with its problems and those of the
+    scripts' knowledge actions (which the script checker cannot see without the base)."""
+    service = centre_knowledge(scripts_dir, queue_ids)
+    log_knowledge_service(service)
+    if scripts_dir is not None and scripts_dir.is_dir() and service.index is not None:
+        article_ids = set(service.base.articles)
+        for problem in check_scripts_dir_links(scripts_dir, article_ids, service.index):
+            log.warning("%s", problem)
+    return service
 
 
 def log_knowledge_service(service: KnowledgeService) -> None:
