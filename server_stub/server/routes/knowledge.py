@@ -32,7 +32,7 @@ from server_stub.protocol.knowledge import (
     KnowledgeArticleResponse,
     KnowledgeSearchResult,
 )
-from server_stub.server.deps import AnyUser, RuntimeDep, get_runtime
+from server_stub.server.deps import AnyUser, get_runtime
 from server_stub.server.errors import ApiError, not_found
 from server_stub.server.runtime import CentreRuntime
 
@@ -64,10 +64,13 @@ router = APIRouter(
 )
 
 
-def get_knowledge(request: Request) -> KnowledgeService:
+async def get_knowledge(request: Request) -> KnowledgeService:
+    """The app's knowledge base (async: a sync dependency would cost a thread-pool hop on
+    every search); built here only by an app that never ran its lifespan."""
     service: KnowledgeService | None = getattr(request.app.state, "knowledge", None)
     if service is None:
-        service = request.app.state.knowledge = service_for(get_runtime(request))
+        service = await asyncio.to_thread(service_for, get_runtime(request))
+        request.app.state.knowledge = service
     return service
 
 
@@ -82,7 +85,7 @@ def unavailable(error: KnowledgeUnavailableError) -> ApiError:
 def search_knowledge(
     user: AnyUser,
     knowledge: KnowledgeDep,
-    runtime: RuntimeDep,
+    request: Request,
     q: Annotated[
         str,
         Query(
@@ -102,7 +105,8 @@ def search_knowledge(
     event loop that streams the feed."""
     if not q.strip():
         raise ApiError(422, "invalid_request", "q: the query is empty")
-    if queue is not None and queue not in {c.id for c in runtime.config.queues}:
+    queues = get_runtime(request).config.queues
+    if queue is not None and queue not in {known.id for known in queues}:
         raise not_found("queue", queue)
     if queue_only and queue is None:
         raise ApiError(422, "invalid_request", "queue_only: give the queue to keep to")
