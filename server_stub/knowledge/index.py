@@ -4,8 +4,8 @@ One FTS5 row per article with five columns (title zh, title en, tags, body zh, b
 stored in `text.index_form` so that CJK characters are tokens (see `text`). The ranking
 is bm25 with the titles and tags weighted above the bodies; an article that serves the
 call's queue has its score raised by `QUEUE_BOOST` (or the others are left out, with
-`queue_only`). The snippet is FTS5's own `snippet()` of the body column with the most
-matches, returned as plain text with highlight spans.
+`queue_only`). The snippet is FTS5's own `snippet()` of the body in the query's language
+(or the other body, where that one has no match), as plain text with highlight spans.
 
 The index is content, not state: it is built from the folder at server start, in memory,
 in a few milliseconds for the demo centre (bench/knowledge_search.py). Where this
@@ -39,7 +39,8 @@ from server_stub.protocol.knowledge import (
     Language,
 )
 
-# bm25 weights, in column order: a word in a title says more than the same word in a body.
+# bm25 weights, in column order: a word in a title says more than the same word in a body
+# (chosen on the relevance table of tests/knowledge/test_search.py; see architecture.md).
 COLUMNS: Final = ("title_zh", "title_en", "tags", "body_zh", "body_en")
 WEIGHTS: Final = (8.0, 8.0, 6.0, 1.0, 1.0)
 BODY_COLUMNS: Final[dict[Language, int]] = {"zh": 3, "en": 4}
