@@ -46,10 +46,15 @@ def service_for(runtime: CentreRuntime, *, starting: bool = False) -> KnowledgeS
 
 @asynccontextmanager
 async def build_at_start(app: FastAPI) -> AsyncIterator[None]:
-    # In a thread: the centre's driver is already running on the loop (tens of ms here,
-    # reading 31 YAML files with line tracking and indexing them).
-    app.state.knowledge = await asyncio.to_thread(service_for, app.state.runtime, starting=True)
-    yield
+    # In a thread, and not waited for: the server answers while the base is built (tens
+    # of ms for the demo's 31 articles, seconds for thousands), and the first search
+    # waits for it. The centre's driver is already running on this loop.
+    building = asyncio.create_task(asyncio.to_thread(service_for, app.state.runtime, starting=True))
+    app.state.knowledge_building = building
+    try:
+        yield
+    finally:
+        building.cancel()  # only the wait: the thread finishes on its own
 
 
 router = APIRouter(
@@ -65,12 +70,17 @@ router = APIRouter(
 
 
 async def get_knowledge(request: Request) -> KnowledgeService:
-    """The app's knowledge base (async: a sync dependency would cost a thread-pool hop on
-    every search); built here only by an app that never ran its lifespan."""
-    service: KnowledgeService | None = getattr(request.app.state, "knowledge", None)
+    """The app's knowledge base, once built (async: a sync dependency would cost a
+    thread-pool hop on every search). An app that never ran its lifespan builds it here."""
+    state = request.app.state
+    service: KnowledgeService | None = getattr(state, "knowledge", None)
     if service is None:
-        service = await asyncio.to_thread(service_for, get_runtime(request))
-        request.app.state.knowledge = service
+        building: asyncio.Task[KnowledgeService] | None = getattr(state, "knowledge_building", None)
+        if building is not None:
+            service = await asyncio.shield(building)
+        else:
+            service = await asyncio.to_thread(service_for, get_runtime(request))
+        state.knowledge = service
     return service
 
 
