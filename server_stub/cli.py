@@ -1,10 +1,12 @@
 """`agent-tui-server`: run the simulated centre (serve), a what-if run (simulate), or check
-training scenarios and quality forms (scenarios check, forms check)."""
+training scenarios, quality forms and the knowledge base (scenarios, forms, knowledge)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+
+from server_stub.knowledge.cli import add_knowledge_commands
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     from server_stub.training.check_command import add_check_parsers
 
     add_check_parsers(commands)
+    add_knowledge_commands(commands)
     return parser
 
 
@@ -49,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         from server_stub.training.check_command import run_check
 
         return run_check(args)
+    if args.command == "knowledge":
+        from server_stub.knowledge.cli import run_knowledge_command
+
+        return run_knowledge_command(args)
     from server_stub.server.main import run_serve_command
 
     return run_serve_command(args)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from server_stub.protocol.script_model import (
+    ACTION_ARGUMENTS,
     BUILTIN_VARIABLES,
     KNOWN_ACTIONS,
     RESERVED_KEYS,
@@ -317,6 +318,8 @@ class _Checker:
                 self.report(path, message, sid, "warning")
             if arguments is not None and not isinstance(arguments, dict):
                 self.report(path, f"action '{name}' takes a mapping of arguments", sid)
+            elif name in ACTION_ARGUMENTS and arguments is not None:
+                self.validate(ACTION_ARGUMENTS[name], arguments, path, sid)
 
     # -- the graph ------------------------------------------------------------------
 

@@ -15,6 +15,8 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
+from server_stub.protocol.knowledge import KnowledgeAction
+
 # Keys the desk keeps for itself while the script pane has focus, so no option may use
 # them. Printable ones are given as the character, the others by their Textual key name.
 # The desk's own hotkeys are F-keys and ctrl-combos, never plain characters, because the
@@ -56,8 +58,12 @@ KNOWN_ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "transfer": "offer a transfer: queue or agent, mode blind | consult",
         "schedule_callback": "open the callback form: reason",
         "hold": "offer to put the caller on hold",
-        "knowledge": "open a knowledge lookup: topic (IN6)",
+        "knowledge": "open the knowledge base: article (an id) and/or query (words) (IN6)",
     }
+)
+# Actions whose arguments have a model of their own, checked by `script_check`.
+ACTION_ARGUMENTS: Final[Mapping[str, type[BaseModel]]] = MappingProxyType(
+    {"knowledge": KnowledgeAction}
 )
 
 # `customer.name`, `agent.id`, `centre`: dotted identifiers.

@@ -21,6 +21,7 @@ from server_stub.server.routes import (
     calls,
     customers,
     events,
+    knowledge,
     scripts,
     supervisor,
     tickets,
@@ -113,6 +114,7 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         tickets,
         centre_routes,
         scripts,
+        knowledge,
         supervisor,
         trainer,
     ):

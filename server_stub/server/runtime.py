@@ -88,6 +88,7 @@ class CentreRuntime:
         self.speed = speed
         self._wall_clock = wall_clock
         self._monotonic = monotonic
+        self.scripts_dir = Path(scripts_dir) if scripts_dir is not None else None  # + knowledge/
         self.scripts: dict[str, FlowScript] = (
             _load_scripts(Path(scripts_dir), frozenset(c.code for c in config.wrapup_codes))
             if scripts_dir is not None and Path(scripts_dir).is_dir()

@@ -55,7 +55,7 @@ def test_mermaid_export_has_states_transitions_and_ends() -> None:
     transitions = [line for line in lines if "-->" in line and not line.startswith("[*]")]
     option_count = sum(len(step.options) for step in script.steps.values())
     end_count = sum(step.end is not None for step in script.steps.values())
-    assert len(transitions) == option_count + end_count == 14 + 5
+    assert len(transitions) == option_count + end_count == 16 + 5
 
 
 def test_mermaid_escapes_colons_and_quotes_in_labels() -> None:

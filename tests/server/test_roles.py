@@ -58,6 +58,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/queues/stats"): EVERYONE,
     ("GET", "/v1/scripts"): EVERYONE,
     ("GET", "/v1/scripts/{script_id}"): EVERYONE,
+    ("GET", "/v1/knowledge"): EVERYONE,
+    ("GET", "/v1/knowledge/{article_id}"): EVERYONE,
     ("GET", "/v1/supervisor/agents"): FLOOR,
     ("GET", "/v1/supervisor/queues"): FLOOR,
     ("POST", "/v1/supervisor/messages"): FLOOR,
