@@ -785,7 +785,10 @@ def _prepare_file(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
     except OSError as error:
-        raise StoreError(f"{path}: cannot open: {error.strerror}") from None
+        raise StoreError(
+            f"{path}: cannot open or create it ({error.strerror}): give a --db in a folder "
+            "you may write"
+        ) from None
     os.close(fd)
     _tighten(path)
 
@@ -801,7 +804,12 @@ def _tighten(path: Path) -> None:
 
 def _check_integrity(db: sqlite3.Connection, path: str) -> None:
     rows = db.execute("PRAGMA quick_check(3)").fetchall()
-    problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
+    problems = [
+        line.strip()
+        for r in rows
+        for line in str(r[0]).splitlines()
+        if line.strip() not in ("ok", "") and not line.startswith("***")
+    ]
     if problems:
         raise StoreError(
             f"{path} is damaged (integrity check: {problems[0]}): restore it from a backup, "

@@ -6,46 +6,7 @@ import httpx
 
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.testing import asgi_client, login
-
-
-async def _ready(api: httpx.AsyncClient, agent: dict[str, str]) -> None:
-    response = await api.post("/v1/agent/state", json={"state": "ready"}, headers=agent)
-    assert response.status_code == 200, response.text
-
-
-async def _ring(
-    api: httpx.AsyncClient,
-    agent: dict[str, str],
-    queue_id: str = "enquiry",
-    customer_id: str | None = "C000001",
-) -> str:
-    """Make the agent ready and a caller arrive; returns the id of the call ringing there."""
-    await _ready(api, agent)
-    trainer = await login(api, "t100")
-    injected = await api.post(
-        "/v1/trainer/calls",
-        json={"queue_id": queue_id, "customer_id": customer_id},
-        headers=trainer,
-    )
-    assert injected.status_code == 201, injected.text
-    me = (await api.get("/v1/me", headers=agent)).json()
-    assert me["state"] == "reserved", me
-    assert me["call_id"] == injected.json()["call_id"]
-    return str(me["call_id"])
-
-
-async def _talking(api: httpx.AsyncClient, agent: dict[str, str]) -> str:
-    """Ring the agent and answer; returns the id of the call it is now talking on."""
-    call_id = await _ring(api, agent)
-    answered = await api.post(f"/v1/calls/{call_id}/answer", headers=agent)
-    assert answered.status_code == 200, answered.text
-    return call_id
-
-
-async def _step(api: httpx.AsyncClient, seconds: float) -> None:
-    admin = await login(api, "admin")
-    response = await api.post("/v1/admin/clock", json={"advance_s": seconds}, headers=admin)
-    assert response.status_code == 200, response.text
+from tests.server.api_steps import ready, ring, step, talking
 
 
 async def test_health_answers_without_login(api: httpx.AsyncClient) -> None:
@@ -114,7 +75,7 @@ async def test_agent_logs_in_goes_ready_and_sees_its_state(api: httpx.AsyncClien
     assert changed.status_code == 200
     me = (await api.get("/v1/me", headers=agent)).json()
     assert (me["state"], me["reason"]) == ("not_ready", "break")
-    await _ready(api, agent)
+    await ready(api, agent)
     me = (await api.get("/v1/me", headers=agent)).json()
     assert me["state"] == "ready"
     assert {q["queue_id"] for q in me["queues"]} == {"enquiry", "fault", "complaint", "vip"}
@@ -124,11 +85,11 @@ async def test_injected_call_rings_answers_holds_and_wraps_up_into_the_cdr(
     api: httpx.AsyncClient, api_runtime: CentreRuntime
 ) -> None:
     agent = await login(api, "1001")
-    call_id = await _ring(api, agent)
+    call_id = await ring(api, agent)
     for action in ("answer", "hold", "retrieve"):
         response = await api.post(f"/v1/calls/{call_id}/{action}", headers=agent)
         assert response.status_code == 200, (action, response.text)
-    await _step(api, 30)
+    await step(api, 30)
     assert (await api.post(f"/v1/calls/{call_id}/hangup", headers=agent)).status_code == 200
     me = (await api.get("/v1/me", headers=agent)).json()
     assert me["state"] == "wrap_up"
@@ -154,7 +115,7 @@ async def test_screen_pop_has_customer_history_tickets_and_ivr_wait(
     api: httpx.AsyncClient,
 ) -> None:
     agent = await login(api, "1001")
-    call_id = await _ring(api, agent, customer_id="C000002")
+    call_id = await ring(api, agent, customer_id="C000002")
     ticket = {
         "request_id": "pop-ticket-0001",
         "customer_id": "C000002",
@@ -173,7 +134,7 @@ async def test_screen_pop_has_customer_history_tickets_and_ivr_wait(
 
 async def test_an_agent_may_not_touch_another_agents_call(api: httpx.AsyncClient) -> None:
     owner = await login(api, "1001")
-    call_id = await _ring(api, owner)
+    call_id = await ring(api, owner)
     other = await login(api, "1002")
     for path in (f"/v1/calls/{call_id}/answer", f"/v1/calls/{call_id}/hangup"):
         response = await api.post(path, headers=other)
@@ -184,7 +145,7 @@ async def test_an_agent_may_not_touch_another_agents_call(api: httpx.AsyncClient
 
 async def test_what_the_engine_refuses_is_409_with_its_code(api: httpx.AsyncClient) -> None:
     agent = await login(api, "1001")
-    call_id = await _talking(api, agent)
+    call_id = await talking(api, agent)
     again = await api.post(f"/v1/calls/{call_id}/answer", headers=agent)
     assert again.status_code == 409
     assert again.json()["error"]["code"]
@@ -192,21 +153,21 @@ async def test_what_the_engine_refuses_is_409_with_its_code(api: httpx.AsyncClie
 
 async def test_blind_transfer_to_a_queue_reaches_the_other_agent(api: httpx.AsyncClient) -> None:
     first = await login(api, "1001")
-    call_id = await _talking(api, first)
+    call_id = await talking(api, first)
     second = await login(api, "1002")
-    await _ready(api, second)
+    await ready(api, second)
     response = await api.post(
         f"/v1/calls/{call_id}/transfer", json={"mode": "blind", "queue_id": "fault"}, headers=first
     )
     assert response.status_code == 200, response.text
-    await _step(api, 1)
+    await step(api, 1)
     me = (await api.get("/v1/me", headers=second)).json()
     assert me["call_id"] == call_id and me["state"] in ("reserved", "busy")
 
 
 async def test_ticket_create_is_idempotent_by_request_id(api: httpx.AsyncClient) -> None:
     agent = await login(api, "1001")
-    await _ring(api, agent, customer_id="C000003")
+    await ring(api, agent, customer_id="C000003")
     body = {
         "request_id": "3f1c2b9a-retry",
         "customer_id": "C000003",
@@ -309,13 +270,13 @@ async def test_supervisor_message_and_ticket_go_into_the_one_log(
 
 async def test_outbound_dial_rings_out_then_connects(api: httpx.AsyncClient) -> None:
     agent = await login(api, "1001")
-    await _ready(api, agent)
+    await ready(api, agent)
     dialled = await api.post("/v1/calls/dial", json={"number": "13800138000"}, headers=agent)
     assert dialled.status_code == 200, dialled.text
     call_id = dialled.json()["call_id"]
     me = (await api.get("/v1/me", headers=agent)).json()
     assert (me["state"], me["direction"], me["call_id"]) == ("reserved", "outbound", call_id)
-    await _step(api, 60)
+    await step(api, 60)
     assert (await api.get("/v1/me", headers=agent)).json()["state"] == "busy"
 
 
@@ -323,9 +284,9 @@ async def test_consult_then_conference_then_the_second_agent_leaves(
     api: httpx.AsyncClient,
 ) -> None:
     first = await login(api, "1001")
-    call_id = await _talking(api, first)
+    call_id = await talking(api, first)
     second = await login(api, "1002")
-    await _ready(api, second)
+    await ready(api, second)
     consult = {"mode": "consult", "agent_id": "1002"}
     response = await api.post(f"/v1/calls/{call_id}/transfer", json=consult, headers=first)
     assert response.status_code == 200, response.text
@@ -347,7 +308,7 @@ async def test_pending_state_applies_after_wrap_up_and_logout_takes_a_reason(
     api: httpx.AsyncClient,
 ) -> None:
     agent = await login(api, "1001")
-    call_id = await _ring(api, agent)
+    call_id = await ring(api, agent)
     pending = {"state": "not_ready", "reason": "lunch"}
     assert (await api.put("/v1/agent/pending", json=pending, headers=agent)).status_code == 200
     assert (await api.get("/v1/me", headers=agent)).json()["pending"] == pending
@@ -370,7 +331,7 @@ async def test_request_ids_are_each_users_own_and_a_reused_one_is_409(
 ) -> None:
     first = await login(api, "1001")
     other = await login(api, "1002")
-    await _ring(api, first, customer_id="C000006")
+    await ring(api, first, customer_id="C000006")
     ticket = {
         "request_id": "shared-id-0001",
         "customer_id": "C000006",
@@ -385,7 +346,7 @@ async def test_request_ids_are_each_users_own_and_a_reused_one_is_409(
     assert changed.status_code == 409
     assert changed.json()["error"]["code"] == "request_id_reused"
     # Another user's same id is its own business: 1002 learns nothing of 1001's tickets.
-    await _ring(api, other, queue_id="fault", customer_id="C000006")
+    await ring(api, other, queue_id="fault", customer_id="C000006")
     theirs = await api.post("/v1/tickets", json=ticket, headers=other)
     assert theirs.status_code == 201, theirs.text
     assert theirs.json()["id"] != made.json()["id"] and theirs.json()["created_by"] == "1002"
@@ -393,7 +354,7 @@ async def test_request_ids_are_each_users_own_and_a_reused_one_is_409(
 
 async def test_callback_is_scheduled_once_per_request_id(api: httpx.AsyncClient) -> None:
     agent = await login(api, "1001")
-    await _ring(api, agent, customer_id="C000007")
+    await ring(api, agent, customer_id="C000007")
     body = {
         "request_id": "callback-0001",
         "customer_id": "C000007",

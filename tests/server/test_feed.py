@@ -7,8 +7,10 @@ import asyncio
 import json
 import math
 import re
+import threading
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 from server_stub.protocol.events import Event
 from server_stub.server.auth import Principal
@@ -194,3 +196,31 @@ def test_trainer_gets_the_offer_without_the_customer() -> None:
     data = json.loads(encode_event(offered).bytes_for(level).split(b"data: ", 1)[1])["data"]
     assert "pop" not in data and data["ani"] == "*******8000"
     assert data["customer_id"] == "C000001"
+
+
+async def test_a_far_back_backlog_is_read_off_the_event_loop() -> None:
+    hub, store = _hub([_event(s) for s in range(1, 5_001)], ring_size=10)
+    readers: set[str] = set()
+    read_rows = store.event_rows_after
+
+    def recording(after: int, upto: int, limit: int) -> list[Any]:
+        readers.add(threading.current_thread().name)
+        return read_rows(after, upto, limit)
+
+    hub._read_rows = recording
+    ticks = 0
+
+    async def loop_keeps_running() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    ticker = asyncio.create_task(loop_keeps_running())
+    ids = await asyncio.wait_for(_take(hub.stream(_everyone(), last_event_id=0), 5_000), 10)
+    ticker.cancel()
+    assert ids == list(range(1, 5_001))
+    assert readers and threading.current_thread().name not in readers
+    assert all(name.startswith("feed-backlog") for name in readers)
+    assert ticks >= 3  # the loop ran between the batches
+    store.close()
