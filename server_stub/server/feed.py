@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -38,7 +39,10 @@ RING_SIZE = 20_000  # recent events kept in memory for fast resume
 STORE_REPLAY_LIMIT = 200_000  # further back than this (from the store) → resync
 BACKLOG_BATCH = 2_000  # events read, filtered and encoded per step of a resume
 CLIENT_QUEUE_SIZE = 5_000  # events queued for one client before it is declared too slow
-BACKLOG_THREADS = 2  # resumes share these; more would only fight over the GIL
+BACKLOG_THREADS = 1  # resumes share it; more threads would only fight the loop for the GIL
+# A backlog thread holds the GIL between the loop's turns: hand it back this often (the
+# interpreter's default is 5 ms, which a request needing it ten times would feel).
+GIL_SWITCH_S = 0.0005
 
 
 class EncodedEvent:
@@ -452,5 +456,6 @@ class EventHub:
 
     def _backlog_executor(self) -> ThreadPoolExecutor:
         if self._executor is None:
+            sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_S))
             self._executor = ThreadPoolExecutor(BACKLOG_THREADS, thread_name_prefix="feed-backlog")
         return self._executor
