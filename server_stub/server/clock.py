@@ -2,7 +2,9 @@
 
 `RealTimeClock` says where the simulation should be now; `ClockDriver` is the asyncio task
 that keeps the engine there, sleeping until the next timer is due (at most a second, so
-that speed changes and statistics are never late) or until something wakes it.
+that speed changes and statistics are never late) or until something wakes it. The
+driver moves the engine a slice at a time (`step()` says whether it is still behind) and
+lets the event loop run between slices, so a fast clock never holds up a request.
 """
 
 from __future__ import annotations
@@ -44,11 +46,12 @@ class RealTimeClock:
 
 
 class ClockDriver:
-    """The task that moves the engine along the clock: `step()` catches up, `next_due()`
-    says when the next timer fires (sim time). Never dies of a bug in one step."""
+    """The task that moves the engine along the clock: `step()` moves it one slice on and
+    says whether it is still behind, `next_due()` says when the next timer fires (sim
+    time). Never dies of a bug in one step."""
 
     def __init__(
-        self, clock: RealTimeClock, step: Callable[[], None], next_due: Callable[[], float]
+        self, clock: RealTimeClock, step: Callable[[], bool], next_due: Callable[[], float]
     ) -> None:
         self._clock = clock
         self._step = step
@@ -81,9 +84,13 @@ class ClockDriver:
                 await self._wake.wait()
                 continue
             try:
-                self._step()
+                behind = self._step()
             except Exception:  # the driver must survive a bug in one step; the log says what
                 log.exception("engine step failed")
+                behind = False
+            if behind:
+                await asyncio.sleep(0)  # the next slice after whatever else is waiting
+                continue
             sleep_s = min(MAX_SLEEP_S, self._clock.seconds_until(self._next_due()))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=sleep_s)

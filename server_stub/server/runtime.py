@@ -55,6 +55,8 @@ __all__ = ["Applied", "CentreRuntime", "ReplayDivergedError"]
 log = logging.getLogger("centre")
 
 PING_EVERY_S = 15.0  # SSE comment lines to idle clients
+DRIVER_SLICE_S = 0.02  # the driver moves the engine this much wall time's worth per step
+MAX_LAG_S = 0.1  # further behind than this, the clock slips: the machine sets the pace
 SEARCHES_PER_MIN = 10  # customer searches per user (bursts of SEARCH_BURST)
 SEARCH_BURST = 5
 RING_WARM_EVENTS = 5_000  # recent events put back in the feed's ring after a restart
@@ -104,7 +106,7 @@ class CentreRuntime:
         self.dispatcher = CommandDispatcher(config)
         self.frame = RunFrame.from_meta(store.get_meta)
         self._build_run()
-        self.driver = ClockDriver(self.clock, self.catch_up, self._next_due)
+        self.driver = ClockDriver(self.clock, self._drive_step, self._next_due)
         self._keepalive: asyncio.Task[None] | None = None
         self.startup_s: dict[str, float] = {}
         # Tests make many databases for one centre: they keep the generated customers.
@@ -276,6 +278,20 @@ class CentreRuntime:
         """Bring the engine to the real-time clock (on a paused clock: fire what is due now)."""
         self.engine.advance_to(max(self.frame.engine_time(self.clock.now()), self.engine.now))
         self._flush()
+
+    def _drive_step(self) -> bool:
+        """Move the engine one slice towards the clock; True while it is still behind. When
+        the machine cannot keep up with the speed, the clock waits for the engine (it
+        slips), so that a request's catch-up is never more than a short slice of work."""
+        speed = self.clock.speed
+        target = self.frame.engine_time(self.clock.now())
+        limit = self.engine.now + max(1.0, speed * DRIVER_SLICE_S)
+        self.engine.advance_to(max(min(target, limit), self.engine.now))
+        self._flush()
+        behind = target - self.engine.now
+        if speed > 0 and behind > speed * MAX_LAG_S:
+            self.clock.anchor(self.now + speed * MAX_LAG_S)
+        return behind > 0
 
     def _next_due(self) -> float:
         return self.frame.time(self.engine.next_timer_time())
