@@ -118,4 +118,8 @@ class EventPipeline:
         agent = self._floor.agents.get(event.agent_id or "")
         if agent is None or agent.simulated:
             return  # simulated agents have no screen to pop
-        event.data["pop"] = self._pops.for_event(event).model_dump(mode="json")
+        pop = self._pops.for_event(event)
+        if pop.customer is not None and event.data.get("customer_id") is None:
+            # Recognised by the calling number: the call (and its CDR row) is theirs.
+            event.data["customer_id"] = pop.customer.id
+        event.data["pop"] = pop.model_dump(mode="json")

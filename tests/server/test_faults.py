@@ -222,3 +222,39 @@ def test_stopping_with_a_desk_connected_ends_its_stream_first_and_quietly(
     assert server.returncode == 0, output
     assert time.monotonic() - started < 5  # no waiting out a graceful-shutdown timeout
     assert not any(mark in output for mark in TRACEBACK_MARKS), output
+
+
+def test_every_acknowledged_ticket_and_event_survives_four_sigkills_under_load(
+    tmp_path: Path,
+) -> None:
+    config, db, port = small_centre_file(tmp_path), tmp_path / "centre.sqlite", free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    acknowledged: list[str] = []
+    seen_seq = 0
+    for round_ in range(4):
+        server = start_server(serve_command(config, db, port, speed=100))
+        try:
+            wait_for_health(base_url, server)
+            admin = _login(base_url, "admin")
+            with httpx.Client(base_url=base_url, headers=admin, timeout=10) as client:
+                for ticket_id in acknowledged:  # everything acknowledged before is there
+                    assert client.get(f"/v1/tickets/{ticket_id}").status_code == 200, ticket_id
+                assert client.get("/v1/health").json()["last_seq"] >= seen_seq
+                for n in range(15):
+                    made = client.post(
+                        "/v1/tickets",
+                        json={
+                            "request_id": f"crash-{round_}-{n:04d}",
+                            "customer_id": f"C{n + 1:06d}",
+                            "category": "fault",
+                            "subject": f"第 {round_} 轮 / round {round_}",
+                        },
+                    )
+                    assert made.status_code == 201, made.text
+                    acknowledged.append(made.json()["id"])
+                seen_seq = client.get("/v1/health").json()["last_seq"]
+        finally:
+            server.kill()  # SIGKILL with the clock running: no shutdown at all
+            output, _ = server.communicate(timeout=10)
+        assert "cannot be continued" not in output, output  # replay, not a new day
+    assert len(set(acknowledged)) == 60

@@ -108,7 +108,8 @@ async def test_a_changed_centre_starts_a_new_day_on_the_same_data(tmp_path: Path
             # The old day's ticket is still the customer's (and the agent's own).
             listed = await api.get("/v1/tickets", params={"customer_id": "C000004"}, headers=agent)
             assert [t["subject"] for t in listed.json()] == ["无信号 / no signal"]
-            assert (await api.get("/v1/me", headers=agent)).json()["state"] == "logged_out"
+            me = (await api.get("/v1/me", headers=agent)).json()
+            assert (me["state"], me["sim_time"]) == ("logged_out", DAY_S)
             await api.post("/v1/agent/state", json={"state": "ready"}, headers=agent)
             admin = await login(api, "admin")
             injected = await api.post(
