@@ -34,6 +34,7 @@ class _Listener:
     """Reads a login's event stream in a thread until the server ends it."""
 
     def __init__(self, base_url: str, token: str) -> None:
+        self.connected = threading.Event()
         self.ended = threading.Event()
         self.failed: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(base_url, token), daemon=True)
@@ -47,6 +48,7 @@ class _Listener:
                 client.stream("GET", "/v1/events", headers=headers) as response,
             ):
                 assert response.status_code == 200
+                self.connected.set()
                 for _chunk in response.iter_bytes():
                     pass
         except BaseException as error:  # a read timeout would mean the stream never ended
@@ -58,7 +60,8 @@ def test_a_stream_ends_when_its_user_logs_out(live_server: LiveServer) -> None:
     with httpx.Client(base_url=live_server.base_url, timeout=10) as client:
         token = _token(client, "1001")
         listener = _Listener(live_server.base_url, token)
-        time.sleep(0.3)
+        assert listener.connected.wait(10)
+        time.sleep(0.2)
         assert not listener.ended.is_set()
         logout = client.post("/v1/auth/logout", headers={"Authorization": f"Bearer {token}"})
         assert logout.status_code == 200
@@ -67,10 +70,12 @@ def test_a_stream_ends_when_its_user_logs_out(live_server: LiveServer) -> None:
 
 
 def test_a_stream_ends_when_its_token_expires(live_server: LiveServer) -> None:
-    live_server.runtime.auth.token_ttl_s = 1.0
+    live_server.runtime.auth.token_ttl_s = 3.0
     with httpx.Client(base_url=live_server.base_url, timeout=10) as client:
         listener = _Listener(live_server.base_url, _token(client, "1001"))
-        assert listener.ended.wait(5), "the stream outlived its token"
+        assert listener.connected.wait(3), "the token expired before the stream opened"
+        assert not listener.ended.is_set()
+        assert listener.ended.wait(8), "the stream outlived its token"
         assert listener.failed is None
 
 
