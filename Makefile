@@ -63,7 +63,7 @@ test: lint typecheck contracts pytest
 
 bench: $(STAMP) $(ENGINE_BUILD)
 	$(BIN)/python bench/sim_speed.py
-	@for b in bench/fanout.py bench/screen_pop.py bench/startup.py; do \
+	@for b in bench/fanout.py bench/resume_storm.py bench/memory.py bench/screen_pop.py bench/startup.py; do \
 		if [ -f $$b ]; then $(BIN)/python $$b || exit 1; fi; done
 
 fuzz: $(STAMP) $(ENGINE_BUILD)

@@ -21,7 +21,6 @@ import multiprocessing
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from server_process import free_port, percentile, rss_kib
 
 WALL_TIME = re.compile(rb'"wall_time":([0-9.eE+-]+)')
 PEAK_SIM_S = 1800.0  # the demo opens at the 10:00 peak; half an hour fills the floor
@@ -45,19 +45,6 @@ class Tally:
     connected: int = 0
     failed: int = 0
     measuring: bool = False
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
 
 
 async def sse_client(host: str, port: int, token: str, tally: Tally, stop: asyncio.Event) -> None:
@@ -143,12 +130,6 @@ def client_worker(
         uvloop.run(main())
     except ImportError:
         asyncio.run(main())
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
 
 
 async def run(args: argparse.Namespace) -> int:

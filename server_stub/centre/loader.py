@@ -393,6 +393,8 @@ def _check_references(config: CentreConfig, problems: _Problems) -> None:
         for k, team_id in enumerate(user.teams):
             if team_id not in known_teams:
                 add(("users", index, "teams", k), f"unknown team {team_id!r}")
+        if user.floor and user.role != "supervisor":
+            add(("users", index, "floor"), "only a supervisor runs the floor (floor: true)")
 
     customers = config.customers
     if not customers.locales:

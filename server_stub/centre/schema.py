@@ -7,6 +7,7 @@ server (users, scripts). Times are seconds unless the name says otherwise.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -137,6 +138,8 @@ class UserConfig(Strict):
     name: str
     role: Role
     teams: list[str] = Field(default_factory=list)
+    # The floor manager (值班长): a supervisor of every team, present and future.
+    floor: bool = Field(default=False, description="supervisor of the whole floor")
     password_hash: str
 
 
@@ -184,3 +187,14 @@ class CentreConfig(Strict):
     reason_codes: list[Code] = Field(default_factory=list)
     wrapup_codes: list[Code] = Field(default_factory=list)
     customers: Customers = Customers()
+
+
+DEFAULT_EPOCH = "2026-11-23T08:00:00+08:00"
+
+
+def centre_epoch(config: CentreConfig) -> datetime:
+    """Sim time 0 as a date-time (the default epoch where the file's does not parse)."""
+    try:
+        return datetime.fromisoformat(config.centre.epoch)
+    except ValueError:
+        return datetime.fromisoformat(DEFAULT_EPOCH)

@@ -25,9 +25,10 @@ LONG_TEXT = 4000
 
 
 class Request(BaseModel):
-    """Requests reject unknown fields: a typo in a field name is an error, not a no-op."""
+    """Requests reject unknown fields (a typo in a field name is an error, not a no-op) and
+    numbers that are not finite (`1e400`, `NaN`: JSON has no such numbers)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- errors

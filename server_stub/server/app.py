@@ -14,6 +14,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server_stub.protocol.api import ErrorResponse
+from server_stub.server.activity import escape
+from server_stub.server.body_limit import BodyLimit
 from server_stub.server.errors import ApiError
 from server_stub.server.routes import (
     agent,
@@ -42,8 +44,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "the role or the owner does not allow it"),
         (404, "no such thing"),
         (409, "the centre's state does not allow it now"),
+        (413, "the request body is too large"),
         (422, "the request does not match its schema"),
-        (429, "too many failed logins"),
+        (429, "too many attempts (logins, searches): see Retry-After"),
     )
 }
 
@@ -70,6 +73,7 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         responses=ERROR_RESPONSES,
     )
     app.state.runtime = runtime
+    app.add_middleware(BodyLimit)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:
@@ -95,14 +99,16 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
+            error.status_code, "http_error"
+        )
         body = {"error": {"code": code, "message": str(error.detail)}}
         return JSONResponse(body, status_code=error.status_code, headers=error.headers)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
         # A bug, not a bad request: log it in full; the client still gets JSON.
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        log.exception("unhandled error on %s %s", request.method, escape(request.url.path))
         body = {"error": {"code": "internal_error", "message": "the server hit a bug"}}
         return JSONResponse(body, status_code=500)
 

@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from server_stub.server.auth import ROLES, Principal
 from server_stub.server.errors import ApiError
 from server_stub.server.runtime import CentreRuntime
+from server_stub.server.scope import Scope
 
 bearer = HTTPBearer(auto_error=False, description="the token from POST /v1/auth/login")
 
@@ -26,30 +27,47 @@ def get_runtime(request: Request) -> CentreRuntime:
 RuntimeDep = Annotated[CentreRuntime, Depends(get_runtime)]
 
 
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def authorize(
+    runtime: CentreRuntime,
+    credentials: HTTPAuthorizationCredentials | None,
+    allowed: frozenset[str],
+) -> Principal:
+    """The caller, if its token is good and one of its roles is `allowed` (else 401/403)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiError(401, "not_authenticated", "log in and send Authorization: Bearer <token>")
+    principal = runtime.auth.authenticate(credentials.credentials)
+    if principal is None:
+        raise ApiError(401, "invalid_token", "the token is unknown or has expired")
+    if allowed.isdisjoint(principal.roles):
+        raise ApiError(
+            403,
+            "forbidden_role",
+            f"a {principal.role} may not do this (needs {' or '.join(sorted(allowed))})",
+        )
+    return principal
+
+
 def require(*roles: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency that lets in only callers with one of `roles` (401 without a token)."""
     allowed = frozenset(roles)
 
-    async def check(
-        runtime: RuntimeDep,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> Principal:
-        if credentials is None or credentials.scheme.lower() != "bearer":
-            raise ApiError(
-                401, "not_authenticated", "log in and send Authorization: Bearer <token>"
-            )
-        principal = runtime.auth.authenticate(credentials.credentials)
-        if principal is None:
-            raise ApiError(401, "invalid_token", "the token is unknown or has expired")
-        if allowed.isdisjoint(principal.roles):
-            raise ApiError(
-                403,
-                "forbidden_role",
-                f"a {principal.role} may not do this (needs {' or '.join(sorted(allowed))})",
-            )
-        return principal
+    async def check(runtime: RuntimeDep, credentials: Credentials) -> Principal:
+        return authorize(runtime, credentials, allowed)
 
     return check
+
+
+def scoped(*roles: str) -> Callable[..., Awaitable[Scope]]:
+    """Like `require`, but hands the route the caller's `Scope` (what it may read)."""
+    allowed = frozenset(roles)
+
+    async def scope(runtime: RuntimeDep, credentials: Credentials) -> Scope:
+        return runtime.scope(authorize(runtime, credentials, allowed))
+
+    return scope
 
 
 AnyUser = Annotated[Principal, Depends(require(*ANY_ROLE))]

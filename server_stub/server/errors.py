@@ -39,6 +39,11 @@ def forbidden(code: str, message: str) -> ApiError:
     return ApiError(403, code, message)
 
 
-def request_id_taken() -> ApiError:
-    """A client-generated request id that another user already used."""
-    return ApiError(409, "request_id_taken", "this request_id was used by someone else")
+def request_id_reused(what: str) -> ApiError:
+    """A client-generated request id this user already used for something else: a retry
+    carries the same body; a new request needs a new id."""
+    return ApiError(
+        409,
+        "request_id_reused",
+        f"this request_id was used for another {what}: a new {what} needs a new request_id",
+    )

@@ -1,14 +1,18 @@
-"""`agent-tui-server serve`: build the runtime, then serve the API with uvicorn."""
+"""`agent-tui-server serve`: build the runtime, then serve the API with uvicorn.
+
+Whatever stops the start (a bad centre file or flow script, a database that cannot be used
+or is another server's) is said in one line naming the file, and the exit status is 2.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import time
 from pathlib import Path
 
-import uvicorn
 from platformdirs import user_data_dir
 
 from server_stub.centre.loader import CentreConfigError, default_centre_path, load_centre
@@ -16,8 +20,11 @@ from server_stub.centre.schema import CentreConfig
 from server_stub.engine import BUILD as ENGINE_BUILD
 from server_stub.protocol.script_model import ScriptError
 from server_stub.server.app import create_app
-from server_stub.server.runtime import CentreRuntime, ReplayDivergedError
-from server_stub.server.store import Store
+from server_stub.server.db_lock import DatabaseInUseError
+from server_stub.server.replay import ForeignCustomersError
+from server_stub.server.runtime import CentreRuntime
+from server_stub.server.serving import CentreServer, server_config
+from server_stub.server.store import Store, StoreError
 
 log = logging.getLogger("server")
 
@@ -41,9 +48,11 @@ def build_runtime(
     speed: float = 1.0,
     scripts_dir: str | Path | None = None,
     keep_customer_cache: bool = False,
+    serving: str | None = None,
 ) -> CentreRuntime:
-    """Open the store and bring the centre to where it was (replay); not yet running."""
-    store = Store(db)
+    """Open the store and bring the centre to where it was (replay); not yet running.
+    `serving` (the URL) goes into the database's lock, for a second server's message."""
+    store = Store(db, owner=serving)
     try:
         runtime = CentreRuntime(config, store, seed=seed, speed=speed, scripts_dir=scripts_dir)
         runtime.keep_customer_cache = keep_customer_cache
@@ -60,22 +69,25 @@ def configure_logging(level: int = logging.INFO) -> None:
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
 
 
+def _fail(message: str) -> int:
+    print(f"agent-tui-server: {message}", file=sys.stderr)
+    return 2
+
+
 def run_serve_command(args: argparse.Namespace) -> int:
     configure_logging()
     config_path = Path(args.config) if args.config else default_centre_path()
     db_path = Path(args.db) if args.db else default_db_path()
     if args.speed < 0:
-        print("agent-tui-server: --speed must be 0 (paused) or more", file=sys.stderr)
-        return 2
+        return _fail("--speed must be 0 (paused) or more")
     try:
         config = load_centre(config_path)
     except CentreConfigError as error:
-        print(f"agent-tui-server: the centre file has errors:\n{error}", file=sys.stderr)
-        return 2
+        return _fail(f"the centre file has errors:\n{error}")
     except OSError as error:
-        print(f"agent-tui-server: cannot read {config_path}: {error}", file=sys.stderr)
-        return 2
+        return _fail(f"cannot read {config_path}: {error.strerror or error}")
     started = time.perf_counter()
+    url = f"http://{args.host}:{args.port}"
     try:
         runtime = build_runtime(
             config,
@@ -83,13 +95,12 @@ def run_serve_command(args: argparse.Namespace) -> int:
             seed=args.seed,
             speed=args.speed,
             scripts_dir=scripts_dir_for(config_path),
+            serving=url,
         )
     except ScriptError as error:
-        print(f"agent-tui-server: a flow script has errors:\n{error}", file=sys.stderr)
-        return 2
-    except ReplayDivergedError as error:
-        print(f"agent-tui-server: {error}", file=sys.stderr)
-        return 2
+        return _fail(f"a flow script has errors:\n{error}")
+    except (StoreError, DatabaseInUseError, ForeignCustomersError) as error:
+        return _fail(str(error))
     log.info(
         "centre %s from %s, database %s (%d customers, engine %s; ready in %.2f s: %s)",
         config.centre.name,
@@ -100,18 +111,12 @@ def run_serve_command(args: argparse.Namespace) -> int:
         time.perf_counter() - started,
         ", ".join(f"{k} {v:.2f} s" for k, v in runtime.startup_s.items()),
     )
-    log.info(
-        "serving on http://%s:%d (API under /v1, OpenAPI at /openapi.json)", args.host, args.port
-    )
-    app = create_app(runtime)
-    # Open SSE streams never end by themselves: on Ctrl+C give them a moment, then close.
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=2,
-    )
-    runtime.store.close()
+    log.info("serving on %s (API under /v1, OpenAPI at /openapi.json)", url)
+    server = CentreServer(server_config(create_app(runtime), args.host, args.port), runtime.hub)
+    try:
+        # uvicorn re-raises the Ctrl+C it caught once it has shut down: that is the end.
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run()
+    finally:
+        runtime.store.close()
     return 0

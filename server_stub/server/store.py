@@ -2,22 +2,31 @@
 
 Tables: the event log (source of truth), the command journal (what humans did, at which
 sim time, so a restart can replay the engine), customers, contacts (one row per call: the
-CDR, derived from the log), tickets, callbacks, login tokens and a small `meta` table
-(seed, config hash, last sim time). WAL mode, one connection, guarded by a lock because
-FastAPI may call from its threadpool.
+CDR, derived from the log), tickets, callbacks, login tokens (hashes only), the audit
+trail of reads of other people's data, and a small `meta` table (seed, config hash, last
+sim time, the current run). WAL mode; one connection for writes, guarded by a lock
+because FastAPI may call from its threadpool, and one read-only connection per worker
+thread for what is read off the event loop (feed backlogs, customer search).
+
+The file and its -wal/-shm companions are the owner's alone (mode 0600): they hold
+10,000 customers' personal data. Opening checks the file (`PRAGMA quick_check`) and says
+in one line what is wrong with a bad one (`StoreError`).
 
 Swapping in PostgreSQL means re-implementing this class; nothing else imports sqlite3.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
+import stat
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from server_stub.protocol.api import (
     OPEN_TICKET_STATUSES,
@@ -27,10 +36,44 @@ from server_stub.protocol.api import (
     Ticket,
 )
 from server_stub.protocol.events import Event
+from server_stub.server.db_lock import DatabaseLock
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+FILE_MODE = 0o600  # the database holds customers' personal data and login token hashes
+JOURNAL_BATCH = 1_000
+SEARCH_LIMIT = 10
 
-_SCHEMA = """
+_EVENT_COLUMNS = "seq, sim_time, wall_time, type, call_id, agent_id, queue_id, ticket_id, team_id"
+
+_TICKETS_TABLE = """
+CREATE TABLE IF NOT EXISTS {name} (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    call_id TEXT, category TEXT NOT NULL, subject TEXT NOT NULL, description TEXT NOT NULL,
+    priority TEXT NOT NULL, status TEXT NOT NULL, department TEXT,
+    created_by TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL,
+    UNIQUE (created_by, request_id)
+);
+"""
+_CALLBACKS_TABLE = """
+CREATE TABLE IF NOT EXISTS {name} (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    customer_id TEXT NOT NULL, number TEXT NOT NULL, due_at REAL NOT NULL, note TEXT NOT NULL,
+    agent_id TEXT NOT NULL, created_at REAL NOT NULL, status TEXT NOT NULL,
+    UNIQUE (agent_id, request_id)
+);
+"""
+_TOKENS_TABLE = """
+CREATE TABLE IF NOT EXISTS tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL, role TEXT NOT NULL, expires_at REAL NOT NULL
+);
+"""
+
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY,
@@ -51,7 +94,9 @@ CREATE TABLE IF NOT EXISTS commands (
 CREATE TABLE IF NOT EXISTS customers (
     id TEXT PRIMARY KEY,
     record TEXT NOT NULL,
-    history TEXT NOT NULL
+    history TEXT NOT NULL,
+    name_key TEXT NOT NULL DEFAULT '',
+    account TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS customer_phones (
     phone TEXT NOT NULL,
@@ -67,26 +112,24 @@ CREATE TABLE IF NOT EXISTS contacts (
     wrapup_code TEXT, notes TEXT, script_path TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS contacts_customer ON contacts(customer_id, arrived_at);
-CREATE TABLE IF NOT EXISTS tickets (
-    id TEXT PRIMARY KEY,
-    request_id TEXT NOT NULL UNIQUE,
-    customer_id TEXT NOT NULL,
-    call_id TEXT, category TEXT NOT NULL, subject TEXT NOT NULL, description TEXT NOT NULL,
-    priority TEXT NOT NULL, status TEXT NOT NULL, department TEXT,
-    created_by TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS tickets_customer ON tickets(customer_id);
-CREATE TABLE IF NOT EXISTS callbacks (
-    id TEXT PRIMARY KEY,
-    request_id TEXT NOT NULL UNIQUE,
-    customer_id TEXT NOT NULL, number TEXT NOT NULL, due_at REAL NOT NULL, note TEXT NOT NULL,
-    agent_id TEXT NOT NULL, created_at REAL NOT NULL, status TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tokens (
-    token TEXT PRIMARY KEY,
-    user_id TEXT NOT NULL, role TEXT NOT NULL, expires_at REAL NOT NULL
+"""
+    + _TICKETS_TABLE.format(name="tickets")
+    + "CREATE INDEX IF NOT EXISTS tickets_customer ON tickets(customer_id);\n"
+    + _CALLBACKS_TABLE.format(name="callbacks")
+    + _TOKENS_TABLE
+    + """
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    wall_time REAL NOT NULL, sim_time REAL NOT NULL,
+    user_id TEXT NOT NULL, roles TEXT NOT NULL,
+    action TEXT NOT NULL, target TEXT, call_id TEXT, detail TEXT NOT NULL DEFAULT '{}'
 );
 """
+)
+
+
+class StoreError(RuntimeError):
+    """The database file cannot be used; the message says which file and why, in one line."""
 
 
 @dataclass(frozen=True)
@@ -102,38 +145,123 @@ class JournalEntry:
 
 @dataclass(frozen=True)
 class StoredToken:
-    token: str
+    """A login as stored: the token itself is never kept, only its hash."""
+
+    token_hash: str
     user_id: str
     role: str
     expires_at: float
 
 
+@dataclass(frozen=True)
+class AuditRow:
+    wall_time: float
+    sim_time: float
+    user_id: str
+    roles: str
+    action: str
+    target: str | None
+    call_id: str | None
+    detail: dict[str, Any]
+
+
+EventRow = tuple[
+    int, float, float, str, str | None, str | None, str | None, str | None, str | None, str
+]
+
+
 class Store:
     """The server's persistent state in one SQLite file (or `:memory:`)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, owner: str | None = None) -> None:
+        """Open (or create) the database. `owner` says where this server serves, for the
+        message a second server gets. Raises `StoreError` or `DatabaseInUseError`."""
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.in_memory = self.path == ":memory:"
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL is durable across a process crash in WAL mode; only a power cut may lose
-        # the last transaction, which replay from the journal tolerates.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA)
-        if self.get_meta("schema_version") is None:
-            self.set_meta("schema_version", SCHEMA_VERSION)
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._owner_lock: DatabaseLock | None = None
+        if not self.in_memory:
+            _prepare_file(Path(self.path))
+            self._owner_lock = DatabaseLock(self.path)
+            self._owner_lock.acquire(owner)
+        try:
+            self._db = self._open()
+        except BaseException:
+            if self._owner_lock is not None:
+                self._owner_lock.release()
+            raise
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: cannot open the database: {error}") from None
+        try:
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL is durable across a process crash in WAL mode; only a power cut may
+            # lose the last transaction, which replay from the journal tolerates.
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            if not self.in_memory:
+                _check_integrity(db, self.path)
+            version = _schema_version(db)
+            if version == "1":
+                _migrate_from_1(db)
+            elif version not in (None, SCHEMA_VERSION):
+                raise StoreError(
+                    f"{self.path} was written by a newer agent-tui-server (schema {version}): "
+                    "run that version, or give a new --db"
+                )
+            db.executescript(_SCHEMA)
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (SCHEMA_VERSION,),
+            )
+        except sqlite3.DatabaseError as error:
+            db.close()
+            raise StoreError(_explain(self.path, error)) from None
+        except BaseException:
+            db.close()
+            raise
+        if not self.in_memory:
+            _tighten(Path(self.path))  # the -wal and -shm files exist now
+        return db
 
     def close(self) -> None:
         with self._lock:
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
             self._db.close()
+            if self._owner_lock is not None:
+                self._owner_lock.release()
+                self._owner_lock = None
 
     def journal_mode(self) -> str:
         with self._lock:
             return str(self._db.execute("PRAGMA journal_mode").fetchone()[0])
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A connection for reading from this thread: its own read-only one for a file (so
+        the event loop's writes never wait for it), the main one for `:memory:`."""
+        if self.in_memory:
+            with self._lock:
+                yield self._db
+            return
+        reader: sqlite3.Connection | None = getattr(self._local, "reader", None)
+        if reader is None:
+            uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+            reader = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            reader.row_factory = sqlite3.Row
+            self._local.reader = reader
+            with self._lock:
+                self._readers.append(reader)
+        yield reader
 
     # ------------------------------------------------------------------ meta
 
@@ -143,11 +271,14 @@ class Store:
         return None if row is None else str(row["value"])
 
     def set_meta(self, key: str, value: str) -> None:
-        with self._lock:
-            self._db.execute(
+        self.set_meta_many({key: value})
+
+    def set_meta_many(self, values: dict[str, str]) -> None:
+        with self._lock, self._transaction():
+            self._db.executemany(
                 "INSERT INTO meta(key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
+                list(values.items()),
             )
 
     # ------------------------------------------------------------------ events
@@ -156,8 +287,7 @@ class Store:
         """Store a batch of new events and derive the CDR rows from them, in one transaction."""
         with self._lock, self._transaction():
             self._db.executemany(
-                "INSERT INTO events(seq, sim_time, wall_time, type, call_id, agent_id, "
-                "queue_id, ticket_id, team_id, data) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT INTO events({_EVENT_COLUMNS}, data) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [
                     (
                         e.seq,
@@ -169,7 +299,7 @@ class Store:
                         e.queue_id,
                         e.ticket_id,
                         e.team_id,
-                        json.dumps(e.data, ensure_ascii=False),
+                        _json(e.data),
                     )
                     for e in events
                 ],
@@ -184,6 +314,13 @@ class Store:
 
     def set_last_sim_time(self, sim_time: float) -> None:
         self.set_meta("last_sim_time", repr(sim_time))
+
+    def last_sim_time(self) -> float:
+        """The latest sim time the store knows of (the clock's or the newest event's)."""
+        with self._lock:
+            row = self._db.execute("SELECT MAX(sim_time) FROM events").fetchone()
+        newest = float(row[0]) if row[0] is not None else 0.0
+        return max(newest, float(self.get_meta("last_sim_time") or 0.0))
 
     def last_seq(self) -> int:
         with self._lock:
@@ -202,9 +339,21 @@ class Store:
     def events_after(self, seq: int, limit: int = 10_000) -> list[Event]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
+                f"SELECT {_EVENT_COLUMNS}, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                (seq, limit),
             ).fetchall()
-        return [_event_from_row(r) for r in rows]
+        return [_event_from_row(tuple(r)) for r in rows]
+
+    def event_rows_after(self, seq: int, upto: int, limit: int) -> list[EventRow]:
+        """Raw rows (`EventRow`, data as JSON text) with seq in (seq, upto], for the feed's
+        backlog; safe to call from a worker thread."""
+        with self._reading() as db:
+            rows = db.execute(
+                f"SELECT {_EVENT_COLUMNS}, data FROM events WHERE seq > ? AND seq <= ? "
+                "ORDER BY seq LIMIT ?",
+                (seq, upto, limit),
+            ).fetchall()
+        return [tuple(r) for r in rows]
 
     def iter_events(self, batch: int = 5000) -> Iterator[Event]:
         after = 0
@@ -221,22 +370,33 @@ class Store:
         with self._lock:
             self._db.execute(
                 "INSERT INTO commands(sim_time, kind, args, actor) VALUES (?,?,?,?)",
-                (sim_time, kind, json.dumps(args, ensure_ascii=False), actor),
+                (sim_time, kind, _json(args), actor),
             )
 
-    def journal_entries(self) -> list[JournalEntry]:
+    def journal_entries(self, after: int = 0) -> Iterator[JournalEntry]:
+        """Commands with id > `after`, oldest first, read a batch at a time."""
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT * FROM commands WHERE id > ? ORDER BY id LIMIT ?",
+                    (after, JOURNAL_BATCH),
+                ).fetchall()
+            if not rows:
+                return
+            for r in rows:
+                yield JournalEntry(
+                    id=int(r["id"]),
+                    sim_time=float(r["sim_time"]),
+                    kind=str(r["kind"]),
+                    args=json.loads(r["args"]),
+                    actor=r["actor"],
+                )
+            after = int(rows[-1]["id"])
+
+    def last_command_id(self) -> int:
         with self._lock:
-            rows = self._db.execute("SELECT * FROM commands ORDER BY id").fetchall()
-        return [
-            JournalEntry(
-                id=int(r["id"]),
-                sim_time=float(r["sim_time"]),
-                kind=str(r["kind"]),
-                args=json.loads(r["args"]),
-                actor=r["actor"],
-            )
-            for r in rows
-        ]
+            row = self._db.execute("SELECT MAX(id) FROM commands").fetchone()
+        return int(row[0] or 0)
 
     # ------------------------------------------------------------------ customers
 
@@ -244,17 +404,29 @@ class Store:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM customers").fetchone()[0])
 
-    def put_customers(self, rows: Iterable[tuple[CustomerRecord, list[ContactRecord]]]) -> int:
-        """Insert customers with their generated contact history; returns how many."""
+    def customers_ready(self) -> bool:
+        """Whether the first start's customers were all stored (`fill_customers` finished)."""
+        return self.get_meta("customers_ready") is not None
+
+    def fill_customers(
+        self, rows: Iterable[tuple[CustomerRecord, list[ContactRecord]]], customers_hash: str
+    ) -> int:
+        """Store the centre's customers, all or nothing: one transaction that also replaces
+        whatever an interrupted earlier fill left. Returns how many."""
         count = 0
         with self._lock, self._transaction():
+            self._db.execute("DELETE FROM customer_phones")
+            self._db.execute("DELETE FROM customers")
             for record, history in rows:
                 self._db.execute(
-                    "INSERT OR REPLACE INTO customers(id, record, history) VALUES (?,?,?)",
+                    "INSERT INTO customers(id, record, history, name_key, account) "
+                    "VALUES (?,?,?,?,?)",
                     (
                         record.id,
                         record.model_dump_json(),
-                        json.dumps([h.model_dump(mode="json") for h in history]),
+                        _json([h.model_dump(mode="json") for h in history]),
+                        _search_key(record.name),
+                        _search_key(record.account),
                     ),
                 )
                 self._db.executemany(
@@ -262,6 +434,11 @@ class Store:
                     [(_digits(p), record.id) for p in record.phones],
                 )
                 count += 1
+            self._db.executemany(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [("customers_ready", str(count)), ("customers_hash", customers_hash)],
+            )
         return count
 
     def customer(self, customer_id: str) -> CustomerRecord | None:
@@ -277,6 +454,22 @@ class Store:
                 "SELECT c.record FROM customer_phones p JOIN customers c ON c.id = p.customer_id "
                 "WHERE p.phone = ? ORDER BY c.id",
                 (_digits(phone),),
+            ).fetchall()
+        return [CustomerRecord.model_validate_json(r["record"]) for r in rows]
+
+    def search_customers(self, query: str, limit: int = SEARCH_LIMIT) -> list[CustomerRecord]:
+        """Customers whose name or account contains `query` (case-folded; CJK as written),
+        whose phone contains its digits (4 or more), or whose id it is. Off-loop safe."""
+        key = _search_key(query)
+        digits = _digits(query)
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT record FROM customers WHERE instr(name_key, :key) > 0 "
+                "OR instr(account, :key) > 0 OR id = :id "
+                "OR (length(:digits) >= 4 AND id IN "
+                "    (SELECT customer_id FROM customer_phones WHERE instr(phone, :digits) > 0)) "
+                "ORDER BY id LIMIT :limit",
+                {"key": key, "id": query.strip().upper(), "digits": digits, "limit": limit},
             ).fetchall()
         return [CustomerRecord.model_validate_json(r["record"]) for r in rows]
 
@@ -311,6 +504,33 @@ class Store:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM contacts").fetchone()[0])
 
+    def answered_by(self, call_id: str, agent_ids: Collection[str]) -> bool:
+        """Whether one of `agent_ids` answered the call (in any run)."""
+        if not agent_ids:
+            return False
+        marks = ",".join("?" * len(agent_ids))
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM events WHERE call_id = ? AND type = 'call.answered' "
+                f"AND agent_id IN ({marks}) LIMIT 1",
+                (call_id, *agent_ids),
+            ).fetchone()
+        return row is not None
+
+    def customer_served_by(self, customer_id: str, agent_ids: Collection[str]) -> bool:
+        """Whether one of `agent_ids` answered a call of this customer."""
+        if not agent_ids:
+            return False
+        marks = ",".join("?" * len(agent_ids))
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM contacts c JOIN events e ON e.call_id = c.call_id "
+                "WHERE c.customer_id = ? AND e.type = 'call.answered' "
+                f"AND e.agent_id IN ({marks}) LIMIT 1",
+                (customer_id, *agent_ids),
+            ).fetchone()
+        return row is not None
+
     def _open_contact(self, event: Event) -> None:
         """The call's CDR row, made once: at arrival, or at the answer of an outbound call."""
         data = event.data
@@ -340,6 +560,12 @@ class Store:
                 "UPDATE contacts SET queue_id = ? WHERE call_id = ?",
                 (event.queue_id, event.call_id),
             )
+        elif kind == "call.offered":
+            if data.get("customer_id") is not None:  # a caller recognised by the pop
+                self._db.execute(
+                    "UPDATE contacts SET customer_id = COALESCE(customer_id, ?) WHERE call_id = ?",
+                    (data["customer_id"], event.call_id),
+                )
         elif kind == "call.answered":
             # An outbound call has no call.arrived: the answer creates its row.
             self._open_contact(event)
@@ -376,18 +602,21 @@ class Store:
                 (
                     data.get("code"),
                     data.get("notes"),
-                    json.dumps(data.get("script_path") or [], ensure_ascii=False),
+                    _json(data.get("script_path") or []),
                     event.call_id,
                 ),
             )
 
     # ------------------------------------------------------------------ tickets
 
-    def ticket_by_request(self, request_id: str) -> Ticket | None:
+    def ticket_by_request(self, request_id: str, created_by: str | None = None) -> Ticket | None:
+        """The ticket `created_by` made with this request id (anyone's when None)."""
+        query = "SELECT * FROM tickets WHERE request_id = ?"
+        params: tuple[str, ...] = (request_id,)
+        if created_by is not None:
+            query, params = query + " AND created_by = ?", (request_id, created_by)
         with self._lock:
-            row = self._db.execute(
-                "SELECT * FROM tickets WHERE request_id = ?", (request_id,)
-            ).fetchone()
+            row = self._db.execute(query + " LIMIT 1", params).fetchone()
         return None if row is None else Ticket.model_validate(dict(row))
 
     def ticket(self, ticket_id: str) -> Ticket | None:
@@ -424,11 +653,14 @@ class Store:
 
     # ------------------------------------------------------------------ callbacks
 
-    def callback_by_request(self, request_id: str) -> Callback | None:
+    def callback_by_request(self, request_id: str, agent_id: str | None = None) -> Callback | None:
+        """The callback `agent_id` scheduled with this request id (anyone's when None)."""
+        query = "SELECT * FROM callbacks WHERE request_id = ?"
+        params: tuple[str, ...] = (request_id,)
+        if agent_id is not None:
+            query, params = query + " AND agent_id = ?", (request_id, agent_id)
         with self._lock:
-            row = self._db.execute(
-                "SELECT * FROM callbacks WHERE request_id = ?", (request_id,)
-            ).fetchone()
+            row = self._db.execute(query + " LIMIT 1", params).fetchone()
         return None if row is None else Callback.model_validate(dict(row))
 
     def put_callback(self, callback: Callback) -> None:
@@ -440,18 +672,23 @@ class Store:
                 callback.model_dump(),
             )
 
+    def callback_count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM callbacks").fetchone()[0])
+
     # ------------------------------------------------------------------ tokens
 
     def put_token(self, token: StoredToken) -> None:
         with self._lock:
             self._db.execute(
-                "INSERT OR REPLACE INTO tokens(token, user_id, role, expires_at) VALUES (?,?,?,?)",
-                (token.token, token.user_id, token.role, token.expires_at),
+                "INSERT OR REPLACE INTO tokens(token_hash, user_id, role, expires_at) "
+                "VALUES (?,?,?,?)",
+                (token.token_hash, token.user_id, token.role, token.expires_at),
             )
 
-    def delete_token(self, token: str) -> None:
+    def delete_token(self, token_hash: str) -> None:
         with self._lock:
-            self._db.execute("DELETE FROM tokens WHERE token = ?", (token,))
+            self._db.execute("DELETE FROM tokens WHERE token_hash = ?", (token_hash,))
 
     def tokens(self, now_wall: float) -> list[StoredToken]:
         """Tokens still valid; expired ones are deleted on the way."""
@@ -460,10 +697,49 @@ class Store:
             rows = self._db.execute("SELECT * FROM tokens").fetchall()
         return [
             StoredToken(
-                token=str(r["token"]),
+                token_hash=str(r["token_hash"]),
                 user_id=str(r["user_id"]),
                 role=str(r["role"]),
                 expires_at=float(r["expires_at"]),
+            )
+            for r in rows
+        ]
+
+    # ------------------------------------------------------------------ audit
+
+    def audit(self, row: AuditRow) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO audit(wall_time, sim_time, user_id, roles, action, target, "
+                "call_id, detail) VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    row.wall_time,
+                    row.sim_time,
+                    row.user_id,
+                    row.roles,
+                    row.action,
+                    row.target,
+                    row.call_id,
+                    _json(row.detail),
+                ),
+            )
+
+    def audit_rows(self, user_id: str | None = None) -> list[AuditRow]:
+        query, params = "SELECT * FROM audit ORDER BY id", cast(tuple[str, ...], ())
+        if user_id is not None:
+            query, params = "SELECT * FROM audit WHERE user_id = ? ORDER BY id", (user_id,)
+        with self._lock:
+            rows = self._db.execute(query, params).fetchall()
+        return [
+            AuditRow(
+                wall_time=float(r["wall_time"]),
+                sim_time=float(r["sim_time"]),
+                user_id=str(r["user_id"]),
+                roles=str(r["roles"]),
+                action=str(r["action"]),
+                target=r["target"],
+                call_id=r["call_id"],
+                detail=json.loads(r["detail"]),
             )
             for r in rows
         ]
@@ -487,23 +763,140 @@ class _Transaction:
         self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
 
 
+# ---------------------------------------------------------------------- the file
+
+
+def _prepare_file(path: Path) -> None:
+    """Make sure the file can be a database, and is the owner's alone; say why not."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory: --db needs a file (e.g. {path}/centre.sqlite)")
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:
+        raise StoreError(f"{path}: cannot create its folder {folder}: {error.strerror}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(
+            f"{path}: the folder {folder} is not writable (SQLite keeps its -wal and -shm "
+            "files beside the database): give a --db in a folder you may write"
+        )
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise StoreError(f"{path} is read-only (or not yours): give a --db you may write")
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except OSError as error:
+        raise StoreError(
+            f"{path}: cannot open or create it ({error.strerror}): give a --db in a folder "
+            "you may write"
+        ) from None
+    os.close(fd)
+    _tighten(path)
+
+
+def _tighten(path: Path) -> None:
+    """Owner-only permissions on the database and its -wal/-shm files (an older file may
+    have been made 0644)."""
+    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(OSError):
+            if stat.S_IMODE(companion.stat().st_mode) != FILE_MODE:
+                companion.chmod(FILE_MODE)
+
+
+def _check_integrity(db: sqlite3.Connection, path: str) -> None:
+    rows = db.execute("PRAGMA quick_check(3)").fetchall()
+    problems = [
+        line.strip()
+        for r in rows
+        for line in str(r[0]).splitlines()
+        if line.strip() not in ("ok", "") and not line.startswith("***")
+    ]
+    if problems:
+        raise StoreError(
+            f"{path} is damaged (integrity check: {problems[0]}): restore it from a backup, "
+            f"or recover what is readable with `sqlite3 {path} .recover`, or give a new --db"
+        )
+
+
+def _explain(path: str, error: sqlite3.DatabaseError) -> str:
+    text = str(error)
+    if "file is not a database" in text:
+        return f"{path} is not a SQLite database (or its header is damaged): give a new --db"
+    if "malformed" in text or "corrupt" in text:
+        return (
+            f"{path} is damaged ({text}): restore it from a backup, or recover what is "
+            f"readable with `sqlite3 {path} .recover`, or give a new --db"
+        )
+    if "readonly" in text or "read-only" in text:
+        return f"{path} cannot be written ({text}): give a --db you may write"
+    return f"{path}: {text}"
+
+
+def _schema_version(db: sqlite3.Connection) -> str | None:
+    has_meta = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+    ).fetchone()
+    if has_meta is None:
+        return None
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return None if row is None else str(row[0])
+
+
+def _migrate_from_1(db: sqlite3.Connection) -> None:
+    """Schema 1 → 2: request ids per user, token hashes only, customer search columns."""
+    db.execute("BEGIN")
+    try:
+        db.execute("ALTER TABLE customers ADD COLUMN name_key TEXT NOT NULL DEFAULT ''")
+        db.execute("ALTER TABLE customers ADD COLUMN account TEXT NOT NULL DEFAULT ''")
+        for customer_id, record in db.execute("SELECT id, record FROM customers").fetchall():
+            parsed = json.loads(record)
+            db.execute(
+                "UPDATE customers SET name_key = ?, account = ? WHERE id = ?",
+                (
+                    _search_key(parsed.get("name", "")),
+                    _search_key(parsed.get("account", "")),
+                    customer_id,
+                ),
+            )
+        for table, create in (("tickets", _TICKETS_TABLE), ("callbacks", _CALLBACKS_TABLE)):
+            db.execute(create.format(name=f"{table}_v2"))
+            db.execute(f"INSERT INTO {table}_v2 SELECT * FROM {table}")
+            db.execute(f"DROP TABLE {table}")
+            db.execute(f"ALTER TABLE {table}_v2 RENAME TO {table}")
+        db.execute("DROP TABLE IF EXISTS tokens")  # plain tokens: those users log in again
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _search_key(text: str) -> str:
+    """What search compares: case-folded, without spaces (`Li Na` = `lina`, CJK as is)."""
+    return "".join(text.split()).casefold()
+
+
 def _digits(phone: str) -> str:
     """Phone numbers are matched on their digits only (`+86 138-0000` = `860138 0000`)."""
     return "".join(ch for ch in phone if ch.isdigit())
 
 
-def _event_from_row(row: sqlite3.Row) -> Event:
+def _event_from_row(row: tuple[Any, ...]) -> Event:
+    seq, sim_time, wall_time, type_, call_id, agent_id, queue_id, ticket_id, team_id, data = row
     return Event(
-        seq=int(row["seq"]),
-        sim_time=float(row["sim_time"]),
-        wall_time=float(row["wall_time"]),
-        type=str(row["type"]),
-        call_id=row["call_id"],
-        agent_id=row["agent_id"],
-        queue_id=row["queue_id"],
-        ticket_id=row["ticket_id"],
-        team_id=row["team_id"],
-        data=json.loads(row["data"]),
+        seq=int(seq),
+        sim_time=float(sim_time),
+        wall_time=float(wall_time),
+        type=str(type_),
+        call_id=call_id,
+        agent_id=agent_id,
+        queue_id=queue_id,
+        ticket_id=ticket_id,
+        team_id=team_id,
+        data=json.loads(data),
     )
 
 

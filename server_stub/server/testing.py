@@ -25,6 +25,7 @@ from server_stub.centre.schema import CentreConfig
 from server_stub.server.app import create_app
 from server_stub.server.main import build_runtime, scripts_dir_for
 from server_stub.server.runtime import CentreRuntime
+from server_stub.server.serving import CentreServer, server_config
 
 TEST_CUSTOMERS = 300  # the demo centre has 10,000; generating them takes seconds
 DEMO_PASSWORD = "demo"  # every login of the demo centre
@@ -84,6 +85,7 @@ def start_live_server(
 ) -> Iterator[LiveServer]:
     """A real uvicorn server on 127.0.0.1:<port> (a free one by default), stopped (and its
     store closed) on exit. Give the same `db` and `port` again to restart the centre."""
+    port = port if port is not None else free_port()
     runtime = build_runtime(
         config or demo_centre(),
         db,
@@ -91,19 +93,10 @@ def start_live_server(
         speed=speed,
         scripts_dir=scripts_dir if scripts_dir is not None else demo_scripts_dir(),
         keep_customer_cache=True,
+        serving=f"http://127.0.0.1:{port}",
     )
-    port = port if port is not None else free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(runtime),
-            host="127.0.0.1",
-            port=port,
-            log_config=None,
-            access_log=False,
-            lifespan="on",
-            # Open SSE streams would hold shutdown up; cut them off after this long.
-            timeout_graceful_shutdown=1,
-        )
+    server = CentreServer(
+        server_config(create_app(runtime), "127.0.0.1", port, lifespan="on"), runtime.hub
     )
     live = LiveServer(base_url=f"http://127.0.0.1:{port}", runtime=runtime, server=server)
 
@@ -159,7 +152,9 @@ def paused_runtime(
     )
 
 
-def asgi_client(runtime: CentreRuntime) -> httpx.AsyncClient:
-    """An httpx client on the app in-process (no sockets; responses are not streamed)."""
+def asgi_client(runtime: CentreRuntime, client_host: str = "127.0.0.1") -> httpx.AsyncClient:
+    """An httpx client on the app in-process (no sockets; responses are not streamed),
+    calling from `client_host` (what failed logins slow down)."""
     app = create_app(runtime, manage_runtime=False)
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://centre")
+    transport = httpx.ASGITransport(app=app, client=(client_host, 50_000))
+    return httpx.AsyncClient(transport=transport, base_url="http://centre")

@@ -5,47 +5,8 @@ from __future__ import annotations
 import httpx
 
 from server_stub.server.runtime import CentreRuntime
-from server_stub.server.testing import login
-
-
-async def _ready(api: httpx.AsyncClient, agent: dict[str, str]) -> None:
-    response = await api.post("/v1/agent/state", json={"state": "ready"}, headers=agent)
-    assert response.status_code == 200, response.text
-
-
-async def _ring(
-    api: httpx.AsyncClient,
-    agent: dict[str, str],
-    queue_id: str = "enquiry",
-    customer_id: str | None = "C000001",
-) -> str:
-    """Make the agent ready and a caller arrive; returns the id of the call ringing there."""
-    await _ready(api, agent)
-    trainer = await login(api, "t100")
-    injected = await api.post(
-        "/v1/trainer/calls",
-        json={"queue_id": queue_id, "customer_id": customer_id},
-        headers=trainer,
-    )
-    assert injected.status_code == 201, injected.text
-    me = (await api.get("/v1/me", headers=agent)).json()
-    assert me["state"] == "reserved", me
-    assert me["call_id"] == injected.json()["call_id"]
-    return str(me["call_id"])
-
-
-async def _talking(api: httpx.AsyncClient, agent: dict[str, str]) -> str:
-    """Ring the agent and answer; returns the id of the call it is now talking on."""
-    call_id = await _ring(api, agent)
-    answered = await api.post(f"/v1/calls/{call_id}/answer", headers=agent)
-    assert answered.status_code == 200, answered.text
-    return call_id
-
-
-async def _step(api: httpx.AsyncClient, seconds: float) -> None:
-    admin = await login(api, "admin")
-    response = await api.post("/v1/admin/clock", json={"advance_s": seconds}, headers=admin)
-    assert response.status_code == 200, response.text
+from server_stub.server.testing import asgi_client, login
+from tests.server.api_steps import ready, ring, step, talking
 
 
 async def test_health_answers_without_login(api: httpx.AsyncClient) -> None:
@@ -63,24 +24,37 @@ async def test_login_gives_a_token_with_role_and_expiry(api: httpx.AsyncClient) 
     assert len(body["token"]) >= 32 and body["expires_at"] > 0
 
 
-async def test_wrong_password_is_401_and_repeated_failures_are_slowed(
-    api: httpx.AsyncClient,
+async def test_failed_logins_slow_their_source_and_never_lock_the_real_user_out(
+    api: httpx.AsyncClient, api_runtime: CentreRuntime
 ) -> None:
-    statuses = []
-    for _ in range(5):
-        response = await api.post("/v1/auth/login", json={"user_id": "1001", "password": "x"})
-        statuses.append(response.status_code)
-    assert statuses[0] == 401
-    assert response.json()["error"]["code"] == "bad_credentials" or statuses[-1] == 429
-    assert 429 in statuses
-    locked = await api.post("/v1/auth/login", json={"user_id": "1001", "password": "demo"})
-    assert locked.status_code == 429
-    assert locked.json()["error"]["code"] == "too_many_attempts"
-    assert int(locked.headers["Retry-After"]) >= 1
-    # Another user id is not locked by someone else's failures.
-    assert (
-        await api.post("/v1/auth/login", json={"user_id": "1002", "password": "demo"})
-    ).is_success
+    async with asgi_client(api_runtime, client_host="127.0.0.2") as attacker:
+        statuses = []
+        for _ in range(5):
+            response = await attacker.post(
+                "/v1/auth/login", json={"user_id": "e100", "password": "guess"}
+            )
+            statuses.append(response.status_code)
+        assert statuses[:3] == [401] * 3 and statuses[-1] == 429
+        slowed = await attacker.post("/v1/auth/login", json={"user_id": "e100", "password": "demo"})
+        assert slowed.status_code == 429
+        assert slowed.json()["error"]["code"] == "too_many_attempts"
+        assert int(slowed.headers["Retry-After"]) >= 1
+    # The real e100, from its own desk, logs in at once.
+    real = await api.post("/v1/auth/login", json={"user_id": "e100", "password": "demo"})
+    assert real.status_code == 200, real.text
+
+
+async def test_logins_from_everywhere_together_have_a_ceiling(
+    api: httpx.AsyncClient, api_runtime: CentreRuntime
+) -> None:
+    api_runtime.auth.set_ceiling(per_s=0.5, burst=2)
+    answers = [
+        await api.post("/v1/auth/login", json={"user_id": "1001", "password": "demo"})
+        for _ in range(3)
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].json()["error"]["code"] == "login_busy"
+    assert int(answers[2].headers["Retry-After"]) >= 1
 
 
 async def test_logout_makes_the_token_useless(api: httpx.AsyncClient) -> None:
@@ -101,7 +75,7 @@ async def test_agent_logs_in_goes_ready_and_sees_its_state(api: httpx.AsyncClien
     assert changed.status_code == 200
     me = (await api.get("/v1/me", headers=agent)).json()
     assert (me["state"], me["reason"]) == ("not_ready", "break")
-    await _ready(api, agent)
+    await ready(api, agent)
     me = (await api.get("/v1/me", headers=agent)).json()
     assert me["state"] == "ready"
     assert {q["queue_id"] for q in me["queues"]} == {"enquiry", "fault", "complaint", "vip"}
@@ -111,11 +85,11 @@ async def test_injected_call_rings_answers_holds_and_wraps_up_into_the_cdr(
     api: httpx.AsyncClient, api_runtime: CentreRuntime
 ) -> None:
     agent = await login(api, "1001")
-    call_id = await _ring(api, agent)
+    call_id = await ring(api, agent)
     for action in ("answer", "hold", "retrieve"):
         response = await api.post(f"/v1/calls/{call_id}/{action}", headers=agent)
         assert response.status_code == 200, (action, response.text)
-    await _step(api, 30)
+    await step(api, 30)
     assert (await api.post(f"/v1/calls/{call_id}/hangup", headers=agent)).status_code == 200
     me = (await api.get("/v1/me", headers=agent)).json()
     assert me["state"] == "wrap_up"
@@ -141,6 +115,7 @@ async def test_screen_pop_has_customer_history_tickets_and_ivr_wait(
     api: httpx.AsyncClient,
 ) -> None:
     agent = await login(api, "1001")
+    call_id = await ring(api, agent, customer_id="C000002")
     ticket = {
         "request_id": "pop-ticket-0001",
         "customer_id": "C000002",
@@ -148,7 +123,6 @@ async def test_screen_pop_has_customer_history_tickets_and_ivr_wait(
         "subject": "宽带断线 / broadband down",
     }
     assert (await api.post("/v1/tickets", json=ticket, headers=agent)).status_code == 201
-    call_id = await _ring(api, agent, customer_id="C000002")
     pop = (await api.get(f"/v1/calls/{call_id}/pop", headers=agent)).json()
     assert pop["customer"]["id"] == "C000002"
     assert pop["customer"]["name"] and pop["customer"]["account"].startswith("AC")
@@ -160,7 +134,7 @@ async def test_screen_pop_has_customer_history_tickets_and_ivr_wait(
 
 async def test_an_agent_may_not_touch_another_agents_call(api: httpx.AsyncClient) -> None:
     owner = await login(api, "1001")
-    call_id = await _ring(api, owner)
+    call_id = await ring(api, owner)
     other = await login(api, "1002")
     for path in (f"/v1/calls/{call_id}/answer", f"/v1/calls/{call_id}/hangup"):
         response = await api.post(path, headers=other)
@@ -171,7 +145,7 @@ async def test_an_agent_may_not_touch_another_agents_call(api: httpx.AsyncClient
 
 async def test_what_the_engine_refuses_is_409_with_its_code(api: httpx.AsyncClient) -> None:
     agent = await login(api, "1001")
-    call_id = await _talking(api, agent)
+    call_id = await talking(api, agent)
     again = await api.post(f"/v1/calls/{call_id}/answer", headers=agent)
     assert again.status_code == 409
     assert again.json()["error"]["code"]
@@ -179,20 +153,21 @@ async def test_what_the_engine_refuses_is_409_with_its_code(api: httpx.AsyncClie
 
 async def test_blind_transfer_to_a_queue_reaches_the_other_agent(api: httpx.AsyncClient) -> None:
     first = await login(api, "1001")
-    call_id = await _talking(api, first)
+    call_id = await talking(api, first)
     second = await login(api, "1002")
-    await _ready(api, second)
+    await ready(api, second)
     response = await api.post(
         f"/v1/calls/{call_id}/transfer", json={"mode": "blind", "queue_id": "fault"}, headers=first
     )
     assert response.status_code == 200, response.text
-    await _step(api, 1)
+    await step(api, 1)
     me = (await api.get("/v1/me", headers=second)).json()
     assert me["call_id"] == call_id and me["state"] in ("reserved", "busy")
 
 
 async def test_ticket_create_is_idempotent_by_request_id(api: httpx.AsyncClient) -> None:
     agent = await login(api, "1001")
+    await ring(api, agent, customer_id="C000003")
     body = {
         "request_id": "3f1c2b9a-retry",
         "customer_id": "C000003",
@@ -212,19 +187,23 @@ async def test_ticket_create_is_idempotent_by_request_id(api: httpx.AsyncClient)
 
 
 async def test_customer_by_calling_number_has_prior_contacts(api: httpx.AsyncClient) -> None:
-    agent = await login(api, "1001")
-    record = (await api.get("/v1/customers/C000001", headers=agent)).json()["customer"]
-    found = await api.get("/v1/customers", params={"phone": record["phones"][0]}, headers=agent)
+    admin = await login(api, "admin")
+    record = (await api.get("/v1/customers/C000001", headers=admin)).json()["customer"]
+    found = await api.get("/v1/customers", params={"phone": record["phones"][0]}, headers=admin)
     assert [c["customer"]["id"] for c in found.json()] == ["C000001"]
-    assert (await api.get("/v1/customers/C999999", headers=agent)).status_code == 404
+    assert found.json()[0]["contacts"]  # the generated history before this run
+    assert (await api.get("/v1/customers/C999999", headers=admin)).status_code == 404
 
 
-async def test_agent_sees_only_its_queues_and_supervisor_sees_the_floor(
+async def test_agent_sees_only_its_queues_and_supervisor_sees_its_team(
     api: httpx.AsyncClient,
 ) -> None:
     agent = await login(api, "1001")
     supervisor = await login(api, "s100")
     agents = (await api.get("/v1/supervisor/agents", headers=supervisor)).json()
+    assert {a["agent_id"] for a in agents} == {"1001"}  # team A; 1002 is team B's
+    floor_manager = await login(api, "f100")
+    agents = (await api.get("/v1/supervisor/agents", headers=floor_manager)).json()
     assert {a["agent_id"] for a in agents} == {"1001", "1002"}
     queues = (await api.get("/v1/supervisor/queues", headers=supervisor)).json()
     assert {q["queue_id"] for q in queues} == {"enquiry", "fault", "complaint", "vip"}
@@ -291,15 +270,13 @@ async def test_supervisor_message_and_ticket_go_into_the_one_log(
 
 async def test_outbound_dial_rings_out_then_connects(api: httpx.AsyncClient) -> None:
     agent = await login(api, "1001")
-    await _ready(api, agent)
-    dialled = await api.post(
-        "/v1/calls/dial", json={"number": "13800138000", "customer_id": "C000005"}, headers=agent
-    )
+    await ready(api, agent)
+    dialled = await api.post("/v1/calls/dial", json={"number": "13800138000"}, headers=agent)
     assert dialled.status_code == 200, dialled.text
     call_id = dialled.json()["call_id"]
     me = (await api.get("/v1/me", headers=agent)).json()
     assert (me["state"], me["direction"], me["call_id"]) == ("reserved", "outbound", call_id)
-    await _step(api, 60)
+    await step(api, 60)
     assert (await api.get("/v1/me", headers=agent)).json()["state"] == "busy"
 
 
@@ -307,9 +284,9 @@ async def test_consult_then_conference_then_the_second_agent_leaves(
     api: httpx.AsyncClient,
 ) -> None:
     first = await login(api, "1001")
-    call_id = await _talking(api, first)
+    call_id = await talking(api, first)
     second = await login(api, "1002")
-    await _ready(api, second)
+    await ready(api, second)
     consult = {"mode": "consult", "agent_id": "1002"}
     response = await api.post(f"/v1/calls/{call_id}/transfer", json=consult, headers=first)
     assert response.status_code == 200, response.text
@@ -331,7 +308,7 @@ async def test_pending_state_applies_after_wrap_up_and_logout_takes_a_reason(
     api: httpx.AsyncClient,
 ) -> None:
     agent = await login(api, "1001")
-    call_id = await _ring(api, agent)
+    call_id = await ring(api, agent)
     pending = {"state": "not_ready", "reason": "lunch"}
     assert (await api.put("/v1/agent/pending", json=pending, headers=agent)).status_code == 200
     assert (await api.get("/v1/me", headers=agent)).json()["pending"] == pending
@@ -349,23 +326,35 @@ async def test_pending_state_applies_after_wrap_up_and_logout_takes_a_reason(
     assert (await api.get("/v1/me", headers=agent)).json()["state"] == "logged_out"
 
 
-async def test_a_request_id_belongs_to_whoever_used_it_first(api: httpx.AsyncClient) -> None:
+async def test_request_ids_are_each_users_own_and_a_reused_one_is_409(
+    api: httpx.AsyncClient,
+) -> None:
     first = await login(api, "1001")
     other = await login(api, "1002")
+    await ring(api, first, customer_id="C000006")
     ticket = {
         "request_id": "shared-id-0001",
         "customer_id": "C000006",
         "category": "enquiry",
         "subject": "套餐咨询",
     }
-    assert (await api.post("/v1/tickets", json=ticket, headers=first)).status_code == 201
-    taken = await api.post("/v1/tickets", json=ticket, headers=other)
-    assert taken.status_code == 409
-    assert taken.json()["error"]["code"] == "request_id_taken"
+    made = await api.post("/v1/tickets", json=ticket, headers=first)
+    assert made.status_code == 201
+    changed = await api.post(
+        "/v1/tickets", json={**ticket, "subject": "另一件事 / something else"}, headers=first
+    )
+    assert changed.status_code == 409
+    assert changed.json()["error"]["code"] == "request_id_reused"
+    # Another user's same id is its own business: 1002 learns nothing of 1001's tickets.
+    await ring(api, other, queue_id="fault", customer_id="C000006")
+    theirs = await api.post("/v1/tickets", json=ticket, headers=other)
+    assert theirs.status_code == 201, theirs.text
+    assert theirs.json()["id"] != made.json()["id"] and theirs.json()["created_by"] == "1002"
 
 
 async def test_callback_is_scheduled_once_per_request_id(api: httpx.AsyncClient) -> None:
     agent = await login(api, "1001")
+    await ring(api, agent, customer_id="C000007")
     body = {
         "request_id": "callback-0001",
         "customer_id": "C000007",
@@ -378,3 +367,5 @@ async def test_callback_is_scheduled_once_per_request_id(api: httpx.AsyncClient)
     assert first.status_code == retry.status_code == 201
     assert first.json() == retry.json()
     assert first.json()["status"] == "scheduled" and first.json()["agent_id"] == "1001"
+    moved = await api.post("/v1/callbacks", json={**body, "due_at": 7200.0}, headers=agent)
+    assert moved.status_code == 409 and moved.json()["error"]["code"] == "request_id_reused"

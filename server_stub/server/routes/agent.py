@@ -53,7 +53,7 @@ async def me(user: AgentUser, runtime: RuntimeDep) -> MeResponse:
             runtime.floor.queue_stats[q] for q in view.queues if q in runtime.floor.queue_stats
         ],
         calls_handled=view.calls_handled,
-        sim_time=runtime.engine.now,
+        sim_time=runtime.now,
         speed=runtime.speed,
         last_seq=runtime.hub.last_seq,
     )

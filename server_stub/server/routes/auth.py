@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from server_stub.protocol.api import (
     HealthResponse,
@@ -32,10 +32,13 @@ async def health(runtime: RuntimeDep) -> HealthResponse:
 
 
 @router.post("/auth/login", response_model=LoginResponse)
-async def login(body: LoginRequest, runtime: RuntimeDep) -> LoginResponse:
-    principal = await runtime.auth.login(body.user_id, body.password)
+async def login(body: LoginRequest, request: Request, runtime: RuntimeDep) -> LoginResponse:
+    # The peer's address (uvicorn runs without proxy headers: a client cannot claim one).
+    source = request.client.host if request.client is not None else "unknown"
+    session = await runtime.auth.login(body.user_id, body.password, source)
+    principal = session.principal
     return LoginResponse(
-        token=principal.token,
+        token=session.token,
         role=cast(Role, principal.role),
         roles=[cast(Role, role) for role in principal.roles],
         expires_at=principal.expires_at,
@@ -45,7 +48,7 @@ async def login(body: LoginRequest, runtime: RuntimeDep) -> LoginResponse:
 
 @router.post("/auth/logout", response_model=OkResponse)
 async def logout(user: AnyUser, runtime: RuntimeDep) -> OkResponse:
-    runtime.auth.logout(user.token)
+    runtime.auth.end_session(user.token_hash)
     return OkResponse()
 
 

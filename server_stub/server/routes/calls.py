@@ -2,6 +2,8 @@
 
 An agent may act only on a call it has (or had, for wrap-up): anything else is 403
 `not_your_call`. What the engine refuses (wrong state) comes back as 409 with its code.
+A screen pop is read by the call's agents, their supervisors and the floor (`scope.py`);
+dial and callbacks name only customers the agent may read.
 """
 
 from __future__ import annotations
@@ -21,22 +23,29 @@ from server_stub.protocol.api import (
     WrapupRequest,
 )
 from server_stub.server.auth import Principal
-from server_stub.server.deps import AgentUser, RuntimeDep, require
-from server_stub.server.errors import ApiError, not_found, request_id_taken
+from server_stub.server.deps import AgentUser, RuntimeDep, scoped
+from server_stub.server.errors import ApiError, not_found, request_id_reused
 from server_stub.server.floor import CallView
 from server_stub.server.runtime import CentreRuntime
+from server_stub.server.scope import Scope
 
 router = APIRouter(tags=["calls"])
 
 CALL_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
 
 
-def own_call(runtime: CentreRuntime, call_id: str, user: Principal) -> CallView:
+def live_call(runtime: CentreRuntime, call_id: str) -> CallView:
     runtime.catch_up()
     call = runtime.floor.call(call_id)
     if call is None:
         raise not_found("call", call_id)
-    if user.role == "agent" and user.user_id not in call.agents:
+    return call
+
+
+def own_call(runtime: CentreRuntime, call_id: str, user: Principal) -> CallView:
+    """A call the agent has or had (controls act on the caller's own seat only)."""
+    call = live_call(runtime, call_id)
+    if user.user_id not in call.agents:
         raise ApiError(403, "not_your_call", f"call {call_id} is not yours")
     return call
 
@@ -121,22 +130,28 @@ async def wrapup(
     )
 
 
+AgentScope = Annotated[Scope, Depends(scoped("agent"))]
+PopReader = Annotated[Scope, Depends(scoped("agent", "supervisor", "admin"))]
+
+
 @router.post("/calls/dial", response_model=CommandResult)
-async def dial(body: DialRequest, user: AgentUser, runtime: RuntimeDep) -> CommandResult:
-    if body.customer_id is not None and runtime.store.customer(body.customer_id) is None:
-        raise not_found("customer", body.customer_id)
+async def dial(body: DialRequest, scope: AgentScope, runtime: RuntimeDep) -> CommandResult:
+    user = scope.principal
+    if body.customer_id is not None:
+        if runtime.store.customer(body.customer_id) is None:
+            raise not_found("customer", body.customer_id)
+        runtime.catch_up()
+        scope.check_customer(body.customer_id)  # the dial's pop would show the customer
     args = {"agent_id": user.user_id, "number": body.number, "customer_id": body.customer_id}
     applied = await runtime.command("dial", args, user.user_id)
     return CommandResult(seq=applied.seq, call_id=applied.call_id)
 
 
-PopReader = Annotated[Principal, Depends(require("agent", "supervisor", "admin"))]
-
-
 @router.get("/calls/{call_id}/pop", response_model=ScreenPop)
-async def screen_pop(call_id: str, user: PopReader, runtime: RuntimeDep) -> ScreenPop:
-    call = own_call(runtime, call_id, user)
-    return runtime.screen_pop(
+async def screen_pop(call_id: str, scope: PopReader, runtime: RuntimeDep) -> ScreenPop:
+    call = live_call(runtime, call_id)
+    scope.check_call(call)
+    pop = runtime.pops.build(
         call_id=call.call_id,
         queue_id=call.queue_id,
         customer_id=call.customer_id,
@@ -145,29 +160,35 @@ async def screen_pop(call_id: str, user: PopReader, runtime: RuntimeDep) -> Scre
         waited_s=call.waited_s,
         ivr_path=list(call.ivr_path),
     )
+    return pop.model_copy(update={"open_tickets": scope.readable_tickets(pop.open_tickets)})
+
+
+CALLBACK_FIELDS = ("customer_id", "number", "due_at", "note")
 
 
 @router.post("/callbacks", response_model=Callback, status_code=201)
 async def schedule_callback(
-    body: CallbackRequest, user: AgentUser, runtime: RuntimeDep
+    body: CallbackRequest, scope: AgentScope, runtime: RuntimeDep
 ) -> Callback:
-    existing = runtime.store.callback_by_request(body.request_id)
+    user = scope.principal
+    existing = runtime.store.callback_by_request(body.request_id, agent_id=user.user_id)
     if existing is not None:
-        if existing.agent_id != user.user_id:
-            raise request_id_taken()
+        if any(getattr(existing, f) != getattr(body, f) for f in CALLBACK_FIELDS):
+            raise request_id_reused("callback")
         return existing
     if runtime.store.customer(body.customer_id) is None:
         raise not_found("customer", body.customer_id)
     runtime.catch_up()
+    scope.check_customer(body.customer_id)
     callback = Callback(
-        id=f"CB-{body.request_id}",
+        id=f"CB{runtime.store.callback_count() + 1:06d}",
         request_id=body.request_id,
         customer_id=body.customer_id,
         number=body.number,
         due_at=body.due_at,
         note=body.note,
         agent_id=user.user_id,
-        created_at=runtime.engine.now,
+        created_at=runtime.now,
     )
     runtime.store.put_callback(callback)
     return callback

@@ -68,10 +68,10 @@ async def codes(user: AnyUser, runtime: RuntimeDep) -> Codes:
 
 @router.get("/queues/stats", response_model=list[QueueStats])
 async def queue_stats(user: AnyUser, runtime: RuntimeDep) -> list[QueueStats]:
-    """An agent sees its own queues; everyone else sees them all."""
+    """An agent sees its own queues; everyone else (a team leader too) sees them all."""
     runtime.catch_up()
     floor = runtime.floor
-    if user.role == "agent":
+    if all(role == "agent" for role in user.roles):
         agent = floor.agents.get(user.user_id)
         mine = set(agent.queues) if agent is not None else set()
         return [s for q, s in floor.queue_stats.items() if q in mine]

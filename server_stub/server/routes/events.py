@@ -1,4 +1,10 @@
-"""`GET /v1/events`: the SSE feed, filtered by role, resumable with `Last-Event-ID`."""
+"""`GET /v1/events`: the SSE feed, filtered by scope, resumable with `Last-Event-ID`.
+
+`Last-Event-ID` (the header, or the `last_event_id` query) is the seq of the last event the
+client has: a whole number, 0 for "everything from the start". Anything else (negative,
+not a number) is refused with 422, the header and the query alike. The stream ends when
+the session does (logout, expiry) and when the server stops.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,10 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query
 from starlette.responses import StreamingResponse
 
-from server_stub.server.auth import Principal
 from server_stub.server.deps import AnyUser, RuntimeDep
-from server_stub.server.feed import Audience
-from server_stub.server.runtime import CentreRuntime
+from server_stub.server.errors import ApiError
+from server_stub.server.feed import StreamSession
+from server_stub.server.scope import audience_for
 
 router = APIRouter(tags=["events"])
 
@@ -20,21 +26,20 @@ router = APIRouter(tags=["events"])
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
-def audience_for(runtime: CentreRuntime, user: Principal) -> Audience:
-    floor = runtime.floor
-    teams = frozenset(user.teams)
-    audience = Audience(user_id=user.user_id, role=user.role, teams=teams)
-    if user.role == "agent":
-        agent = floor.agents.get(user.user_id)
-        if agent is not None:
-            audience.queues = frozenset(agent.queues)
-            # Calls it already has: their later events may not name the agent.
-            for call_id in (agent.last_call_id, agent.call_id):
-                if call_id is not None and call_id not in audience.my_calls:
-                    audience.my_calls.append(call_id)
-    elif user.role == "supervisor":
-        audience.team_agents = floor.team_agents(teams)
-    return audience
+def resume_point(query: int | None, header: str | None) -> int | None:
+    """Where the client resumes: the query wins over the header; both must be ≥ 0."""
+    if query is not None:
+        return query
+    if header is None or not header.strip():
+        return None
+    text = header.strip()
+    if not text.isdigit():  # no sign, no spaces, no "1e3": a seq as this server sent it
+        raise ApiError(
+            422,
+            "invalid_last_event_id",
+            f"Last-Event-ID must be a seq this server sent (a whole number ≥ 0), not {text!r}",
+        )
+    return int(text)
 
 
 @router.get(
@@ -51,18 +56,19 @@ async def event_stream(
     user: AnyUser,
     runtime: RuntimeDep,
     last_event_id: Annotated[
-        int | None, Query(ge=0, description="resume after this seq (or the header)")
+        int | None, Query(ge=0, description="resume after this seq (or the header); 0: all")
     ] = None,
     last_event_id_header: Annotated[
         str | None, Header(alias="Last-Event-ID", include_in_schema=False)
     ] = None,
 ) -> StreamingResponse:
-    resume_from = last_event_id
-    if resume_from is None and last_event_id_header:
-        try:
-            resume_from = max(0, int(last_event_id_header.strip()))
-        except ValueError:
-            resume_from = None  # a garbled header: start live, as a new client would
+    resume_from = resume_point(last_event_id, last_event_id_header)
     runtime.catch_up()
-    stream = runtime.hub.stream(audience_for(runtime, user), resume_from)
+    scope = runtime.scope(user)
+    scope.audit_read("feed.open", ",".join(sorted(scope.reach.teams)) or "floor")
+    stream = runtime.hub.stream(
+        audience_for(user, runtime.floor),
+        resume_from,
+        StreamSession(token_hash=user.token_hash, expires_at=user.expires_at),
+    )
     return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)

@@ -1,8 +1,14 @@
-"""The supervisor's floor (SV1) and messages to agents and teams (SV3)."""
+"""The supervisor's floor (SV1) and messages to agents and teams (SV3).
+
+A supervisor sees and messages its own teams; the floor manager and the admin the whole
+floor (`scope.py`). Queue statistics are the centre's, not a team's: everyone sees them.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 
 from server_stub.protocol.api import (
     AgentStatus,
@@ -11,16 +17,19 @@ from server_stub.protocol.api import (
     SupervisorMessageRequest,
 )
 from server_stub.protocol.events import EventType
-from server_stub.server.deps import FloorReader, RuntimeDep
+from server_stub.server.deps import FLOOR_READERS, FloorReader, RuntimeDep, scoped
 from server_stub.server.errors import not_found
+from server_stub.server.scope import Scope
 
 router = APIRouter(tags=["supervisor"])
 
+FloorScope = Annotated[Scope, Depends(scoped(*FLOOR_READERS))]
+
 
 @router.get("/supervisor/agents", response_model=list[AgentStatus])
-async def all_agents(user: FloorReader, runtime: RuntimeDep) -> list[AgentStatus]:
+async def team_agents(scope: FloorScope, runtime: RuntimeDep) -> list[AgentStatus]:
     runtime.catch_up()
-    return [a.status() for a in runtime.floor.agents.values()]
+    return [a.status() for a in scope.agents()]
 
 
 @router.get("/supervisor/queues", response_model=list[QueueStats])
@@ -31,12 +40,14 @@ async def all_queues(user: FloorReader, runtime: RuntimeDep) -> list[QueueStats]
 
 @router.post("/supervisor/messages", response_model=CommandResult, status_code=201)
 async def send_message(
-    body: SupervisorMessageRequest, user: FloorReader, runtime: RuntimeDep
+    body: SupervisorMessageRequest, scope: FloorScope, runtime: RuntimeDep
 ) -> CommandResult:
+    user = scope.principal
     if body.agent_id is not None and body.agent_id not in runtime.floor.agents:
         raise not_found("agent", body.agent_id)
     if body.team_id is not None and body.team_id not in {t.id for t in runtime.config.teams}:
         raise not_found("team", body.team_id)
+    scope.check_message_target(body.agent_id, body.team_id)
     data = {
         "text": body.text,
         "sender": user.user_id,

@@ -1,0 +1,125 @@
+"""The event pipeline: engine log entries → wire events, stored, folded and streamed.
+
+Every entry the engine appends is collected with the wall time it was heard at; a flush
+(after each timer or command) turns the batch into `Event`s in the stored log's terms
+(`RunFrame`), adds the screen pop to `call.offered` for a human, stores the new events
+(and their CDR rows), folds them into the floor, publishes them to the feed and writes
+the activity log, in that order. During replay the events that are already stored are
+checked against the store by type and not stored again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from server_stub.protocol.events import Event, EventType
+from server_stub.server.activity import ActivityLog
+from server_stub.server.feed import EventHub
+from server_stub.server.floor import Floor
+from server_stub.server.pops import ScreenPopBuilder
+from server_stub.server.run_frame import RunFrame, is_server_recorded
+from server_stub.server.store import Store
+
+
+class ReplayDivergedError(RuntimeError):
+    """The stored log and the replayed engine disagree: the config or engine changed."""
+
+
+class EventPipeline:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        floor: Floor,
+        hub: EventHub,
+        pops: ScreenPopBuilder,
+        activity: ActivityLog,
+        frame: RunFrame,
+        wall_clock: Callable[[], float],
+    ) -> None:
+        self._store = store
+        self._floor = floor
+        self._hub = hub
+        self._pops = pops
+        self._activity = activity
+        self._frame = frame
+        self._wall_clock = wall_clock
+        self._pending: list[tuple[int, tuple[Any, ...], float]] = []
+        self.stored_last_seq = store.last_seq()
+        self.last_seen_seq = frame.seq_base  # the newest event of this run, stored or replayed
+        self.replaying = False
+
+    def collect(self, seq: int, entry: tuple[Any, ...]) -> None:
+        """The engine's subscriber: called inside advance_to and commands, so it only
+        collects; `flush` does the work."""
+        self._pending.append((seq, entry, self._wall_clock()))
+
+    def flush(self, sim_now: float) -> None:
+        if not self._pending:
+            return
+        batch, self._pending = self._pending, []
+        events = [self._to_event(seq, entry, wall) for seq, entry, wall in batch]
+        self.last_seen_seq = events[-1].seq
+        stored_last = self.stored_last_seq
+        if events[0].seq <= stored_last:
+            self._check_replayed([e for e in events if e.seq <= stored_last])
+            new_events = [e for e in events if e.seq > stored_last]
+        else:
+            new_events = events
+        for event in new_events:
+            if event.type == EventType.CALL_OFFERED:
+                self._add_pop(event)
+        if new_events:
+            self._store.append_events(new_events, sim_now)
+            self.stored_last_seq = new_events[-1].seq
+        floor = self._floor
+        for event in events:
+            floor.apply(event)
+        if new_events:
+            self._hub.publish(new_events)
+            if not self.replaying:
+                self._activity.events(new_events, sim_now)
+
+    def _check_replayed(self, replayed: list[Event]) -> None:
+        stored_types = self._store.event_types(replayed[0].seq, replayed[-1].seq)
+        if stored_types != [e.type for e in replayed]:
+            raise ReplayDivergedError(
+                f"replaying the journal gave other events than the stored ones "
+                f"(seq {replayed[0].seq}..{replayed[-1].seq})"
+            )
+
+    def _to_event(self, seq: int, entry: tuple[Any, ...], wall_time: float) -> Event:
+        sim_time, kind, call_id, agent_id, queue_id, data = entry
+        data = dict(data or {})  # engine data dicts are shared between events: copy
+        frame = self._frame
+        kind = str(kind)
+        if not frame.identity:
+            sim_time = frame.time(sim_time)
+            if not is_server_recorded(kind):
+                call_id = frame.call_id(call_id)
+                deadline = data.get("wrapup_deadline")
+                if deadline is not None:
+                    data["wrapup_deadline"] = frame.time(deadline)
+        return Event(
+            seq=frame.seq_base + seq,
+            sim_time=float(sim_time),
+            wall_time=wall_time,
+            type=kind,
+            call_id=call_id,
+            agent_id=agent_id,
+            queue_id=queue_id,
+            ticket_id=data.get("ticket_id"),
+            team_id=data.get("team_id"),
+            data=data,
+        )
+
+    def _add_pop(self, event: Event) -> None:
+        agent = self._floor.agents.get(event.agent_id or "")
+        if agent is None or agent.simulated:
+            return  # simulated agents have no screen to pop
+        pop = self._pops.for_event(event)
+        if pop.customer is not None and event.data.get("customer_id") is None:
+            # Recognised by the calling number: the call (and its CDR row) is theirs.
+            event.data["customer_id"] = pop.customer.id
+        event.data["pop"] = pop.model_dump(mode="json")

@@ -1,0 +1,468 @@
+"""Who may read what (DESIGN "Data scope", SV6): decided here once, for REST and the feed.
+
+A login's `Reach` is the union of what its roles reach:
+- agent: its own seat (state, calls, messages to it), a customer only as the party of a
+  call it is on or answered, or found by a search it made during its current call; the
+  tickets it created and those of the customer on its current call;
+- supervisor: its teams (their agents, calls, screen pops, tickets, messages); the floor
+  manager (值班长, `floor: true`) and the admin the whole floor;
+- trainer, evaluator: every event of the floor, but no customer personal data (no pop,
+  calling numbers masked, no ticket text or wrap-up notes); an evaluator reads tickets.
+A team leader who takes calls (agent + supervisor) gets both. Nothing a client writes
+widens what it sees: the feed follows a call only from the engine's own call events.
+
+`Audience` is the feed's filter, `Scope` the REST routes' checks; `mask_personal_data`
+is what the trainer's and evaluator's feed carries instead of the full data.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from server_stub.protocol.api import Ticket
+from server_stub.protocol.events import EventType
+from server_stub.server.auth import Principal
+from server_stub.server.errors import ApiError
+from server_stub.server.floor import AgentView, CallView, Floor
+from server_stub.server.store import Store
+
+HIDDEN, FULL, MASKED = 0, 1, 2  # what an audience gets of one event
+MY_CALLS_KEPT = 64
+TEAM_CALLS_KEPT = 1_024
+
+# Before a call reaches an agent, nobody knows whose it will be: live, these never go to
+# the agent, so a replay (which knows) must not send them either.
+BEFORE_THE_OFFER = frozenset(
+    {EventType.CALL_ARRIVED, EventType.CALL_IVR_STEP, EventType.CALL_QUEUED}
+)
+# Event types an agent sees when they name it (not e.g. a supervisor's silent monitor).
+OWN_EVENT_PREFIXES = ("call.", "agent.", "ticket.")
+
+
+class Routable(Protocol):
+    """The fields of an event a filter looks at (an `Event` or the feed's encoded one)."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def call_id(self) -> str | None: ...
+    @property
+    def agent_id(self) -> str | None: ...
+    @property
+    def queue_id(self) -> str | None: ...
+    @property
+    def team_id(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What one login reaches: the union of its roles."""
+
+    user_id: str
+    own_seat: bool  # an agent's own state, calls and tickets
+    teams: frozenset[str]  # supervised teams
+    whole_floor: bool  # every team, with personal data (admin, floor manager)
+    floor_masked: bool  # every event, without personal data (trainer, evaluator)
+    all_tickets: bool  # every ticket by REST (whole floor, evaluator)
+    audited: bool  # reads of other people's data go to the audit trail
+
+    @classmethod
+    def of(cls, principal: Principal) -> Reach:
+        whole = principal.has("admin") or (principal.has("supervisor") and principal.whole_floor)
+        return cls(
+            user_id=principal.user_id,
+            own_seat=principal.has("agent"),
+            teams=frozenset(principal.supervises) if principal.has("supervisor") else frozenset(),
+            whole_floor=whole,
+            floor_masked=principal.has("trainer") or principal.has("evaluator"),
+            all_tickets=whole or principal.has("evaluator"),
+            audited=any(principal.has(r) for r in ("supervisor", "evaluator", "admin")),
+        )
+
+
+class _RecentIds:
+    """A bounded set of ids, oldest forgotten first."""
+
+    __slots__ = ("_ids", "_limit")
+
+    def __init__(self, limit: int, ids: Iterable[str] = ()) -> None:
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._limit = limit
+        for ident in ids:
+            self.add(ident)
+
+    def add(self, ident: str) -> None:
+        if ident in self._ids:
+            return
+        self._ids[ident] = None
+        if len(self._ids) > self._limit:
+            self._ids.popitem(last=False)
+
+    def __contains__(self, ident: object) -> bool:
+        return ident in self._ids
+
+
+class Audience:
+    """What one feed client may see, event by event: `HIDDEN`, `FULL` or `MASKED`.
+
+    Stateful (the calls it follows), fed every event in seq order, live and on replay
+    alike, so that both send the same."""
+
+    def __init__(
+        self,
+        reach: Reach,
+        *,
+        queues: Iterable[str] = (),
+        own_team: str | None = None,
+        team_agents: Iterable[str] = (),
+        calls_now: Iterable[str] = (),
+        team_calls_now: Iterable[str] = (),
+    ) -> None:
+        self.reach = reach
+        self.user_id = reach.user_id
+        self.queues = frozenset(queues)
+        self.own_team = own_team
+        self.team_agents = frozenset(team_agents)
+        self.my_calls = _RecentIds(MY_CALLS_KEPT, calls_now)
+        self.team_calls = _RecentIds(TEAM_CALLS_KEPT, team_calls_now)
+        # The fan-out's fast paths: one shared chunk for all who see everything.
+        self.everything = (
+            FULL
+            if reach.whole_floor
+            else MASKED
+            if reach.floor_masked and not (reach.own_seat or reach.teams)
+            else HIDDEN
+        )
+
+    def admits(self, event: Routable) -> int:
+        reach = self.reach
+        if reach.whole_floor:
+            return FULL
+        type_, call_id, agent_id = event.type, event.call_id, event.agent_id
+        if reach.own_seat and self._own(type_, call_id, agent_id, event.queue_id, event.team_id):
+            return FULL
+        if reach.teams and self._team(type_, call_id, agent_id, event.team_id):
+            return FULL
+        return MASKED if reach.floor_masked else HIDDEN
+
+    def _own(
+        self,
+        type_: str,
+        call_id: str | None,
+        agent_id: str | None,
+        queue_id: str | None,
+        team_id: str | None,
+    ) -> bool:
+        if type_ == EventType.QUEUE_STATS:
+            return queue_id in self.queues
+        if type_ == EventType.SUPERVISOR_MESSAGE:
+            if agent_id is not None:
+                return agent_id == self.user_id
+            return team_id is None or team_id == self.own_team
+        if agent_id == self.user_id and type_.startswith(OWN_EVENT_PREFIXES):
+            if call_id is not None and type_.startswith("call."):
+                # Later events of this call may not name the agent (the caller hangs up).
+                self.my_calls.add(call_id)
+            return True
+        return (
+            call_id is not None
+            and type_.startswith("call.")
+            and call_id in self.my_calls
+            and type_ not in BEFORE_THE_OFFER
+        )
+
+    def _team(
+        self, type_: str, call_id: str | None, agent_id: str | None, team_id: str | None
+    ) -> bool:
+        if type_ == EventType.QUEUE_STATS:
+            return True
+        if team_id is not None:
+            return team_id in self.reach.teams
+        if agent_id == self.user_id and type_.startswith("ticket."):
+            return True  # the supervisor's own tickets
+        if agent_id is not None and agent_id in self.team_agents:
+            if call_id is not None and type_.startswith("call."):
+                self.team_calls.add(call_id)
+            return True
+        return (
+            call_id is not None
+            and type_.startswith("call.")
+            and call_id in self.team_calls
+            and type_ not in BEFORE_THE_OFFER
+        )
+
+
+def audience_for(principal: Principal, floor: Floor) -> Audience:
+    """The feed filter of a login, seeded with the calls it has now."""
+    reach = Reach.of(principal)
+    queues: list[str] = []
+    own_team = None
+    calls_now: list[str] = []
+    if reach.own_seat:
+        agent = floor.agents.get(principal.user_id)
+        if agent is not None:
+            queues, own_team = agent.queues, agent.team
+            calls_now = [c for c in (agent.last_call_id, agent.call_id) if c is not None]
+    team_agents = floor.team_agents(reach.teams)
+    team_calls = [
+        c
+        for a in team_agents
+        for c in (floor.agents[a].last_call_id, floor.agents[a].call_id)
+        if c is not None
+    ]
+    return Audience(
+        reach,
+        queues=queues,
+        own_team=own_team,
+        team_agents=team_agents,
+        calls_now=calls_now,
+        team_calls_now=team_calls,
+    )
+
+
+# ---------------------------------------------------------------------- masking
+
+PERSONAL_TYPES = frozenset(
+    {
+        EventType.CALL_ARRIVED,
+        EventType.CALL_OFFERED,
+        EventType.CALL_WRAPUP_COMPLETED,
+        EventType.TICKET_CREATED,
+        EventType.TICKET_UPDATED,
+        EventType.TICKET_ESCALATED,
+    }
+)
+_DROPPED_KEYS = ("pop", "notes", "subject", "description")
+
+
+def mask_personal_data(type_: str, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The event data a login without personal data gets, or None when nothing in it is
+    personal: no screen pop, ticket text or wrap-up notes; calling numbers show their last
+    four digits."""
+    if type_ not in PERSONAL_TYPES:
+        return None
+    masked = {k: v for k, v in data.items() if k not in _DROPPED_KEYS}
+    ani = masked.get("ani")
+    if isinstance(ani, str):
+        masked["ani"] = mask_number(ani)
+    return masked
+
+
+def mask_number(number: str) -> str:
+    digits = [ch for ch in number if ch.isdigit()]
+    return "*" * max(0, len(digits) - 4) + "".join(digits[-4:])
+
+
+# ---------------------------------------------------------------------- REST
+
+
+class SearchGrants:
+    """Customers an agent found by a search during its current call: readable while that
+    call is its own (at most `limit` per agent, for the latest call searched)."""
+
+    def __init__(self, limit: int = 50) -> None:
+        self._limit = limit
+        self._by_agent: dict[str, tuple[str, list[str]]] = {}
+
+    def grant(self, agent_id: str, call_id: str, customer_ids: Iterable[str]) -> None:
+        held_call, held = self._by_agent.get(agent_id, (call_id, []))
+        ids = (held if held_call == call_id else []) + [c for c in customer_ids]
+        self._by_agent[agent_id] = (call_id, list(dict.fromkeys(ids))[-self._limit :])
+
+    def found(self, agent_id: str, call_id: str | None) -> list[str]:
+        held = self._by_agent.get(agent_id)
+        if held is None or call_id is None or held[0] != call_id:
+            return []
+        return held[1]
+
+
+def out_of_scope(message: str) -> ApiError:
+    return ApiError(403, "out_of_scope", message)
+
+
+class Scope:
+    """One request's view of the data: what the caller may read and act on."""
+
+    def __init__(
+        self,
+        principal: Principal,
+        *,
+        floor: Floor,
+        store: Store,
+        grants: SearchGrants,
+        audit: Callable[..., None],
+    ) -> None:
+        self.principal = principal
+        self.reach = Reach.of(principal)
+        self._floor = floor
+        self._store = store
+        self._grants = grants
+        self._audit = audit
+        self.team_agents = floor.team_agents(self.reach.teams)
+
+    # ------------------------------------------------------------------ agents
+
+    def sees_agent(self, agent_id: str) -> bool:
+        reach = self.reach
+        return (
+            reach.whole_floor
+            or (reach.own_seat and agent_id == reach.user_id)
+            or agent_id in self.team_agents
+        )
+
+    def agents(self) -> list[AgentView]:
+        """The agents on the supervisor's boards (its teams; the floor manager's all)."""
+        visible = [a for a in self._floor.agents.values() if self.sees_agent(a.agent_id)]
+        self.audit_read("agents.read", ",".join(sorted(self.reach.teams)) or "floor")
+        return visible
+
+    def check_message_target(self, agent_id: str | None, team_id: str | None) -> None:
+        reach = self.reach
+        if reach.whole_floor:
+            return
+        if agent_id is not None and agent_id not in self.team_agents:
+            raise out_of_scope(f"agent {agent_id} is not in a team you supervise")
+        if team_id is not None and team_id not in reach.teams:
+            raise out_of_scope(f"team {team_id} is not one you supervise")
+
+    # ------------------------------------------------------------------ calls
+
+    def current_call(self) -> CallView | None:
+        """The call the caller's own seat is on (ringing, talking or wrapping up)."""
+        if not self.reach.own_seat:
+            return None
+        agent = self._floor.agents.get(self.reach.user_id)
+        if agent is None or agent.call_id is None:
+            return None
+        return self._floor.call(agent.call_id)
+
+    def check_call(self, call: CallView) -> None:
+        """Reading a call (its screen pop): the caller's own, its teams', or the floor's."""
+        reach = self.reach
+        if reach.own_seat and reach.user_id in call.agents:
+            return
+        if reach.whole_floor or not call.agents.isdisjoint(self.team_agents):
+            self.audit_read("call.pop", call.call_id, call_id=call.call_id)
+            return
+        raise ApiError(403, "not_your_call", f"call {call.call_id} is not yours")
+
+    def check_ticket_call(self, call_id: str) -> None:
+        """A ticket may name only a call the caller is on or answered (or, for a
+        supervisor, one of its teams')."""
+        reach = self.reach
+        call = self._floor.call(call_id)
+        if reach.whole_floor:
+            return
+        people = ({reach.user_id} if reach.own_seat else set()) | set(self.team_agents)
+        if call is not None and not call.agents.isdisjoint(people):
+            return
+        if self._store.answered_by(call_id, people):
+            return
+        raise ApiError(403, "not_your_call", f"call {call_id} is not one you are on or handled")
+
+    def check_search_call(self, call_id: str | None) -> bool:
+        """A customer search is made during a call: the caller's own current call (True),
+        or a live call of its teams (False). The whole floor may search without one."""
+        if self.reach.whole_floor and call_id is None:
+            return False
+        if call_id is None:
+            raise ApiError(422, "call_id_required", "a search is made during a call: give call_id")
+        current = self.current_call()
+        if current is not None and current.call_id == call_id:
+            return True
+        call = self._floor.call(call_id)
+        if self.reach.whole_floor or (
+            call is not None and not call.ended and not call.agents.isdisjoint(self.team_agents)
+        ):
+            return False
+        raise ApiError(403, "not_your_call", f"call {call_id} is not a call you are on")
+
+    # ------------------------------------------------------------------ customers
+
+    def current_customers(self) -> set[str]:
+        """The customer on the caller's current call, and those it found during it."""
+        call = self.current_call()
+        if call is None:
+            return set()
+        found = set(self._grants.found(self.reach.user_id, call.call_id))
+        return found | ({call.customer_id} if call.customer_id else set())
+
+    def may_read_customer(self, customer_id: str) -> bool:
+        reach = self.reach
+        if reach.whole_floor:
+            return True
+        if reach.own_seat and (
+            customer_id in self.current_customers()
+            or self._store.customer_served_by(customer_id, [reach.user_id])
+        ):
+            return True
+        return bool(self.team_agents) and (
+            customer_id in self.team_customers()
+            or self._store.customer_served_by(customer_id, self.team_agents)
+        )
+
+    def team_customers(self) -> set[str]:
+        """The customers on the current calls of the caller's teams' agents."""
+        customers = set()
+        for agent_id in self.team_agents:
+            agent = self._floor.agents.get(agent_id)
+            call = self._floor.call(agent.call_id) if agent and agent.call_id else None
+            if call is not None and call.customer_id:
+                customers.add(call.customer_id)
+        return customers
+
+    def check_customer(self, customer_id: str, *, action: str = "customer.read") -> None:
+        if not self.may_read_customer(customer_id):
+            raise out_of_scope(
+                f"customer {customer_id} is not the party of a call of yours (search for "
+                "them during a call: GET /v1/customers?q=…&call_id=…)"
+            )
+        self.audit_read(action, customer_id)
+
+    # ------------------------------------------------------------------ tickets
+
+    def may_read_ticket(self, ticket: Ticket) -> bool:
+        reach = self.reach
+        if reach.all_tickets:
+            return True
+        if reach.own_seat and (
+            ticket.created_by == reach.user_id or ticket.customer_id in self.current_customers()
+        ):
+            return True
+        if not reach.teams:
+            return False
+        return (
+            ticket.created_by in self.team_agents
+            or ticket.created_by == reach.user_id
+            or ticket.customer_id in self.team_customers()
+        )
+
+    def readable_tickets(self, tickets: Iterable[Ticket]) -> list[Ticket]:
+        return [t for t in tickets if self.may_read_ticket(t)]
+
+    def check_ticket(self, ticket: Ticket) -> None:
+        if not self.may_read_ticket(ticket):
+            raise out_of_scope(f"ticket {ticket.id} is not yours to read")
+        if ticket.created_by != self.reach.user_id:
+            self.audit_read("ticket.read", ticket.id, call_id=ticket.call_id)
+
+    # ------------------------------------------------------------------ audit
+
+    def audit_read(self, action: str, target: str, *, call_id: str | None = None) -> None:
+        """Reads of other people's data by a supervisor, evaluator or admin are logged."""
+        if self.reach.audited:
+            self._audit(self.principal, action, target, call_id=call_id)
+
+    def audit_search(self, query: str, call_id: str | None, found: list[str]) -> None:
+        """Every search is logged, an agent's with the call it was made during."""
+        self._audit(
+            self.principal,
+            "customer.search",
+            query,
+            call_id=call_id,
+            detail={"found": found},
+            coalesce=False,
+        )
