@@ -147,7 +147,7 @@ def erlang_centre(
 def run_day(config: CentreConfig, seed: int, hours: float, warmup_hours: float) -> WindowMetrics:
     """One day from empty; metrics of the calls arriving in [warm-up, hours)."""
     # queue.stats snapshots add events and nothing we measure
-    engine = Engine(config, seed, emit_queue_stats=False)
+    engine = Engine(config, seed, emit_queue_stats=False, keep_log=True)
     start, end = warmup_hours * 3600.0, hours * 3600.0
     engine.advance_to(end)
     # Run on until every caller who arrived in the window has been answered or has left.
@@ -155,6 +155,7 @@ def run_day(config: CentreConfig, seed: int, hours: float, warmup_hours: float) 
     while engine.now < deadline and _window_callers_waiting(engine, config, end):
         engine.advance_to(min(engine.now + DRAIN_STEP_S, deadline))
     targets = {queue.id: queue.sl_target_s for queue in config.queues}
+    assert engine.log is not None
     return window_metrics(engine.log, start, end, targets)
 
 

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from server_stub.centre.schema import AgentConfig, QueueConfig
 from server_stub.engine.distributions import Sampler
 from server_stub.protocol.events import AgentState
 
-LOGGED_OUT = AgentState.LOGGED_OUT.value
-NOT_READY = AgentState.NOT_READY.value
-READY = AgentState.READY.value
-RESERVED = AgentState.RESERVED.value
-BUSY = AgentState.BUSY.value
-WRAP_UP = AgentState.WRAP_UP.value
-ALL_STATES = (LOGGED_OUT, NOT_READY, READY, RESERVED, BUSY, WRAP_UP)
+LOGGED_OUT: Final = AgentState.LOGGED_OUT.value
+NOT_READY: Final = AgentState.NOT_READY.value
+READY: Final = AgentState.READY.value
+RESERVED: Final = AgentState.RESERVED.value
+BUSY: Final = AgentState.BUSY.value
+WRAP_UP: Final = AgentState.WRAP_UP.value
+ALL_STATES: Final = (LOGGED_OUT, NOT_READY, READY, RESERVED, BUSY, WRAP_UP)
 
 # call.state values (what call_view reports)
-CALL_IVR = "ivr"
-CALL_QUEUED = "queued"
-CALL_RINGING = "ringing"
-CALL_CONNECTED = "connected"
-CALL_ENDED = "ended"
+CALL_IVR: Final = "ivr"
+CALL_QUEUED: Final = "queued"
+CALL_RINGING: Final = "ringing"
+CALL_CONNECTED: Final = "connected"
+CALL_ENDED: Final = "ended"
 
 
 class Agent:
@@ -150,10 +150,13 @@ class Queue:
         "patience",
         "priority",
         "ready",
+        "ring_timeout_s",
+        "sl_target_s",
         "strategy",
         "talk",
         "waiting",
         "waiting_count",
+        "wrapup_limit_s",
     )
 
     def __init__(
@@ -168,6 +171,10 @@ class Queue:
         self.priority = config.priority
         self.max_length = config.max_length
         self.strategy = config.strategy
+        # read on every call: plain attributes here, not a pydantic model's (which costs more)
+        self.sl_target_s = float(config.sl_target_s)
+        self.ring_timeout_s = float(config.ring_timeout_s)
+        self.wrapup_limit_s = float(config.wrapup_limit_s)
         self.talk = talk
         self.acw = acw
         self.patience = patience

@@ -23,7 +23,7 @@ HUMAN = "1001"
 def demo_morning_digest() -> str:
     """Three busy hours of the demo centre, a human agent working calls with every control."""
     config = load_default_centre()
-    engine = Engine(config, seed=20261123, customers=customer_refs(config))
+    engine = Engine(config, seed=20261123, keep_log=True, customers=customer_refs(config))
     engine.login(HUMAN)
     engine.set_state(HUMAN, "ready")
     handled = 0

@@ -30,7 +30,7 @@ def two_skill_centre() -> Engine:
         agent("a4", {"a": 7, "b": 2}),
         agent("h1", {"a": 5}, simulated=False),
     ]
-    return Engine(centre(queues, agents), seed=11)
+    return Engine(centre(queues, agents), seed=11, keep_log=True)
 
 
 def counted_by_hand(engine: Engine, queue_id: str) -> Counter[str]:

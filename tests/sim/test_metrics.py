@@ -149,7 +149,7 @@ def test_every_call_of_a_demo_day_is_counted_once_with_one_outcome() -> None:
     from server_stub.centre.loader import load_default_centre
     from server_stub.engine import Engine
 
-    engine = Engine(load_default_centre(), seed=3, emit_queue_stats=False)
+    engine = Engine(load_default_centre(), seed=3, keep_log=True, emit_queue_stats=False)
     engine.advance_to(26 * 3600)  # two hours past the window: everyone has been served or left
     result = window_metrics(engine.log, 0, 24 * 3600)
     first_reached_queue: dict[str, float] = {}
