@@ -10,7 +10,6 @@ log exactly what this logs.
 
 from __future__ import annotations
 
-from heapq import heapify, heappop, heappush
 from typing import Any, Final
 
 from server_stub.centre.schema import CentreConfig
@@ -32,6 +31,7 @@ from server_stub.engine.model import (
     Call,
     Queue,
 )
+from server_stub.engine.scheduler import heapify, heappop, heappush
 from server_stub.engine.vocabulary import (
     ANSWERED,
     ENDED,

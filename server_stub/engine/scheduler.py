@@ -4,9 +4,8 @@ It knows nothing of calls or agents, as SimPy keeps its `Environment` apart from
 processes: a timer is (when, kind, payload) and `_fire(kind, payload, seq)`, which the
 simulation provides, says what a kind does.
 
-Timers: a heap of distinct due times, each with the list of timers due then in the order
-they were set (which is their seq order), so the heap compares plain floats, not tuples.
-A timer is cancelled lazily: its owner forgets its seq, and its handler ignores it.
+Timers (`timers.py`): due time, then the order they were set (seq), so ties fire in that
+order. A timer is cancelled lazily: its owner forgets its seq, and its handler ignores it.
 
 Events: each handler appends `LogEntry` tuples to an outbox; the outbox goes to the
 subscribers at the end of every `advance_to` and command, and every `FLUSH_EVERY` events
@@ -17,16 +16,22 @@ on, not the day's: the log list (`keep_log=True`) is for tests and small tools.
 from __future__ import annotations
 
 import gc
+import heapq
 import math
 from collections.abc import Callable
-from heapq import heappop, heappush
 from typing import Any, Final
 
 from server_stub.engine.errors import EngineError
+from server_stub.engine.timers import TimerHeap
 from server_stub.engine.vocabulary import LogEntry
 
 Subscriber = Callable[[int, LogEntry], None]
 BatchSubscriber = Callable[[int, list[LogEntry]], None]
+
+# Final: the compiled engine holds these in C statics instead of looking them up per call
+heappush: Final = heapq.heappush
+heappop: Final = heapq.heappop
+heapify: Final = heapq.heapify
 
 # Events held before a long advance_to hands them on: small enough to stay in the cache,
 # large enough that a batch subscriber's call is lost in the work.
@@ -45,8 +50,7 @@ class Scheduler:
         self._flushing = False
         self._subscribers: list[Subscriber] = []
         self._batch_subscribers: list[BatchSubscriber] = []
-        self._due_times: list[float] = []  # heap of the distinct times timers are due at
-        self._due: dict[float, list[tuple[int, int, Any]]] = {}  # time -> [(seq, kind, payload)]
+        self._timers = TimerHeap()
         self._last_id = 0  # timers, waiting and ready entries are numbered from one counter
 
     # ------------------------------------------------------------------ time
@@ -57,24 +61,14 @@ class Scheduler:
             raise EngineError("invalid_time", f"cannot advance to {t}")
         if t < self.now:
             raise EngineError("invalid_time", f"time {t} is before now ({self.now})")
-        times = self._due_times
-        due = self._due
+        timers = self._timers
         # Nothing the engine makes has cycles; a cyclic GC pass over the live calls, agents
         # and the outbox would cost time and free nothing, so it waits while time moves.
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            while times:
-                when = times[0]
-                if when > t:
-                    break
-                timers = due[when]
-                if len(timers) == 1:
-                    heappop(times)
-                    del due[when]
-                    seq, kind, payload = timers[0]
-                else:  # the rest stay due: a timer set now for this same time joins them
-                    seq, kind, payload = timers.pop(0)
+            while len(timers) and timers.next_time() <= t:
+                when, seq, kind, payload = timers.pop()
                 self.now = when
                 self._fire(kind, payload, seq)
                 if len(self._out) >= FLUSH_EVERY:
@@ -87,18 +81,13 @@ class Scheduler:
 
     def next_timer_time(self) -> float:
         """When the next timer is due (inf if none); may be a cancelled timer, which is harmless."""
-        return self._due_times[0] if self._due_times else math.inf
+        return self._timers.next_time() if len(self._timers) else math.inf
 
     def _at(self, when: float, kind: int, payload: Any) -> int:
         """Set a timer; returns its seq (the owner keeps it to know the timer is still live)."""
         self._last_id += 1
         seq = self._last_id
-        timers = self._due.get(when)
-        if timers is None:
-            self._due[when] = [(seq, kind, payload)]
-            heappush(self._due_times, when)
-        else:
-            timers.append((seq, kind, payload))
+        self._timers.push(when, seq, kind, payload)
         return seq
 
     def _next_id(self) -> int:

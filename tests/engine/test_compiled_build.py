@@ -15,6 +15,7 @@ from server_stub import compiled_engine
 from server_stub.centre.customers import customer_refs
 from server_stub.centre.loader import load_default_centre
 from server_stub.engine import BUILD, Engine
+from tests.engine.centres import work_calls_as_a_human
 
 ROOT = Path(__file__).resolve().parents[2]
 HUMAN = "1001"
@@ -24,29 +25,9 @@ def demo_morning_digest() -> str:
     """Three busy hours of the demo centre, a human agent working calls with every control."""
     config = load_default_centre()
     engine = Engine(config, seed=20261123, keep_log=True, customers=customer_refs(config))
-    engine.login(HUMAN)
-    engine.set_state(HUMAN, "ready")
-    handled = 0
-    while engine.now < 3 * 3600:
-        engine.advance_to(engine.now + 5)
-        view = engine.agent_view(HUMAN)
-        call_id = view["call_id"]
-        if view["state"] == "not_ready":
-            engine.set_state(HUMAN, "ready")
-        elif view["state"] == "reserved" and call_id is not None:
-            engine.answer(HUMAN, call_id)
-            engine.hold(HUMAN, call_id)
-            engine.advance_to(engine.now + 20)
-            engine.retrieve(HUMAN, call_id)
-            engine.advance_to(engine.now + 60)
-            if handled % 3 == 2:
-                engine.transfer(HUMAN, call_id, to_queue="complaint")
-            else:
-                engine.hangup(HUMAN, call_id)
-            handled += 1
-        elif view["state"] == "wrap_up" and call_id is not None:
-            engine.complete_wrapup(HUMAN, call_id, "resolved", "笔记 notes", [["greet", "1"]])
+    handled = work_calls_as_a_human(engine, HUMAN, until=3 * 3600)
     digest = hashlib.sha256()
+    assert engine.log is not None
     for entry in engine.log:
         digest.update(json.dumps(entry, ensure_ascii=False, default=str).encode())
     return f"{len(engine.log)} {handled} {digest.hexdigest()}"

@@ -131,8 +131,14 @@ def run_command(engine: Engine, name: str, agent_index: int, other: int) -> None
         pass
 
 
-def run(config: CentreConfig, script: list[tuple[float, str, int, int]], chunk: float) -> Engine:
-    engine = Engine(config, seed=11, keep_log=True)
+def run(
+    config: CentreConfig,
+    script: list[tuple[float, str, int, int]],
+    chunk: float,
+    *,
+    flat_hot_path: bool = True,
+) -> Engine:
+    engine = Engine(config, seed=11, keep_log=True, flat_hot_path=flat_hot_path)
     engine.advance_to(0)
     for human in (a for a in config.agents if not a.simulated):
         engine.login(human.id)
