@@ -16,6 +16,8 @@ BUSY: Final = AgentState.BUSY.value
 WRAP_UP: Final = AgentState.WRAP_UP.value
 ALL_STATES: Final = (LOGGED_OUT, NOT_READY, READY, RESERVED, BUSY, WRAP_UP)
 
+MAX_LEVEL: Final = 10  # skill levels are 1..10
+
 # call.state values (what call_view reports)
 CALL_IVR: Final = "ivr"
 CALL_QUEUED: Final = "queued"
@@ -134,6 +136,20 @@ class Call:
         self.visited: set[str] | None = None  # queues passed by overflow, to stop loops
 
 
+class Lane:
+    """Ready agents of one skill level in one queue, in the order they became ready.
+
+    `entries[head:]` are (ready_seq, agent); an entry is live while the agent still has that
+    ready_seq. Time only moves forward, so appending keeps the lane in (since, seq) order.
+    """
+
+    __slots__ = ("entries", "head")
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[int, Agent]] = []
+        self.head = 0
+
+
 class Queue:
     __slots__ = (
         "abandoned",
@@ -144,6 +160,9 @@ class Queue:
         "config",
         "count_groups",
         "id",
+        "lane_entries",
+        "lane_levels",
+        "lanes",
         "max_length",
         "offered",
         "overflowed",
@@ -181,8 +200,14 @@ class Queue:
         # (-priority, queued_at, seq, call): highest priority, then longest waiting
         self.waiting: list[tuple[int, float, int, Call]] = []
         self.waiting_count = 0
-        # strategy key..., ready_seq, agent
+        # strategy key..., ready_seq, agent (fewestcalls, random)
         self.ready: list[tuple[Any, ...]] = []
+        # leastrecent: one lane per skill level (index), served best level first, then FIFO
+        self.lanes: list[Lane] | None = (
+            [Lane() for _ in range(MAX_LEVEL + 1)] if config.strategy == "leastrecent" else None
+        )
+        self.lane_levels: list[int] = []  # the levels its agents have, best first
+        self.lane_entries = 0  # entries in its lanes, live or stale
         self.agents: list[Agent] = []
         # the state counts of the agent groups serving this queue (see Agent.state_counts)
         self.count_groups: list[dict[str, int]] = []

@@ -1,9 +1,10 @@
 """The ACD: queues, the callers waiting in them, which agent gets which call, and the call's
 life from offer to end (ring-no-answer, answer, talk, the end of the call).
 
-Waiting callers and ready agents are per-queue heaps with lazy deletion (an entry is live
-while its owner still stores its number), so routing never scans the floor. A heap is
-compacted when stale entries outnumber live ones, so it holds the work in progress.
+Waiting callers are per-queue heaps; ready agents are per-queue lanes by skill level
+(leastrecent: the best level's longest ready, no comparisons) or heaps (fewestcalls,
+random). Entries are deleted lazily (live while the owner still stores its number), so
+routing never scans the floor, and compacted when stale entries outnumber live ones.
 This is the plain path: `hot_path.py` flattens the commonest sequences for speed and must
 log exactly what this logs.
 """
@@ -29,6 +30,7 @@ from server_stub.engine.model import (
     WRAP_UP,
     Agent,
     Call,
+    Lane,
     Queue,
 )
 from server_stub.engine.scheduler import heapify, heappop, heappush
@@ -75,6 +77,10 @@ class Routing(AgentStates):
                     agent.queues.append(queue)
                     agent.levels[queue.id] = level
                     queue.agents.append(agent)
+                    if level not in queue.lane_levels:
+                        queue.lane_levels.append(level)
+        for queue in self.queues_by_id.values():
+            queue.lane_levels.sort(reverse=True)
         # Agents serving the same queues share one state-count dict: a state change is one
         # update, not one per queue; a queue's counts are the sum over its groups.
         groups: dict[tuple[str, ...], dict[str, int]] = {}
@@ -141,6 +147,13 @@ class Routing(AgentStates):
         seq = self._next_id()
         agent.ready_seq = seq
         for queue in agent.queues:
+            lanes = queue.lanes
+            if lanes is not None:
+                lanes[agent.levels[queue.id]].entries.append((seq, agent))
+                queue.lane_entries += 1
+                if queue.lane_entries > 2 * len(queue.agents) + COMPACT_SLACK:
+                    _compact_lanes(queue, lanes)
+                continue
             if queue.strategy == "fewestcalls":
                 ready_key: tuple[Any, ...] = (
                     -agent.levels[queue.id],
@@ -158,6 +171,9 @@ class Routing(AgentStates):
 
     def _pop_ready_agent(self, queue: Queue) -> Agent | None:
         """The agent the queue's strategy picks among its READY agents (and remove it), or None."""
+        lanes = queue.lanes
+        if lanes is not None:  # leastrecent: the best level's longest ready
+            return _pop_lane(queue, lanes)
         ready = queue.ready
         if queue.strategy == "random":
             live = _live_ready(ready)
@@ -185,7 +201,7 @@ class Routing(AgentStates):
             call.queued_at = now
         call.agent = None
         queue.offered += 1
-        agent = self._pop_ready_agent(queue) if queue.ready else None
+        agent = self._pop_ready_agent(queue) if queue.ready or queue.lane_entries else None
         if agent is not None:
             priority = call.priority
             data = self._queued_first_data.get(priority)
@@ -479,6 +495,43 @@ class Routing(AgentStates):
             "overflowed": queue.overflowed,
             "service_level": queue.answered_in_sl / offered_for_sl if offered_for_sl else None,
         }
+
+
+def _pop_lane(queue: Queue, lanes: list[Lane]) -> Agent | None:
+    """The first live entry of the best level's lane, taken out (stale ones passed go too)."""
+    for level in queue.lane_levels:
+        lane = lanes[level]
+        entries = lane.entries
+        head = lane.head
+        count = len(entries)
+        while head < count:
+            seq, agent = entries[head]
+            head += 1
+            if agent.ready_seq == seq:
+                queue.lane_entries -= head - lane.head
+                if head == count:
+                    entries.clear()
+                    head = 0
+                elif head > COMPACT_SLACK and 2 * head > count:
+                    del entries[:head]
+                    head = 0
+                lane.head = head
+                return agent
+        queue.lane_entries -= count - lane.head
+        entries.clear()
+        lane.head = 0
+    return None
+
+
+def _compact_lanes(queue: Queue, lanes: list[Lane]) -> None:
+    """Keep only the live entries of each lane, in their order."""
+    total = 0
+    for lane in lanes:
+        live = [e for e in lane.entries[lane.head :] if e[1].ready_seq == e[0]]
+        lane.entries = live
+        lane.head = 0
+        total += len(live)
+    queue.lane_entries = total
 
 
 def _live_ready(ready: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
