@@ -54,6 +54,8 @@ class Callers(Routing):
         self._known_share = config.customers.known_caller_share
         self._ivr_paths: dict[str, list[IvrStep]] = ivr_paths(config.ivr)
         self._call_numbers = 0
+        # the bound method, called as a plain function (a method lookup per draw costs more)
+        self._caller_draw = self._rng_callers.random
 
     # ------------------------------------------------------------------ arrivals
 
@@ -80,21 +82,21 @@ class Callers(Routing):
     def _on_arrival(self, stream: ArrivalStream, _seq: int) -> None:
         now = self.now
         self._at(stream.next_after(now), K_ARRIVAL, stream)
-        rng = self._rng_callers
+        draw = self._caller_draw
         customers = self._customers
         customer_id: str | None = None
-        if customers is not None and customers and rng.random() < self._known_share:
-            customer_id, tier, ani = customers[rng.randrange(len(customers))]
+        if customers is not None and customers and draw() < self._known_share:
+            customer_id, tier, ani = customers[self._rng_callers.randrange(len(customers))]
             tier_name: str | None = tier
         else:
-            ani = str(13_000_000_000 + int(rng.random() * 7_000_000_000))  # 1[3-9]xxxxxxxxx
+            ani = str(13_000_000_000 + int(draw() * 7_000_000_000))  # 1[3-9]xxxxxxxxx
             if customers is None and self._single_tier is not None:
                 tier_name = self._single_tier
             elif customers is None:
                 names = self._tier_names
                 tier_name = names[
                     min(
-                        bisect_right(self._tier_cum, rng.random() * self._tier_cum[-1]),
+                        bisect_right(self._tier_cum, draw() * self._tier_cum[-1]),
                         len(names) - 1,
                     )
                 ]
@@ -147,7 +149,7 @@ class Callers(Routing):
         steps = call.ivr_steps
         assert steps is not None
         step = steps[call.ivr_index]
-        if step.share > 0 and self._rng_callers.random() < step.share:
+        if step.share > 0 and self._caller_draw() < step.share:
             call.ivr_path.append([step.node_id, step.self_service_key])
             self._emit(
                 IVR_STEP,

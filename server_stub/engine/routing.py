@@ -461,7 +461,7 @@ class Routing(AgentStates):
     # ------------------------------------------------------------------ statistics
 
     def _on_stats(self, _payload: Any, _seq: int) -> None:
-        self._at(self.now + self.config.centre.stats_interval_s, K_STATS, None)
+        self._at(self.now + float(self.config.centre.stats_interval_s), K_STATS, None)
         for queue in self.queues_by_id.values():
             self._emit(QUEUE_STATS, None, None, queue.id, self._queue_stats(queue))
 

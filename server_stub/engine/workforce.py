@@ -56,7 +56,8 @@ class Workforce(Callers):
                 self._start_shift_timers(agent, self.config.shifts[shift_name])
         self._start_arrivals()
         if self._emit_queue_stats:
-            self._at(self.config.centre.stats_interval_s, K_STATS, None)
+            # float: a default of the schema is an int, which would make sim times ints
+            self._at(float(self.config.centre.stats_interval_s), K_STATS, None)
 
     def _login(self, agent: Agent) -> None:
         self._set_state(agent, NOT_READY, "login")
