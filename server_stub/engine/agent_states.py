@@ -97,9 +97,7 @@ class AgentStates(Scheduler):
     def _set_state(self, agent: Agent, to: str, reason: str | None = None) -> None:
         frm = agent.state
         if frm is not to:
-            counts = agent.state_counts
-            counts[frm] -= 1
-            counts[to] += 1
+            agent.state_counts.move(frm, to)
             if frm is READY:
                 agent.ready_seq = 0  # its entries in the ready heaps are stale now
         agent.state = to

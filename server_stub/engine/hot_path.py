@@ -90,9 +90,7 @@ class HotPath(Workforce):
             )
         )
         frm = agent.state
-        counts = agent.state_counts
-        counts[frm] -= 1
-        counts[BUSY] += 1  # straight to busy: the reserved instant changes no count
+        agent.state_counts.move(frm, BUSY)  # straight to busy: the reserved instant counts not
         if frm is READY:
             agent.ready_seq = 0
         agent.reason = None
@@ -178,9 +176,7 @@ class HotPath(Workforce):
         agent.wrapup_deadline = deadline
         frm = agent.state
         if frm is not WRAP_UP:
-            counts = agent.state_counts
-            counts[frm] -= 1
-            counts[WRAP_UP] += 1
+            agent.state_counts.move(frm, WRAP_UP)
             if frm is READY:
                 agent.ready_seq = 0
         agent.state = WRAP_UP

@@ -26,6 +26,52 @@ CALL_CONNECTED: Final = "connected"
 CALL_ENDED: Final = "ended"
 
 
+class StateCounts:
+    """How many agents of a group are in each state (a field each: no dict lookups)."""
+
+    __slots__ = ("busy", "logged_out", "not_ready", "ready", "reserved", "wrap_up")
+
+    def __init__(self) -> None:
+        self.logged_out = 0
+        self.not_ready = 0
+        self.ready = 0
+        self.reserved = 0
+        self.busy = 0
+        self.wrap_up = 0
+
+    def move(self, frm: str, to: str) -> None:
+        """One agent goes from state `frm` to state `to`."""
+        self.add(frm, -1)
+        self.add(to, 1)
+
+    def add(self, state: str, agents: int) -> None:
+        # the engine's own constants: identity first, equality for a string from elsewhere
+        if state is READY or state == READY:
+            self.ready += agents
+        elif state is BUSY or state == BUSY:
+            self.busy += agents
+        elif state is WRAP_UP or state == WRAP_UP:
+            self.wrap_up += agents
+        elif state is RESERVED or state == RESERVED:
+            self.reserved += agents
+        elif state is NOT_READY or state == NOT_READY:
+            self.not_ready += agents
+        elif state is LOGGED_OUT or state == LOGGED_OUT:
+            self.logged_out += agents
+        else:
+            raise ValueError(f"no agent state {state!r}")
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            LOGGED_OUT: self.logged_out,
+            NOT_READY: self.not_ready,
+            READY: self.ready,
+            RESERVED: self.reserved,
+            BUSY: self.busy,
+            WRAP_UP: self.wrap_up,
+        }
+
+
 class Agent:
     __slots__ = (
         "break_seq",
@@ -71,7 +117,7 @@ class Agent:
         self.queues: list[Queue] = []
         self.levels: dict[str, int] = {}  # queue id -> skill level there
         # state -> agents, shared by every agent serving the same queues (one update per change)
-        self.state_counts: dict[str, int] = dict.fromkeys(ALL_STATES, 0)
+        self.state_counts = StateCounts()
 
 
 class Call:
@@ -210,7 +256,7 @@ class Queue:
         self.lane_entries = 0  # entries in its lanes, live or stale
         self.agents: list[Agent] = []
         # the state counts of the agent groups serving this queue (see Agent.state_counts)
-        self.count_groups: list[dict[str, int]] = []
+        self.count_groups: list[StateCounts] = []
         self.offered = 0
         self.answered = 0
         self.answered_in_sl = 0

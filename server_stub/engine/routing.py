@@ -32,6 +32,7 @@ from server_stub.engine.model import (
     Call,
     Lane,
     Queue,
+    StateCounts,
 )
 from server_stub.engine.scheduler import heapify, heappop, heappush
 from server_stub.engine.vocabulary import (
@@ -83,7 +84,7 @@ class Routing(AgentStates):
             queue.lane_levels.sort(reverse=True)
         # Agents serving the same queues share one state-count dict: a state change is one
         # update, not one per queue; a queue's counts are the sum over its groups.
-        groups: dict[tuple[str, ...], dict[str, int]] = {}
+        groups: dict[tuple[str, ...], StateCounts] = {}
         for agent in self.agents_by_id.values():
             key = tuple(queue.id for queue in agent.queues)
             counts = groups.get(key)
@@ -92,7 +93,7 @@ class Routing(AgentStates):
                 for queue in agent.queues:
                     queue.count_groups.append(counts)
             agent.state_counts = counts
-            counts[LOGGED_OUT] += 1
+            counts.logged_out += 1
         self.calls: dict[str, Call] = {}  # calls in progress (arrived, not ended), by id
         # call.ended data by (by, reason, outcome), shared
         self._end_data: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -476,10 +477,9 @@ class Routing(AgentStates):
                 longest = max(longest, waited)
                 if waited > sl_target:
                     waiting_past_target += 1
-        groups = queue.count_groups
-        counts = groups[0].copy() if groups else dict.fromkeys(ALL_STATES, 0)
-        for group in groups[1:]:
-            for state, agents in group.items():
+        counts = dict.fromkeys(ALL_STATES, 0)
+        for group in queue.count_groups:
+            for state, agents in group.as_dict().items():
                 counts[state] += agents
         offered_for_sl = queue.answered + queue.abandoned + queue.overflowed + waiting_past_target
         return {

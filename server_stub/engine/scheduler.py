@@ -61,6 +61,7 @@ class Scheduler:
             raise EngineError("invalid_time", f"cannot advance to {t}")
         if t < self.now:
             raise EngineError("invalid_time", f"time {t} is before now ({self.now})")
+        t = float(t)  # an int would make the sim times of the events it logs ints
         timers = self._timers
         # Nothing the engine makes has cycles; a cyclic GC pass over the live calls, agents
         # and the outbox would cost time and free nothing, so it waits while time moves.
