@@ -73,22 +73,7 @@ class HotPath(Workforce):
         call.agent = agent
         agent.call = call
         agent.direction = direction
-        out.append(
-            (
-                now,
-                OFFERED,
-                call_id,
-                agent_id,
-                queue_id,
-                {
-                    "waited_s": waited,
-                    "customer_id": call.customer_id,
-                    "tier": call.tier,
-                    "ani": call.ani,
-                    "ivr_path": call.ivr_path,
-                },
-            )
-        )
+        out.append((now, OFFERED, call_id, agent_id, queue_id, self._offered_data(call, waited)))
         frm = agent.state
         agent.state_counts.move(frm, BUSY)  # straight to busy: the reserved instant counts not
         if frm is READY:
@@ -96,48 +81,18 @@ class HotPath(Workforce):
         agent.reason = None
         agent.since = now
         pending = agent.pending
-        state_data = self._state_data
-        out.append(
-            (
-                now,
-                STATE_CHANGED,
-                call_id,
-                agent_id,
-                queue_id,
-                state_data(frm, RESERVED, None, pending, None, direction, None),
-            )
-        )
+        reserved = self._state_data(frm, RESERVED, None, pending, None, direction, None)
+        out.append((now, STATE_CHANGED, call_id, agent_id, queue_id, reserved))
         call.abandon_seq = 0
         call.state = CALL_CONNECTED
         call.answered_at = now
-        offer_queue = call.offer_queue
-        if offer_queue is not None:
-            offer_queue.answered += 1
-            if waited <= offer_queue.sl_target_s:
-                offer_queue.answered_in_sl += 1
-            call.offer_queue = None
-        out.append(
-            (
-                now,
-                ANSWERED,
-                call_id,
-                agent_id,
-                queue_id,
-                {"waited_s": waited, "direction": direction},
-            )
-        )
+        self._count_answer(call, waited)
+        answered = {"waited_s": waited, "direction": direction}
+        out.append((now, ANSWERED, call_id, agent_id, queue_id, answered))
         agent.leg = TALKING
         agent.state = BUSY
-        out.append(
-            (
-                now,
-                STATE_CHANGED,
-                call_id,
-                agent_id,
-                queue_id,
-                state_data(RESERVED, BUSY, None, pending, TALKING, direction, None),
-            )
-        )
+        busy = self._state_data(RESERVED, BUSY, None, pending, TALKING, direction, None)
+        out.append((now, STATE_CHANGED, call_id, agent_id, queue_id, busy))
         call.step_seq = self._at(now + queue.talk(), K_TALK_END, call)
 
     def _on_talk_end(self, call: Call, seq: int) -> None:
@@ -182,16 +137,8 @@ class HotPath(Workforce):
         agent.state = WRAP_UP
         agent.reason = None
         agent.since = now
-        out.append(
-            (
-                now,
-                STATE_CHANGED,
-                call_id,
-                agent_id,
-                queue_id,
-                self._state_data(
-                    frm, WRAP_UP, None, agent.pending, None, agent.direction, deadline
-                ),
-            )
+        wrap_up = self._state_data(
+            frm, WRAP_UP, None, agent.pending, None, agent.direction, deadline
         )
+        out.append((now, STATE_CHANGED, call_id, agent_id, queue_id, wrap_up))
         agent.wrap_seq = self._at(deadline, K_WRAP_END, agent)

@@ -318,12 +318,7 @@ class Routing(AgentStates):
         call.answered_at = now
         queue = call.queue
         waited = now - (call.queued_at if call.queued_at is not None else now)
-        offer_queue = call.offer_queue
-        if offer_queue is not None:
-            offer_queue.answered += 1
-            if waited <= offer_queue.sl_target_s:
-                offer_queue.answered_in_sl += 1
-            call.offer_queue = None
+        self._count_answer(call, waited)
         self._emit(
             ANSWERED,
             call.id,
@@ -336,6 +331,15 @@ class Routing(AgentStates):
         if agent.simulated:
             talk = queue.talk if queue is not None else self._talk_sampler(call, agent)
             call.step_seq = self._at(now + talk(), K_TALK_END, call)
+
+    def _count_answer(self, call: Call, waited: float) -> None:
+        """The answer counts for the queue that offered it (once: not for a transfer)."""
+        offer_queue = call.offer_queue
+        if offer_queue is not None:
+            offer_queue.answered += 1
+            if waited <= offer_queue.sl_target_s:
+                offer_queue.answered_in_sl += 1
+            call.offer_queue = None
 
     def _talk_sampler(self, call: Call, agent: Agent) -> Sampler:
         if call.queue is not None:

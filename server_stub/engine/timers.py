@@ -35,6 +35,18 @@ def _before(a: Timer, b: Timer) -> bool:
     return a.when < b.when or (a.when == b.when and a.seq < b.seq)
 
 
+def _sift_down(heap: list[Timer], item: Timer, pos: int) -> None:
+    """heapq._siftdown(heap, 0, pos): `item` moves up from `pos` past later parents."""
+    while pos > 0:
+        parent_pos = (pos - 1) >> 1
+        parent = heap[parent_pos]
+        if not _before(item, parent):
+            break
+        heap[pos] = parent
+        pos = parent_pos
+    heap[pos] = item
+
+
 class TimerHeap:
     """Push (when, seq, kind, payload); pop the earliest."""
 
@@ -58,15 +70,7 @@ class TimerHeap:
         heap = self._timers
         item = Timer(when, seq, kind, payload)
         heap.append(item)
-        pos = len(heap) - 1
-        while pos > 0:  # heapq._siftdown(heap, 0, pos)
-            parent_pos = (pos - 1) >> 1
-            parent = heap[parent_pos]
-            if not _before(item, parent):
-                break
-            heap[pos] = parent
-            pos = parent_pos
-        heap[pos] = item
+        _sift_down(heap, item, len(heap) - 1)
 
     def pop(self) -> tuple[float, int, int, Any]:
         """The earliest timer, taken out: (when, seq, kind, payload)."""
@@ -88,12 +92,5 @@ class TimerHeap:
             heap[pos] = heap[child]
             pos = child
             child = 2 * pos + 1
-        while pos > 0:
-            parent_pos = (pos - 1) >> 1
-            parent = heap[parent_pos]
-            if not _before(last, parent):
-                break
-            heap[pos] = parent
-            pos = parent_pos
-        heap[pos] = last
+        _sift_down(heap, last, pos)
         return top.when, top.seq, top.kind, top.payload
