@@ -2,7 +2,8 @@
 
 The engine is plain typed Python (`server_stub/engine/`). `make test` and `make bench` also
 compile it with mypyc (a C compiler and Python's headers are needed) into `build/mypyc/`,
-outside the source tree: a day simulates about 1.5x faster and logs exactly the same events.
+outside the source tree: a day simulates about three times faster and logs exactly the same
+events.
 
 `server_stub.engine` calls `activate` as it is imported: when `build/mypyc/manifest.json`
 names the digest of today's sources (and this interpreter), the compiled modules are put in

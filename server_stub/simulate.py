@@ -31,7 +31,7 @@ from server_stub.centre.schema import (
 )
 from server_stub.engine import Engine
 from server_stub.erlang import erlang_a, erlang_c
-from server_stub.metrics import QueueMetrics, WindowMetrics, window_metrics
+from server_stub.metrics import MetricsFold, QueueMetrics, WindowMetrics
 
 # Calls that arrived before the window's end are given up to this long to be answered or
 # leave (checked every DRAIN_STEP_S); any still waiting then count as waiting.
@@ -149,13 +149,15 @@ def run_day(config: CentreConfig, seed: int, hours: float, warmup_hours: float) 
     # queue.stats snapshots add events and nothing we measure
     engine = Engine(config, seed, emit_queue_stats=False)
     start, end = warmup_hours * 3600.0, hours * 3600.0
+    targets = {queue.id: queue.sl_target_s for queue in config.queues}
+    fold = MetricsFold(start, end, targets)  # folds events as they come: no log is kept
+    engine.subscribe_batches(fold.add_batch)
     engine.advance_to(end)
     # Run on until every caller who arrived in the window has been answered or has left.
     deadline = end + DRAIN_S
     while engine.now < deadline and _window_callers_waiting(engine, config, end):
         engine.advance_to(min(engine.now + DRAIN_STEP_S, deadline))
-    targets = {queue.id: queue.sl_target_s for queue in config.queues}
-    return window_metrics(engine.log, start, end, targets)
+    return fold.result()
 
 
 def _window_callers_waiting(engine: Engine, config: CentreConfig, end: float) -> bool:

@@ -1,6 +1,7 @@
 """The call-centre simulation engine: discrete-event core, ACD, simulated callers and agents.
 
-`Engine(config, seed, customers=None, *, emit_queue_stats=True)`; see docs/architecture.md "Engine".
+`Engine(config, seed, customers=None, *, emit_queue_stats=True, keep_log=False,
+flat_hot_path=True)`; see docs/architecture.md "Engine".
 `BUILD` says whether the mypyc-compiled modules run ("compiled") or these sources do
 ("interpreted"); see server_stub/compiled_engine.py.
 """

@@ -19,7 +19,6 @@ class ArrivalStream:
 
     __slots__ = (
         "_draw",
-        "_log",
         "_slot_end",
         "_slot_rate",
         "day_offset_s",
@@ -46,7 +45,6 @@ class ArrivalStream:
         self.total_rate = sum(self.rates)
         # expovariate(1.0) inlined (its own formula, so the same draws bit for bit)
         self._draw = rng.random
-        self._log = math.log
         # the slot of the last arrival (absolute end, rate): most gaps stay inside it
         self._slot_end = -1.0
         self._slot_rate = 0.0
@@ -56,7 +54,7 @@ class ArrivalStream:
         if self.total_rate <= 0:
             return float("inf")
         # a unit-rate exponential, spent against the rate integral
-        budget = -self._log(1.0 - self._draw())
+        budget = -math.log(1.0 - self._draw())
         rate = self._slot_rate
         if t < self._slot_end and rate > 0:
             arrival = t + budget / rate

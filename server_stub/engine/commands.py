@@ -6,30 +6,10 @@ from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from server_stub.engine.core import (
-    ARRIVED,
-    CONFERENCE,
-    CONFERENCED,
-    HELD,
-    HELD_LEG,
-    INBOUND,
-    K_CONNECT,
-    K_CONSULT_RING,
-    K_IVR,
-    K_TALK_END,
-    OUT_ABANDONED,
-    OUT_ANSWERED,
-    OUTBOUND,
-    RETRIEVED,
-    TALKING,
-    TRANSFERRED,
-    WRAPUP_COMPLETED,
-    EngineCore,
-)
 from server_stub.engine.errors import EngineError
 from server_stub.engine.model import (
     BUSY,
-    CALL_CONNECTED,
+    CALL_RINGING,
     LOGGED_OUT,
     NOT_READY,
     READY,
@@ -37,6 +17,25 @@ from server_stub.engine.model import (
     WRAP_UP,
     Agent,
     Call,
+)
+from server_stub.engine.simulation import Simulation
+from server_stub.engine.vocabulary import (
+    ARRIVED,
+    CONFERENCE,
+    CONFERENCED,
+    HELD,
+    HELD_LEG,
+    INBOUND,
+    K_CONNECT,
+    K_TALK_END,
+    OFFERED,
+    OUT_ABANDONED,
+    OUT_ANSWERED,
+    OUTBOUND,
+    RETRIEVED,
+    TALKING,
+    TRANSFERRED,
+    WRAPUP_COMPLETED,
 )
 
 OUTBOUND_RING_S = (3.0, 12.0)  # how long the far end rings before it picks up
@@ -54,13 +53,12 @@ def _notifies(method: Callable[Concatenate[E, P], R]) -> Callable[Concatenate[E,
         try:
             return method(self, *args, **kwargs)
         finally:
-            if self._subscribers:
-                self._flush()
+            self._flush()
 
     return run
 
 
-class CommandEngine(EngineCore):
+class CommandEngine(Simulation):
     # ------------------------------------------------------------------ lookups
 
     def _agent(self, agent_id: str) -> Agent:
@@ -76,12 +74,26 @@ class CommandEngine(EngineCore):
         return agent
 
     def _own_call(self, agent: Agent, call_id: str) -> Call:
-        call = self.calls.get(call_id)
-        if call is None:
+        call = agent.call
+        if call is not None and call.id == call_id:
+            return call
+        if self._find_call(call_id) is None:
             raise EngineError("no_such_call", f"no call {call_id!r}")
-        if agent.call is not call:
-            raise EngineError("not_your_call", f"call {call_id} is not at agent {agent.id}")
-        return call
+        raise EngineError("not_your_call", f"call {call_id} is not at agent {agent.id}")
+
+    def _find_call(self, call_id: str) -> Call | None:
+        """A call in progress, or an ended one an agent still wraps up; None if gone."""
+        call = self.calls.get(call_id)
+        if call is not None:
+            return call
+        return next(
+            (
+                a.call
+                for a in self.agents_by_id.values()
+                if a.call is not None and a.call.id == call_id
+            ),
+            None,
+        )
 
     def _ringing(self, agent_id: str, call_id: str) -> tuple[Agent, Call]:
         """The human agent and the inbound call ringing at it, which it may answer or reject."""
@@ -143,7 +155,9 @@ class CommandEngine(EngineCore):
         elif state in (READY, NOT_READY, LOGGED_OUT):
             if state == NOT_READY:
                 self._check_reason(reason)
-            agent.pending = None if state == READY else {"state": state, "reason": reason}
+            # the engine's own constant, so that state checks by identity hold for humans too
+            known = NOT_READY if state == NOT_READY else LOGGED_OUT
+            agent.pending = None if state == READY else {"state": known, "reason": reason}
         else:
             raise EngineError("invalid_request", f"cannot set pending state {state!r}")
         self._set_state(agent, agent.state, agent.reason)  # same state: tells clients the pending
@@ -291,7 +305,7 @@ class CommandEngine(EngineCore):
         target.call = call
         target.direction = call.direction
         self._emit(
-            "call.offered",
+            OFFERED,
             call.id,
             target.id,
             _queue_id(call),
@@ -304,8 +318,7 @@ class CommandEngine(EngineCore):
             self._set_state(target, BUSY)
         else:
             call.consult_state = "ringing"
-            ring_s = call.queue.config.ring_timeout_s if call.queue is not None else 15.0
-            call.step_seq = self._at(self.now + ring_s, K_CONSULT_RING, call)
+            self._consult_ring(call)
 
     @_notifies
     def consult_action(self, agent_id: str, call_id: str, action: str) -> None:
@@ -371,7 +384,7 @@ class CommandEngine(EngineCore):
             {"ani": number, "customer_id": customer_id, "tier": tier, "direction": OUTBOUND},
         )
         call.agent = agent
-        call.state = "ringing"
+        call.state = CALL_RINGING
         call.queued_at = self.now
         agent.call = call
         agent.direction = OUTBOUND
@@ -393,7 +406,7 @@ class CommandEngine(EngineCore):
         """Append an event that is not the simulation's (a supervisor message, a ticket) at
         `now`, so the centre has one log and one seq; returns the event's seq."""
         self._emit(event_type, call_id, agent_id, queue_id, dict(data or {}))
-        return len(self.log)
+        return self.last_seq
 
     @_notifies
     def place_call(
@@ -419,30 +432,8 @@ class CommandEngine(EngineCore):
         self._emit(
             ARRIVED, call.id, None, queue_id, {"ani": ani, "customer_id": customer_id, "tier": tier}
         )
-        steps = self._ivr_paths.get(queue_id) if via_ivr else None
-        if steps:
-            call.ivr_steps = steps
-            call.step_seq = self._at(self.now + steps[0].duration_s, K_IVR, call)
-        else:
-            self._route(call, queue_id)
+        self._after_arrival(call, queue_id, via_ivr=via_ivr)
         return call.id
-
-    def _known_customer(self, customer_id: str | None) -> tuple[str, str, str] | None:
-        """(customer_id, tier, ani) of a customer the engine was given, if it is one."""
-        if customer_id is None or self._customers is None:
-            return None
-        return next((c for c in self._customers if c[0] == customer_id), None)
-
-    def _new_call(
-        self, ani: str, customer_id: str | None, tier: str | None, direction: str
-    ) -> Call:
-        """A call placed by a command (not by the arrival stream), registered and numbered."""
-        priority = self._tier_priority.get(tier, 0) if tier is not None else 0
-        call = Call(
-            f"c{self._call_numbers()}", ani, customer_id, tier, priority, self.now, direction
-        )
-        self.calls[call.id] = call
-        return call
 
     @_notifies
     def complete_wrapup(
@@ -473,6 +464,3 @@ class CommandEngine(EngineCore):
 
 def _queue_id(call: Call) -> str | None:
     return call.queue.id if call.queue is not None else None
-
-
-__all__ = ["CALL_CONNECTED", "CommandEngine"]

@@ -22,10 +22,9 @@ def make_sampler(dist: Distribution, rng: random.Random) -> Sampler:
         rate = 1.0 / mean
         # random.expovariate's own formula, inlined: the same draws, bit for bit, a call less
         draw = rng.random
-        log = math.log
         if low <= 0:
-            return lambda: -log(1.0 - draw()) / rate
-        return lambda: max(low, -log(1.0 - draw()) / rate)
+            return lambda: -math.log(1.0 - draw()) / rate
+        return lambda: max(low, -math.log(1.0 - draw()) / rate)
     if dist.dist == "lognormal":
         sd = dist.sd_s if dist.sd_s is not None else mean
         # Moment matching: lognormal with the given arithmetic mean and standard deviation.

@@ -2,26 +2,74 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from server_stub.centre.schema import AgentConfig, QueueConfig
 from server_stub.engine.distributions import Sampler
 from server_stub.protocol.events import AgentState
 
-LOGGED_OUT = AgentState.LOGGED_OUT.value
-NOT_READY = AgentState.NOT_READY.value
-READY = AgentState.READY.value
-RESERVED = AgentState.RESERVED.value
-BUSY = AgentState.BUSY.value
-WRAP_UP = AgentState.WRAP_UP.value
-ALL_STATES = (LOGGED_OUT, NOT_READY, READY, RESERVED, BUSY, WRAP_UP)
+LOGGED_OUT: Final = AgentState.LOGGED_OUT.value
+NOT_READY: Final = AgentState.NOT_READY.value
+READY: Final = AgentState.READY.value
+RESERVED: Final = AgentState.RESERVED.value
+BUSY: Final = AgentState.BUSY.value
+WRAP_UP: Final = AgentState.WRAP_UP.value
+ALL_STATES: Final = (LOGGED_OUT, NOT_READY, READY, RESERVED, BUSY, WRAP_UP)
+
+MAX_LEVEL: Final = 10  # skill levels are 1..10
 
 # call.state values (what call_view reports)
-CALL_IVR = "ivr"
-CALL_QUEUED = "queued"
-CALL_RINGING = "ringing"
-CALL_CONNECTED = "connected"
-CALL_ENDED = "ended"
+CALL_IVR: Final = "ivr"
+CALL_QUEUED: Final = "queued"
+CALL_RINGING: Final = "ringing"
+CALL_CONNECTED: Final = "connected"
+CALL_ENDED: Final = "ended"
+
+
+class StateCounts:
+    """How many agents of a group are in each state (a field each: no dict lookups)."""
+
+    __slots__ = ("busy", "logged_out", "not_ready", "ready", "reserved", "wrap_up")
+
+    def __init__(self) -> None:
+        self.logged_out = 0
+        self.not_ready = 0
+        self.ready = 0
+        self.reserved = 0
+        self.busy = 0
+        self.wrap_up = 0
+
+    def move(self, frm: str, to: str) -> None:
+        """One agent goes from state `frm` to state `to`."""
+        self.add(frm, -1)
+        self.add(to, 1)
+
+    def add(self, state: str, agents: int) -> None:
+        # the engine's own constants: identity first, equality for a string from elsewhere
+        if state is READY or state == READY:
+            self.ready += agents
+        elif state is BUSY or state == BUSY:
+            self.busy += agents
+        elif state is WRAP_UP or state == WRAP_UP:
+            self.wrap_up += agents
+        elif state is RESERVED or state == RESERVED:
+            self.reserved += agents
+        elif state is NOT_READY or state == NOT_READY:
+            self.not_ready += agents
+        elif state is LOGGED_OUT or state == LOGGED_OUT:
+            self.logged_out += agents
+        else:
+            raise ValueError(f"no agent state {state!r}")
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            LOGGED_OUT: self.logged_out,
+            NOT_READY: self.not_ready,
+            READY: self.ready,
+            RESERVED: self.reserved,
+            BUSY: self.busy,
+            WRAP_UP: self.wrap_up,
+        }
 
 
 class Agent:
@@ -69,7 +117,7 @@ class Agent:
         self.queues: list[Queue] = []
         self.levels: dict[str, int] = {}  # queue id -> skill level there
         # state -> agents, shared by every agent serving the same queues (one update per change)
-        self.state_counts: dict[str, int] = dict.fromkeys(ALL_STATES, 0)
+        self.state_counts = StateCounts()
 
 
 class Call:
@@ -134,6 +182,20 @@ class Call:
         self.visited: set[str] | None = None  # queues passed by overflow, to stop loops
 
 
+class Lane:
+    """Ready agents of one skill level in one queue, in the order they became ready.
+
+    `entries[head:]` are (ready_seq, agent); an entry is live while the agent still has that
+    ready_seq. Time only moves forward, so appending keeps the lane in (since, seq) order.
+    """
+
+    __slots__ = ("entries", "head")
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[int, Agent]] = []
+        self.head = 0
+
+
 class Queue:
     __slots__ = (
         "abandoned",
@@ -144,16 +206,22 @@ class Queue:
         "config",
         "count_groups",
         "id",
+        "lane_entries",
+        "lane_levels",
+        "lanes",
         "max_length",
         "offered",
         "overflowed",
         "patience",
         "priority",
         "ready",
+        "ring_timeout_s",
+        "sl_target_s",
         "strategy",
         "talk",
         "waiting",
         "waiting_count",
+        "wrapup_limit_s",
     )
 
     def __init__(
@@ -168,17 +236,27 @@ class Queue:
         self.priority = config.priority
         self.max_length = config.max_length
         self.strategy = config.strategy
+        # read on every call: plain attributes here, not a pydantic model's (which costs more)
+        self.sl_target_s = float(config.sl_target_s)
+        self.ring_timeout_s = float(config.ring_timeout_s)
+        self.wrapup_limit_s = float(config.wrapup_limit_s)
         self.talk = talk
         self.acw = acw
         self.patience = patience
         # (-priority, queued_at, seq, call): highest priority, then longest waiting
         self.waiting: list[tuple[int, float, int, Call]] = []
         self.waiting_count = 0
-        # strategy key..., ready_seq, agent
+        # strategy key..., ready_seq, agent (fewestcalls, random)
         self.ready: list[tuple[Any, ...]] = []
+        # leastrecent: one lane per skill level (index), served best level first, then FIFO
+        self.lanes: list[Lane] | None = (
+            [Lane() for _ in range(MAX_LEVEL + 1)] if config.strategy == "leastrecent" else None
+        )
+        self.lane_levels: list[int] = []  # the levels its agents have, best first
+        self.lane_entries = 0  # entries in its lanes, live or stale
         self.agents: list[Agent] = []
         # the state counts of the agent groups serving this queue (see Agent.state_counts)
-        self.count_groups: list[dict[str, int]] = []
+        self.count_groups: list[StateCounts] = []
         self.offered = 0
         self.answered = 0
         self.answered_in_sl = 0

@@ -10,13 +10,17 @@ from server_stub.engine.model import CALL_ENDED, Agent, Call
 
 
 class Engine(CommandEngine):
-    """The engine as others use it: simulation core + human commands + queries."""
+    """The engine as others use it: the simulation + human commands + queries.
+
+    `Engine(config, seed, customers=None, *, emit_queue_stats=True, keep_log=False,
+    flat_hot_path=True)`; see `Simulation` and docs/architecture.md "Engine".
+    """
 
     def agent_view(self, agent_id: str) -> dict[str, Any]:
         return _agent_view(self._agent(agent_id))
 
     def call_view(self, call_id: str) -> dict[str, Any]:
-        call = self.calls.get(call_id)
+        call = self._find_call(call_id)
         if call is None:
             raise EngineError("no_such_call", f"no call {call_id!r}")
         return _call_view(call)

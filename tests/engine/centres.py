@@ -12,6 +12,7 @@ from server_stub.centre.schema import (
     Distribution,
     QueueConfig,
 )
+from server_stub.engine import Engine
 
 FLAT = [1.0] * 48
 
@@ -57,3 +58,32 @@ def centre(queues: list[QueueConfig], agents: list[AgentConfig], **extra: Any) -
         agents=agents,
         **extra,
     )
+
+
+def work_calls_as_a_human(engine: Engine, agent_id: str, *, until: float) -> int:
+    """Agent `agent_id` logs in and works every call it is offered with each control (hold,
+    retrieve, every third transferred to the complaint queue, wrap-up with notes and a
+    script path) until sim time `until`; returns how many calls it handled."""
+    engine.login(agent_id)
+    engine.set_state(agent_id, "ready")
+    handled = 0
+    while engine.now < until:
+        engine.advance_to(engine.now + 5)
+        view = engine.agent_view(agent_id)
+        call_id = view["call_id"]
+        if view["state"] == "not_ready":
+            engine.set_state(agent_id, "ready")
+        elif view["state"] == "reserved" and call_id is not None:
+            engine.answer(agent_id, call_id)
+            engine.hold(agent_id, call_id)
+            engine.advance_to(engine.now + 20)
+            engine.retrieve(agent_id, call_id)
+            engine.advance_to(engine.now + 60)
+            if handled % 3 == 2:
+                engine.transfer(agent_id, call_id, to_queue="complaint")
+            else:
+                engine.hangup(agent_id, call_id)
+            handled += 1
+        elif view["state"] == "wrap_up" and call_id is not None:
+            engine.complete_wrapup(agent_id, call_id, "resolved", "笔记 notes", [["greet", "1"]])
+    return handled

@@ -21,7 +21,7 @@ def answered_by(engine: Engine) -> dict[str, str]:
 
 def h1_answers_a_call(cfg: CentreConfig) -> tuple[Engine, str]:
     """At time 0 human agent h1 logs in, goes ready and answers a call to q1; returns its id."""
-    engine = Engine(cfg, seed=1)
+    engine = Engine(cfg, seed=1, keep_log=True)
     engine.advance_to(0)
     engine.login("h1")
     engine.set_state("h1", "ready")
@@ -32,7 +32,7 @@ def h1_answers_a_call(cfg: CentreConfig) -> tuple[Engine, str]:
 
 def test_first_slice_call_is_answered_talked_and_wrapped_up() -> None:
     cfg = centre([queue(after_call_work=Distribution(dist="fixed", mean_s=30))], [agent("a1")])
-    engine = Engine(cfg, seed=1)
+    engine = Engine(cfg, seed=1, keep_log=True)
     engine.advance_to(0)
     call_id = engine.place_call("q1")
     engine.advance_to(1000)
@@ -58,7 +58,7 @@ def test_vip_caller_jumps_the_queue() -> None:
         [agent("a1")],
         tiers={"normal": Tier(share=0.9), "vip": Tier(share=0.1, priority=10)},
     )
-    engine = Engine(cfg, seed=1)
+    engine = Engine(cfg, seed=1, keep_log=True)
     engine.advance_to(0)
     first = engine.place_call("q1", tier="normal")  # takes the only agent
     engine.advance_to(1)
@@ -76,7 +76,7 @@ def test_tier_route_to_sends_callers_to_its_queue() -> None:
         [agent("a1"), agent("v1", {"vip": 5})],
         tiers={"normal": Tier(share=0.5), "gold": Tier(share=0.5, route_to="vipq")},
     )
-    engine = Engine(cfg, seed=1)
+    engine = Engine(cfg, seed=1, keep_log=True)
     engine.advance_to(0)
     gold = engine.place_call("q1", tier="gold")
     engine.advance_to(1)
@@ -89,7 +89,7 @@ def test_skills_routing_sends_each_call_to_an_agent_with_the_skill() -> None:
         [queue("billing", skill="billing"), queue("tech", skill="tech")],
         [agent("b1", {"billing": 5}), agent("t1", {"tech": 5})],
     )
-    engine = Engine(cfg, seed=1)
+    engine = Engine(cfg, seed=1, keep_log=True)
     engine.advance_to(0)
     tech_call = engine.place_call("tech")
     billing_call = engine.place_call("billing")
@@ -100,7 +100,7 @@ def test_skills_routing_sends_each_call_to_an_agent_with_the_skill() -> None:
 @pytest.mark.parametrize("action", ["busy", "voicemail"])
 def test_full_queue_overflows_with_its_action(action: str) -> None:
     cfg = centre([queue(max_length=1, overflow=Overflow(action=action))], [agent("a1")])
-    engine = Engine(cfg, seed=1)
+    engine = Engine(cfg, seed=1, keep_log=True)
     engine.advance_to(0)
     engine.place_call("q1")  # talking
     engine.place_call("q1")  # waiting (queue now full)
@@ -120,7 +120,7 @@ def test_full_queue_overflows_to_its_target_queue() -> None:
         ],
         [agent("a1"), agent("b1", {"backup": 3})],
     )
-    engine = Engine(cfg, seed=1)
+    engine = Engine(cfg, seed=1, keep_log=True)
     engine.advance_to(0)
     engine.place_call("q1")  # a1 takes it
     moved = engine.place_call("q1")  # a1 busy and no room: goes to q2
@@ -132,7 +132,7 @@ def test_full_queue_overflows_to_its_target_queue() -> None:
 
 def test_call_returns_to_queue_head_when_agent_does_not_answer() -> None:
     cfg = centre([queue(ring_timeout_s=15)], [agent("h1", simulated=False), agent("s1")])
-    engine = Engine(cfg, seed=1)
+    engine = Engine(cfg, seed=1, keep_log=True)
     engine.advance_to(0)
     engine.login("h1")
     engine.place_call("q1")  # s1 takes this one
@@ -180,7 +180,7 @@ def test_wrap_up_auto_completes_at_the_deadline() -> None:
 
 def test_leastrecent_picks_the_longest_idle_agent() -> None:
     cfg = centre([queue(talk_s=10)], [agent("a1"), agent("a2"), agent("a3")])
-    engine = Engine(cfg, seed=1)
+    engine = Engine(cfg, seed=1, keep_log=True)
     engine.advance_to(0)
     first = engine.place_call("q1")  # a1 (all idle since 0: first in order)
     engine.advance_to(1)
@@ -194,7 +194,7 @@ def test_leastrecent_picks_the_longest_idle_agent() -> None:
 
 def test_leastrecent_prefers_higher_skill_level() -> None:
     cfg = centre([queue()], [agent("junior", {"general": 2}), agent("senior", {"general": 9})])
-    engine = Engine(cfg, seed=1)
+    engine = Engine(cfg, seed=1, keep_log=True)
     engine.advance_to(0)
     call_id = engine.place_call("q1")
     assert answered_by(engine)[call_id] == "senior"
@@ -202,7 +202,7 @@ def test_leastrecent_prefers_higher_skill_level() -> None:
 
 def test_caller_abandons_after_patience() -> None:
     cfg = centre([queue(patience=Distribution(dist="fixed", mean_s=30))], [agent("a1")])
-    engine = Engine(cfg, seed=1)
+    engine = Engine(cfg, seed=1, keep_log=True)
     engine.advance_to(0)
     engine.place_call("q1")
     waiting = engine.place_call("q1")
@@ -214,7 +214,7 @@ def test_caller_abandons_after_patience() -> None:
 
 def test_commands_refuse_with_stable_codes() -> None:
     cfg = centre([queue()], [agent("h1", simulated=False), agent("s1")])
-    engine = Engine(cfg, seed=1)
+    engine = Engine(cfg, seed=1, keep_log=True)
     engine.advance_to(0)
     with pytest.raises(EngineError) as no_agent:
         engine.login("nobody")
@@ -256,7 +256,7 @@ def test_blind_transfer_to_queue_and_consult_conference() -> None:
 
 def test_outbound_dial_connects_after_ringing() -> None:
     cfg = centre([queue()], [agent("h1", simulated=False)])
-    engine = Engine(cfg, seed=1)
+    engine = Engine(cfg, seed=1, keep_log=True)
     engine.advance_to(0)
     engine.login("h1")
     call_id = engine.dial("h1", "13800138000", customer_id="C1")
@@ -274,7 +274,7 @@ def test_shift_logs_agent_in_and_out_and_takes_breaks() -> None:
     # epoch is 08:00 local: sim time 3600 is 09:00
     shift = Shift(start="09:00", end="10:00", breaks=[Break(at="09:30", minutes=5, reason="break")])
     cfg = centre([queue()], [agent("a1", shift="early")], shifts={"early": shift})
-    engine = Engine(cfg, seed=1)
+    engine = Engine(cfg, seed=1, keep_log=True)
     engine.advance_to(3599)
     assert engine.agent_view("a1")["state"] == "logged_out"
     engine.advance_to(3600)
@@ -313,7 +313,7 @@ def test_ivr_walk_and_self_service() -> None:
         },
     )
     cfg = centre([queue(calls_per_day=20_000)], [agent(f"a{i}") for i in range(5)], ivr=ivr)
-    engine = Engine(cfg, seed=3)
+    engine = Engine(cfg, seed=3, keep_log=True)
     engine.advance_to(3600)
     steps = events(engine, "call.ivr_step")
     assert {e[5]["node"] for e in steps} == {"main", "support"}
@@ -328,7 +328,7 @@ def test_ivr_walk_and_self_service() -> None:
 
 def test_queue_stats_events_are_periodic_and_optional() -> None:
     cfg = centre([queue(calls_per_day=5000)], [agent("a1")])
-    with_stats = Engine(cfg, seed=1)
+    with_stats = Engine(cfg, seed=1, keep_log=True)
     with_stats.advance_to(60)
     stats = events(with_stats, "queue.stats")
     assert [e[0] for e in stats] == [5.0 * k for k in range(1, 13)]
@@ -342,7 +342,7 @@ def test_queue_stats_events_are_periodic_and_optional() -> None:
         "abandoned",
         "service_level",
     }
-    without = Engine(cfg, seed=1, emit_queue_stats=False)
+    without = Engine(cfg, seed=1, keep_log=True, emit_queue_stats=False)
     without.advance_to(60)
     assert events(without, "queue.stats") == []
 
@@ -357,7 +357,7 @@ def test_known_callers_come_from_the_customer_list() -> None:
         tiers={"normal": Tier(share=0.8), "vip": Tier(share=0.2, priority=5)},
         customers=Customers(known_caller_share=0.7),
     )
-    engine = Engine(cfg, seed=2, customers=customers)
+    engine = Engine(cfg, seed=2, keep_log=True, customers=customers)
     engine.advance_to(3600)
     arrived = [e[5] for e in events(engine, "call.arrived")]
     known = [d for d in arrived if d["customer_id"] is not None]
@@ -369,7 +369,7 @@ def test_known_callers_come_from_the_customer_list() -> None:
 
 def test_fewestcalls_picks_the_agent_with_fewest_calls() -> None:
     cfg = centre([queue(talk_s=10, strategy="fewestcalls")], [agent("a1"), agent("a2")])
-    engine = Engine(cfg, seed=1)
+    engine = Engine(cfg, seed=1, keep_log=True)
     engine.advance_to(0)
     engine.place_call("q1")  # a1
     engine.advance_to(20)  # a1 has 1 call, a2 none

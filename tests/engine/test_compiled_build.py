@@ -15,6 +15,8 @@ from server_stub import compiled_engine
 from server_stub.centre.customers import customer_refs
 from server_stub.centre.loader import load_default_centre
 from server_stub.engine import BUILD, Engine
+from server_stub.simulate import erlang_centre
+from tests.engine.centres import work_calls_as_a_human
 
 ROOT = Path(__file__).resolve().parents[2]
 HUMAN = "1001"
@@ -23,45 +25,41 @@ HUMAN = "1001"
 def demo_morning_digest() -> str:
     """Three busy hours of the demo centre, a human agent working calls with every control."""
     config = load_default_centre()
-    engine = Engine(config, seed=20261123, customers=customer_refs(config))
-    engine.login(HUMAN)
-    engine.set_state(HUMAN, "ready")
-    handled = 0
-    while engine.now < 3 * 3600:
-        engine.advance_to(engine.now + 5)
-        view = engine.agent_view(HUMAN)
-        call_id = view["call_id"]
-        if view["state"] == "not_ready":
-            engine.set_state(HUMAN, "ready")
-        elif view["state"] == "reserved" and call_id is not None:
-            engine.answer(HUMAN, call_id)
-            engine.hold(HUMAN, call_id)
-            engine.advance_to(engine.now + 20)
-            engine.retrieve(HUMAN, call_id)
-            engine.advance_to(engine.now + 60)
-            if handled % 3 == 2:
-                engine.transfer(HUMAN, call_id, to_queue="complaint")
-            else:
-                engine.hangup(HUMAN, call_id)
-            handled += 1
-        elif view["state"] == "wrap_up" and call_id is not None:
-            engine.complete_wrapup(HUMAN, call_id, "resolved", "笔记 notes", [["greet", "1"]])
+    engine = Engine(config, seed=20261123, keep_log=True, customers=customer_refs(config))
+    handled = work_calls_as_a_human(engine, HUMAN, until=3 * 3600)
     digest = hashlib.sha256()
+    assert engine.log is not None
     for entry in engine.log:
         digest.update(json.dumps(entry, ensure_ascii=False, default=str).encode())
     return f"{len(engine.log)} {handled} {digest.hexdigest()}"
 
 
+def erlang_digest() -> str:
+    """Two hours of an M/M/N+M centre built in code, its settings left at the schema's
+    defaults (some of them ints: the log must hold the same numbers either way)."""
+    engine = Engine(erlang_centre(600, 240, 50, 180, 20), seed=3, keep_log=True)
+    engine.advance_to(2 * 3600)
+    assert engine.log is not None
+    digest = hashlib.sha256()
+    for entry in engine.log:
+        digest.update(json.dumps(entry, ensure_ascii=False, default=str).encode())
+    return f"{len(engine.log)} {digest.hexdigest()}"
+
+
 @pytest.mark.skipif(BUILD != "compiled", reason="no fresh mypyc build here (no C compiler?)")
 def test_the_compiled_engine_logs_what_the_sources_log() -> None:
-    compiled = demo_morning_digest()
-    code = "from tests.engine.test_compiled_build import demo_morning_digest as d; print(d())"
+    compiled = f"{demo_morning_digest()} {erlang_digest()}"
+    code = (
+        "from tests.engine.test_compiled_build import demo_morning_digest, erlang_digest;"
+        "print(demo_morning_digest(), erlang_digest())"
+    )
     env = {**os.environ, compiled_engine.ENV_SWITCH: "interpreted"}
     interpreted = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     ).stdout.strip()
-    events, handled, _ = compiled.split()
+    events, handled, _, erlang_events, _ = compiled.split()
     assert int(events) > 10_000 and int(handled) >= 5  # a real morning, the human took calls
+    assert int(erlang_events) > 10_000
     assert compiled == interpreted
 
 

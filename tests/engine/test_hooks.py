@@ -9,7 +9,7 @@ from tests.engine.centres import agent, centre, queue
 
 
 def test_a_recorded_event_takes_the_next_seq_and_reaches_subscribers() -> None:
-    engine = Engine(centre([queue()], [agent("a1")]), seed=1)
+    engine = Engine(centre([queue()], [agent("a1")]), seed=1, keep_log=True)
     engine.advance_to(0)
     heard: list[tuple[int, str]] = []
     engine.subscribe(lambda seq, entry: heard.append((seq, entry[1])))
@@ -32,7 +32,7 @@ def test_a_placed_call_from_a_known_customer_brings_its_tier_and_number() -> Non
         tiers={"normal": Tier(share=0.9), "vip": Tier(share=0.1, priority=10)},
     )
     customers = [("C000001", "normal", "13800000001"), ("C000002", "vip", "13800000002")]
-    engine = Engine(cfg, seed=1, customers=customers)
+    engine = Engine(cfg, seed=1, keep_log=True, customers=customers)
     engine.advance_to(0)
 
     call_id = engine.place_call("q1", customer_id="C000002")

@@ -131,8 +131,14 @@ def run_command(engine: Engine, name: str, agent_index: int, other: int) -> None
         pass
 
 
-def run(config: CentreConfig, script: list[tuple[float, str, int, int]], chunk: float) -> Engine:
-    engine = Engine(config, seed=11)
+def run(
+    config: CentreConfig,
+    script: list[tuple[float, str, int, int]],
+    chunk: float,
+    *,
+    flat_hot_path: bool = True,
+) -> Engine:
+    engine = Engine(config, seed=11, keep_log=True, flat_hot_path=flat_hot_path)
     engine.advance_to(0)
     for human in (a for a in config.agents if not a.simulated):
         engine.login(human.id)
@@ -212,14 +218,14 @@ def test_chopping_time_into_small_steps_gives_the_same_log(
 
 def test_same_seed_same_log_and_subscribers_see_every_event() -> None:
     config = centre([queue(calls_per_day=20_000)], [agent(f"a{i}") for i in range(4)])
-    first = Engine(config, seed=5)
+    first = Engine(config, seed=5, keep_log=True)
     seen: list[tuple[int, Any]] = []
     first.subscribe(lambda seq, entry: seen.append((seq, entry)))
     first.advance_to(3600)
-    second = Engine(config, seed=5)
+    second = Engine(config, seed=5, keep_log=True)
     second.advance_to(3600)
     assert first.log == second.log
     assert seen == [(i + 1, entry) for i, entry in enumerate(first.log)]
-    other_seed = Engine(config, seed=6)
+    other_seed = Engine(config, seed=6, keep_log=True)
     other_seed.advance_to(3600)
     assert other_seed.log != first.log

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from server_stub.metrics import LogEntry, window_metrics
+from server_stub.metrics import LogEntry, MetricsFold, window_metrics
 
 
 def ev(
@@ -149,7 +149,7 @@ def test_every_call_of_a_demo_day_is_counted_once_with_one_outcome() -> None:
     from server_stub.centre.loader import load_default_centre
     from server_stub.engine import Engine
 
-    engine = Engine(load_default_centre(), seed=3, emit_queue_stats=False)
+    engine = Engine(load_default_centre(), seed=3, keep_log=True, emit_queue_stats=False)
     engine.advance_to(26 * 3600)  # two hours past the window: everyone has been served or left
     result = window_metrics(engine.log, 0, 24 * 3600)
     first_reached_queue: dict[str, float] = {}
@@ -165,3 +165,27 @@ def test_every_call_of_a_demo_day_is_counted_once_with_one_outcome() -> None:
             metrics.answered + metrics.abandoned + metrics.overflowed + metrics.waiting
         )
     assert sum(q.offered for q in result.queues.values()) >= overall.offered
+
+
+def test_the_fold_of_a_live_day_equals_the_metrics_of_its_whole_log() -> None:
+    from server_stub.centre.loader import load_default_centre
+    from server_stub.engine import Engine
+
+    config = load_default_centre()
+    targets = {queue.id: queue.sl_target_s for queue in config.queues}
+    kept = Engine(config, seed=5, keep_log=True)
+    kept.advance_to(26 * 3600)
+    assert kept.log is not None
+    whole = window_metrics(kept.log, 2 * 3600, 24 * 3600, targets)
+
+    live = Engine(config, seed=5)
+    fold = MetricsFold(2 * 3600, 24 * 3600, targets)
+    live.subscribe_batches(fold.add_batch)
+    held = []
+    for hour in range(1, 27):
+        live.advance_to(hour * 3600.0)
+        held.append(fold.calls_held)
+    assert fold.result() == whole
+    assert whole.overall.offered > 1000
+    # the fold keeps the calls in progress, not the day's: a few dozen at any hour
+    assert max(held) < 200 < whole.overall.offered

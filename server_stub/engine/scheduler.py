@@ -1,0 +1,168 @@
+"""The clock: timers, `advance_to`, and the events they log handed on to subscribers.
+
+It knows nothing of calls or agents, as SimPy keeps its `Environment` apart from the
+processes: a timer is (when, kind, payload) and `_fire(kind, payload, seq)`, which the
+simulation provides, says what a kind does.
+
+Timers (`timers.py`): due time, then the order they were set (seq), so ties fire in that
+order. A timer is cancelled lazily: its owner forgets its seq, and its handler ignores it.
+
+Events: each handler appends `LogEntry` tuples to an outbox; the outbox goes to the
+subscribers at the end of every `advance_to` and command, and every `FLUSH_EVERY` events
+inside a long `advance_to`, then it is dropped. So memory holds the events not yet handed
+on, not the day's: the log list (`keep_log=True`) is for tests and small tools.
+"""
+
+from __future__ import annotations
+
+import gc
+import heapq
+import math
+from collections.abc import Callable
+from typing import Any, Final
+
+from server_stub.engine.errors import EngineError
+from server_stub.engine.timers import TimerHeap
+from server_stub.engine.vocabulary import LogEntry
+
+Subscriber = Callable[[int, LogEntry], None]
+BatchSubscriber = Callable[[int, list[LogEntry]], None]
+
+# Final: the compiled engine holds these in C statics instead of looking them up per call
+heappush: Final = heapq.heappush
+heappop: Final = heapq.heappop
+heapify: Final = heapq.heapify
+
+# Events held before a long advance_to hands them on: small enough to stay in the cache,
+# large enough that a batch subscriber's call is lost in the work.
+FLUSH_EVERY: Final = 2048
+
+
+class Scheduler:
+    """Sim time, the timers, and the outbox of logged events."""
+
+    def __init__(self, *, keep_log: bool = False) -> None:
+        self.now = 0.0
+        # every event ever logged, in order (seq = index + 1); None unless asked for
+        self.log: list[LogEntry] | None = [] if keep_log else None
+        self._out: list[LogEntry] = []  # logged, not yet handed on
+        self._handed_on = 0  # events handed to subscribers (the seq of the last one)
+        self._flushing = False
+        self._subscribers: list[Subscriber] = []
+        self._batch_subscribers: list[BatchSubscriber] = []
+        self._timers = TimerHeap()
+        self._last_id = 0  # timers, waiting and ready entries are numbered from one counter
+
+    # ------------------------------------------------------------------ time
+
+    def advance_to(self, t: float) -> None:
+        """Fire every timer due at or before `t` (by time, then seq); then now = t."""
+        if not math.isfinite(t):
+            raise EngineError("invalid_time", f"cannot advance to {t}")
+        if t < self.now:
+            raise EngineError("invalid_time", f"time {t} is before now ({self.now})")
+        t = float(t)  # an int would make the sim times of the events it logs ints
+        timers = self._timers
+        # Nothing the engine makes has cycles; a cyclic GC pass over the live calls, agents
+        # and the outbox would cost time and free nothing, so it waits while time moves.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            while len(timers) and timers.next_time() <= t:
+                when, seq, kind, payload = timers.pop()
+                self.now = when
+                self._fire(kind, payload, seq)
+                if len(self._out) >= FLUSH_EVERY:
+                    self._flush()
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        self.now = t
+        self._flush()
+
+    def next_timer_time(self) -> float:
+        """When the next timer is due (inf if none); may be a cancelled timer, which is harmless."""
+        return self._timers.next_time() if len(self._timers) else math.inf
+
+    def _at(self, when: float, kind: int, payload: Any) -> int:
+        """Set a timer; returns its seq (the owner keeps it to know the timer is still live)."""
+        self._last_id += 1
+        seq = self._last_id
+        self._timers.push(when, seq, kind, payload)
+        return seq
+
+    def _next_id(self) -> int:
+        """A number for a waiting or ready entry: later entries get larger ones."""
+        self._last_id += 1
+        return self._last_id
+
+    def _fire(self, kind: int, payload: Any, seq: int) -> None:
+        """Do what a timer of `kind` does (the simulation says)."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ events
+
+    @property
+    def last_seq(self) -> int:
+        """The seq of the newest event logged (0 before the first)."""
+        return self._handed_on + len(self._out)
+
+    def _emit(
+        self,
+        etype: str,
+        call_id: str | None,
+        agent_id: str | None,
+        queue_id: str | None,
+        data: dict[str, Any],
+    ) -> None:
+        self._out.append((self.now, etype, call_id, agent_id, queue_id, data))
+
+    def subscribe(self, fn: Subscriber) -> Callable[[], None]:
+        """Call `fn(seq, entry)` for every event logged from now on; returns an unsubscribe.
+
+        Events arrive in log order, after the `advance_to` or command that logged them
+        (a long `advance_to` hands them on every FLUSH_EVERY events).
+        """
+        self._flush()
+        self._subscribers.append(fn)
+        return lambda: _discard(self._subscribers, fn)
+
+    def subscribe_batches(self, fn: BatchSubscriber) -> Callable[[], None]:
+        """Call `fn(first_seq, entries)` with each batch of events logged from now on.
+
+        The cheap door for consumers of every event (metrics, counters): one call a batch.
+        The list is shared with other subscribers: read it, do not change it.
+        """
+        self._flush()
+        self._batch_subscribers.append(fn)
+        return lambda: _discard(self._batch_subscribers, fn)
+
+    def _flush(self) -> None:
+        """Hand the outbox to the subscribers (and the log), then drop it."""
+        if self._flushing:
+            return  # a subscriber's command logged more: the loop below hands it on too
+        self._flushing = True
+        try:
+            while self._out:
+                batch = self._out
+                self._out = []
+                first = self._handed_on + 1
+                self._handed_on += len(batch)
+                if self.log is not None:
+                    self.log.extend(batch)
+                for batch_fn in self._batch_subscribers:
+                    batch_fn(first, batch)
+                if self._subscribers:
+                    subscribers = self._subscribers
+                    seq = first
+                    for entry in batch:
+                        for fn in subscribers:
+                            fn(seq, entry)
+                        seq += 1
+        finally:
+            self._flushing = False
+
+
+def _discard(subscribers: list[Any], fn: Any) -> None:
+    if fn in subscribers:
+        subscribers.remove(fn)
