@@ -65,6 +65,7 @@ from server_stub.supervision.workload import Forecast
 _STAFFED = frozenset({"ready", "reserved", "busy", "wrap_up"})
 _OCCUPIED = frozenset({"reserved", "busy", "wrap_up"})
 _LOGIN_REASON = "login"
+_RATIO_SLACK = 1e-9
 
 # Kinds of work due, in the order they are done at the same instant.
 _ROLL = 0
@@ -219,7 +220,7 @@ class _Queue:
         self.misses = 0
         self.offered = 0
         self.projection: SlProjection | None = None
-        self.checks_due: set[float] = set()  # times a queue check is already due
+        self.checks_due: set[tuple[float, str]] = set()  # (time, check) already due
 
 
 class _Team:
@@ -342,6 +343,11 @@ class AlertEngine:
             for qid, facts in directory.queues.items()
         }
         self._teams: dict[str, _Team] = {tid: _Team() for tid in directory.teams}
+        self._queue_checks = {
+            "wait": self._check_longest_wait,
+            "level": self._check_service_level,
+            "surge": self._check_surge,
+        }
         self._ladders: dict[tuple[str | None, str | None], StateLadder] = {}
         self._active: dict[AlertKey, _Active] = {}
         self._by_id: dict[str, AlertKey] = {}
@@ -503,9 +509,10 @@ class AlertEngine:
                 if agent.version == payload[1]:
                     self._check_agent(agent)
             elif kind == _QUEUE:
-                queue = self._queues[payload]
-                queue.checks_due.discard(when)
-                self._check_queue(queue)
+                queue_id, check = payload
+                queue = self._queues[queue_id]
+                queue.checks_due.discard((when, check))
+                self._queue_checks[check](queue)
             elif kind == _TEAM:
                 self._check_team(payload)
             else:
@@ -565,7 +572,8 @@ class AlertEngine:
             ready_at = cleared + self._cooldown[ALERT_SUBJECT[key[0]]]
             if self.now < ready_at:
                 if recheck is not None and recheck[0] == _QUEUE:
-                    self._queue_check_at(self._queues[recheck[1]], ready_at)
+                    queue_id, check = recheck[1]
+                    self._queue_check_at(self._queues[queue_id], ready_at, check)
                 elif recheck is not None:
                     self._push(ready_at, recheck[0], recheck[1])
                 return
@@ -736,9 +744,9 @@ class AlertEngine:
         share = team.not_ready / team.logged_in if team.logged_in else 0.0
         severity: Severity | None = None
         if rule.enabled and team.logged_in >= rule.min_agents:
-            if rule.critical is not None and share + 1e-12 >= rule.critical:
+            if rule.critical is not None and share + _RATIO_SLACK >= rule.critical:
                 severity = Severity.CRITICAL
-            elif rule.warning is not None and share + 1e-12 >= rule.warning:
+            elif rule.warning is not None and share + _RATIO_SLACK >= rule.warning:
                 severity = Severity.WARNING
         if severity is None:
             self._clear(key, ClearReason.RESOLVED)
@@ -820,7 +828,7 @@ class AlertEngine:
             self._push(math.nextafter(self.now, math.inf), _PAST_TARGET, (queue_id, call_id))
             return
         self._decide(queue, caller, False)
-        self._check_queue(queue)
+        self._check_service_level(queue)
 
     def _check_queue(self, queue: _Queue) -> None:
         self._check_longest_wait(queue)
@@ -849,11 +857,11 @@ class AlertEngine:
                 unit="s",
                 detail={"waiting": sum(1 for c in queue.callers.values() if not c.ringing)},
                 ids=(None, queue_id, None),
-                recheck=(_QUEUE, queue_id),
+                recheck=(_QUEUE, (queue_id, "wait")),
             )
         step = steps.next_after(elapsed)
         if step is not None:
-            self._queue_check_at(queue, oldest + step)
+            self._queue_check_at(queue, oldest + step, "wait")
 
     def _check_service_level(self, queue: _Queue) -> None:
         queue_id = queue.facts.queue_id
@@ -878,7 +886,7 @@ class AlertEngine:
             unit="ratio",
             detail={"hits": queue.hits, "decided": decided, "target_s": queue.facts.sl_target_s},
             ids=(None, queue_id, None),
-            recheck=(_QUEUE, queue_id),
+            recheck=(_QUEUE, (queue_id, "level")),
         )
         if key in self._active:
             self._clear((AlertKind.SL_PROJECTED_BREACH, queue_id), ClearReason.SUPERSEDED)
@@ -893,10 +901,14 @@ class AlertEngine:
         count = queue.arrivals.count_after(self.now - window)
         expected = self.forecast.expected(queue_id, max(self.now - window, self.start_s), self.now)
         limit = rule.factor * expected
-        if not rule.enabled or count < rule.min_calls or count < limit:
+        # a count against a forecast integral: a hair of float noise must not decide it
+        if not rule.enabled or count < rule.min_calls or count + _RATIO_SLACK < limit:
             self._clear(key, ClearReason.RESOLVED)
             return
-        critical = rule.critical_factor is not None and count >= rule.critical_factor * expected
+        critical = (
+            rule.critical_factor is not None
+            and count + _RATIO_SLACK >= rule.critical_factor * expected
+        )
         self._want(
             key,
             Severity.CRITICAL if critical else Severity.WARNING,
@@ -906,20 +918,22 @@ class AlertEngine:
             unit="calls",
             detail={"expected": round(expected, 2), "window_s": window, "factor": rule.factor},
             ids=(None, queue_id, None),
-            recheck=(_QUEUE, queue_id),
+            recheck=(_QUEUE, (queue_id, "surge")),
         )
-        # While it holds, look again when the oldest arrival leaves the window.
+        # While it holds, look again when the oldest arrival has left the window: just
+        # after oldest + window, so that an arrival at that very instant is counted.
         oldest = queue.arrivals.first_after(self.now - window)
         if oldest is not None:
-            self._queue_check_at(queue, oldest + window)
+            self._queue_check_at(queue, math.nextafter(oldest + window, math.inf), "surge")
 
-    def _queue_check_at(self, queue: _Queue, when: float) -> None:
-        # Strictly later than now: `a + window` may round to now for an arrival `a` that
-        # is still inside the window (a > now − window), and the check would come back.
+    def _queue_check_at(self, queue: _Queue, when: float, check: str) -> None:
+        """One of the queue's checks ("wait", "level", "surge") is due at `when`: only
+        that one runs then, so a stale step of one never sees another mid-instant."""
+        # Strictly later than now, so that a check never comes back at the same instant.
         when = max(when, math.nextafter(self.now, math.inf))
-        if when not in queue.checks_due:
-            queue.checks_due.add(when)
-            self._push(when, _QUEUE, queue.facts.queue_id)
+        if (when, check) not in queue.checks_due:
+            queue.checks_due.add((when, check))
+            self._push(when, _QUEUE, (queue.facts.queue_id, check))
 
     # ------------------------------------------------------------------ intervals and projection
 

@@ -129,3 +129,32 @@ def feed(
 def kinds(changes: Iterable[AlertChange]) -> list[tuple[str, str, str]]:
     """(event type, kind, subject id) of each change, for short assertions."""
     return [(c.type, c.data.kind.value, c.data.subject_id) for c in changes]
+
+
+def fcfs_day(
+    queue_id: str,
+    arrivals: Sequence[float],
+    agents: Sequence[str],
+    handle_s: float,
+) -> list[Entry]:
+    """The events of a plain FCFS queue: agents log in at 0; each caller is answered by
+    the agent free first (at once if one is free), talks `handle_s`, and the agent is
+    ready again at once. Nobody abandons. In causal order within each instant."""
+    entries: list[Entry] = [entry for agent_id in agents for entry in login(0.0, agent_id)]
+    free_at = dict.fromkeys(agents, 0.0)
+    for number, arrived in enumerate(arrivals, 1):
+        call_id = f"c{number}"
+        agent_id = min(agents, key=lambda a: (free_at[a], a))
+        answered = max(arrived, free_at[agent_id])
+        call = {"call_id": call_id, "queue_id": queue_id}
+        entries += [
+            ev(arrived, "call.queued", call_id, queue_id=queue_id, position=1, priority=0),
+            ev(answered, "call.offered", call_id, agent_id, queue_id),
+            state(answered, agent_id, "ready", "reserved", **call),
+            ev(answered, "call.answered", call_id, agent_id, queue_id),
+            state(answered, agent_id, "reserved", "busy", leg="talking", **call),
+            ev(answered + handle_s, "call.ended", call_id, agent_id, queue_id),
+            state(answered + handle_s, agent_id, "busy", "ready"),
+        ]
+        free_at[agent_id] = answered + handle_s
+    return entries
