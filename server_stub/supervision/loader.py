@@ -132,8 +132,9 @@ def _check_roster(
         agent = agents.get(shift.agent)
         if agent is None:
             add((*loc, "agent"), f"unknown agent {shift.agent!r}")
-        elif agent.shift is not None:
-            add((*loc, "agent"), f"agent {shift.agent!r} already works shift {agent.shift!r}")
+        elif agent.simulated:  # the engine keeps it to its centre shift
+            on = f"works shift {agent.shift!r}" if agent.shift else "is on all day"
+            add((*loc, "agent"), f"agent {shift.agent!r} {on} in the centre file")
         for field in ("start", "end"):
             try:
                 parse_hhmm(getattr(shift, field))
