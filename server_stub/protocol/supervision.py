@@ -412,7 +412,20 @@ ALERT_TITLES: dict[AlertKind, str] = {
 }
 
 
-class AlertRaised(_Strict):
+class AlertIds(_Strict):
+    """What every alert event says of its alert: which, of what, and the ids a feed
+    filters on (the agent's team, the queue)."""
+
+    alert_id: str
+    kind: AlertKind
+    subject: SubjectKind
+    subject_id: str
+    agent_id: str | None = None
+    queue_id: str | None = None
+    team_id: str | None = None
+
+
+class AlertRaised(AlertIds):
     """`alert.raised`: a new alert, or an active one that escalated (`previous_severity`).
 
     `value` and `threshold` are in `unit`: seconds for time in state and waits, a ratio
@@ -420,15 +433,8 @@ class AlertRaised(_Strict):
     (the state, the wait, the interval); `raised_at` when this alert first fired.
     """
 
-    alert_id: str
-    kind: AlertKind
     severity: Severity
     previous_severity: Severity | None = None
-    subject: SubjectKind
-    subject_id: str
-    agent_id: str | None = None
-    queue_id: str | None = None
-    team_id: str | None = None
     raised_at: float
     since: float
     value: float
@@ -438,31 +444,17 @@ class AlertRaised(_Strict):
     text: str = ""
 
 
-class AlertCleared(_Strict):
+class AlertCleared(AlertIds):
     """`alert.cleared`: the condition ended (or the interval did)."""
 
-    alert_id: str
-    kind: AlertKind
-    subject: SubjectKind
-    subject_id: str
-    agent_id: str | None = None
-    queue_id: str | None = None
-    team_id: str | None = None
     reason: ClearReason
     raised_at: float
     lasted_s: float
 
 
-class AlertAcknowledged(_Strict):
+class AlertAcknowledged(AlertIds):
     """`alert.acknowledged`: a supervisor saw it (it stays until its condition ends)."""
 
-    alert_id: str
-    kind: AlertKind
-    subject: SubjectKind
-    subject_id: str
-    agent_id: str | None = None
-    queue_id: str | None = None
-    team_id: str | None = None
     by: str
     note: str = ""
 

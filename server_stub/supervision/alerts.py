@@ -48,6 +48,7 @@ from server_stub.protocol.supervision import (
     AlertUnit,
     ClearReason,
     ResolvedQueueRules,
+    ServiceLevelRule,
     Severity,
     StateLadder,
     Steps,
@@ -59,6 +60,7 @@ from server_stub.protocol.supervision import (
 )
 from server_stub.supervision.clock import SLOT_S, CentreClock
 from server_stub.supervision.directory import FloorDirectory, QueueFacts
+from server_stub.supervision.entries import as_entry
 from server_stub.supervision.projection import QueueNow, SlProjection, project_interval
 from server_stub.supervision.workload import Forecast
 
@@ -278,17 +280,23 @@ class _Active:
         self.acknowledged_by: str | None = None
         self.acknowledged_at: float | None = None
 
+    def ids(self) -> dict[str, Any]:
+        """The `AlertIds` fields of every event about this alert."""
+        return {
+            "alert_id": self.alert_id,
+            "kind": self.kind,
+            "subject": ALERT_SUBJECT[self.kind],
+            "subject_id": self.subject_id,
+            "agent_id": self.agent_id,
+            "queue_id": self.queue_id,
+            "team_id": self.team_id,
+        }
+
     def raised(self, previous: Severity | None) -> AlertRaised:
         return AlertRaised(
-            alert_id=self.alert_id,
-            kind=self.kind,
+            **self.ids(),
             severity=self.severity,
             previous_severity=previous,
-            subject=ALERT_SUBJECT[self.kind],
-            subject_id=self.subject_id,
-            agent_id=self.agent_id,
-            queue_id=self.queue_id,
-            team_id=self.team_id,
             raised_at=self.raised_at,
             since=self.since,
             value=self.value,
@@ -390,9 +398,7 @@ class AlertEngine:
     # ------------------------------------------------------------------ the three calls
 
     def apply(self, event: Event) -> list[AlertChange]:
-        return self.apply_entry(
-            event.sim_time, event.type, event.call_id, event.agent_id, event.queue_id, event.data
-        )
+        return self.apply_entry(*as_entry(event))
 
     def apply_entry(
         self,
@@ -445,17 +451,7 @@ class AlertEngine:
         self._emit(
             ALERT_ACKNOWLEDGED,
             active,
-            AlertAcknowledged(
-                alert_id=active.alert_id,
-                kind=active.kind,
-                subject=ALERT_SUBJECT[active.kind],
-                subject_id=active.subject_id,
-                agent_id=active.agent_id,
-                queue_id=active.queue_id,
-                team_id=active.team_id,
-                by=by,
-                note=note,
-            ),
+            AlertAcknowledged(**active.ids(), by=by, note=note),
         )
         return self._take()
 
@@ -605,13 +601,7 @@ class AlertEngine:
             ALERT_CLEARED,
             active,
             AlertCleared(
-                alert_id=active.alert_id,
-                kind=active.kind,
-                subject=ALERT_SUBJECT[active.kind],
-                subject_id=active.subject_id,
-                agent_id=active.agent_id,
-                queue_id=active.queue_id,
-                team_id=active.team_id,
+                **active.ids(),
                 reason=reason,
                 raised_at=active.raised_at,
                 lasted_s=self.now - active.raised_at,
@@ -871,22 +861,13 @@ class AlertEngine:
         if not rule.enabled or decided < rule.min_calls:
             self._clear(key, ClearReason.RESOLVED)
             return
-        level = queue.hits / decided
-        if level >= rule.target:
-            if level >= rule.target + rule.clear_margin:
-                self._clear(key, ClearReason.RESOLVED)
-            return
-        critical = rule.critical_below is not None and level < rule.critical_below
-        self._want(
+        self._against_target(
             key,
-            Severity.CRITICAL if critical else Severity.WARNING,
-            since=self._interval_start,
-            value=level,
-            threshold=rule.target,
-            unit="ratio",
-            detail={"hits": queue.hits, "decided": decided, "target_s": queue.facts.sl_target_s},
-            ids=(None, queue_id, None),
-            recheck=(_QUEUE, (queue_id, "level")),
+            queue.hits / decided,
+            rule,
+            rule.clear_margin,
+            {"hits": queue.hits, "decided": decided, "target_s": queue.facts.sl_target_s},
+            (_QUEUE, (queue_id, "level")),
         )
         if key in self._active:
             self._clear((AlertKind.SL_PROJECTED_BREACH, queue_id), ClearReason.SUPERSEDED)
@@ -1037,28 +1018,42 @@ class AlertEngine:
         if (AlertKind.SL_BREACHED, queue_id) in self._active:
             return
         level = projection.service_level
-        sl_rule = queue.rules.service_level
         if level is None or projection.expected_offered < rule.min_calls:
             self._clear(key, ClearReason.RESOLVED)
             return
-        if level >= sl_rule.target:
-            if level >= sl_rule.target + rule.clear_margin:
+        detail: Detail = {
+            "expected_offered": round(projection.expected_offered, 1),
+            "agents": agents,
+            "arrivals_per_hour": round(projection.arrival_rate * 3600.0, 1),
+            "interval_end": interval_end,
+        }
+        # no recheck after a cooldown: the next projection looks again
+        self._against_target(key, level, queue.rules.service_level, rule.clear_margin, detail, None)
+
+    def _against_target(
+        self,
+        key: AlertKey,
+        level: float,
+        rule: ServiceLevelRule,
+        clear_margin: float,
+        detail: Detail,
+        recheck: tuple[int, Any] | None,
+    ) -> None:
+        """An interval's service level, measured or projected, against the queue's target:
+        a warning below it, critical under `critical_below`, cleared at target + margin."""
+        if level >= rule.target:
+            if level >= rule.target + clear_margin:
                 self._clear(key, ClearReason.RESOLVED)
             return
-        critical = sl_rule.critical_below is not None and level < sl_rule.critical_below
+        critical = rule.critical_below is not None and level < rule.critical_below
         self._want(
             key,
             Severity.CRITICAL if critical else Severity.WARNING,
             since=self._interval_start,
             value=level,
-            threshold=sl_rule.target,
+            threshold=rule.target,
             unit="ratio",
-            detail={
-                "expected_offered": round(projection.expected_offered, 1),
-                "agents": agents,
-                "arrivals_per_hour": round(projection.arrival_rate * 3600.0, 1),
-                "interval_end": interval_end,
-            },
-            ids=(None, queue_id, None),
-            recheck=None,  # the next projection looks again
+            detail=detail,
+            ids=(None, key[1], None),
+            recheck=recheck,
         )

@@ -30,6 +30,7 @@ from server_stub.protocol.supervision import (
 )
 from server_stub.supervision.clock import DAY_S, CentreClock
 from server_stub.supervision.config import RosterConfig
+from server_stub.supervision.entries import as_entry
 
 # A log-in this long before a shift starts still counts for it (an early arrival).
 EARLY_LOGIN_S = 2 * 3600.0
@@ -103,9 +104,7 @@ class AttendanceBook:
         self._notes: dict[str, tuple[float, AttendanceNoted]] = {}
 
     def apply(self, event: Event) -> None:
-        self.apply_entry(
-            event.sim_time, event.type, event.call_id, event.agent_id, event.queue_id, event.data
-        )
+        self.apply_entry(*as_entry(event))
 
     def apply_entry(
         self,

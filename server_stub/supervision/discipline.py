@@ -23,6 +23,7 @@ from server_stub.protocol.supervision import (
     ViolationView,
 )
 from server_stub.supervision.clock import CentreClock
+from server_stub.supervision.entries import as_entry
 
 
 class DisciplineError(Exception):
@@ -77,9 +78,7 @@ class ViolationLedger:
         self._violations: dict[str, ViolationView] = {}
 
     def apply(self, event: Event) -> None:
-        self.apply_entry(
-            event.sim_time, event.type, event.call_id, event.agent_id, event.queue_id, event.data
-        )
+        self.apply_entry(*as_entry(event))
 
     def apply_entry(
         self,

@@ -64,18 +64,19 @@ def test_chances_fall_with_callers_ahead_and_are_zero_with_no_time_or_no_agents(
 def _simulate_hits(
     rng: random.Random,
     *,
-    rate: float,
+    arrival_rate: float,
     agents: int,
-    mu: float,
-    theta: float,
+    service_rate: float,
+    abandon_rate: float,
     capacity: int,
     in_system: int,
-    horizon: float,
-    target: float,
+    horizon_s: float,
+    target_s: float,
 ) -> tuple[int, int]:
     """Arrivals in [0, horizon) and how many of them are answered within `target`: FCFS
     M/M/N+M with `capacity` places, from `in_system` callers (served first, then waiting).
     Events in time order: an arrival, an agent finishing, a waiting caller giving up."""
+    rate, mu, theta, horizon, target = arrival_rate, service_rate, abandon_rate, horizon_s, target_s
     busy_until: list[float | None] = [
         rng.expovariate(mu) if k < min(in_system, agents) else None for k in range(agents)
     ]
@@ -130,34 +131,21 @@ def _simulate_hits(
 def test_the_look_ahead_chain_matches_a_simulation_from_the_same_state(
     rate: float, agents: int, aht: float, patience: float, capacity: int, in_system: int
 ) -> None:
-    horizon, target = 600.0, 20.0
-    theta = 1 / patience if patience else 0.0
-    outlook = chain_outlook(
-        arrival_rate=rate,
-        agents=agents,
-        service_rate=1 / aht,
-        abandon_rate=theta,
-        capacity=capacity,
-        in_system=in_system,
-        horizon_s=horizon,
-        target_s=target,
-    )
+    horizon = 600.0
+    state = {
+        "arrival_rate": rate,
+        "agents": agents,
+        "service_rate": 1 / aht,
+        "abandon_rate": 1 / patience if patience else 0.0,
+        "capacity": capacity,
+        "in_system": in_system,
+        "horizon_s": horizon,
+        "target_s": 20.0,
+    }
+    outlook = chain_outlook(**state)  # type: ignore[arg-type]
     rng = random.Random(17)
     runs = 1500
-    samples = [
-        _simulate_hits(
-            rng,
-            rate=rate,
-            agents=agents,
-            mu=1 / aht,
-            theta=theta,
-            capacity=capacity,
-            in_system=in_system,
-            horizon=horizon,
-            target=target,
-        )
-        for _ in range(runs)
-    ]
+    samples = [_simulate_hits(rng, **state) for _ in range(runs)]  # type: ignore[arg-type]
     mean_hits = sum(h for _, h in samples) / runs
     sd = math.sqrt(sum((h - mean_hits) ** 2 for _, h in samples) / (runs - 1))
     assert outlook.arrivals == pytest.approx(rate * horizon)
