@@ -49,7 +49,7 @@ def _raised(changes: list[AlertChange], kind: AlertKind) -> list[AlertChange]:
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_intervals_figures_equal_an_independent_fold_of_the_log(seed: int) -> None:
     config = _centre(calls_per_half_hour=50, agents=6)  # 5 erlangs on 6 agents: queues form
-    engine = Engine(config, seed)
+    engine = Engine(config, seed, keep_log=True)
     alerts = AlertEngine.for_centre(config)
     for end in (HALF_HOUR, 2 * HALF_HOUR):
         just_before = math.nextafter(end, -math.inf)
@@ -87,7 +87,7 @@ def test_twice_the_forecast_raises_a_surge_and_a_predicted_breach_that_comes_tru
     plan = _centre(calls_per_half_hour=40, agents=1)
     staffed = required_agents(40, 180, sl_goal=0.8, patience_s=240)  # enough for the plan
     actual = _centre(calls_per_half_hour=80, agents=staffed)
-    engine = Engine(actual, seed=4)
+    engine = Engine(actual, seed=4, keep_log=True)
     alerts = AlertEngine.for_centre(actual, Thresholds(), Forecast.from_centre(plan))
     changes = _run(engine, alerts, 2 * HALF_HOUR)
     surges = _raised(changes, AlertKind.QUEUE_SURGE)
@@ -111,7 +111,7 @@ def test_twice_the_forecast_raises_a_surge_and_a_predicted_breach_that_comes_tru
 
 def test_a_calm_queue_raises_no_service_level_alert_of_either_kind() -> None:
     config = _centre(calls_per_half_hour=40, agents=9)  # 4 erlangs on 9 agents
-    engine = Engine(config, seed=4)
+    engine = Engine(config, seed=4, keep_log=True)
     changes = _run(engine, AlertEngine.for_centre(config), 4 * HALF_HOUR)
     assert _raised(changes, AlertKind.SL_PROJECTED_BREACH) == []
     assert _raised(changes, AlertKind.SL_BREACHED) == []
@@ -124,7 +124,7 @@ def test_a_calm_queue_raises_no_service_level_alert_of_either_kind() -> None:
 @pytest.mark.parametrize("seed", [3, 8])
 def test_the_same_log_gives_the_same_alerts_however_time_is_chopped(seed: int) -> None:
     config = _centre(calls_per_half_hour=60, agents=6)
-    engine = Engine(config, seed)
+    engine = Engine(config, seed, keep_log=True)
     engine.advance_to(2 * HALF_HOUR)
     log = list(engine.log)
 
@@ -158,7 +158,7 @@ def test_the_demo_day_shows_a_surge_and_a_predicted_breach_in_its_first_quarter_
     agents = [
         a.model_copy(update={"simulated": False}) if a.id in away else a for a in config.agents
     ]
-    engine = Engine(config.model_copy(update={"agents": agents}), seed=3)
+    engine = Engine(config.model_copy(update={"agents": agents}), seed=3, keep_log=True)
     forecast = Forecast.from_centre(config)
     alerts = AlertEngine.for_centre(config, supervision.thresholds, forecast)
     changes: list[AlertChange] = []

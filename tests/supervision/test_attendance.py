@@ -155,7 +155,7 @@ def test_team_counts_agree_with_a_pass_over_the_log(roster: list[RosterEntry], n
 def test_an_engine_morning_logs_in_everyone_on_shift_on_time(
     centre: CentreConfig, roster: list[RosterEntry]
 ) -> None:
-    engine = Engine(centre, seed=2)
+    engine = Engine(centre, seed=2, keep_log=True)
     engine.advance_to(600)
     book = AttendanceBook(roster, grace_s=GRACE)
     for entry in engine.log:

@@ -160,7 +160,7 @@ def test_staffing_plan_takes_actual_arrivals_instead_of_the_forecast() -> None:
 def test_the_forecast_is_what_reaches_each_queue_in_an_engine_day() -> None:
     config = load_default_centre()
     hours = 4
-    engine = Engine(config, seed=21)
+    engine = Engine(config, seed=21, keep_log=True)
     engine.advance_to(hours * 3600.0 + 300)  # callers still in the IVR arrive after the end
     first_queue: dict[str, tuple[float, str]] = {}
     for at, event_type, call_id, _agent, queue_id, _data in engine.log:
