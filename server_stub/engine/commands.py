@@ -46,13 +46,17 @@ E = TypeVar("E", bound="CommandEngine")
 
 
 def _notifies(method: Callable[Concatenate[E, P], R]) -> Callable[Concatenate[E, P], R]:
-    """After a command (even a refused one), subscribers hear the events it appended."""
+    """After a command (even a refused one), companions and then subscribers hear the
+    events it appended."""
 
     @wraps(method)
     def run(self: E, *args: P.args, **kwargs: P.kwargs) -> R:
+        mark = self.last_seq
         try:
             return method(self, *args, **kwargs)
         finally:
+            if self._companions:
+                self._observe(mark)
             self._flush()
 
     return run
@@ -392,6 +396,12 @@ class CommandEngine(Simulation):
         ring_s = self._rng_misc.uniform(*OUTBOUND_RING_S)
         call.step_seq = self._at(self.now + ring_s, K_CONNECT, call)
         return call.id
+
+    @_notifies
+    def companion_command(self, name: str, method: str, args: dict[str, Any]) -> Any:
+        """A human's command to an attached companion (acknowledge an alert, move a
+        ticket): `method(now=…, **args) -> (result, emissions)`; the emissions are logged."""
+        return self._companion_command(name, method, args)
 
     @_notifies
     def record(

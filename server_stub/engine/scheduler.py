@@ -11,6 +11,13 @@ Events: each handler appends `LogEntry` tuples to an outbox; the outbox goes to 
 subscribers at the end of every `advance_to` and command, and every `FLUSH_EVERY` events
 inside a long `advance_to`, then it is dropped. So memory holds the events not yet handed
 on, not the day's: the log list (`keep_log=True`) is for tests and small tools.
+
+Companions (`attach`) are pure parts that live on the engine's timeline without being the
+simulation: supervisors' alerts, the ticket workflow. A companion sees every event right
+after the timer or command that logged it, may log events of its own at that instant, and
+has a time of its own (`due()`) at which the engine wakes it (`advance(now)`). Events are
+handed to it per timer, never per flush, so chopping time differently (the real-time
+driver's slices, a replay's steps) gives the same log.
 """
 
 from __future__ import annotations
@@ -19,14 +26,34 @@ import gc
 import heapq
 import math
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from server_stub.engine.errors import EngineError
 from server_stub.engine.timers import TimerHeap
-from server_stub.engine.vocabulary import LogEntry
+from server_stub.engine.vocabulary import K_COMPANION, LogEntry
 
 Subscriber = Callable[[int, LogEntry], None]
 BatchSubscriber = Callable[[int, list[LogEntry]], None]
+# What a companion logs: (type, call_id, agent_id, queue_id, data), at the engine's now.
+Emission = tuple[str, str | None, str | None, str | None, dict[str, Any]]
+# A companion may answer an event with more events; beyond this something loops.
+MAX_COMPANION_EMISSIONS: Final = 10_000
+
+
+class Companion(Protocol):
+    """A pure part on the engine's timeline (see the module docstring)."""
+
+    def observe(self, entry: LogEntry) -> list[Emission]:
+        """An event was logged (its own included: ignore those); what it logs in answer."""
+        ...
+
+    def due(self) -> float:
+        """The next sim time it needs to be woken at (inf if none; earlier than now = now)."""
+        ...
+
+    def advance(self, now: float) -> list[Emission]:
+        """Its time has come: what it logs now."""
+        ...
 
 # Final: the compiled engine holds these in C statics instead of looking them up per call
 heappush: Final = heapq.heappush
@@ -52,6 +79,10 @@ class Scheduler:
         self._batch_subscribers: list[BatchSubscriber] = []
         self._timers = TimerHeap()
         self._last_id = 0  # timers, waiting and ready entries are numbered from one counter
+        self._companions: list[Any] = []  # Companion objects, in the order attached
+        self._companion_names: dict[str, int] = {}
+        self._companion_timer: list[int] = []  # seq of each companion's live timer (0: none)
+        self._companion_when: list[float] = []  # when that timer is due
 
     # ------------------------------------------------------------------ time
 
@@ -71,7 +102,12 @@ class Scheduler:
             while len(timers) and timers.next_time() <= t:
                 when, seq, kind, payload = timers.pop()
                 self.now = when
-                self._fire(kind, payload, seq)
+                if self._companions:
+                    mark = self.last_seq
+                    self._fire(kind, payload, seq)
+                    self._observe(mark)
+                else:
+                    self._fire(kind, payload, seq)
                 if len(self._out) >= FLUSH_EVERY:
                     self._flush()
         finally:
@@ -99,6 +135,80 @@ class Scheduler:
     def _fire(self, kind: int, payload: Any, seq: int) -> None:
         """Do what a timer of `kind` does (the simulation says)."""
         raise NotImplementedError
+
+    # ------------------------------------------------------------------ companions
+
+    def attach(self, name: str, companion: Any) -> None:
+        """Put a companion on the timeline from now on (before the first event, for one
+        that must see them all); `companion(name)` finds it again."""
+        if name in self._companion_names:
+            raise EngineError("invalid_request", f"a companion {name!r} is attached already")
+        self._companion_names[name] = len(self._companions)
+        self._companions.append(companion)
+        self._companion_timer.append(0)
+        self._companion_when.append(math.inf)
+        self._wake_companions()
+
+    def companion(self, name: str) -> Any:
+        index = self._companion_names.get(name)
+        if index is None:
+            raise EngineError("no_such_companion", f"no companion {name!r}")
+        return self._companions[index]
+
+    def _log_emissions(self, emissions: list[Emission]) -> None:
+        if len(emissions) > MAX_COMPANION_EMISSIONS:
+            raise AssertionError(f"a companion logged {len(emissions)} events at once")
+        for etype, call_id, agent_id, queue_id, data in emissions:
+            self._out.append((self.now, etype, call_id, agent_id, queue_id, data))
+
+    def _observe(self, mark: int) -> None:
+        """Show every companion the events logged after seq `mark` (and those they log in
+        answer, in turn), then set their wake-up timers."""
+        index = mark - self._handed_on
+        if index < 0:
+            raise AssertionError("events were handed on before the companions saw them")
+        out = self._out
+        logged = 0
+        while index < len(out):
+            entry = out[index]
+            index += 1
+            for companion in self._companions:
+                emissions = companion.observe(entry)
+                if emissions:
+                    logged += len(emissions)
+                    if logged > MAX_COMPANION_EMISSIONS:
+                        raise AssertionError("companions keep answering each other's events")
+                    self._log_emissions(emissions)
+        self._wake_companions()
+
+    def _wake_companions(self) -> None:
+        """A timer for each companion at its `due()`, unless one as early is set."""
+        for index, companion in enumerate(self._companions):
+            when = companion.due()
+            if when == math.inf or when >= self._companion_when[index]:
+                continue
+            when = max(float(when), self.now)
+            self._companion_when[index] = when
+            self._companion_timer[index] = self._at(when, K_COMPANION, index)
+
+    def _on_companion(self, index: int, seq: int) -> None:
+        if self._companion_timer[index] != seq:
+            return  # superseded by an earlier wake-up, which already ran
+        self._companion_timer[index] = 0
+        self._companion_when[index] = math.inf
+        mark = self.last_seq
+        self._log_emissions(self._companions[index].advance(self.now))
+        self._observe(mark)
+
+    def _companion_command(self, name: str, method: str, args: dict[str, Any]) -> Any:
+        """Call `method(now=..., **args)` of a companion; it returns (result, emissions),
+        and the emissions are logged now. A refusal raises EngineError and logs nothing."""
+        companion = self.companion(name)
+        mark = self.last_seq
+        result, emissions = getattr(companion, method)(now=self.now, **args)
+        self._log_emissions(emissions)
+        self._observe(mark)
+        return result
 
     # ------------------------------------------------------------------ events
 

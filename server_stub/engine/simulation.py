@@ -14,6 +14,7 @@ from server_stub.engine.vocabulary import (
     K_ARRIVAL,
     K_BREAK_END,
     K_CONNECT,
+    K_COMPANION,
     K_CONSULT_RING,
     K_INIT,
     K_IVR,
@@ -80,5 +81,7 @@ class Simulation(HotPath):
             self._on_stats(payload, seq)
         elif kind == K_INIT:
             self._on_init(payload, seq)
+        elif kind == K_COMPANION:
+            self._on_companion(payload, seq)
         else:
             raise AssertionError(f"no handler for timer kind {kind}")

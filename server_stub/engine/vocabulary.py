@@ -53,3 +53,4 @@ K_BREAK_END: Final = 8  # a break is over (Agent)
 K_STATS: Final = 9  # the periodic queue.stats snapshot
 K_CONNECT: Final = 10  # the far end of an outbound call picks up (Call)
 K_CONSULT_RING: Final = 11  # a consulted human did not answer in time (Call)
+K_COMPANION: Final = 12  # an attached companion's own time has come (its index)
