@@ -55,6 +55,7 @@ class Companion(Protocol):
         """Its time has come: what it logs now."""
         ...
 
+
 # Final: the compiled engine holds these in C statics instead of looking them up per call
 heappush: Final = heapq.heappush
 heappop: Final = heapq.heappop
