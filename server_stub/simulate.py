@@ -210,8 +210,11 @@ def _usage_error(message: str) -> int:
 def _check_run_args(args: argparse.Namespace) -> str | None:
     if args.days < 1:
         return "--days must be at least 1"
-    if not args.hours > 0:
-        return "--hours must be more than 0"
+    if not 0 < args.hours <= 24:
+        # a simulated day starts empty at midnight's profile slot: 30 h is not a day
+        return (
+            "--hours is the length of one simulated day: more than 0, at most 24 (--days for more)"
+        )
     if not 0 <= args.warmup_hours < args.hours:
         return "--warmup-hours must be at least 0 and less than --hours"
     if args.erlang:
@@ -325,28 +328,36 @@ def _print_tables(
     from rich.table import Table
 
     console = Console()
-    title = (
-        f"{config.centre.name}: {args.days} day(s) × {args.hours:g} h, "
-        f"after {args.warmup_hours:g} h warm-up, seed {args.seed}"
+    # Two header lines of their own: as a table title they wrapped at the table's width,
+    # mid-phrase.
+    days = "1 day" if args.days == 1 else f"{args.days} days"
+    console.print(config.centre.name, style="bold", soft_wrap=True)
+    console.print(
+        f"{days} of {args.hours:g} h each, measured after {args.warmup_hours:g} h warm-up, "
+        f"seed {args.seed}",
+        soft_wrap=True,
     )
-    table = Table(title=title)
+    labels = {**_LABELS, "service_level": f"service level ({_sl_target_text(config)})"}
+    table = Table()
     table.add_column("metric")
     table.add_column("mean", justify="right")
     table.add_column("± 95 %", justify="right")
     if formula is not None:
         table.add_column("Erlang A" if args.patience is not None else "Erlang C", justify="right")
     for name, value in overall.items():
-        row = [_LABELS[name], _fmt(value.mean, name), _fmt(value.ci95, name)]
+        row = [labels[name], _fmt(value.mean, name), _fmt(value.ci95, name)]
         if formula is not None:
             row.append(_fmt(formula.get(name), name) if name in formula else "")
         table.add_row(*row)
     console.print(table)
     if len(per_queue) > 1:
         # Metrics down, queues across: stays narrow however many metrics there are.
-        queues = Table(title="per queue (mean over days)")
+        console.print("per queue (mean over days)", style="bold")
+        queues = Table()
         queues.add_column("metric")
+        targets = {queue.id: queue.sl_target_s for queue in config.queues}
         for queue_id in per_queue:
-            queues.add_column(queue_id, justify="right")
+            queues.add_column(f"{queue_id}\nSL ≤ {targets[queue_id]:g} s", justify="right")
         for name in REPORTED:
             if name == "occupancy":
                 continue  # agents serve several queues: occupancy is centre-wide only
@@ -354,3 +365,34 @@ def _print_tables(
                 _LABELS[name], *(_fmt(metrics[name].mean, name) for metrics in per_queue.values())
             )
         console.print(queues)
+    console.print(_interval_note(args.days, overall))
+
+
+def _sl_target_text(config: CentreConfig) -> str:
+    """What 'service level' counted: answered within each queue's own target."""
+    targets = sorted({queue.sl_target_s for queue in config.queues})
+    if len(targets) == 1:
+        return f"answered ≤ {targets[0]:g} s"
+    return "answered within each queue's target: " + ", ".join(f"{t:g}" for t in targets) + " s"
+
+
+def _interval_note(days: int, overall: dict[str, Estimate]) -> str:
+    """Say what ± is, and why it can be larger than the mean."""
+    if days < 2:
+        return "± needs at least 2 days: run with --days 2 or more for a 95 % interval."
+    note = (
+        f"± is the 95 % confidence half-width over {days} days (Student's t with "
+        f"{days - 1} degrees of freedom)."
+    )
+    wide = [
+        _LABELS[name]
+        for name, value in overall.items()
+        if value.mean is not None and value.ci95 is not None and value.ci95 > abs(value.mean)
+    ]
+    if wide:
+        note += (
+            f" Where it is larger than the mean ({', '.join(wide)}), the figure is a rare "
+            "count or ratio that varies a lot from day to day, and few days cannot pin it "
+            "down: run more --days."
+        )
+    return note

@@ -135,3 +135,29 @@ def test_an_overloaded_erlang_c_centre_prints_valid_json_with_no_formula_asa(
     assert report["erlang"]["asa_s"] is None
     assert report["erlang"]["service_level"] == 0.0
     assert report["service_level"]["mean"] < 0.2
+
+
+def test_a_day_longer_than_24_hours_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["simulate", "--erlang", "--arrivals-per-hour", "100", "--aht", "120"]
+    assert main([*argv, "--agents", "5", "--hours", "30"]) == 2
+    assert "at most 24 (--days for more)" in capsys.readouterr().err
+
+
+def test_the_report_says_what_it_ran_the_service_level_target_and_what_plus_minus_is(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["simulate", "--erlang", "--arrivals-per-hour", "100", "--aht", "120", "--agents"]
+    argv += ["5", "--hours", "3", "--days", "3", "--target", "15", "--patience", "60"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    # one line, not a title wrapped at the table's width
+    assert "3 days of 3 h each, measured after 1 h warm-up, seed 1" in out
+    assert "service level (answered ≤ 15 s)" in out
+    assert "95 % confidence half-width over 3 days" in out
+    assert "2 degrees of freedom" in " ".join(out.split())
+
+
+def test_one_day_says_that_an_interval_needs_two(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["simulate", "--erlang", "--arrivals-per-hour", "100", "--aht", "120", "--agents"]
+    assert main([*argv, "5", "--hours", "2", "--days", "1"]) == 0
+    assert "± needs at least 2 days" in capsys.readouterr().out
