@@ -211,7 +211,7 @@ def _check_run_args(args: argparse.Namespace) -> str | None:
     if args.days < 1:
         return "--days must be at least 1"
     if not 0 < args.hours <= 24:
-        # a simulated day starts empty at midnight's profile slot: 30 h is not a day
+        # each simulated day starts empty and follows one day's profile: 30 h is not a day
         return (
             "--hours is the length of one simulated day: more than 0, at most 24 (--days for more)"
         )
