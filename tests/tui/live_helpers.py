@@ -12,14 +12,14 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from agent_tui.app import AgentDeskApp
+from agent_tui.shell.app import ShellApp
 
 AGENT, PASSWORD = "1001", "demo"
 
 
-def live_app(server_url: str, tmp_path: Path, config_dir: Path, **options: Any) -> AgentDeskApp:
+def live_app(server_url: str, tmp_path: Path, config_dir: Path, **options: Any) -> ShellApp:
     """The real app against `server_url`, in the test's own dirs, with no cursor blink."""
-    return AgentDeskApp(
+    return ShellApp(
         server_url, data_dir=tmp_path, config_dir=config_dir, cursor_blink=False, **options
     )
 

@@ -14,16 +14,16 @@ import httpx
 from live_helpers import AGENT, PASSWORD, live_app, until
 from textual.pilot import Pilot
 
-from agent_tui.app import AgentDeskApp
-from agent_tui.screens.desk import DeskScreen
-from agent_tui.screens.pickers import ChoicePicker
-from agent_tui.widgets.customer_card import CustomerCard
+from agent_tui.shell.app import ShellApp
+from agent_tui.ui.pickers import ChoicePicker
+from agent_tui.workspaces.desk.customer_card import CustomerCard
+from agent_tui.workspaces.desk.screen import DeskScreen
 from server_stub.server.testing import LiveServer
 
 FROZEN_WALL = 1_790_000_000.0
 
 
-def desk_app(live: LiveServer, tmp_path: Path, config_dir: Path, **kwargs: Any) -> AgentDeskApp:
+def desk_app(live: LiveServer, tmp_path: Path, config_dir: Path, **kwargs: Any) -> ShellApp:
     """The real app, agent 1001 with its password typed in, on a frozen local clock."""
     options: dict[str, Any] = {
         "agent_id": AGENT,
@@ -34,9 +34,9 @@ def desk_app(live: LiveServer, tmp_path: Path, config_dir: Path, **kwargs: Any) 
     return live_app(live.base_url, tmp_path, config_dir, **options)
 
 
-def _agent_desk(pilot: Pilot[Any]) -> AgentDeskApp:
+def _agent_desk(pilot: Pilot[Any]) -> ShellApp:
     app = pilot.app
-    assert isinstance(app, AgentDeskApp)
+    assert isinstance(app, ShellApp)
     return app
 
 
@@ -45,7 +45,7 @@ async def log_in(pilot: Pilot[Any]) -> DeskScreen:
     app = _agent_desk(pilot)
     await pilot.press("enter")
     await until(lambda: isinstance(app.screen, DeskScreen), pilot)
-    await until(lambda: app.desk_state.connection == "online", pilot)
+    await until(lambda: app.store.connection == "online", pilot)
     await pilot.pause()
     screen = app.screen
     assert isinstance(screen, DeskScreen)
@@ -56,7 +56,7 @@ async def go_ready(pilot: Pilot[Any]) -> None:
     """F2, and wait until the server has made the agent ready."""
     app = _agent_desk(pilot)
     await pilot.press("f2")
-    await until(lambda: app.desk_state.state == "ready", pilot)
+    await until(lambda: app.store.state == "ready", pilot)
 
 
 async def log_in_ready(pilot: Pilot[Any]) -> DeskScreen:
@@ -83,7 +83,7 @@ async def answer_a_call(
     call_id = await world.send_call(queue_id, customer_id)
     await until(lambda: desk.query_one(CustomerCard).call_id == call_id, pilot)
     await pilot.press("f4")
-    await until(lambda: app.desk_state.state == "busy", pilot)
+    await until(lambda: app.store.state == "busy", pilot)
     return call_id
 
 
