@@ -257,7 +257,10 @@ class ShellApp(App[None], inherit_bindings=False):
             return
         user = self.store.user
         who = user.name if user is not None else ""
-        lobby = LobbyScreen(who, self.open_workspaces, self._resolved_keymap.key("app.switch"))
+        keys = self._resolved_keymap
+        lobby = LobbyScreen(
+            who, self.open_workspaces, keys.key("app.switch"), keys.key("app.logout")
+        )
         self.switch_screen(lobby)
         self.call_after_refresh(self.switch_workspace)
 

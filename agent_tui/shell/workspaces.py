@@ -55,11 +55,14 @@ def workspace_choices(opened: Sequence[WorkspaceSpec]) -> list[Choice]:
 class LobbyScreen(Screen[None]):
     """Where a login that opens several workspaces (admin) chooses one."""
 
-    def __init__(self, who: str, opened: Sequence[WorkspaceSpec], switch_key: str) -> None:
+    def __init__(
+        self, who: str, opened: Sequence[WorkspaceSpec], switch_key: str, logout_key: str
+    ) -> None:
         super().__init__()
         self.who = who
         self.opened = list(opened)
         self.switch_key = switch_key
+        self.logout_key = logout_key
 
     def compose(self) -> ComposeResult:
         with Vertical(id="lobby-box"):
@@ -69,4 +72,5 @@ class LobbyScreen(Screen[None]):
                 lines.append(f"{spec.title}\n", style="bold")
                 lines.append(f"  {spec.summary}\n", style="dim")
             yield Static(lines, id="lobby-list")
-            yield Static(f"{self.switch_key} opens a workspace 打开工作区", id="lobby-hint")
+            hint = f"{self.switch_key} opens a workspace 打开工作区 · {self.logout_key} logs out"
+            yield Static(hint, id="lobby-hint")

@@ -7,7 +7,7 @@ as they are: nothing is recomputed here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -17,17 +17,8 @@ from agent_tui.ui.labels import clock_face
 if TYPE_CHECKING:
     from server_stub.protocol.api import QueueStats
 
-QUEUE_COLUMNS = (
-    "Queue",
-    "Waiting",
-    "Longest",
-    "Ready",
-    "Busy",
-    "Offered",
-    "Answered",
-    "Aband.",
-    "SL",
-)
+# Short headers: the board fits 80 columns with the queues' names in both languages.
+QUEUE_COLUMNS = ("Queue", "Wait", "Longest", "Ready", "Busy", "Offer", "Ans", "Aband", "SL")
 LONG_WAIT_S = 20.0  # the demo centre's service-level target: a wait past it is shown hot
 GOOD_SERVICE_LEVEL = 0.8
 
@@ -56,3 +47,15 @@ def queue_rows(queues: Iterable[QueueStats]) -> dict[str, tuple[Text, ...]]:
             service_level_text(stats.service_level),
         )
     return rows
+
+
+def queues_title(
+    label: str, queues: Iterable[QueueStats], centre_time: Callable[[float], str]
+) -> Text:
+    """The board's title with the time of its newest figures: the statistics are snapshots
+    the centre takes every few seconds, and a board should say how fresh it is."""
+    title = Text(label, style="bold")
+    newest = max((stats.as_of for stats in queues), default=None)
+    if newest is not None:
+        title.append(f"  as of {centre_time(newest)}", style="dim")
+    return title

@@ -32,7 +32,8 @@ def sync_rows(table: DataTable[Any], rows: Mapping[str, Sequence[RenderableType]
                 continue
             for column, old, new in zip(columns, table.get_row(key), cells, strict=True):
                 if old != new:
-                    table.update_cell(key, column, new)
+                    # A longer state or count widens its column, as a new row would.
+                    table.update_cell(key, column, new, update_width=True)
                     changed = True
         if changed and [row.key.value for row in table.ordered_rows] != list(rows):
             _reorder(table, rows)

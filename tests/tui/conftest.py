@@ -55,10 +55,3 @@ def config_dir(tmp_path: Path) -> Path:
     path = tmp_path / "config"
     path.mkdir()
     return path
-
-
-FROZEN_WALL_TIME = 1_790_000_000.0
-
-
-def frozen_clock() -> float:
-    return FROZEN_WALL_TIME

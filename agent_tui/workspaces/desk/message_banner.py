@@ -61,15 +61,20 @@ class MessageBanner(Static):
         if not unread:
             self.update("")
             return
-        newest = unread[-1]
-        self.set_class(newest.broadcast, "-broadcast")
-        kind = "BROADCAST 统一口径" if newest.broadcast else "Message 主管消息"
-        line = Text(f"✉ {kind} · {newest.sender}: ", style="bold")
-        line.append(newest.text)
-        more = len(unread) - 1
-        tail = f"  (+{more} more)" if more else ""
-        line.append(f"{tail}  {log_key} log", style="dim")
-        self.update(line)
+        self.set_class(unread[-1].broadcast, "-broadcast")
+        self.update(banner_line(unread, log_key))
+
+
+def banner_line(unread: list[DeskMessage], log_key: str) -> Text:
+    """The newest of the unread messages, how many more, and the key that opens the log."""
+    newest = unread[-1]
+    kind = "BROADCAST 统一口径" if newest.broadcast else "Message 主管消息"
+    line = Text(f"✉ {kind} · {newest.sender}: ", style="bold")
+    line.append(newest.text)
+    more = len(unread) - 1
+    tail = f"  (+{more} more)" if more else ""
+    line.append(f"{tail}  {log_key} log", style="dim")
+    return line
 
 
 def message_log_renderable(messages: list[DeskMessage], now: float) -> RenderableType:

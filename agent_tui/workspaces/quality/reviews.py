@@ -13,7 +13,7 @@ from agent_tui.client.state import ClientStore, WrappedCall
 from agent_tui.ui.tickets import ticket_line
 
 REVIEW_COLUMNS = ("Time", "Call", "Agent", "Queue", "Code", "Notes")
-NOTES_PREVIEW = 40
+NOTES_PREVIEW = 24  # the whole notes are in the call's details
 AUTOMATIC_CODE = "auto"  # the server's code when the wrap-up timer ran out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -41,13 +41,22 @@ QualityScreen #reviews-board {
     height: 1fr;
 }
 QualityScreen #review-detail {
-    width: 44;
+    width: 48;
     height: 1fr;
     border: round $secondary 60%;
     border-title-color: $secondary;
     padding: 0 1;
 }
+QualityScreen.-narrow #reviews-body {
+    layout: vertical;
+}
+QualityScreen.-narrow #review-detail {
+    width: 100%;
+    height: 9;
+}
 """
+# Below this width the call's details go under the list instead of beside it.
+SIDE_BY_SIDE_WIDTH = 110
 
 
 class QualityScreen(WorkspaceScreen):
@@ -65,7 +74,11 @@ class QualityScreen(WorkspaceScreen):
                 yield Static(EMPTY, id="review-text")
         yield KeyHints(id="key-hints")
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < SIDE_BY_SIDE_WIDTH, "-narrow")
+
     def on_mount(self) -> None:
+        self.set_class(self.size.width < SIDE_BY_SIDE_WIDTH, "-narrow")
         self.query_one("#reviews-board", DataTable).add_columns(*REVIEW_COLUMNS)
         self.query_one("#review-detail").border_title = "Call 通话"
         self.show_parts(self.PARTS)

@@ -17,7 +17,8 @@ from agent_tui.ui.labels import STATE_STYLES, clock_face, state_label
 if TYPE_CHECKING:
     from server_stub.protocol.api import AgentStatus
 
-AGENT_COLUMNS = ("Agent", "Name", "Team", "State", "In state", "Call", "Handled")
+# The team last: a team leader's board is one team, and 80 columns hold all the rest.
+AGENT_COLUMNS = ("Agent", "Name", "State", "Time", "Call", "Calls", "Team")
 
 
 def agent_rows(agents: Iterable[AgentStatus], now: float) -> dict[str, tuple[Text, ...]]:
@@ -27,11 +28,11 @@ def agent_rows(agents: Iterable[AgentStatus], now: float) -> dict[str, tuple[Tex
         rows[agent.agent_id] = (
             Text(agent.agent_id, style="bold" if not agent.simulated else ""),
             Text(agent.name),
-            Text(agent.team),
-            Text(f" {label} ", style=STATE_STYLES.get(agent.state, "bold")),
+            Text(label, style=STATE_STYLES.get(agent.state, "bold")),
             Text(clock_face(max(0.0, now - agent.since)), justify="right"),
             Text(agent.call_id or "—", style="" if agent.call_id else "dim"),
             Text(str(agent.calls_handled), justify="right"),
+            Text(agent.team),
         )
     return rows
 
@@ -47,7 +48,7 @@ def floor_summary(agents: Iterable[AgentStatus]) -> Text:
     for state, word in (
         ("ready", "ready"),
         ("reserved", "ringing"),
-        ("busy", "on calls"),
+        ("busy", "on call"),
         ("wrap_up", "in wrap-up"),
         ("not_ready", "not ready"),
         ("logged_out", "logged out"),

@@ -22,7 +22,7 @@ from agent_tui.client.parts import CONNECTION, FLOOR, QUEUES
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.header import WorkspaceHeader
 from agent_tui.ui.key_hints import KeyHints
-from agent_tui.ui.queues import QUEUE_COLUMNS, queue_rows
+from agent_tui.ui.queues import QUEUE_COLUMNS, queue_rows, queues_title
 from agent_tui.ui.requests import attempt
 from agent_tui.ui.tables import highlighted_key, sync_rows
 from agent_tui.workspaces.base import WorkspaceScreen
@@ -37,8 +37,8 @@ from server_stub.protocol.api import SupervisorMessageRequest
 
 REFRESH_EVERY_S = 5.0
 NOTE = (
-    "The full monitor (alerts, silent monitoring, attendance, wallboard) comes with its own"
-    " issue. Here today: the queues and your team's agents, live, and messages to them."
+    "Alerts, silent monitoring, attendance and the wallboard come with their own issue."
+    " Here today: the queues and your team, live, and messages to them."
 )
 
 MONITOR_CSS = """
@@ -70,7 +70,7 @@ class MonitorScreen(WorkspaceScreen):
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader("Supervisor monitor 班长监控", NOTE, id="monitor-header")
         with Vertical():
-            yield Static("Queues 队列", classes="board-title")
+            yield Static("", id="queues-title", classes="board-title")
             queues: DataTable[object] = DataTable(id="queues-board", cursor_type="none")
             yield queues
             yield Static("", id="agents-title", classes="board-title")
@@ -90,7 +90,10 @@ class MonitorScreen(WorkspaceScreen):
         store = self.store
         self.query_one(WorkspaceHeader).show(store)
         if QUEUES in parts:
-            sync_rows(self.query_one("#queues-board", DataTable), queue_rows(store.queues.values()))
+            queues = store.queues.values()
+            title = queues_title("Queues 队列", queues, store.centre_time)
+            self.query_one("#queues-title", Static).update(title)
+            sync_rows(self.query_one("#queues-board", DataTable), queue_rows(queues))
         if FLOOR in parts:
             self._show_agents()
         self.refresh_key_hints()

@@ -18,7 +18,7 @@ from agent_tui.client.parts import CONNECTION, QUEUES, TRAILS
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.header import WorkspaceHeader
 from agent_tui.ui.key_hints import KeyHints
-from agent_tui.ui.queues import QUEUE_COLUMNS, queue_rows
+from agent_tui.ui.queues import QUEUE_COLUMNS, queue_rows, queues_title
 from agent_tui.ui.requests import attempt
 from agent_tui.ui.tables import highlighted_key, sync_rows
 from agent_tui.workspaces.base import WorkspaceScreen
@@ -28,7 +28,7 @@ from agent_tui.workspaces.trainer.trails import TRAIL_COLUMNS, trail_rows
 from server_stub.protocol.api import TrainerCallRequest
 
 NOTE = (
-    "Scenarios, training sessions, the trainee's desk and scoring come with their own issue."
+    "Scenarios, sessions, the trainee's desk and scoring come with their own issue."
     " Here today: send a caller into a queue and follow the call."
 )
 
@@ -60,7 +60,7 @@ class ConsoleScreen(WorkspaceScreen):
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader("Training console 培训控制台", NOTE, id="console-header")
         with Vertical():
-            yield Static("Queues 队列: where a caller goes", classes="board-title")
+            yield Static("", id="queues-title", classes="board-title")
             queues: DataTable[object] = DataTable(id="queues-board", cursor_type="row")
             yield queues
             yield Static("Callers you sent 已发送来电", classes="board-title")
@@ -78,7 +78,10 @@ class ConsoleScreen(WorkspaceScreen):
         store = self.store
         self.query_one(WorkspaceHeader).show(store)
         if QUEUES in parts:
-            sync_rows(self.query_one("#queues-board", DataTable), queue_rows(store.queues.values()))
+            queues = store.queues.values()
+            title = queues_title("Queues 队列: where a caller goes", queues, store.centre_time)
+            self.query_one("#queues-title", Static).update(title)
+            sync_rows(self.query_one("#queues-board", DataTable), queue_rows(queues))
         if TRAILS in parts:
             sync_rows(self.query_one("#trails-board", DataTable), trail_rows(store))
         self.refresh_key_hints()

@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from live_helpers import FROZEN_WALL
 from rich.console import Console, RenderableType
 
 from agent_tui.client.state import CallInfo, ClientStore
 from server_stub.protocol.api import MeResponse, QueueStats, ScreenPop
-
-FROZEN_WALL = 1_790_000_000.0
 
 
 def render_text(renderable: RenderableType, width: int = 60) -> str:
@@ -112,20 +111,3 @@ def make_store() -> ClientStore:
     )
     state.set_connection("online")
     return state
-
-
-def screen_text(app: Any) -> str:
-    """The characters on the app's screen now (what the agent sees, less colour)."""
-    width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        record=True,
-        color_system="truecolor",
-        legacy_windows=False,
-        safe_box=False,
-    )
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    console.print(update)
-    return console.export_text()

@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from desk_fixtures import screen_text
 from desk_live import World, answer_a_call, desk_app, log_in, log_in_ready, pick
-from live_helpers import AGENT, until
+from live_helpers import AGENT, screen_text, until
 
 from agent_tui.shell.app import ShellApp
 from agent_tui.workspaces.desk.customer_card import CustomerCard

@@ -15,9 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
-from desk_fixtures import screen_text
 from desk_live import go_ready
-from live_helpers import live_app, until
+from live_helpers import live_app, screen_text, until
 from textual.widgets import ContentSwitcher
 
 from agent_tui.demo import DEMO_AGENT_ID, DEMO_PASSWORD, DemoServer

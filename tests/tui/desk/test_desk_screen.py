@@ -11,7 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from desk_fixtures import FROZEN_WALL, make_store, ringing_call, screen_text
+from desk_fixtures import FROZEN_WALL, make_store, ringing_call
+from live_helpers import screen_text
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher
 
