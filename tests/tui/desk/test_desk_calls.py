@@ -14,6 +14,7 @@ from desk_live import World, answer_a_call, desk_app, log_in, log_in_ready, pick
 from live_helpers import AGENT, screen_text, until
 
 from agent_tui.shell.app import ShellApp
+from agent_tui.shell.login import LoginScreen
 from agent_tui.workspaces.desk.customer_card import CustomerCard
 from agent_tui.workspaces.desk.dialogs import CallbackDialog, MessageLogScreen
 from agent_tui.workspaces.desk.message_banner import MessageBanner
@@ -198,3 +199,30 @@ async def test_a_callback_is_scheduled_for_the_caller_from_the_dialog(
         callback = desk.callbacks_scheduled[0]
         assert callback.customer_id == "C000003"
         assert live.runtime.store.callback_by_request(callback.request_id) is not None
+
+
+async def test_log_out_asks_why_and_the_centre_has_the_agent_logged_out_for_that_reason(
+    app: ShellApp, live: LiveServer
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await pick(pilot, "alt+l", "training")
+        await until(lambda: isinstance(app.screen, LoginScreen), pilot)
+        reasons = [
+            data.get("reason")
+            for _, kind, _, agent_id, _, data in live.runtime.engine.log
+            if kind == "agent.state_changed" and agent_id == AGENT and data["to"] == "logged_out"
+        ]
+        assert reasons == ["training"]
+
+
+async def test_log_out_is_refused_with_a_word_while_a_call_is_on_the_desk(
+    app: ShellApp, world: World
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in_ready(pilot)
+        await answer_a_call(pilot, world, "enquiry")
+        await pilot.press("alt+l")
+        await pilot.pause()
+        assert isinstance(app.screen, DeskScreen)
+        assert any("log out between calls" in n.message for n in app._notifications)
