@@ -26,20 +26,17 @@ from textual.keys import key_to_character
 ESC: Final = "\x1b"
 # xterm's modifier parameter: 1 + shift(1) + alt(2) + ctrl(4).
 _MODIFIER_BITS: Final = {"shift": 1, "alt": 2, "ctrl": 4}
-# F1–F4 end in a letter (SS3 P…S), the others are CSI <code> ~.
-_FUNCTION_LETTERS: Final = {"f1": "P", "f2": "Q", "f3": "R", "f4": "S"}
-_FUNCTION_CODES: Final = {
-    "f5": 15, "f6": 17, "f7": 18, "f8": 19, "f9": 20, "f10": 21, "f11": 23, "f12": 24,
+# Keys sent as SS3 <letter> (CSI 1;<mods> <letter> with modifiers): F1–F4, arrows, home, end.
+_LETTER_KEYS: Final = {
+    "f1": "P", "f2": "Q", "f3": "R", "f4": "S",
+    "up": "A", "down": "B", "right": "C", "left": "D", "home": "H", "end": "F",
 }  # fmt: skip
-_CURSOR_LETTERS: Final = {
-    "up": "A",
-    "down": "B",
-    "right": "C",
-    "left": "D",
-    "home": "H",
-    "end": "F",
-}
-_EDIT_CODES: Final = {"insert": 2, "delete": 3, "pageup": 5, "pagedown": 6}
+_SS3_LETTER_KEYS: Final = frozenset({"f1", "f2", "f3", "f4"})  # the others: CSI <letter>
+# Keys sent as CSI <code> ~ (CSI <code>;<mods> ~ with modifiers): F5–F12, the edit keys.
+_TILDE_KEYS: Final = {
+    "f5": 15, "f6": 17, "f7": 18, "f8": 19, "f9": 20, "f10": 21, "f11": 23, "f12": 24,
+    "insert": 2, "delete": 3, "pageup": 5, "pagedown": 6,
+}  # fmt: skip
 # Escape sequences that begin with ESC + one character: ESC O (SS3) and ESC [ (CSI).
 _SEQUENCE_STARTS: Final = frozenset(
     sequence[:2]
@@ -55,17 +52,13 @@ def encode(key: str) -> str | None:
     if mods - set(_MODIFIER_BITS):
         return None  # super, hyper, meta: not sent to programs without the kitty protocol
     parameter = 1 + sum(_MODIFIER_BITS[m] for m in mods)
-    if base in _FUNCTION_LETTERS:
-        letter = _FUNCTION_LETTERS[base]
-        return f"{ESC}O{letter}" if parameter == 1 else f"{ESC}[1;{parameter}{letter}"
-    if base in _FUNCTION_CODES:
-        code = _FUNCTION_CODES[base]
-        return f"{ESC}[{code}~" if parameter == 1 else f"{ESC}[{code};{parameter}~"
-    if base in _CURSOR_LETTERS:
-        letter = _CURSOR_LETTERS[base]
-        return f"{ESC}[{letter}" if parameter == 1 else f"{ESC}[1;{parameter}{letter}"
-    if base in _EDIT_CODES:
-        code = _EDIT_CODES[base]
+    if base in _LETTER_KEYS:
+        letter = _LETTER_KEYS[base]
+        if parameter > 1:
+            return f"{ESC}[1;{parameter}{letter}"
+        return f"{ESC}{'O' if base in _SS3_LETTER_KEYS else '['}{letter}"
+    if base in _TILDE_KEYS:
+        code = _TILDE_KEYS[base]
         return f"{ESC}[{code}~" if parameter == 1 else f"{ESC}[{code};{parameter}~"
     if len(base) > 1:
         base = key_to_character(base) or base  # left_square_bracket → [

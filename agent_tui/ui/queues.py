@@ -1,18 +1,23 @@
-"""The queues board as rows of cells, for every workspace that shows queues.
+"""The queues board, for every workspace that shows queues (the monitor, the console).
 
-`queue_rows(queues)` returns {queue id: cells} for `ui.tables.sync_rows`; the figures are
-the server's own (`QueueStats`, from `queue.stats` events and the queue routes), shown
-as they are: nothing is recomputed here.
+`QueuesBoard` is a title and a table; `queue_rows(queues)` are its rows as cells, diffed
+into the table by `ui.tables.sync_rows`. The figures are the server's own (`QueueStats`,
+from `queue.stats` events and the queue routes), shown as they are: nothing is
+recomputed here, and the title says when the newest of them was taken.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
 
 from agent_tui.ui.labels import clock_face
+from agent_tui.ui.tables import sync_rows
 
 if TYPE_CHECKING:
     from server_stub.protocol.api import QueueStats
@@ -59,3 +64,43 @@ def queues_title(
     if newest is not None:
         title.append(f"  as of {centre_time(newest)}", style="dim")
     return title
+
+
+class QueuesBoard(Vertical):
+    """The queues board: its title (with how fresh the figures are) over the table."""
+
+    DEFAULT_CSS = """
+    QueuesBoard {
+        height: auto;
+    }
+    QueuesBoard > .board-title {
+        padding: 0 1;
+        color: $accent;
+    }
+    QueuesBoard > DataTable {
+        height: auto;
+        max-height: 9;
+    }
+    """
+
+    def __init__(self, label: str, *, cursor: bool, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.label = label
+        self.cursor = cursor
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="board-title")
+        cursor_type = "row" if self.cursor else "none"
+        table: DataTable[object] = DataTable(id="queues-board", cursor_type=cursor_type)
+        yield table
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(*QUEUE_COLUMNS)
+
+    def show(self, queues: Collection[QueueStats], centre_time: Callable[[float], str]) -> None:
+        self.query_one(".board-title", Static).update(queues_title(self.label, queues, centre_time))
+        sync_rows(self.query_one(DataTable), queue_rows(queues))
+
+    @property
+    def table(self) -> DataTable[object]:
+        return self.query_one(DataTable)

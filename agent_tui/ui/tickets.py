@@ -2,8 +2,8 @@
 
 - `ticket_line(ticket)`: `T000003 [fault] 光猫损坏 · dispatched 高 High`.
 - `ticket_block(ticket)`: every field, for a ticket opened by id.
-- `TicketLookup`: a one-field dialog that asks for a ticket id; `look_up_ticket` asks
-  and fetches it (from a worker), saying why when it cannot.
+- `TicketLookup`: a one-field dialog that asks for a ticket id; `show_a_ticket` asks,
+  fetches it (from a worker) and shows it in a `DetailPanel`, saying why when it cannot.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 from agent_tui.ui.labels import PRIORITY_LABELS, clock_face
+from agent_tui.ui.panels import DetailPanel
 from agent_tui.ui.pickers import FormDialog
 from agent_tui.ui.requests import attempt
 
@@ -88,10 +89,14 @@ class TicketLookup(FormDialog[str | None]):
         self.dismiss(ticket_id)
 
 
-async def look_up_ticket(screen: Screen[Any], api: CentreApi) -> Ticket | None:
-    """Ask for a ticket id and fetch the ticket (call from a worker of `screen`)."""
+async def show_a_ticket(
+    screen: Screen[Any], api: CentreApi, panel: DetailPanel, now: float
+) -> None:
+    """Ask for a ticket id, fetch the ticket and show it in `panel` (from a worker of
+    `screen`); a ticket that cannot be found is said in a notice, the panel unchanged."""
     ticket_id = await screen.app.push_screen_wait(TicketLookup())
     if ticket_id is None:
-        return None
+        return
     _, ticket = await attempt(screen.notify, f"find ticket {ticket_id}", api.ticket(ticket_id))
-    return ticket
+    if ticket is not None:
+        panel.show(f"Ticket 工单 {ticket.id}", ticket_block(ticket, now))

@@ -9,7 +9,7 @@ import asyncio
 import io
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from rich.console import Console
@@ -167,3 +167,31 @@ def picture(
 
     result: bool = snap_compare(app, terminal_size=size, run_before=run_before)
     return result
+
+
+def frozen_app(
+    live: LiveServer, tmp_path: Path, config_dir: Path, user: str, **options: Any
+) -> ShellApp:
+    """The real app against `live`, `user` and the demo password typed in, on a frozen local
+    clock (what snapshots need)."""
+    return live_app(
+        live.base_url,
+        tmp_path,
+        config_dir,
+        agent_id=user,
+        password=PASSWORD,
+        clock=lambda: FROZEN_WALL,
+        **options,
+    )
+
+
+Steps = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+class LoginPicture(Protocol):
+    """The `login_picture` fixture: logs `user` in, waits for `workspace` (None: the lobby),
+    runs `steps`, and compares the picture at `size`."""
+
+    def __call__(
+        self, user: str, workspace: str | None, size: tuple[int, int], steps: Steps | None = None
+    ) -> bool: ...

@@ -16,7 +16,7 @@ Two ways, under every shipped keymap:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,6 @@ from live_helpers import (
     live_app,
     log_in_as,
     screen_text,
-    team_leader_centre,
     until,
 )
 from textual.pilot import Pilot
@@ -47,7 +46,7 @@ from agent_tui.workspaces.desk.script_pane import ACTION_HINTS, action_hint, end
 from agent_tui.workspaces.desk.wrapup_panel import code_line
 from server_stub.protocol.api import TrainerCallRequest
 from server_stub.protocol.scripts import fill_placeholders, key_actions, load_scripts_dir
-from server_stub.server.testing import LiveServer, start_live_server
+from server_stub.server.testing import LiveServer
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "server_stub" / "centres" / "demo" / "scripts"
 KEYMAPS = available_keymaps()
@@ -149,21 +148,15 @@ def assert_screen_keys_are_bound(app: ShellApp, keymap: ResolvedKeymap, where: s
         assert_hints_are_bound(last_line, keymap, spec.scope)
 
 
-@pytest.fixture
-def live() -> Iterator[LiveServer]:
-    with start_live_server(team_leader_centre(), speed=0.0, seed=1) as server:
-        yield server
-
-
 @pytest.mark.parametrize("name", KEYMAPS)
 async def test_the_screens_name_only_keys_of_the_keymap_in_force(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None, name: str
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None, name: str
 ) -> None:
     keymap = load_keymap(name, use_user_file=False)
     app = live_app(
-        live.base_url, tmp_path, config_dir, agent_id=TEAM_LEADER, password=PASSWORD, keymap=name
+        centre.base_url, tmp_path, config_dir, agent_id=TEAM_LEADER, password=PASSWORD, keymap=name
     )
-    trainer = await client_as(live.base_url, "t100")
+    trainer = await client_as(centre.base_url, "t100")
 
     def key(binding_id: str) -> str:
         return keymap.keys_for(binding_id)[0]
@@ -201,7 +194,7 @@ async def test_the_screens_name_only_keys_of_the_keymap_in_force(
             await pilot.press(key("call.hangup"))
             await until(lambda: desk.wrapup_call_id == sent.call_id, pilot)
             await look(pilot, "the wrap-up")
-            await World(live).message("请注意 heads up", agent_id=TEAM_LEADER)
+            await World(centre).message("请注意 heads up", agent_id=TEAM_LEADER)
             await until(lambda: app.store.unread_messages() == 1, pilot)
             await look(pilot, "the message banner")
 

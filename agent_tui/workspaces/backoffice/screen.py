@@ -7,14 +7,13 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from agent_tui.client.parts import CONNECTION
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.header import WorkspaceHeader
 from agent_tui.ui.key_hints import KeyHints
-from agent_tui.ui.tickets import look_up_ticket, ticket_block
+from agent_tui.ui.panels import DetailPanel
+from agent_tui.ui.tickets import show_a_ticket
 from agent_tui.workspaces.base import WorkspaceScreen
 
 NOTE = (
@@ -25,12 +24,6 @@ NOTE = (
 BACK_OFFICE_CSS = """
 BackOfficeScreen {
     layout: vertical;
-}
-BackOfficeScreen #ticket-view {
-    height: 1fr;
-    border: round $secondary 60%;
-    border-title-color: $secondary;
-    padding: 0 1;
 }
 """
 
@@ -43,15 +36,11 @@ class BackOfficeScreen(WorkspaceScreen):
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader("Back office 后台", NOTE, id="back-office-header")
-        with VerticalScroll(id="ticket-view"):
-            yield Static("", id="ticket-text")
+        hint = f"{self.shell.keymap.key('backoffice.ticket')} finds a ticket by its id."
+        yield DetailPanel("Ticket 工单", hint, id="ticket-view")
         yield KeyHints(id="key-hints")
 
     def on_mount(self) -> None:
-        self.query_one("#ticket-view").border_title = "Ticket 工单"
-        self.query_one("#ticket-text", Static).update(
-            f"{self.shell.keymap.key('backoffice.ticket')} finds a ticket by its id."
-        )
         self.show_parts(self.PARTS)
 
     def show_parts(self, parts: frozenset[str]) -> None:
@@ -63,9 +52,5 @@ class BackOfficeScreen(WorkspaceScreen):
 
     @work(exclusive=True, group="ticket", exit_on_error=False)
     async def find_ticket(self) -> None:
-        ticket = await look_up_ticket(self, self.shell.api)
-        if ticket is not None:
-            self.query_one("#ticket-view").border_title = f"Ticket 工单 {ticket.id}"
-            self.query_one("#ticket-text", Static).update(
-                ticket_block(ticket, self.store.sim_now())
-            )
+        panel = self.query_one(DetailPanel)
+        await show_a_ticket(self, self.shell.api, panel, self.store.sim_now())

@@ -11,15 +11,16 @@ from typing import ClassVar
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.containers import Horizontal
+from textual.widgets import DataTable
 
 from agent_tui.client.parts import CONNECTION, REVIEWS
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.header import WorkspaceHeader
 from agent_tui.ui.key_hints import KeyHints
+from agent_tui.ui.panels import DetailPanel
 from agent_tui.ui.tables import highlighted_key, sync_rows
-from agent_tui.ui.tickets import look_up_ticket, ticket_block
+from agent_tui.ui.tickets import show_a_ticket
 from agent_tui.workspaces.base import WorkspaceScreen
 from agent_tui.workspaces.quality.reviews import REVIEW_COLUMNS, review_block, review_rows
 
@@ -42,10 +43,6 @@ QualityScreen #reviews-board {
 }
 QualityScreen #review-detail {
     width: 48;
-    height: 1fr;
-    border: round $secondary 60%;
-    border-title-color: $secondary;
-    padding: 0 1;
 }
 QualityScreen.-narrow #reviews-body {
     layout: vertical;
@@ -70,8 +67,7 @@ class QualityScreen(WorkspaceScreen):
         with Horizontal(id="reviews-body"):
             board: DataTable[object] = DataTable(id="reviews-board", cursor_type="row")
             yield board
-            with VerticalScroll(id="review-detail"):
-                yield Static(EMPTY, id="review-text")
+            yield DetailPanel("Call 通话", EMPTY, id="review-detail")
         yield KeyHints(id="key-hints")
 
     def on_resize(self, event: events.Resize) -> None:
@@ -80,7 +76,6 @@ class QualityScreen(WorkspaceScreen):
     def on_mount(self) -> None:
         self.set_class(self.size.width < SIDE_BY_SIDE_WIDTH, "-narrow")
         self.query_one("#reviews-board", DataTable).add_columns(*REVIEW_COLUMNS)
-        self.query_one("#review-detail").border_title = "Call 通话"
         self.show_parts(self.PARTS)
         self.query_one("#reviews-board", DataTable).focus()
 
@@ -97,24 +92,18 @@ class QualityScreen(WorkspaceScreen):
         self._show_highlighted()
 
     def _show_highlighted(self) -> None:
-        text = self.query_one("#review-text", Static)
+        panel = self.query_one(DetailPanel)
         call_id = highlighted_key(self.query_one("#reviews-board", DataTable))
-        if call_id is None:
-            text.update(EMPTY)
-            return
         review = next((r for r in self.store.reviews if r.call_id == call_id), None)
         if review is not None:
-            self.query_one("#review-detail").border_title = "Call 通话"
-            text.update(review_block(review, self.store))
+            panel.show("Call 通话", review_block(review, self.store))
+        elif call_id is None:
+            panel.show("Call 通话", EMPTY)
 
     def action_find_ticket(self) -> None:
         self.find_ticket()
 
     @work(exclusive=True, group="ticket", exit_on_error=False)
     async def find_ticket(self) -> None:
-        ticket = await look_up_ticket(self, self.shell.api)
-        if ticket is not None:
-            self.query_one("#review-detail").border_title = f"Ticket 工单 {ticket.id}"
-            self.query_one("#review-text", Static).update(
-                ticket_block(ticket, self.store.sim_now())
-            )
+        panel = self.query_one(DetailPanel)
+        await show_a_ticket(self, self.shell.api, panel, self.store.sim_now())

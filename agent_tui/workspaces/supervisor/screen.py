@@ -22,7 +22,7 @@ from agent_tui.client.parts import CONNECTION, FLOOR, QUEUES
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.header import WorkspaceHeader
 from agent_tui.ui.key_hints import KeyHints
-from agent_tui.ui.queues import QUEUE_COLUMNS, queue_rows, queues_title
+from agent_tui.ui.queues import QueuesBoard
 from agent_tui.ui.requests import attempt
 from agent_tui.ui.tables import highlighted_key, sync_rows
 from agent_tui.workspaces.base import WorkspaceScreen
@@ -50,10 +50,6 @@ MonitorScreen .board-title {
     color: $accent;
     text-style: bold;
 }
-MonitorScreen #queues-board {
-    height: auto;
-    max-height: 9;
-}
 MonitorScreen #agents-board {
     height: 1fr;
 }
@@ -70,16 +66,13 @@ class MonitorScreen(WorkspaceScreen):
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader("Supervisor monitor 班长监控", NOTE, id="monitor-header")
         with Vertical():
-            yield Static("", id="queues-title", classes="board-title")
-            queues: DataTable[object] = DataTable(id="queues-board", cursor_type="none")
-            yield queues
+            yield QueuesBoard("Queues 队列", cursor=False, id="queues")
             yield Static("", id="agents-title", classes="board-title")
             agents: DataTable[object] = DataTable(id="agents-board", cursor_type="row")
             yield agents
         yield KeyHints(id="key-hints")
 
     def on_mount(self) -> None:
-        self.query_one("#queues-board", DataTable).add_columns(*QUEUE_COLUMNS)
         self.query_one("#agents-board", DataTable).add_columns(*AGENT_COLUMNS)
         self.show_parts(self.PARTS)
         self.set_interval(1.0, self._tick)
@@ -90,10 +83,7 @@ class MonitorScreen(WorkspaceScreen):
         store = self.store
         self.query_one(WorkspaceHeader).show(store)
         if QUEUES in parts:
-            queues = store.queues.values()
-            title = queues_title("Queues 队列", queues, store.centre_time)
-            self.query_one("#queues-title", Static).update(title)
-            sync_rows(self.query_one("#queues-board", DataTable), queue_rows(queues))
+            self.query_one(QueuesBoard).show(store.queues.values(), store.centre_time)
         if FLOOR in parts:
             self._show_agents()
         self.refresh_key_hints()

@@ -18,7 +18,7 @@ from agent_tui.client.parts import CONNECTION, QUEUES, TRAILS
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.header import WorkspaceHeader
 from agent_tui.ui.key_hints import KeyHints
-from agent_tui.ui.queues import QUEUE_COLUMNS, queue_rows, queues_title
+from agent_tui.ui.queues import QueuesBoard
 from agent_tui.ui.requests import attempt
 from agent_tui.ui.tables import highlighted_key, sync_rows
 from agent_tui.workspaces.base import WorkspaceScreen
@@ -41,10 +41,6 @@ ConsoleScreen .board-title {
     color: $accent;
     text-style: bold;
 }
-ConsoleScreen #queues-board {
-    height: auto;
-    max-height: 9;
-}
 ConsoleScreen #trails-board {
     height: 1fr;
 }
@@ -60,28 +56,22 @@ class ConsoleScreen(WorkspaceScreen):
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader("Training console 培训控制台", NOTE, id="console-header")
         with Vertical():
-            yield Static("", id="queues-title", classes="board-title")
-            queues: DataTable[object] = DataTable(id="queues-board", cursor_type="row")
-            yield queues
+            yield QueuesBoard("Queues 队列: where a caller goes", cursor=True, id="queues")
             yield Static("Callers you sent 已发送来电", classes="board-title")
             trails: DataTable[object] = DataTable(id="trails-board", cursor_type="none")
             yield trails
         yield KeyHints(id="key-hints")
 
     def on_mount(self) -> None:
-        self.query_one("#queues-board", DataTable).add_columns(*QUEUE_COLUMNS)
         self.query_one("#trails-board", DataTable).add_columns(*TRAIL_COLUMNS)
         self.show_parts(self.PARTS)
-        self.query_one("#queues-board", DataTable).focus()
+        self.query_one(QueuesBoard).table.focus()
 
     def show_parts(self, parts: frozenset[str]) -> None:
         store = self.store
         self.query_one(WorkspaceHeader).show(store)
         if QUEUES in parts:
-            queues = store.queues.values()
-            title = queues_title("Queues 队列: where a caller goes", queues, store.centre_time)
-            self.query_one("#queues-title", Static).update(title)
-            sync_rows(self.query_one("#queues-board", DataTable), queue_rows(queues))
+            self.query_one(QueuesBoard).show(store.queues.values(), store.centre_time)
         if TRAILS in parts:
             sync_rows(self.query_one("#trails-board", DataTable), trail_rows(store))
         self.refresh_key_hints()
@@ -93,7 +83,7 @@ class ConsoleScreen(WorkspaceScreen):
 
     def action_send_caller(self) -> None:
         queues = [(q.queue_id, f"{q.name} ({q.queue_id})") for q in self.store.queues.values()]
-        selected = highlighted_key(self.query_one("#queues-board", DataTable))
+        selected = highlighted_key(self.query_one(QueuesBoard).table)
         self.app.push_screen(SendCallerDialog(sorted(queues), selected), self._send_given)
 
     def _send_given(self, request: TrainerCallRequest | None) -> None:

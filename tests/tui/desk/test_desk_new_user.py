@@ -96,8 +96,8 @@ async def test_a_new_user_takes_a_call_from_ready_to_ready_by_keys_only(
         assert form.fields()["category"] == "fault"
         await pilot.press(*"光猫损坏 Modem damaged")
         await pilot.press("ctrl+s")
-        await until(lambda: bool(form.tickets) and form.tickets[0].get("call_id") == call_id, pilot)
-        ticket_id = form.tickets[0]["id"]
+        await until(lambda: bool(form.tickets) and form.tickets[0].call_id == call_id, pilot)
+        ticket_id = form.tickets[0].id
         assert not app.drafts.pending("ticket")
 
         # Back in the script: logged, closing. Hang up.

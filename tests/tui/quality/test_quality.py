@@ -3,49 +3,20 @@ ticket by its id."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from live_helpers import (
-    FROZEN_WALL,
-    PASSWORD,
-    World,
-    client_as,
-    live_app,
-    log_in_as,
-    picture,
-    screen_text,
-    team_leader_centre,
-    until,
-)
+from live_helpers import LoginPicture, World, client_as, frozen_app, log_in_as, screen_text, until
 from textual.pilot import Pilot
 
 from agent_tui.client.api import CentreApi, new_request_id
 from agent_tui.shell.app import ShellApp
 from agent_tui.ui.tickets import TicketLookup
 from server_stub.protocol.api import TicketCreateRequest, TrainerCallRequest, WrapupRequest
-from server_stub.server.testing import LiveServer, start_live_server
+from server_stub.server.testing import LiveServer
 
 SIZES = [(80, 24), (120, 40)]
-
-
-@pytest.fixture
-def live() -> Iterator[LiveServer]:
-    with start_live_server(team_leader_centre(), speed=0.0, seed=1) as server:
-        yield server
-
-
-def _app(live: LiveServer, tmp_path: Path, config_dir: Path) -> ShellApp:
-    return live_app(
-        live.base_url,
-        tmp_path,
-        config_dir,
-        agent_id="e100",
-        password=PASSWORD,
-        clock=lambda: FROZEN_WALL,
-    )
 
 
 async def _a_call_wrapped_up(
@@ -77,11 +48,11 @@ async def _a_call_wrapped_up(
 
 
 async def test_a_wrapped_up_call_shows_with_its_notes_script_path_and_ticket(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = _app(live, tmp_path, config_dir)
-    agent = await client_as(live.base_url, "1001")
-    trainer = await client_as(live.base_url, "t100")
+    app = frozen_app(centre, tmp_path, config_dir, "e100")
+    agent = await client_as(centre.base_url, "1001")
+    trainer = await client_as(centre.base_url, "t100")
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await log_in_as(pilot, "quality")
@@ -120,23 +91,15 @@ async def test_a_wrapped_up_call_shows_with_its_notes_script_path_and_ticket(
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_quality_with_two_calls_wrapped_up(
-    snap_compare: Any,
-    live: LiveServer,
-    tmp_path: Path,
-    config_dir: Path,
-    no_keyring: None,
-    size: tuple[int, int],
+    login_picture: LoginPicture, centre: LiveServer, size: tuple[int, int]
 ) -> None:
-    app = _app(live, tmp_path, config_dir)
-
     async def steps(pilot: Pilot[Any]) -> None:
-        await log_in_as(pilot, "quality")
-        agent = await client_as(live.base_url, "1001")
-        trainer = await client_as(live.base_url, "t100")
+        agent = await client_as(centre.base_url, "1001")
+        trainer = await client_as(centre.base_url, "t100")
         try:
             await agent.set_state("ready")
             await _a_call_wrapped_up(agent, trainer, "C000002", "重启后恢复 fixed", ticket=False)
-            await World(live).advance(40)
+            await World(centre).advance(40)
             await _a_call_wrapped_up(
                 agent, trainer, "C000003", "光猫损坏,已派单 modem replaced", ticket=True
             )
@@ -147,4 +110,4 @@ def test_quality_with_two_calls_wrapped_up(
         assert isinstance(shell, ShellApp)
         await until(lambda: len(shell.store.reviews) == 2, pilot)
 
-    assert picture(snap_compare, app, size, steps)
+    assert login_picture("e100", "quality", size, steps)

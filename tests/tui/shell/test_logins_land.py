@@ -7,24 +7,20 @@ a paused clock: every call is one a test sends.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from live_helpers import (
-    PASSWORD,
     TEAM_LEADER,
     client_as,
-    live_app,
+    frozen_app,
     log_in_as,
     screen_text,
-    team_leader_centre,
     until,
 )
 from textual.widgets import DataTable
 
-from agent_tui.shell.app import ShellApp
 from agent_tui.shell.login import LoginScreen
 from agent_tui.ui.pickers import ChoicePicker
 from agent_tui.workspaces.backoffice.screen import BackOfficeScreen
@@ -34,17 +30,7 @@ from agent_tui.workspaces.quality.screen import QualityScreen
 from agent_tui.workspaces.supervisor.screen import MonitorScreen
 from agent_tui.workspaces.trainer.screen import ConsoleScreen
 from server_stub.protocol.api import TrainerCallRequest
-from server_stub.server.testing import LiveServer, start_live_server
-
-
-@pytest.fixture
-def live() -> Iterator[LiveServer]:
-    with start_live_server(team_leader_centre(), speed=0.0) as server:
-        yield server
-
-
-def _app(live: LiveServer, tmp_path: Path, config_dir: Path, user: str) -> ShellApp:
-    return live_app(live.base_url, tmp_path, config_dir, agent_id=user, password=PASSWORD)
+from server_stub.server.testing import LiveServer
 
 
 def _rows(screen: Any, selector: str) -> list[str]:
@@ -53,9 +39,9 @@ def _rows(screen: Any, selector: str) -> list[str]:
 
 
 async def test_an_agent_lands_on_the_desk(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = _app(live, tmp_path, config_dir, "1001")
+    app = frozen_app(centre, tmp_path, config_dir, "1001")
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in_as(pilot, "desk")
         assert isinstance(app.screen, DeskScreen)
@@ -67,9 +53,9 @@ async def test_an_agent_lands_on_the_desk(
 
 
 async def test_a_team_leader_switches_between_desk_and_monitor_and_each_keeps_its_state(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = _app(live, tmp_path, config_dir, TEAM_LEADER)
+    app = frozen_app(centre, tmp_path, config_dir, TEAM_LEADER)
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in_as(pilot, "desk")
         desk = app.screen
@@ -100,10 +86,10 @@ async def test_a_team_leader_switches_between_desk_and_monitor_and_each_keeps_it
 
 
 async def test_a_call_at_the_team_leaders_desk_is_said_on_the_monitor_and_shown_on_return(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = _app(live, tmp_path, config_dir, TEAM_LEADER)
-    trainer = await client_as(live.base_url, "t100")
+    app = frozen_app(centre, tmp_path, config_dir, TEAM_LEADER)
+    trainer = await client_as(centre.base_url, "t100")
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await log_in_as(pilot, "desk")
@@ -127,9 +113,9 @@ async def test_a_call_at_the_team_leaders_desk_is_said_on_the_monitor_and_shown_
 
 
 async def test_a_supervisor_lands_on_the_monitor_of_its_own_team(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = _app(live, tmp_path, config_dir, "s100")
+    app = frozen_app(centre, tmp_path, config_dir, "s100")
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in_as(pilot, "supervisor")
         monitor = app.screen
@@ -141,9 +127,9 @@ async def test_a_supervisor_lands_on_the_monitor_of_its_own_team(
 
 
 async def test_a_trainer_lands_on_the_training_console(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = _app(live, tmp_path, config_dir, "t100")
+    app = frozen_app(centre, tmp_path, config_dir, "t100")
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in_as(pilot, "trainer")
         console = app.screen
@@ -153,9 +139,9 @@ async def test_a_trainer_lands_on_the_training_console(
 
 
 async def test_an_evaluator_lands_in_quality(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = _app(live, tmp_path, config_dir, "e100")
+    app = frozen_app(centre, tmp_path, config_dir, "e100")
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in_as(pilot, "quality")
         assert isinstance(app.screen, QualityScreen)
@@ -163,9 +149,9 @@ async def test_an_evaluator_lands_in_quality(
 
 
 async def test_an_admin_chooses_among_every_workspace_and_switches_by_key(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = _app(live, tmp_path, config_dir, "admin")
+    app = frozen_app(centre, tmp_path, config_dir, "admin")
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in_as(pilot, None)
         picker = app.screen
@@ -190,9 +176,14 @@ async def test_an_admin_chooses_among_every_workspace_and_switches_by_key(
     ("user", "workspace"), [("s100", "supervisor"), ("t100", "trainer"), ("e100", "quality")]
 )
 async def test_log_out_from_a_workspace_closes_it_and_the_next_login_starts_afresh(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None, user: str, workspace: str
+    centre: LiveServer,
+    tmp_path: Path,
+    config_dir: Path,
+    no_keyring: None,
+    user: str,
+    workspace: str,
 ) -> None:
-    app = _app(live, tmp_path, config_dir, user)
+    app = frozen_app(centre, tmp_path, config_dir, user)
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in_as(pilot, workspace)
         await pilot.press("alt+l")

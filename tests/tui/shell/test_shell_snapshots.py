@@ -4,24 +4,14 @@ monitor a key away."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from live_helpers import (
-    FROZEN_WALL,
-    PASSWORD,
-    TEAM_LEADER,
-    live_app,
-    log_in_as,
-    picture,
-    team_leader_centre,
-)
+from live_helpers import TEAM_LEADER, LoginPicture
 from textual.pilot import Pilot
 
 from agent_tui.shell.app import ShellApp
-from server_stub.server.testing import LiveServer, start_live_server
 
 SERVER = "http://127.0.0.1:9"
 SIZES = [(80, 24), (120, 40)]
@@ -79,52 +69,15 @@ def test_help_screen_with_the_tmux_keymap(
     assert snap_compare(app, press=["alt+h"], terminal_size=(80, 24))
 
 
-@pytest.fixture
-def live() -> Iterator[LiveServer]:
-    with start_live_server(team_leader_centre(), speed=0.0, seed=1) as server:
-        yield server
-
-
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_an_admin_chooses_a_workspace_in_the_lobby(
-    snap_compare: Any,
-    live: LiveServer,
-    tmp_path: Path,
-    config_dir: Path,
-    no_keyring: None,
-    size: tuple[int, int],
+    login_picture: LoginPicture, size: tuple[int, int]
 ) -> None:
-    app = _live_app(live, tmp_path, config_dir, "admin")
-
-    async def steps(pilot: Pilot[Any]) -> None:
-        await log_in_as(pilot, None)
-
-    assert picture(snap_compare, app, size, steps)
+    assert login_picture("admin", None, size)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_a_team_leaders_desk_offers_the_monitor_on_a_key(
-    snap_compare: Any,
-    live: LiveServer,
-    tmp_path: Path,
-    config_dir: Path,
-    no_keyring: None,
-    size: tuple[int, int],
+    login_picture: LoginPicture, size: tuple[int, int]
 ) -> None:
-    app = _live_app(live, tmp_path, config_dir, TEAM_LEADER)
-
-    async def steps(pilot: Pilot[Any]) -> None:
-        await log_in_as(pilot, "desk")
-
-    assert picture(snap_compare, app, size, steps)
-
-
-def _live_app(live: LiveServer, tmp_path: Path, config_dir: Path, user: str) -> ShellApp:
-    return live_app(
-        live.base_url,
-        tmp_path,
-        config_dir,
-        agent_id=user,
-        password=PASSWORD,
-        clock=lambda: FROZEN_WALL,
-    )
+    assert login_picture(TEAM_LEADER, "desk", size)

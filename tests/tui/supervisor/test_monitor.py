@@ -1,44 +1,29 @@
-"""The supervisor's monitor against the real server: its boards, live, and its messages.
+"""The supervisor's monitor against the real server: its boards, centre, and its messages.
 
 Figures on the boards are checked against the centre's own event log, recomputed here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from live_helpers import (
-    PASSWORD,
     TEAM_LEADER,
     World,
     client_as,
-    live_app,
+    frozen_app,
     log_in_as,
-    team_leader_centre,
     until,
 )
 from textual.widgets import DataTable
 
-from agent_tui.shell.app import ShellApp
 from agent_tui.ui.queues import QUEUE_COLUMNS
 from agent_tui.workspaces.supervisor.boards import AGENT_COLUMNS, floor_summary
 from agent_tui.workspaces.supervisor.message_dialog import MessageDialog
 from agent_tui.workspaces.supervisor.screen import MonitorScreen
 from server_stub.protocol.api import AgentStatus, TrainerCallRequest
-from server_stub.server.testing import LiveServer, start_live_server
-
-
-@pytest.fixture
-def live() -> Iterator[LiveServer]:
-    with start_live_server(team_leader_centre(), speed=0.0) as server:
-        yield server
-
-
-def _app(live: LiveServer, tmp_path: Path, config_dir: Path, user: str) -> ShellApp:
-    return live_app(live.base_url, tmp_path, config_dir, agent_id=user, password=PASSWORD)
+from server_stub.server.testing import LiveServer
 
 
 def _cell(monitor: MonitorScreen, board: str, row: str, column: str) -> str:
@@ -46,20 +31,20 @@ def _cell(monitor: MonitorScreen, board: str, row: str, column: str) -> str:
     return str(monitor.query_one(board, DataTable).get_row(row)[columns.index(column)])
 
 
-def _log_states(live: LiveServer) -> dict[str, str]:
+def _log_states(centre: LiveServer) -> dict[str, str]:
     """Each agent's state now, from the centre's event log alone."""
     states: dict[str, str] = {}
-    for _, kind, _, agent_id, _, data in live.runtime.engine.log:
+    for _, kind, _, agent_id, _, data in centre.runtime.engine.log:
         if kind == "agent.state_changed" and agent_id is not None:
             states[agent_id] = str(data["to"])
     return states
 
 
 async def test_the_agents_board_follows_the_feed_and_its_counts_match_the_log(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = _app(live, tmp_path, config_dir, "s100")
-    agent = await client_as(live.base_url, "1001")
+    app = frozen_app(centre, tmp_path, config_dir, "s100")
+    agent = await client_as(centre.base_url, "1001")
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await log_in_as(pilot, "supervisor")
@@ -68,7 +53,7 @@ async def test_the_agents_board_follows_the_feed_and_its_counts_match_the_log(
             await agent.set_state("ready")  # from logged out, in front of the supervisor
             await until(lambda: "READY" in _cell(monitor, "#agents-board", "1001", "State"), pilot)
 
-            states = _log_states(live)
+            states = _log_states(centre)
             team = [s for s in (await agent.directory()).agents if s.team == "A"]
             ready = sum(1 for s in team if states.get(s.id, "logged_out") == "ready")
             logged_out = sum(1 for s in team if states.get(s.id, "logged_out") == "logged_out")
@@ -79,10 +64,10 @@ async def test_the_agents_board_follows_the_feed_and_its_counts_match_the_log(
 
 
 async def test_waiting_calls_on_the_queues_board_are_those_the_log_has_queued(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = _app(live, tmp_path, config_dir, "s100")
-    trainer = await client_as(live.base_url, "t100")
+    app = frozen_app(centre, tmp_path, config_dir, "s100")
+    trainer = await client_as(centre.base_url, "t100")
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await log_in_as(pilot, "supervisor")
@@ -91,8 +76,8 @@ async def test_waiting_calls_on_the_queues_board_are_those_the_log_has_queued(
             for _ in range(2):  # nobody is ready: both wait
                 await trainer.send_caller(TrainerCallRequest(queue_id="fault"))
             # Queue statistics are a periodic snapshot: let the centre's clock reach the next.
-            await World(live).advance(live.runtime.config.centre.stats_interval_s)
-            log = live.runtime.engine.log
+            await World(centre).advance(centre.runtime.config.centre.stats_interval_s)
+            log = centre.runtime.engine.log
             queued = {
                 entry[2] for entry in log if entry[1] == "call.queued" and entry[4] == "fault"
             }
@@ -107,11 +92,11 @@ async def test_waiting_calls_on_the_queues_board_are_those_the_log_has_queued(
 
 
 async def test_a_team_leaders_board_is_kept_true_by_refreshing_the_floor(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
     """A team leader's feed is its own desk's: what other agents do comes by refresh."""
-    app = _app(live, tmp_path, config_dir, TEAM_LEADER)
-    agent = await client_as(live.base_url, "1001")
+    app = frozen_app(centre, tmp_path, config_dir, TEAM_LEADER)
+    agent = await client_as(centre.base_url, "1001")
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await log_in_as(pilot, "desk")
@@ -127,9 +112,9 @@ async def test_a_team_leaders_board_is_kept_true_by_refreshing_the_floor(
 
 
 async def test_a_message_written_on_the_monitor_goes_to_the_highlighted_agent(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = _app(live, tmp_path, config_dir, "s100")
+    app = frozen_app(centre, tmp_path, config_dir, "s100")
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in_as(pilot, "supervisor")
         await until(lambda: app.screen.query_one("#agents-board", DataTable).row_count == 2, pilot)
@@ -139,7 +124,7 @@ async def test_a_message_written_on_the_monitor_goes_to_the_highlighted_agent(
         await until(lambda: isinstance(app.screen, MonitorScreen), pilot)
 
         def sent() -> list[tuple[Any, ...]]:
-            return [e for e in live.runtime.engine.log if e[1] == "supervisor.message"]
+            return [e for e in centre.runtime.engine.log if e[1] == "supervisor.message"]
 
         await until(lambda: bool(sent()), pilot)
         (_, _, _, agent_id, _, data) = sent()[0]

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from live_helpers import (
-    FROZEN_WALL,
-    PASSWORD,
-    World,
-    client_as,
-    live_app,
-    log_in_as,
-    picture,
-    team_leader_centre,
-    until,
-)
+from live_helpers import LoginPicture, World, client_as, frozen_app, log_in_as, until
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
@@ -25,26 +14,9 @@ from agent_tui.shell.app import ShellApp
 from agent_tui.workspaces.trainer.screen import ConsoleScreen
 from agent_tui.workspaces.trainer.send_dialog import SendCallerDialog
 from agent_tui.workspaces.trainer.trails import TRAIL_COLUMNS
-from server_stub.server.testing import LiveServer, start_live_server
+from server_stub.server.testing import LiveServer
 
 SIZES = [(80, 24), (120, 40)]
-
-
-@pytest.fixture
-def live() -> Iterator[LiveServer]:
-    with start_live_server(team_leader_centre(), speed=0.0, seed=1) as server:
-        yield server
-
-
-def _app(live: LiveServer, tmp_path: Path, config_dir: Path) -> ShellApp:
-    return live_app(
-        live.base_url,
-        tmp_path,
-        config_dir,
-        agent_id="t100",
-        password=PASSWORD,
-        clock=lambda: FROZEN_WALL,
-    )
 
 
 def _now(console: ConsoleScreen, call_id: str) -> str:
@@ -70,10 +42,10 @@ async def _send(pilot: Pilot[Any], queue_row: int, customer_id: str) -> str:
 
 
 async def test_a_caller_sent_by_key_is_followed_until_an_agent_answers(
-    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = _app(live, tmp_path, config_dir)
-    agent = await client_as(live.base_url, "1001")
+    app = frozen_app(centre, tmp_path, config_dir, "t100")
+    agent = await client_as(centre.base_url, "1001")
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await log_in_as(pilot, "trainer")
@@ -94,29 +66,23 @@ async def test_a_caller_sent_by_key_is_followed_until_an_agent_answers(
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_console_with_one_caller_answered_and_one_waiting(
-    snap_compare: Any,
-    live: LiveServer,
-    tmp_path: Path,
-    config_dir: Path,
-    no_keyring: None,
-    size: tuple[int, int],
+    login_picture: LoginPicture, centre: LiveServer, size: tuple[int, int]
 ) -> None:
-    app = _app(live, tmp_path, config_dir)
-
     async def steps(pilot: Pilot[Any]) -> None:
-        await log_in_as(pilot, "trainer")
-        agent = await client_as(live.base_url, "1001")
+        agent = await client_as(centre.base_url, "1001")
         try:
             await agent.set_state("ready")
             answered = await _send(pilot, 1, "C000001")
             await agent.answer(answered)
             waiting = await _send(pilot, 2, "C000004")  # nobody is left ready: it waits
-            await World(live).advance(30)  # the queues' next statistics snapshot
+            await World(centre).advance(30)  # the queues' next statistics snapshot
         finally:
             await agent.close()
         console = pilot.app.screen
         assert isinstance(console, ConsoleScreen)
         await until(lambda: _now(console, answered) == "talking with 1001", pilot)
         await until(lambda: _now(console, waiting) == "waiting in the queue", pilot)
+        store = console.store
+        await until(lambda: all(q.as_of == 30.0 for q in store.queues.values()), pilot)
 
-    assert picture(snap_compare, app, size, steps)
+    assert login_picture("t100", "trainer", size, steps)
