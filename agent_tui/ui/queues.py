@@ -90,8 +90,9 @@ class QueuesBoard(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="board-title")
-        cursor_type = "row" if self.cursor else "none"
-        table: DataTable[object] = DataTable(id="queues-board", cursor_type=cursor_type)
+        table: DataTable[object] = DataTable(
+            id="queues-board", cursor_type="row" if self.cursor else "none"
+        )
         yield table
 
     def on_mount(self) -> None:
