@@ -13,7 +13,7 @@ calls count as well. For every call offered to 1001:
 Both clocks are this machine's. After each pop the bench answers, hangs up and wraps
 up through the API (not keys); the trainer sends the next call 0.3 s after that.
 
-Prints the count, p50, p99 and max, and as its last line `p99_ms=X`. Target X ≤ 50.
+Prints the count, p50, p99 and max, and as its last line `p99_ms=X`. Target X ≤ 30.
 
     .venv/bin/python bench/screen_pop.py [--calls 200] [--speed 10]
 """

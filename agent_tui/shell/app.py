@@ -33,15 +33,6 @@ from agent_tui.drafts import DraftStore
 from agent_tui.keymap import ResolvedKeymap, default_bindings, load_keymap, user_keymap_path
 from agent_tui.shell.login import LoginScreen, NoWorkspace
 from agent_tui.shell.palette import ActionsProvider
-from agent_tui.shell.workspaces import (
-    WORKSPACES,
-    LobbyScreen,
-    landing,
-    workspace_choices,
-    workspaces_for,
-)
-from agent_tui.ui.help import HelpScreen
-from agent_tui.ui.pickers import ChoicePicker
 from agent_tui.workspaces.base import Shell, WorkspaceScreen, WorkspaceSpec
 
 if TYPE_CHECKING:
@@ -52,7 +43,9 @@ if TYPE_CHECKING:
     from server_stub.protocol.events import Event
 
 # The client modules pull in httpx and pydantic (about 250 ms): the login screen paints
-# first, and they load in a thread while the user types. Names as the wire spells them.
+# first, and they load in a thread while the user types. The registry of workspaces, the
+# help and the pickers (DataTable, OptionList: 30-50 ms) load when first needed, too.
+# Names as the wire spells them.
 LOGGED_OUT: Final = "logged_out"
 RESYNC: Final = "resync"
 LOGIN_MODE: Final = "login"
@@ -61,7 +54,8 @@ LOGIN_MODE: Final = "login"
 def _import_client_modules() -> None:
     import agent_tui.client.api
     import agent_tui.client.feed
-    import agent_tui.client.state  # noqa: F401
+    import agent_tui.client.state
+    import agent_tui.shell.workspaces  # noqa: F401
 
 
 # Calm, mid-contrast colours for eight hours in front of them: no pure black or white,
@@ -125,7 +119,7 @@ class ShellApp(App[None], inherit_bindings=False):
         self._drafts = DraftStore(data_dir / "drafts" if data_dir is not None else None)
         self.credentials = credential_store or CredentialStore()
         self._cursor_blink = cursor_blink
-        self.workspace_specs: tuple[WorkspaceSpec, ...] = tuple(workspaces or WORKSPACES)
+        self._workspace_specs = tuple(workspaces) if workspaces else None
         self.open_workspaces: list[WorkspaceSpec] = []  # this login's, its landing first
         self._workspace_modes: set[str] = set()  # the modes added for them
         self._store_changed: Signal[frozenset[str]] = Signal(self, "store-changed")
@@ -155,6 +149,15 @@ class ShellApp(App[None], inherit_bindings=False):
         from agent_tui.client.state import ClientStore
 
         return ClientStore(clock=self.clock)
+
+    @property
+    def workspace_specs(self) -> tuple[WorkspaceSpec, ...]:
+        """Every workspace this client has (the registry, unless a test gave its own)."""
+        if self._workspace_specs is None:
+            from agent_tui.shell.workspaces import WORKSPACES
+
+            self._workspace_specs = WORKSPACES
+        return self._workspace_specs
 
     @property
     def keymap(self) -> ResolvedKeymap:
@@ -225,6 +228,8 @@ class ShellApp(App[None], inherit_bindings=False):
         ServerUnreachable, or NoWorkspace (no role of the login opens one here)."""
         await self.wait_for_server()
         self._use_server(server_url)
+        from agent_tui.shell.workspaces import workspaces_for
+
         login = await self.api.login(user_id, password)
         self._store = self._new_store()
         self.store.load_login(login)
@@ -246,6 +251,8 @@ class ShellApp(App[None], inherit_bindings=False):
     def open_workspaces_of_login(self) -> None:
         """After login: start the feed, add a mode per workspace, and land in one (or, for
         a login whose primary role opens several, in the lobby to choose)."""
+        from agent_tui.shell.workspaces import LobbyScreen, landing
+
         self.start_feed()
         for spec in self.open_workspaces:
             if spec.id not in self._workspace_modes:
@@ -298,6 +305,9 @@ class ShellApp(App[None], inherit_bindings=False):
 
     def switch_workspace(self, workspace_id: str | None = None) -> None:
         """Show a workspace of this login: the one named, the other of two, or a choice."""
+        from agent_tui.shell.workspaces import workspace_choices
+        from agent_tui.ui.pickers import ChoicePicker
+
         opened = [spec.id for spec in self.open_workspaces]
         if workspace_id is not None:
             if workspace_id in opened:
@@ -420,6 +430,8 @@ class ShellApp(App[None], inherit_bindings=False):
 
     def action_help(self) -> None:
         """Open the keys of where the user is; the same key closes them again."""
+        from agent_tui.ui.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
             return

@@ -32,8 +32,14 @@ pytestmark = pytest.mark.slow  # a real server process with the full demo centre
 
 @pytest.fixture(scope="module")
 def demo_url() -> Iterator[str]:
-    with DemoServer(speed=0) as server:
+    server = DemoServer(speed=0)
+    # The full demo centre makes 10,000 customers first: on a loaded two-core machine that
+    # took over the 30 s `start` waits by default.
+    server.start(timeout=120)
+    try:
         yield server.url
+    finally:
+        server.stop()
 
 
 async def _trainer_sends_calls_until_one_rings(url: str, app: ShellApp, pilot: Any) -> str:
