@@ -120,7 +120,7 @@ class ShellApp(App[None], inherit_bindings=False):
         self.credentials = credential_store or CredentialStore()
         self._cursor_blink = cursor_blink
         self._workspace_specs = tuple(workspaces) if workspaces else None
-        self.open_workspaces: list[WorkspaceSpec] = []  # this login's, its landing first
+        self._open_workspaces: list[WorkspaceSpec] = []  # this login's, its landing first
         self._workspace_modes: set[str] = set()  # the modes added for them
         self._store_changed: Signal[frozenset[str]] = Signal(self, "store-changed")
         self.feed: EventFeed | None = None
@@ -174,6 +174,10 @@ class ShellApp(App[None], inherit_bindings=False):
     @property
     def cursor_blink(self) -> bool:
         return self._cursor_blink
+
+    @property
+    def open_workspaces(self) -> list[WorkspaceSpec]:
+        return self._open_workspaces
 
     @property
     def current_workspace(self) -> str | None:
@@ -234,7 +238,7 @@ class ShellApp(App[None], inherit_bindings=False):
         self._store = self._new_store()
         self.store.load_login(login)
         self.agent_id = login.user.id
-        self.open_workspaces = workspaces_for(self.store.roles, self.workspace_specs)
+        self._open_workspaces = workspaces_for(self.store.roles, self.workspace_specs)
         if not self.open_workspaces:
             raise NoWorkspace(list(self.store.roles))
         # Where the log stands; a desk's /v1/me, read after this, says it again, later.
@@ -292,7 +296,7 @@ class ShellApp(App[None], inherit_bindings=False):
         await self._back_to_login()
 
     async def _back_to_login(self, message: str | None = None) -> None:
-        self.open_workspaces = []
+        self._open_workspaces = []
         self._store = self._new_store()
         self._store.set_connection("offline")  # no feed until the next login
         await self.switch_mode(LOGIN_MODE)

@@ -7,22 +7,20 @@ terminal swallows, is still one search away.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from agent_tui.actions import ACTIONS, Action
-
-if TYPE_CHECKING:
-    from agent_tui.shell.app import ShellApp
+from agent_tui.workspaces.base import Shell, shell_of
 
 
 class ActionsProvider(Provider):
     """Actions of the app and of the screen the palette was opened on, then workspaces."""
 
     @property
-    def shell(self) -> ShellApp:
-        return self.app  # type: ignore[return-value]
+    def shell(self) -> Shell:
+        return shell_of(self.screen)
 
     def _available(self) -> list[tuple[Action, Any]]:
         """The app's actions, and those of the workspace whose screen the palette is on."""

@@ -58,6 +58,11 @@ class Shell(Protocol):
         """The id of the workspace on screen now (None on the login)."""
         ...
 
+    @property
+    def open_workspaces(self) -> list[WorkspaceSpec]:
+        """This login's workspaces, the one it lands in first."""
+        ...
+
     def publish(self, parts: frozenset[str]) -> None:
         """Tell every screen that these parts of the store changed (after a store method)."""
         ...
@@ -107,6 +112,16 @@ class WorkspaceScreen(Screen[None]):
     change (whichever screen is on top), and all of it when it comes back on screen. Its
     key hints (a `KeyHints` in its compose) show the actions on offer now."""
 
+    DEFAULT_CSS = """
+    WorkspaceScreen {
+        layout: vertical;
+    }
+    WorkspaceScreen .board-title {
+        padding: 0 1;
+        color: $accent;
+        text-style: bold;
+    }
+    """
     SCOPE: ClassVar[Scope]  # its actions in agent_tui.actions
     PARTS: ClassVar[frozenset[str]] = ALL_PARTS  # the parts of the store it shows
     _keys_offered: frozenset[str] | None = None

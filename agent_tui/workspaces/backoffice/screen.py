@@ -21,15 +21,8 @@ NOTE = (
     " with their own issue. Here today: any ticket by its id."
 )
 
-BACK_OFFICE_CSS = """
-BackOfficeScreen {
-    layout: vertical;
-}
-"""
-
 
 class BackOfficeScreen(WorkspaceScreen):
-    DEFAULT_CSS = BACK_OFFICE_CSS
     BINDINGS: ClassVar[list[BindingType]] = default_bindings("backoffice")  # type: ignore[assignment]
     SCOPE = "backoffice"
     PARTS: ClassVar[frozenset[str]] = frozenset({CONNECTION})

@@ -31,9 +31,6 @@ NOTE = (
 EMPTY = "No call has been wrapped up since you logged in. 暂无话后记录"
 
 QUALITY_CSS = """
-QualityScreen {
-    layout: vertical;
-}
 QualityScreen #reviews-body {
     height: 1fr;
 }

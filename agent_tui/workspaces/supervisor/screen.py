@@ -42,14 +42,6 @@ NOTE = (
 )
 
 MONITOR_CSS = """
-MonitorScreen {
-    layout: vertical;
-}
-MonitorScreen .board-title {
-    padding: 0 1;
-    color: $accent;
-    text-style: bold;
-}
 MonitorScreen #agents-board {
     height: 1fr;
 }

@@ -33,14 +33,6 @@ NOTE = (
 )
 
 CONSOLE_CSS = """
-ConsoleScreen {
-    layout: vertical;
-}
-ConsoleScreen .board-title {
-    padding: 0 1;
-    color: $accent;
-    text-style: bold;
-}
 ConsoleScreen #trails-board {
     height: 1fr;
 }

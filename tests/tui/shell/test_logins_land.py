@@ -193,3 +193,17 @@ async def test_log_out_from_a_workspace_closes_it_and_the_next_login_starts_afre
         assert app.get_screen_stack("login")[-1] is app.screen
         with pytest.raises(KeyError):
             app.get_screen_stack(workspace)  # the mode and its screens are gone
+
+
+async def test_the_palette_opens_the_other_workspace_by_name(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    app = frozen_app(centre, tmp_path, config_dir, TEAM_LEADER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_as(pilot, "desk")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Open: Supervisor")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(lambda: app.current_workspace == "supervisor", pilot)
