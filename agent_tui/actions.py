@@ -1,9 +1,11 @@
 """Every action a user can bind: one id each, the contract between keymaps and screens.
 
 Keys are not here: `keymaps/default.toml` is the one source of default keys, and
-`keymap.py` turns this table plus the chosen keymap into Textual bindings.
-The command palette lists the same table, so every bindable action is also
-reachable by name.
+`keymap.py` turns this table plus the chosen keymap into Textual bindings. The command
+palette and the help screen list the same table, so every bindable action is also
+reachable by name. A scope says where an action works: `app` everywhere (the shell),
+the others on their workspace's screen only; two scopes other than `app` never see the
+same key at the same time, so they may share keys.
 """
 
 from __future__ import annotations
@@ -11,40 +13,51 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Scope = Literal["app", "desk"]
+Scope = Literal["app", "desk", "supervisor", "trainer", "quality", "backoffice"]
 
 
 @dataclass(frozen=True, slots=True)
-class DeskAction:
-    id: str  # binding id, used in keymap files
+class Action:
+    id: str  # binding id, used in keymap files and in scripts' {key:<id>}
     action: str  # Textual action name on the scope's screen or app
-    description: str  # shown in the footer, help screen and command palette
+    description: str  # shown in the key hints, help screen and command palette
     scope: Scope
-    show: bool = True  # shown in the footer
+    show: bool = True  # shown in the key hints
 
 
-ACTIONS: tuple[DeskAction, ...] = (
-    DeskAction("app.help", "help", "Keys", "app"),
-    DeskAction("app.palette", "command_palette", "Commands", "app", show=False),
-    DeskAction("app.quit", "quit", "Quit", "app", show=False),
-    DeskAction("agent.ready", "ready", "Ready", "desk"),
-    DeskAction("agent.not_ready", "not_ready", "Not ready", "desk"),
-    DeskAction("agent.pending", "pending", "After call", "desk", show=False),
-    DeskAction("agent.logout", "logout", "Log out", "desk", show=False),
-    DeskAction("call.answer", "answer", "Answer", "desk"),
-    DeskAction("call.reject", "reject", "Reject", "desk", show=False),
-    DeskAction("call.hold", "toggle_hold", "Hold", "desk"),
-    DeskAction("call.transfer", "transfer", "Transfer", "desk"),
-    DeskAction("call.consult", "consult", "Consult", "desk", show=False),
-    DeskAction("call.conference", "conference", "Conference", "desk", show=False),
-    DeskAction("call.hangup", "hangup", "Hang up", "desk"),
-    DeskAction("call.dial", "dial", "Dial", "desk", show=False),
-    DeskAction("call.callback", "callback", "Callback", "desk", show=False),
-    DeskAction("desk.script", "focus_script", "Script", "desk", show=False),
-    DeskAction("desk.ticket", "focus_ticket", "Ticket", "desk"),
-    DeskAction("ticket.submit", "submit_ticket", "Save ticket", "desk", show=False),
-    DeskAction("desk.wrapup", "wrapup", "Wrap up", "desk"),
-    DeskAction("desk.messages", "messages", "Messages", "desk", show=False),
+ACTIONS: tuple[Action, ...] = (
+    Action("app.help", "help", "Keys", "app"),
+    Action("app.palette", "command_palette", "Commands", "app", show=False),
+    Action("app.switch", "switch_workspace", "Switch workspace", "app"),
+    Action("app.logout", "logout", "Log out", "app", show=False),
+    Action("app.quit", "quit", "Quit", "app", show=False),
+    Action("agent.ready", "ready", "Ready", "desk"),
+    Action("agent.not_ready", "not_ready", "Not ready", "desk"),
+    Action("agent.pending", "pending", "After call", "desk", show=False),
+    Action("call.answer", "answer", "Answer", "desk"),
+    Action("call.reject", "reject", "Reject", "desk", show=False),
+    Action("call.hold", "toggle_hold", "Hold", "desk"),
+    Action("call.transfer", "transfer", "Transfer", "desk"),
+    Action("call.consult", "consult", "Consult", "desk", show=False),
+    Action("call.conference", "conference", "Conference", "desk", show=False),
+    Action("call.hangup", "hangup", "Hang up", "desk"),
+    Action("call.dial", "dial", "Dial", "desk", show=False),
+    Action("call.callback", "callback", "Callback", "desk", show=False),
+    Action("desk.script", "focus_script", "Script", "desk", show=False),
+    Action("desk.ticket", "focus_ticket", "Ticket", "desk"),
+    Action("ticket.submit", "submit_ticket", "Save ticket", "desk", show=False),
+    Action("desk.wrapup", "wrapup", "Wrap up", "desk"),
+    Action("desk.messages", "messages", "Messages", "desk", show=False),
+    Action("supervisor.message", "message", "Message", "supervisor"),
+    Action("supervisor.refresh", "refresh", "Refresh", "supervisor"),
+    Action("trainer.send_caller", "send_caller", "Send a caller", "trainer"),
+    Action("trainer.refresh", "refresh", "Refresh", "trainer"),
+    Action("quality.ticket", "find_ticket", "Find a ticket", "quality"),
+    Action("backoffice.ticket", "find_ticket", "Find a ticket", "backoffice"),
 )
 
-ACTIONS_BY_ID: dict[str, DeskAction] = {a.id: a for a in ACTIONS}
+ACTIONS_BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}
+
+
+def actions_of(scope: Scope) -> tuple[Action, ...]:
+    return tuple(action for action in ACTIONS if action.scope == scope)

@@ -1,4 +1,4 @@
-"""`agent-tui`: the agent desk, its demo, and checks for the files agents and leads edit.
+"""`agent-tui`: the shell every role logs into, its demo, and checks of the files people edit.
 
     agent-tui [--server URL] [--agent ID] [--keymap NAME]
     agent-tui --demo                    a private demo server, the demo agent filled in
@@ -24,7 +24,7 @@ SERVER_ENV = "AGENT_TUI_SERVER"
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="agent-tui",
-        description="Keyboard-first agent desk for call centres.",
+        description="Keyboard-first desk for call centres: agents, supervisors, trainers, QA.",
         epilog="Subcommands: `agent-tui keys`, `agent-tui scripts check|mermaid FILE`.",
     )
     parser.add_argument(
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get(SERVER_ENV, DEFAULT_SERVER),
         help=f"server URL (default: ${SERVER_ENV} or {DEFAULT_SERVER})",
     )
-    parser.add_argument("--agent", default=None, help="agent id to fill in on the login")
+    parser.add_argument("--agent", default=None, help="user id to fill in on the login")
     parser.add_argument(
         "--keymap", default="default", help="keymap name in keymaps/ (default, tmux) or a path"
     )
@@ -65,11 +65,14 @@ def build_tools_parser() -> argparse.ArgumentParser:
 
 
 def scripts_check(files: list[Path], wrapup_codes: set[str] | None = None) -> int:
+    from agent_tui.actions import ACTIONS
     from server_stub.protocol.scripts import check_script_file
 
+    # `{key:<binding id>}` in a script must name an action of this desk.
+    action_ids = {action.id for action in ACTIONS}
     errors = 0
     for path in files:
-        problems = check_script_file(path, wrapup_codes=wrapup_codes)
+        problems = check_script_file(path, wrapup_codes=wrapup_codes, action_ids=action_ids)
         for problem in problems:
             print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
         file_errors = sum(1 for problem in problems if problem.severity == "error")
@@ -106,7 +109,7 @@ def print_keys(keymap_name: str) -> int:
     print(f"keymap {keymap.name}: " + ", ".join(str(path) for path in keymap.files))
     for action in ACTIONS:
         keys = keymap.display(action.id) or "(palette only)"
-        print(f"  {action.scope:5} {keys:16} {action.description:14} {action.id}")
+        print(f"  {action.scope:10} {keys:16} {action.description:16} {action.id}")
     return 0
 
 
@@ -131,10 +134,10 @@ def run_desk(args: argparse.Namespace) -> int:
         print("\n".join(f"  {problem}" for problem in error.problems), file=sys.stderr)
         return 2
 
-    from agent_tui.app import AgentDeskApp
+    from agent_tui.shell.app import ShellApp
 
     if not args.demo:
-        AgentDeskApp(args.server, agent_id=args.agent, keymap=keymap).run()
+        ShellApp(args.server, agent_id=args.agent, keymap=keymap).run()
         return 0
 
     from agent_tui.demo import DEMO_AGENT_ID, DEMO_PASSWORD, DemoServer
@@ -142,7 +145,7 @@ def run_desk(args: argparse.Namespace) -> int:
     server = DemoServer(speed=args.speed)
     url = server.launch()
     try:
-        AgentDeskApp(
+        ShellApp(
             url,
             agent_id=args.agent or DEMO_AGENT_ID,
             keymap=keymap,

@@ -13,8 +13,9 @@ File format (see keymaps/default.toml)::
     "call.hold" = ["f5", "ctrl+l"]
 
 Every problem is collected, not just the first, and each names file and line: unknown
-binding ids, bad key names, keys that would break typing in the desk's text fields, and
-clashes (one key for two actions that are active at the same time). Textual silently
+binding ids, bad key names, keys that would break typing in the desk's text fields, keys
+a terminal cannot deliver as themselves (`terminal_keys`), and clashes (one key for two
+actions that are active at the same time). Textual silently
 ignores unknown ids in `App.set_keymap`, so this module is where they are caught.
 """
 
@@ -31,7 +32,8 @@ from pathlib import Path
 from textual.binding import Binding
 from textual.keys import KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys, _character_to_key
 
-from agent_tui.actions import ACTIONS, ACTIONS_BY_ID, DeskAction, Scope
+from agent_tui.actions import ACTIONS, ACTIONS_BY_ID, Action, Scope
+from agent_tui.terminal_keys import delivery_problem
 
 KEYMAPS_DIR = Path(__file__).resolve().parent.parent / "keymaps"
 DEFAULT_KEYMAP = "default"
@@ -62,13 +64,9 @@ TEXT_FIELD_CHORDS: Mapping[str, str] = {
     "ctrl+y": "redo",
     "ctrl+z": "undo",
 }
-# ctrl+ chords a terminal sends as the same byte as another key.
+# Delivered as themselves, but some terminals send them for another key.
 TERMINAL_ALIASES: Mapping[str, str] = {
-    "ctrl+h": "backspace",
-    "ctrl+i": "tab",
-    "ctrl+j": "newline (enter)",
-    "ctrl+m": "enter",
-    "ctrl+left_square_bracket": "escape",
+    "ctrl+j": "newline, which some terminals send for Enter",
 }
 
 
@@ -96,6 +94,16 @@ class ResolvedKeymap:
     def display(self, binding_id: str) -> str:
         """The action's keys as people write them: `F4`, `Ctrl+R`."""
         return " / ".join(format_key(key) for key in self.keys_for(binding_id))
+
+    def key(self, binding_id: str) -> str:
+        """The one key to name on screen for an action: its first key (`F7`), or, for an
+        action bound to none, where to find it instead: `Ctrl+P “Consult”`."""
+        keys = self.keys_for(binding_id)
+        if keys:
+            return format_key(keys[0])
+        palette = self.keys_for("app.palette")
+        where = format_key(palette[0]) if palette else "the command palette"
+        return f"{where} “{ACTIONS_BY_ID[binding_id].description}”"
 
     def textual_keymap(self) -> dict[str, str]:
         """The `App.set_keymap` argument: ids whose keys differ from the defaults."""
@@ -159,10 +167,13 @@ def key_problem(key: str) -> str | None:
             f"{key!r} is typed or used to edit in the desk's text fields; "
             "use a function key, ctrl+ or alt+"
         )
-    if chord in TERMINAL_ALIASES:
-        return f"{key!r} arrives from the terminal as {TERMINAL_ALIASES[chord]}"
     if chord in TEXT_FIELD_CHORDS:
         return f"{key!r} is {TEXT_FIELD_CHORDS[chord]} in the desk's text fields"
+    undeliverable = delivery_problem(chord)
+    if undeliverable is not None:
+        return undeliverable
+    if chord in TERMINAL_ALIASES:
+        return f"{key!r} arrives from the terminal as {TERMINAL_ALIASES[chord]}"
     return None
 
 
@@ -230,7 +241,7 @@ def _read_keymap_file(path: Path, problems: list[str]) -> dict[str, tuple[tuple[
 
 
 def _scopes_overlap(first: Scope, second: Scope) -> bool:
-    # App keys work on every screen; desk keys only on the desk.
+    # App keys work on every screen; a workspace's keys only on its own screen.
     return first == "app" or second == "app" or first == second
 
 
@@ -281,7 +292,7 @@ def _clashes(
         return order.get(where.rsplit(":", 1)[0], 0)
 
     problems: list[str] = []
-    holders: dict[str, list[DeskAction]] = {}
+    holders: dict[str, list[Action]] = {}
     for action in ACTIONS:
         for key in keys.get(action.id, ()):
             for other in holders.get(key, []):
@@ -310,8 +321,8 @@ def bindings_for(scope: Scope, keymap: ResolvedKeymap) -> list[Binding]:
                 action.description,
                 show=action.show,
                 id=action.id,
-                # Desk keys are never typed characters, so they may win over a focused
-                # text field: F4 answers the call even while the ticket form has focus.
+                # Keys are never typed characters, so they may win over a focused text
+                # field: F4 answers the call even while the ticket form has focus.
                 priority=True,
             )
         )

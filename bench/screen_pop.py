@@ -13,7 +13,7 @@ calls count as well. For every call offered to 1001:
 Both clocks are this machine's. After each pop the bench answers, hangs up and wraps
 up through the API (not keys); the trainer sends the next call 0.3 s after that.
 
-Prints the count, p50, p99 and max, and as its last line `p99_ms=X`. Target X ≤ 50.
+Prints the count, p50, p99 and max, and as its last line `p99_ms=X`. Target X ≤ 30.
 
     .venv/bin/python bench/screen_pop.py [--calls 200] [--speed 10]
 """
@@ -36,10 +36,11 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from agent_tui.app import AgentDeskApp  # noqa: E402
 from agent_tui.demo import free_port  # noqa: E402
-from agent_tui.screens.desk import DeskScreen  # noqa: E402
-from agent_tui.widgets.customer_card import CustomerCard  # noqa: E402
+from agent_tui.shell.app import ShellApp  # noqa: E402
+from agent_tui.workspaces.desk.customer_card import CustomerCard  # noqa: E402
+from agent_tui.workspaces.desk.screen import DeskScreen  # noqa: E402
+from server_stub.protocol.api import WrapupRequest  # noqa: E402
 from server_stub.protocol.events import Event  # noqa: E402
 
 AGENT, PASSWORD = "1001", "demo"
@@ -48,11 +49,11 @@ QUEUES = ("enquiry", "fault", "complaint")
 SETTLE_S = 0.3  # between one call's wrap-up and the trainer's next call
 
 
-class MeasuredDesk(AgentDeskApp):
+class MeasuredDesk(ShellApp):
     """The real app; notes the server's emission time of every call offered to this agent."""
 
     # CSS paths are relative to the class's module: point at the app's own sheet.
-    CSS_PATH = str(ROOT / "agent_tui" / "app.tcss")
+    CSS_PATH = str(ROOT / "agent_tui" / "shell" / "shell.tcss")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,9 +114,7 @@ async def run(calls: int, speed: float, url: str, workdir: Path) -> list[float]:
         transport: list[float] = []
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("enter")
-            while not (
-                isinstance(app.screen, DeskScreen) and app.desk_state.connection == "online"
-            ):
+            while not (isinstance(app.screen, DeskScreen) and app.store.connection == "online"):
                 await asyncio.sleep(0.05)
             card = app.screen.query_one(CustomerCard)
             done: set[str] = set()
@@ -123,7 +122,7 @@ async def run(calls: int, speed: float, url: str, workdir: Path) -> list[float]:
             quiet_until = 0.0
             deadline = time.monotonic() + 600
             while len(latencies) < calls and time.monotonic() < deadline:
-                state = app.desk_state
+                state = app.store
                 if state.state in ("not_ready", "logged_out"):
                     await app.api.set_state("ready")
                 elif state.state == "ready" and time.monotonic() >= quiet_until:
@@ -155,13 +154,13 @@ async def run(calls: int, speed: float, url: str, workdir: Path) -> list[float]:
         return latencies
 
 
-async def finish_call(app: AgentDeskApp, call_id: str) -> None:
+async def finish_call(app: ShellApp, call_id: str) -> None:
     """Answer, hang up and wrap up, ignoring a call that has already gone (timeout)."""
     api = app.api
     with contextlib.suppress(Exception):
         await api.answer(call_id)
         await api.hangup(call_id)
-        await api.wrapup(call_id, "resolved", "bench", [])
+        await api.wrapup(call_id, WrapupRequest(code="resolved", notes="bench"))
 
 
 def percentile(values: list[float], share: float) -> float:

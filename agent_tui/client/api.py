@@ -1,34 +1,63 @@
-"""The desk's REST client: one httpx AsyncClient, one method per endpoint of `/v1`.
+"""The client of the centre's REST API: one httpx AsyncClient, one typed method per route.
 
-Widgets never call HTTP themselves; screens call these methods from workers. Errors are
-two kinds the UI can word for people: `ApiError` (the server answered with a 4xx/5xx
-JSON error and a stable code) and `ServerUnreachable` (no answer at all).
+Every method returns the models of `server_stub.protocol` (the classes the server
+declares its routes with), never raw JSON: a response that does not parse is an
+`ApiError` with code `bad_response`, not a `KeyError` three screens later. Widgets never
+call HTTP themselves; screens call these methods from workers. Errors are two kinds the
+UI can word for people: `ApiError` (the server answered with a 4xx/5xx JSON error and a
+stable code) and `ServerUnreachable` (no answer at all).
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from agent_tui.client.errors import ApiError, ServerUnreachable
+from server_stub.protocol.api import (
+    AgentStatus,
+    Callback,
+    CallbackRequest,
+    Codes,
+    CommandResult,
+    ConsultRequest,
+    DialRequest,
+    Directory,
+    ErrorResponse,
+    HealthResponse,
+    LoginRequest,
+    LoginResponse,
+    MeResponse,
+    OkResponse,
+    PendingStateRequest,
+    QueueStats,
+    RequestableState,
+    ScreenPop,
+    StateChangeRequest,
+    SupervisorMessageRequest,
+    Ticket,
+    TicketCreateRequest,
+    TrainerCallRequest,
+    TransferRequest,
+    WrapupRequest,
+)
+from server_stub.protocol.scripts import FlowScript
 
-__all__ = ["ApiError", "DeskApi", "LoginResult", "ServerUnreachable", "new_request_id"]
+__all__ = ["ApiError", "CentreApi", "ServerUnreachable", "new_request_id"]
 
 API_PREFIX = "/v1"
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+_TICKETS = TypeAdapter(list[Ticket])
+_QUEUES = TypeAdapter(list[QueueStats])
+_AGENTS = TypeAdapter(list[AgentStatus])
+_SCRIPTS = TypeAdapter(list[FlowScript])
 
 
-@dataclass(frozen=True, slots=True)
-class LoginResult:
-    token: str
-    role: str
-    expires_at: str | float | None
-    user: dict[str, Any] = field(default_factory=dict)
-
-
-class DeskApi:
+class CentreApi:
     """Async client of the server's `/v1` API; holds the bearer token after login."""
 
     def __init__(
@@ -46,53 +75,54 @@ class DeskApi:
 
     # -- plumbing -------------------------------------------------------------------
 
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
-
-    async def _request(
+    async def _send(
         self,
         method: str,
         path: str,
         *,
-        json: Any = None,
-        params: dict[str, Any] | None = None,
-    ) -> Any:
+        body: BaseModel | None = None,
+        params: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        content = body.model_dump_json(exclude_none=True) if body is not None else None
+        if content is not None:
+            headers["Content-Type"] = "application/json"
         try:
             response = await self._client.request(
-                method, API_PREFIX + path, json=json, params=params, headers=self._headers()
+                method, API_PREFIX + path, content=content, params=params, headers=headers
             )
         except httpx.TransportError as exc:
             raise ServerUnreachable(self.base_url, _describe_transport_error(exc)) from exc
         if response.status_code >= 400:
             raise _api_error(response)
-        if response.status_code == 204 or not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise ApiError(response.status_code, "bad_response", "not JSON") from exc
+        return response
 
-    async def _get(self, path: str, **params: Any) -> Any:
-        clean = {key: value for key, value in params.items() if value is not None}
-        return await self._request("GET", path, params=clean or None)
+    async def _call(
+        self,
+        model: type[ModelT],
+        method: str,
+        path: str,
+        *,
+        body: BaseModel | None = None,
+        params: dict[str, str] | None = None,
+    ) -> ModelT:
+        response = await self._send(method, path, body=body, params=params)
+        return _parse(response, model.model_validate_json)
 
-    async def _post(self, path: str, body: dict[str, Any] | None = None) -> Any:
-        return await self._request("POST", path, json=body if body is not None else {})
+    async def _list(
+        self, adapter: TypeAdapter[list[ModelT]], path: str, params: dict[str, str] | None = None
+    ) -> list[ModelT]:
+        response = await self._send("GET", path, params=params)
+        return _parse(response, adapter.validate_json)
 
     # -- session --------------------------------------------------------------------
 
-    async def health(self) -> dict[str, Any]:
-        result: dict[str, Any] = await self._get("/health")
-        return result
+    async def health(self) -> HealthResponse:
+        return await self._call(HealthResponse, "GET", "/health")
 
-    async def login(self, user_id: str, password: str) -> LoginResult:
-        body = await self._post("/auth/login", {"user_id": user_id, "password": password})
-        result = LoginResult(
-            token=str(body["token"]),
-            role=str(body.get("role", "agent")),
-            expires_at=body.get("expires_at"),
-            user=dict(body.get("user") or {}),
-        )
+    async def login(self, user_id: str, password: str) -> LoginResponse:
+        body = LoginRequest(user_id=user_id, password=password)
+        result = await self._call(LoginResponse, "POST", "/auth/login", body=body)
         self.token = result.token
         return result
 
@@ -100,141 +130,110 @@ class DeskApi:
         if self.token is None:
             return
         try:
-            await self._post("/auth/logout")
+            await self._call(OkResponse, "POST", "/auth/logout")
         finally:
             self.token = None
 
-    async def me(self) -> dict[str, Any]:
-        result: dict[str, Any] = await self._get("/me")
-        return result
+    async def me(self) -> MeResponse:
+        return await self._call(MeResponse, "GET", "/me")
 
     # -- agent state ----------------------------------------------------------------
 
-    async def set_state(self, state: str, reason: str | None = None) -> Any:
-        return await self._post("/agent/state", {"state": state, "reason": reason})
+    async def set_state(self, state: RequestableState, reason: str | None = None) -> CommandResult:
+        body = StateChangeRequest(state=state, reason=reason)
+        return await self._call(CommandResult, "POST", "/agent/state", body=body)
 
-    async def set_pending(self, state: str, reason: str | None = None) -> Any:
-        return await self._request("PUT", "/agent/pending", json={"state": state, "reason": reason})
+    async def set_pending(
+        self, state: RequestableState, reason: str | None = None
+    ) -> CommandResult:
+        body = PendingStateRequest(state=state, reason=reason)
+        return await self._call(CommandResult, "PUT", "/agent/pending", body=body)
 
-    async def clear_pending(self) -> Any:
-        return await self._request("DELETE", "/agent/pending")
+    async def clear_pending(self) -> CommandResult:
+        return await self._call(CommandResult, "DELETE", "/agent/pending")
 
     # -- call controls --------------------------------------------------------------
 
-    async def answer(self, call_id: str) -> Any:
-        return await self._post(f"/calls/{call_id}/answer")
+    async def _call_control(self, call_id: str, control: str) -> CommandResult:
+        return await self._call(CommandResult, "POST", f"/calls/{call_id}/{control}")
 
-    async def reject(self, call_id: str) -> Any:
-        return await self._post(f"/calls/{call_id}/reject")
+    async def answer(self, call_id: str) -> CommandResult:
+        return await self._call_control(call_id, "answer")
 
-    async def hold(self, call_id: str) -> Any:
-        return await self._post(f"/calls/{call_id}/hold")
+    async def reject(self, call_id: str) -> CommandResult:
+        return await self._call_control(call_id, "reject")
 
-    async def retrieve(self, call_id: str) -> Any:
-        return await self._post(f"/calls/{call_id}/retrieve")
+    async def hold(self, call_id: str) -> CommandResult:
+        return await self._call_control(call_id, "hold")
 
-    async def hangup(self, call_id: str) -> Any:
-        return await self._post(f"/calls/{call_id}/hangup")
+    async def retrieve(self, call_id: str) -> CommandResult:
+        return await self._call_control(call_id, "retrieve")
 
-    async def transfer(
-        self,
-        call_id: str,
-        *,
-        mode: str,
-        agent_id: str | None = None,
-        queue_id: str | None = None,
-    ) -> Any:
-        body: dict[str, Any] = {"mode": mode}
-        if agent_id is not None:
-            body["agent_id"] = agent_id
-        if queue_id is not None:
-            body["queue_id"] = queue_id
-        return await self._post(f"/calls/{call_id}/transfer", body)
+    async def hangup(self, call_id: str) -> CommandResult:
+        return await self._call_control(call_id, "hangup")
 
-    async def consult(self, call_id: str, action: str) -> Any:
-        return await self._post(f"/calls/{call_id}/consult", {"action": action})
+    async def transfer(self, call_id: str, request: TransferRequest) -> CommandResult:
+        return await self._call(CommandResult, "POST", f"/calls/{call_id}/transfer", body=request)
 
-    async def dial(self, number: str, customer_id: str | None = None) -> Any:
-        body: dict[str, Any] = {"number": number}
-        if customer_id is not None:
-            body["customer_id"] = customer_id
-        return await self._post("/calls/dial", body)
+    async def consult(self, call_id: str, request: ConsultRequest) -> CommandResult:
+        return await self._call(CommandResult, "POST", f"/calls/{call_id}/consult", body=request)
 
-    async def wrapup(
-        self,
-        call_id: str,
-        code: str,
-        notes: str,
-        script_path: list[tuple[str, str]] | list[list[str]],
-    ) -> Any:
-        body = {"code": code, "notes": notes, "script_path": [list(p) for p in script_path]}
-        return await self._post(f"/calls/{call_id}/wrapup", body)
+    async def dial(self, request: DialRequest) -> CommandResult:
+        return await self._call(CommandResult, "POST", "/calls/dial", body=request)
+
+    async def wrapup(self, call_id: str, request: WrapupRequest) -> CommandResult:
+        return await self._call(CommandResult, "POST", f"/calls/{call_id}/wrapup", body=request)
 
     # -- lookups --------------------------------------------------------------------
 
-    async def pop(self, call_id: str) -> dict[str, Any]:
-        result: dict[str, Any] = await self._get(f"/calls/{call_id}/pop")
-        return result
+    async def pop(self, call_id: str) -> ScreenPop:
+        return await self._call(ScreenPop, "GET", f"/calls/{call_id}/pop")
 
-    async def customer(self, customer_id: str) -> dict[str, Any]:
-        result: dict[str, Any] = await self._get(f"/customers/{customer_id}")
-        return result
+    async def tickets_for(self, customer_id: str) -> list[Ticket]:
+        return await self._list(_TICKETS, "/tickets", {"customer_id": customer_id})
 
-    async def customers_by_phone(self, phone: str) -> Any:
-        return await self._get("/customers", phone=phone)
+    async def ticket(self, ticket_id: str) -> Ticket:
+        return await self._call(Ticket, "GET", f"/tickets/{ticket_id}")
 
-    async def tickets_for(self, customer_id: str) -> list[dict[str, Any]]:
-        return _as_list(await self._get("/tickets", customer_id=customer_id), "tickets")
+    async def directory(self) -> Directory:
+        return await self._call(Directory, "GET", "/directory")
 
-    async def ticket(self, ticket_id: str) -> dict[str, Any]:
-        result: dict[str, Any] = await self._get(f"/tickets/{ticket_id}")
-        return result
+    async def codes(self) -> Codes:
+        return await self._call(Codes, "GET", "/codes")
 
-    async def directory(self) -> dict[str, Any]:
-        result: dict[str, Any] = await self._get("/directory")
-        return result
+    async def scripts_for(self, queue_id: str) -> list[FlowScript]:
+        """A queue's flow scripts, in the queue's order (the route sends the parsed
+        `FlowScript` as JSON, declared untyped on the server: it is rebuilt here)."""
+        return await self._list(_SCRIPTS, "/scripts", {"queue": queue_id})
 
-    async def codes(self) -> dict[str, Any]:
-        result: dict[str, Any] = await self._get("/codes")
-        return result
-
-    async def scripts_for(self, queue_id: str) -> list[dict[str, Any]]:
-        return _as_list(await self._get("/scripts", queue=queue_id), "scripts")
-
-    async def script(self, script_id: str) -> dict[str, Any]:
-        result: dict[str, Any] = await self._get(f"/scripts/{script_id}")
-        return result
-
-    async def queue_stats(self) -> Any:
-        return await self._get("/queues/stats")
+    async def queue_stats(self) -> list[QueueStats]:
+        return await self._list(_QUEUES, "/queues/stats")
 
     # -- things that are created (idempotent by a client-made request id) -----------
 
-    async def create_ticket(self, draft: dict[str, Any]) -> dict[str, Any]:
-        """Create a ticket; the draft carries its own `request_id`, so a retry is safe."""
-        body = dict(draft)
-        body.setdefault("request_id", new_request_id())
-        result: dict[str, Any] = await self._post("/tickets", body)
-        return result
+    async def create_ticket(self, request: TicketCreateRequest) -> Ticket:
+        """Create a ticket; the request carries its own `request_id`, so a retry is safe."""
+        return await self._call(Ticket, "POST", "/tickets", body=request)
 
-    async def create_callback(
-        self,
-        *,
-        customer_id: str | None,
-        number: str,
-        due_at: float | str,
-        note: str = "",
-        request_id: str | None = None,
-    ) -> dict[str, Any]:
-        body = {
-            "request_id": request_id or new_request_id(),
-            "customer_id": customer_id,
-            "number": number,
-            "due_at": due_at,
-            "note": note,
-        }
-        result: dict[str, Any] = await self._post("/callbacks", body)
-        return result
+    async def create_callback(self, request: CallbackRequest) -> Callback:
+        return await self._call(Callback, "POST", "/callbacks", body=request)
+
+    # -- the floor (supervisors and admins) -----------------------------------------
+
+    async def floor_agents(self) -> list[AgentStatus]:
+        return await self._list(_AGENTS, "/supervisor/agents")
+
+    async def floor_queues(self) -> list[QueueStats]:
+        return await self._list(_QUEUES, "/supervisor/queues")
+
+    async def send_message(self, request: SupervisorMessageRequest) -> CommandResult:
+        return await self._call(CommandResult, "POST", "/supervisor/messages", body=request)
+
+    # -- training (trainers and admins) ---------------------------------------------
+
+    async def send_caller(self, request: TrainerCallRequest) -> CommandResult:
+        """A caller arrives now in a queue (TR1); the result names the new call."""
+        return await self._call(CommandResult, "POST", "/trainer/calls", body=request)
 
     async def close(self) -> None:
         await self._client.aclose()
@@ -244,26 +243,23 @@ def new_request_id() -> str:
     return uuid.uuid4().hex
 
 
-def _as_list(body: Any, key: str) -> list[dict[str, Any]]:
-    # List endpoints may answer a bare list or {key: [...]}; the desk wants the list.
-    if isinstance(body, dict):
-        body = body.get(key, body.get("items", []))
-    return list(body or [])
+def _parse(response: httpx.Response, validate: Any) -> Any:
+    try:
+        return validate(response.content)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the body"
+        message = f"{response.request.url.path}: {where}: {first['msg']}"
+        raise ApiError(response.status_code, "bad_response", message) from exc
 
 
 def _api_error(response: httpx.Response) -> ApiError:
     code, message = f"http_{response.status_code}", response.reason_phrase
     try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict):
-        error = body.get("error")
-        if isinstance(error, dict):
-            code = str(error.get("code") or code)
-            message = str(error.get("message") or message)
-        elif "detail" in body:  # FastAPI's own errors (validation, 404 on unknown routes)
-            message = str(body["detail"])
+        error = ErrorResponse.model_validate_json(response.content).error
+        code, message = error.code, error.message
+    except ValidationError:
+        pass  # not the server's error shape (a proxy's page, an unknown route): say the status
     retry_after: float | None = None
     header = response.headers.get("retry-after")
     if header is not None:

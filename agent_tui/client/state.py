@@ -1,59 +1,84 @@
-"""The desk's local store of the latest state: what the widgets read, fed by events.
+"""The client's store: the latest state every workspace reads, fed by snapshots and events.
 
-Plain dataclasses, no Textual and no I/O: `apply(event)` folds one event from the feed
-into the store and says which parts changed, so the app can tell the screen what to
-redraw; `load_me` fills it from `GET /v1/me` after login and after a `resync`.
+No Textual and no I/O. The shell loads it from the API's models (`load_login`,
+`load_health`, `load_me`, `load_floor`, `load_queues`) and folds each event of the feed
+into it with `apply(event)`; every method that changes it says which parts changed, so
+the shell can tell the screens that show them. Screens never write into it: what they
+learn (a screen pop fetched late, a ticket just made, messages read) goes back through
+its methods, and its records are frozen so that nothing else can.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from agent_tui.client.parts import NOTHING
+from server_stub.protocol.api import (
+    AgentStatus,
+    CommandResult,
+    CustomerRecord,
+    HealthResponse,
+    LoginResponse,
+    MeResponse,
+    PendingState,
+    QueueStats,
+    ScreenPop,
+    Ticket,
+    UserInfo,
+)
 from server_stub.protocol.events import AgentState, Event, EventType
 
 Connection = Literal["connecting", "online", "reconnecting", "offline"]
 CallStatus = Literal["ringing", "talking", "held", "conference", "ended"]
-Part = Literal["agent", "call", "queues", "messages", "connection"]
 
-ALL_PARTS: frozenset[str] = frozenset({"agent", "call", "queues", "messages", "connection"})
-NOTHING: frozenset[str] = frozenset()
-
-# How many supervisor messages the desk keeps; a shift's worth, not the whole history.
+# Bounds, so that memory does not grow with the shift: a shift's worth of each, not all.
 MAX_MESSAGES = 200
+MAX_REVIEWS = 200
+MAX_TRAILS = 50
+MAX_TRAIL_STEPS = 20
+# Calls' recent steps, so a trail started when the POST answers has the events that the
+# feed delivered before that answer (the call may ring at an agent before it returns).
+RECENT_STEPS = 500
+
+# Queue statistics as `queue.stats` events carry them (everything but id, name and time).
+_QUEUE_FIELDS = tuple(
+    name for name in QueueStats.model_fields if name not in ("queue_id", "name", "as_of")
+)
+_ACTIVE_LEGS = ("talking", "held", "conference")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class CallInfo:
+    """The agent's current call, as far as the desk knows it."""
+
     call_id: str
+    status: CallStatus = "ringing"
+    direction: str = "inbound"
+    queue_id: str | None = None
     ani: str | None = None
     customer_id: str | None = None
     tier: str | None = None
-    queue_id: str | None = None
     waited_s: float = 0.0
-    ivr_path: list[Any] = field(default_factory=list)
-    status: CallStatus = "ringing"
-    # The screen-pop bundle (customer record, prior contacts, open tickets) that rides
-    # on `call.offered`, so the card renders without a second round trip.
-    pop: dict[str, Any] = field(default_factory=dict)
-    direction: str = "inbound"
+    ivr_path: tuple[Any, ...] = ()
+    # The screen pop (customer record, prior contacts, open tickets) that rides on
+    # `call.offered`, so the card renders without a second round trip.
+    pop: ScreenPop | None = None
+
+    @property
+    def customer(self) -> CustomerRecord | None:
+        return self.pop.customer if self.pop is not None else None
+
+    @property
+    def open_tickets(self) -> list[Ticket]:
+        return list(self.pop.open_tickets) if self.pop is not None else []
 
 
-@dataclass(slots=True)
-class QueueStats:
-    waiting: int = 0
-    longest_wait_s: float = 0.0
-    agents_ready: int = 0
-    service_level: float | None = None
-    agents_busy: int = 0
-    offered: int = 0
-    answered: int = 0
-    abandoned: int = 0
-
-
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class DeskMessage:
     at: float  # sim seconds
     sender: str
@@ -62,28 +87,74 @@ class DeskMessage:
     read: bool = False
 
 
-@dataclass
-class DeskState:
-    """The latest known state of this agent's desk."""
+@dataclass(frozen=True, slots=True)
+class WrappedCall:
+    """A call whose wrap-up was completed (by a person, a simulated agent, or the timer)."""
 
+    call_id: str
+    at: float  # sim seconds
+    agent_id: str | None
+    queue_id: str | None
+    code: str
+    notes: str
+    script_path: tuple[tuple[str, str], ...]
+    tickets: tuple[Ticket, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TrailStep:
+    at: float  # sim seconds
+    event: str  # the event type
+    agent_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallTrail:
+    """What happened to a call this client made happen (a trainer's caller), step by step."""
+
+    call_id: str
+    queue_id: str
+    customer_id: str | None
+    sent_at: float
+    steps: tuple[TrailStep, ...] = ()
+
+    @property
+    def last(self) -> TrailStep | None:
+        return self.steps[-1] if self.steps else None
+
+
+@dataclass
+class ClientStore:
+    """The latest known state of this login: its desk, its queues, its floor."""
+
+    # Who is logged in (from the login answer).
+    user: UserInfo | None = None
+    # The agent's own seat (logins with the agent role; from /v1/me and its events).
     agent_id: str = ""
     agent_name: str = ""
     centre_name: str = ""  # what scripts say for {centre}
     team: str | None = None
-    role: str = "agent"
     state: str = AgentState.LOGGED_OUT.value
     reason: str | None = None
     state_since: float = 0.0  # sim seconds
-    pending: tuple[str, str | None] | None = None  # (state, reason) after this call
+    pending: PendingState | None = None  # the state after this call
     leg: str | None = None  # talking | held | conference while busy
     direction: str | None = None  # inbound | outbound while busy
     call: CallInfo | None = None
     wrapup_deadline: float | None = None  # sim seconds
     last_call_id: str | None = None  # the call being wrapped up
+    # What everyone may see of the centre.
     queues: dict[str, QueueStats] = field(default_factory=dict)
     messages: list[DeskMessage] = field(default_factory=list)
+    # The floor (supervisors and admins): every agent's state, by agent id.
+    floor: dict[str, AgentStatus] = field(default_factory=dict)
+    # Calls wrapped up since login, newest last (what an evaluator reviews).
+    reviews: deque[WrappedCall] = field(default_factory=lambda: deque(maxlen=MAX_REVIEWS))
+    # Calls this client sent (a trainer's), by call id, oldest first.
+    trails: OrderedDict[str, CallTrail] = field(default_factory=OrderedDict)
     connection: Connection = "connecting"
-    speed: float = 1.0  # sim seconds per wall second, from /v1/health
+    epoch: datetime | None = None  # the centre's date and time at sim time 0
+    speed: float = 1.0  # sim seconds per wall second
     last_seq: int | None = None
     # Injected wall clock: time.time in the app, a frozen one in tests and snapshots.
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
@@ -91,8 +162,23 @@ class DeskState:
     # local, not the server's wall_time, so clock skew between machines does not matter.
     _sim_anchor: float = field(default=0.0, repr=False)
     _wall_anchor: float | None = field(default=None, repr=False)
+    _recent_steps: deque[tuple[str, TrailStep]] = field(
+        default_factory=lambda: deque(maxlen=RECENT_STEPS), repr=False
+    )
+    # Tickets made on calls not yet wrapped up (they join the review when it comes).
+    _tickets_by_call: OrderedDict[str, list[Ticket]] = field(
+        default_factory=OrderedDict, repr=False
+    )
 
-    # -- time -----------------------------------------------------------------------
+    # -- reading ----------------------------------------------------------------------
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(self.user.roles or [self.user.role]) if self.user is not None else ()
+
+    @property
+    def teams(self) -> tuple[str, ...]:
+        return tuple(self.user.teams) if self.user is not None else ()
 
     def sim_now(self) -> float:
         """The server's sim time now, estimated from the last event and the local clock."""
@@ -100,6 +186,14 @@ class DeskState:
             return self._sim_anchor
         elapsed = max(0.0, self.clock() - self._wall_anchor)
         return self._sim_anchor + elapsed * self.speed
+
+    def centre_time(self, sim_time: float) -> str:
+        """A sim time as the centre's clock shows it (`10:32:05`), or as `+1:23:45`
+        since the start when the centre's epoch is not known."""
+        if self.epoch is None:
+            whole = int(max(0.0, sim_time))
+            return f"+{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+        return (self.epoch + timedelta(seconds=sim_time)).strftime("%H:%M:%S")
 
     def seconds_in_state(self) -> float:
         return max(0.0, self.sim_now() - self.state_since)
@@ -112,11 +206,17 @@ class DeskState:
     def unread_messages(self) -> int:
         return sum(1 for message in self.messages if not message.read)
 
+    def team_agents(self) -> list[AgentStatus]:
+        """The floor agents this login watches: its teams' (all of them without teams)."""
+        teams = set(self.teams)
+        agents = self.floor.values()
+        return [a for a in agents if a.team in teams] if teams else list(agents)
+
+    # -- snapshots ----------------------------------------------------------------------
+
     def _anchor(self, sim_time: float) -> None:
         self._sim_anchor = sim_time
         self._wall_anchor = self.clock()
-
-    # -- feeding --------------------------------------------------------------------
 
     def set_connection(self, connection: Connection) -> frozenset[str]:
         if connection == self.connection:
@@ -124,76 +224,132 @@ class DeskState:
         self.connection = connection
         return frozenset({"connection"})
 
-    def load_me(self, me: dict[str, Any]) -> frozenset[str]:
-        """Fill the store from `GET /v1/me` (after login and after a `resync`)."""
-        user = me.get("user") or me.get("agent") or {}
-        self.agent_id = str(me.get("agent_id") or user.get("id") or user.get("user_id") or "")
-        self.agent_name = str(me.get("name") or user.get("name") or self.agent_name)
-        self.team = me.get("team") or user.get("team") or user.get("team_id") or self.team
-        self.role = str(me.get("role") or user.get("role") or self.role)
-        self.centre_name = str(me.get("centre") or self.centre_name)
-        self.state = str(me.get("state") or AgentState.LOGGED_OUT.value)
-        self.reason = me.get("reason")
-        self.state_since = float(me.get("since") or me.get("state_since") or 0.0)
-        self.pending = _pending_from(me.get("pending"))
-        self.leg = me.get("leg")
-        self.direction = me.get("direction")
-        deadline = me.get("wrapup_deadline")
-        self.wrapup_deadline = float(deadline) if deadline is not None else None
-        call = me.get("call")
-        if isinstance(call, dict):
-            self.call = _call_from(call)
-        elif me.get("call_id"):
-            # /v1/me names the call only; keep what we know of it (the pop) if it is the same.
-            call_id = str(me["call_id"])
-            known = self.call if self.call is not None and self.call.call_id == call_id else None
-            self.call = known or CallInfo(call_id=call_id)
-            self.call.status = _status_for(self.state, self.leg)
-            self.call.direction = str(self.direction or self.call.direction)
-        else:
+    def load_login(self, login: LoginResponse) -> frozenset[str]:
+        self.user = login.user
+        return frozenset({"agent"})
+
+    def load_health(self, health: HealthResponse) -> frozenset[str]:
+        """Where the log and the clock stand: a login without a seat starts its feed here."""
+        self.last_seq = health.last_seq
+        self.speed = health.speed
+        try:
+            self.epoch = datetime.fromisoformat(health.epoch)
+        except ValueError:
+            self.epoch = None  # shown as time since the start instead
+        self._anchor(health.sim_time)
+        return NOTHING
+
+    def load_me(self, me: MeResponse) -> frozenset[str]:
+        """Fill the agent's part from `GET /v1/me` (after login and after a `resync`)."""
+        self.agent_id = me.agent_id
+        self.agent_name = me.name
+        self.team = me.team
+        self.centre_name = me.centre or self.centre_name
+        self.state = me.state
+        self.reason = me.reason
+        self.state_since = me.since
+        self.pending = me.pending
+        self.leg = me.leg
+        self.direction = me.direction
+        self.wrapup_deadline = me.wrapup_deadline
+        call_id = me.call_id or (me.last_call_id if me.state == AgentState.WRAP_UP else None)
+        if call_id is None:
             self.call = None
+        else:
+            # /v1/me names the call only: keep what is known of it (the pop) if it is the same.
+            known = self.call if self.call is not None and self.call.call_id == call_id else None
+            self.call = replace(
+                known or CallInfo(call_id=call_id),
+                status=_status_for(self.state, self.leg),
+                direction=me.direction or (known.direction if known else "inbound"),
+            )
+        if me.last_call_id:
+            self.last_call_id = me.last_call_id
         if self.call is not None and self.state == AgentState.WRAP_UP:
-            self.call.status = "ended"
             self.last_call_id = self.call.call_id
-        elif me.get("last_call_id"):
-            self.last_call_id = str(me["last_call_id"])
-        queues = me.get("queues")
-        if isinstance(queues, dict):
-            self.queues = {str(qid): _queue_stats_from(q) for qid, q in queues.items()}
-        elif isinstance(queues, list):
-            self.queues = {
-                str(q.get("queue_id") or q.get("id")): _queue_stats_from(q)
-                for q in queues
-                if isinstance(q, dict)
-            }
-        last_seq = me.get("last_seq")
-        if isinstance(last_seq, int):
-            self.last_seq = last_seq
-        if "sim_time" in me:
-            self._anchor(float(me["sim_time"]))
-        if "speed" in me:
-            self.speed = float(me["speed"])
-        return ALL_PARTS - {"connection", "messages"}
+        self.queues = {stats.queue_id: stats for stats in me.queues}
+        self.last_seq = me.last_seq
+        self.speed = me.speed
+        self._anchor(me.sim_time)
+        return frozenset({"agent", "call", "queues"})
+
+    def load_floor(self, agents: Iterable[AgentStatus]) -> frozenset[str]:
+        """Every agent's state, from `GET /v1/supervisor/agents` (the truth; events follow)."""
+        self.floor = {agent.agent_id: agent for agent in agents}
+        return frozenset({"floor"})
+
+    def load_queues(self, queues: Iterable[QueueStats]) -> frozenset[str]:
+        for stats in queues:
+            self.queues[stats.queue_id] = stats
+        return frozenset({"queues"})
+
+    # -- what screens learn and hand back -------------------------------------------------
+
+    def set_pop(self, call_id: str, pop: ScreenPop) -> frozenset[str]:
+        """The screen pop of a call that had none (outbound, or after a restart)."""
+        if self.call is None or self.call.call_id != call_id:
+            return NOTHING
+        customer_id = self.call.customer_id or (pop.customer.id if pop.customer else None)
+        self.call = replace(self.call, pop=pop, customer_id=customer_id)
+        return frozenset({"call"})
+
+    def add_ticket(self, ticket: Ticket) -> frozenset[str]:
+        """A ticket this desk just made: it shows among the caller's open tickets at once."""
+        call = self.call
+        if call is None or call.pop is None or call.call_id != ticket.call_id:
+            return NOTHING
+        if any(known.id == ticket.id for known in call.pop.open_tickets):
+            return NOTHING
+        pop = call.pop.model_copy(update={"open_tickets": [ticket, *call.pop.open_tickets]})
+        self.call = replace(call, pop=pop)
+        return frozenset({"call"})
+
+    def mark_messages_read(self) -> frozenset[str]:
+        if not self.unread_messages():
+            return NOTHING
+        self.messages = [replace(message, read=True) for message in self.messages]
+        return frozenset({"messages"})
+
+    def follow_call(
+        self, sent: CommandResult, queue_id: str, customer_id: str | None
+    ) -> frozenset[str]:
+        """Keep the trail of a call this client made arrive (its later events fill it)."""
+        call_id = sent.call_id
+        if call_id is None:
+            return NOTHING
+        already = tuple(step for known, step in self._recent_steps if known == call_id)
+        self.trails[call_id] = CallTrail(
+            call_id=call_id,
+            queue_id=queue_id,
+            customer_id=customer_id,
+            sent_at=already[0].at if already else self.sim_now(),
+            steps=already[-MAX_TRAIL_STEPS:],
+        )
+        while len(self.trails) > MAX_TRAILS:
+            self.trails.popitem(last=False)
+        return frozenset({"trails"})
+
+    # -- events ---------------------------------------------------------------------------
 
     def apply(self, event: Event) -> frozenset[str]:
         """Fold one event into the store; return which parts changed."""
         self._anchor(event.sim_time)
         self.last_seq = event.seq if event.seq else self.last_seq
         handler = _HANDLERS.get(event.type)
-        if handler is None:
-            return NOTHING
-        return handler(self, event)
-
-    # -- per event type -------------------------------------------------------------
+        parts = handler(self, event) if handler is not None else NOTHING
+        if event.call_id is not None and event.type in TRAIL_EVENTS:
+            parts = parts | self._note_step(event, event.call_id)
+        return parts
 
     def _is_mine(self, event: Event) -> bool:
-        # The feed is already filtered for this agent; events without an agent id (queue
+        # The feed is already filtered for this login; events without an agent id (queue
         # stats, broadcasts) pass, events naming another agent do not.
         return event.agent_id is None or event.agent_id == self.agent_id
 
     def _on_state_changed(self, event: Event) -> frozenset[str]:
-        if event.agent_id != self.agent_id:
-            return NOTHING
+        changed = self._update_floor(event)
+        if event.agent_id != self.agent_id or not self.agent_id:
+            return changed
         data = event.data
         self.state = str(data.get("to") or self.state)
         self.reason = data.get("reason")
@@ -203,27 +359,49 @@ class DeskState:
         self.direction = data.get("direction")
         deadline = data.get("wrapup_deadline")
         self.wrapup_deadline = float(deadline) if deadline is not None else None
-        changed = {"agent"}
-        if self.call is not None:
-            if self.state == AgentState.BUSY and self.leg in ("talking", "held", "conference"):
-                if self.call.status != self.leg:
-                    self.call.status = _status_for(self.state, self.leg)
-                    changed.add("call")
-            elif self.state == AgentState.WRAP_UP and self.call.status != "ended":
-                self.call.status = "ended"
-                self.last_call_id = self.call.call_id
-                changed.add("call")
-            elif self.state in (AgentState.READY, AgentState.NOT_READY, AgentState.LOGGED_OUT):
-                # Wrap-up is over (done or timed out): the call leaves the desk.
-                self.call = None
-                changed.add("call")
-        return frozenset(changed)
+        changed = changed | {"agent"}
+        call = self.call
+        if call is None:
+            return changed
+        if self.state == AgentState.BUSY and self.leg in _ACTIVE_LEGS:
+            if call.status != self.leg:
+                self.call = replace(call, status=_status_for(self.state, self.leg))
+                changed |= {"call"}
+        elif self.state == AgentState.WRAP_UP and call.status != "ended":
+            self.call = replace(call, status="ended")
+            self.last_call_id = call.call_id
+            changed |= {"call"}
+        elif self.state in (AgentState.READY, AgentState.NOT_READY, AgentState.LOGGED_OUT):
+            # Wrap-up is over (done or timed out): the call leaves the desk.
+            self.call = None
+            changed |= {"call"}
+        return changed
 
-    def _on_offered(self, event: Event) -> frozenset[str]:
-        if event.agent_id != self.agent_id or event.call_id is None:
+    def _update_floor(self, event: Event) -> frozenset[str]:
+        known = self.floor.get(event.agent_id or "")
+        if known is None:
             return NOTHING
         data = event.data
-        pop = data.get("pop")
+        deadline = data.get("wrapup_deadline")
+        self.floor[known.agent_id] = known.model_copy(
+            update={
+                "state": str(data.get("to") or known.state),
+                "reason": data.get("reason"),
+                "since": event.sim_time,
+                "pending": _pending_from(data.get("pending")),
+                "leg": data.get("leg"),
+                "direction": data.get("direction"),
+                "wrapup_deadline": float(deadline) if deadline is not None else None,
+                "call_id": event.call_id if data.get("to") in ("reserved", "busy") else None,
+            }
+        )
+        return frozenset({"floor"})
+
+    def _on_offered(self, event: Event) -> frozenset[str]:
+        if event.agent_id != self.agent_id or event.call_id is None or not self.agent_id:
+            return NOTHING
+        data = event.data
+        raw_pop = data.get("pop")
         self.call = CallInfo(
             call_id=event.call_id,
             ani=data.get("ani"),
@@ -231,9 +409,9 @@ class DeskState:
             tier=_str_or_none(data.get("tier")),
             queue_id=event.queue_id,
             waited_s=float(data.get("waited_s") or 0.0),
-            ivr_path=list(data.get("ivr_path") or []),
+            ivr_path=tuple(data.get("ivr_path") or ()),
             status="ringing",
-            pop=pop if isinstance(pop, dict) else {},
+            pop=ScreenPop.model_validate(raw_pop) if isinstance(raw_pop, dict) else None,
             direction=str(data.get("direction") or "inbound"),
         )
         return frozenset({"call"})
@@ -245,19 +423,21 @@ class DeskState:
         return frozenset({"call"})
 
     def _set_call_status(self, event: Event, status: CallStatus) -> frozenset[str]:
-        if self.call is None or self.call.call_id != event.call_id or not self._is_mine(event):
+        call = self.call
+        if call is None or call.call_id != event.call_id or not self._is_mine(event):
             return NOTHING
-        self.call.status = status
+        self.call = replace(call, status=status)
         return frozenset({"call"})
 
     def _on_answered(self, event: Event) -> frozenset[str]:
         if event.call_id is None or not self._is_mine(event) or event.agent_id is None:
             return NOTHING
-        if self.call is None or self.call.call_id != event.call_id:
+        call = self.call
+        if call is None or call.call_id != event.call_id:
             # An outbound call that was never offered: it appears when it connects.
-            self.call = CallInfo(call_id=event.call_id, queue_id=event.queue_id)
-        self.call.status = "talking"
-        self.call.direction = str(event.data.get("direction") or self.call.direction)
+            call = CallInfo(call_id=event.call_id, queue_id=event.queue_id)
+        direction = str(event.data.get("direction") or call.direction)
+        self.call = replace(call, status="talking", direction=direction)
         return frozenset({"call"})
 
     def _on_held(self, event: Event) -> frozenset[str]:
@@ -276,24 +456,66 @@ class DeskState:
         return changed
 
     def _on_wrapup_completed(self, event: Event) -> frozenset[str]:
-        if event.agent_id != self.agent_id:
-            return NOTHING
-        changed = {"agent"}
+        changed = self._add_review(event)
+        if event.agent_id != self.agent_id or not self.agent_id:
+            return changed
+        changed = changed | {"agent"}
         self.wrapup_deadline = None
         if self.call is not None and self.call.call_id == event.call_id:
             self.call = None
-            changed.add("call")
-        return frozenset(changed)
+            changed |= {"call"}
+        return changed
+
+    def _add_review(self, event: Event) -> frozenset[str]:
+        if event.call_id is None:
+            return NOTHING
+        data = event.data
+        path = tuple((str(step), str(key)) for step, key in data.get("script_path") or ())
+        self.reviews.append(
+            WrappedCall(
+                call_id=event.call_id,
+                at=event.sim_time,
+                agent_id=event.agent_id,
+                queue_id=event.queue_id,
+                code=str(data.get("code") or ""),
+                notes=str(data.get("notes") or ""),
+                script_path=path,
+                tickets=tuple(self._tickets_by_call.pop(event.call_id, ())),
+            )
+        )
+        return frozenset({"reviews"})
+
+    def _on_ticket_created(self, event: Event) -> frozenset[str]:
+        call_id = event.call_id or event.data.get("call_id")
+        if not call_id:
+            return NOTHING
+        ticket = Ticket.model_validate(event.data)
+        for index, review in enumerate(self.reviews):
+            if review.call_id == call_id:  # a ticket made during the wrap-up
+                self.reviews[index] = replace(review, tickets=(*review.tickets, ticket))
+                return frozenset({"reviews"})
+        self._tickets_by_call.setdefault(str(call_id), []).append(ticket)
+        while len(self._tickets_by_call) > MAX_REVIEWS:
+            self._tickets_by_call.popitem(last=False)
+        return NOTHING
 
     def _on_queue_stats(self, event: Event) -> frozenset[str]:
-        if event.queue_id is None:
+        queue_id = event.queue_id
+        if queue_id is None:
             return NOTHING
-        self.queues[event.queue_id] = _queue_stats_from(event.data)
+        data = event.data
+        known = self.queues.get(queue_id)
+        values: dict[str, Any] = {name: data[name] for name in _QUEUE_FIELDS if name in data}
+        values["as_of"] = event.sim_time
+        if known is not None:
+            self.queues[queue_id] = known.model_copy(update=values)
+        else:
+            self.queues[queue_id] = QueueStats(queue_id=queue_id, name=queue_id, **values)
         return frozenset({"queues"})
 
     def _on_message(self, event: Event) -> frozenset[str]:
         data = event.data
-        sender = data.get("sender") or data.get("from") or data.get("from_user") or "supervisor"
+        sender = data.get("sender") or "supervisor"
         broadcast = bool(data.get("broadcast", event.agent_id is None))
         self.messages.append(
             DeskMessage(
@@ -306,25 +528,45 @@ class DeskState:
         del self.messages[:-MAX_MESSAGES]
         return frozenset({"messages"})
 
-    def _on_resync(self, event: Event) -> frozenset[str]:
-        # The app re-reads /v1/me and calls load_me; nothing to fold here.
-        return NOTHING
+    def _note_step(self, event: Event, call_id: str) -> frozenset[str]:
+        step = TrailStep(at=event.sim_time, event=event.type, agent_id=event.agent_id)
+        self._recent_steps.append((call_id, step))
+        trail = self.trails.get(call_id)
+        if trail is None:
+            return NOTHING
+        self.trails[call_id] = replace(trail, steps=(*trail.steps, step)[-MAX_TRAIL_STEPS:])
+        return frozenset({"trails"})
+
+
+# The steps of a call a trainer follows: where it is, not every statistic about it.
+TRAIL_EVENTS: frozenset[str] = frozenset(
+    {
+        EventType.CALL_ARRIVED,
+        EventType.CALL_QUEUED,
+        EventType.CALL_OFFERED,
+        EventType.CALL_OFFER_TIMEOUT,
+        EventType.CALL_ANSWERED,
+        EventType.CALL_HELD,
+        EventType.CALL_RETRIEVED,
+        EventType.CALL_TRANSFERRED,
+        EventType.CALL_CONFERENCED,
+        EventType.CALL_ABANDONED,
+        EventType.CALL_OVERFLOWED,
+        EventType.CALL_ENDED,
+        EventType.CALL_WRAPUP_COMPLETED,
+    }
+)
 
 
 def _str_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _pending_from(value: Any) -> tuple[str, str | None] | None:
-    if not value:
-        return None
-    if isinstance(value, dict):
-        state = value.get("state")
-        return (str(state), value.get("reason")) if state else None
-    if isinstance(value, list | tuple) and value:
-        reason = value[1] if len(value) > 1 else None
-        return (str(value[0]), reason)
-    return (str(value), None)
+def _pending_from(value: Any) -> PendingState | None:
+    """`pending` as events carry it: {state, reason}, or nothing."""
+    if isinstance(value, dict) and value.get("state"):
+        return PendingState.model_validate(value)
+    return None
 
 
 def _status_for(state: str, leg: str | None) -> CallStatus:
@@ -339,53 +581,17 @@ def _status_for(state: str, leg: str | None) -> CallStatus:
     return "talking"
 
 
-def _call_from(call: dict[str, Any]) -> CallInfo:
-    raw_status = str(call.get("status") or call.get("leg") or "talking")
-    status: CallStatus = "talking"
-    if raw_status in ("ringing", "offered"):
-        status = "ringing"
-    elif raw_status in ("held", "conference", "ended"):
-        status = raw_status  # type: ignore[assignment]
-    pop = call.get("pop")
-    return CallInfo(
-        call_id=str(call.get("call_id") or call.get("id") or ""),
-        ani=call.get("ani"),
-        customer_id=call.get("customer_id"),
-        tier=_str_or_none(call.get("tier")),
-        queue_id=call.get("queue_id"),
-        waited_s=float(call.get("waited_s") or 0.0),
-        ivr_path=list(call.get("ivr_path") or []),
-        status=status,
-        pop=pop if isinstance(pop, dict) else {},
-        direction=str(call.get("direction") or "inbound"),
-    )
-
-
-def _queue_stats_from(data: dict[str, Any]) -> QueueStats:
-    service_level = data.get("service_level")
-    return QueueStats(
-        waiting=int(data.get("waiting") or 0),
-        longest_wait_s=float(data.get("longest_wait_s") or 0.0),
-        agents_ready=int(data.get("agents_ready") or 0),
-        service_level=float(service_level) if service_level is not None else None,
-        agents_busy=int(data.get("agents_busy") or 0),
-        offered=int(data.get("offered") or 0),
-        answered=int(data.get("answered") or 0),
-        abandoned=int(data.get("abandoned") or 0),
-    )
-
-
-_HANDLERS: dict[str, Callable[[DeskState, Event], frozenset[str]]] = {
-    EventType.AGENT_STATE_CHANGED: DeskState._on_state_changed,
-    EventType.CALL_OFFERED: DeskState._on_offered,
-    EventType.CALL_OFFER_TIMEOUT: DeskState._on_offer_timeout,
-    EventType.CALL_ANSWERED: DeskState._on_answered,
-    EventType.CALL_HELD: DeskState._on_held,
-    EventType.CALL_RETRIEVED: DeskState._on_retrieved,
-    EventType.CALL_CONFERENCED: DeskState._on_conferenced,
-    EventType.CALL_ENDED: DeskState._on_ended,
-    EventType.CALL_WRAPUP_COMPLETED: DeskState._on_wrapup_completed,
-    EventType.QUEUE_STATS: DeskState._on_queue_stats,
-    EventType.SUPERVISOR_MESSAGE: DeskState._on_message,
-    EventType.RESYNC: DeskState._on_resync,
+_HANDLERS: dict[str, Callable[[ClientStore, Event], frozenset[str]]] = {
+    EventType.AGENT_STATE_CHANGED: ClientStore._on_state_changed,
+    EventType.CALL_OFFERED: ClientStore._on_offered,
+    EventType.CALL_OFFER_TIMEOUT: ClientStore._on_offer_timeout,
+    EventType.CALL_ANSWERED: ClientStore._on_answered,
+    EventType.CALL_HELD: ClientStore._on_held,
+    EventType.CALL_RETRIEVED: ClientStore._on_retrieved,
+    EventType.CALL_CONFERENCED: ClientStore._on_conferenced,
+    EventType.CALL_ENDED: ClientStore._on_ended,
+    EventType.CALL_WRAPUP_COMPLETED: ClientStore._on_wrapup_completed,
+    EventType.TICKET_CREATED: ClientStore._on_ticket_created,
+    EventType.QUEUE_STATS: ClientStore._on_queue_stats,
+    EventType.SUPERVISOR_MESSAGE: ClientStore._on_message,
 }

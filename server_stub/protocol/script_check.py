@@ -37,10 +37,15 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def check_script_text(
-    text: str, filename: str, wrapup_codes: set[str] | None = None
+    text: str,
+    filename: str,
+    wrapup_codes: set[str] | None = None,
+    action_ids: set[str] | None = None,
 ) -> tuple[FlowScript | None, list[ScriptProblem]]:
-    """The script (None when any error was found) and every problem, sorted by line."""
-    checker = _Checker(filename, wrapup_codes)
+    """The script (None when any error was found) and every problem, sorted by line.
+
+    With `action_ids` (the desk's binding ids), a `{key:<id>}` naming none is an error."""
+    checker = _Checker(filename, wrapup_codes, action_ids)
     script = checker.run(text)
     problems = sorted(checker.problems, key=lambda p: (p.line, p.severity != "error"))
     has_error = any(problem.severity == "error" for problem in problems)
@@ -62,7 +67,9 @@ def load_script(path: str | FilePath, wrapup_codes: set[str] | None = None) -> F
 
 
 def check_script_file(
-    path: str | FilePath, wrapup_codes: set[str] | None = None
+    path: str | FilePath,
+    wrapup_codes: set[str] | None = None,
+    action_ids: set[str] | None = None,
 ) -> list[ScriptProblem]:
     """Every problem in one file, errors and warnings, without raising (the CLI's check)."""
     try:
@@ -71,7 +78,7 @@ def check_script_file(
         return [ScriptProblem(str(path), 1, None, f"cannot read the file: {error.strerror}")]
     except UnicodeDecodeError:
         return [ScriptProblem(str(path), 1, None, "the file is not UTF-8 text")]
-    return check_script_text(text, str(path), wrapup_codes)[1]
+    return check_script_text(text, str(path), wrapup_codes, action_ids)[1]
 
 
 def load_scripts_dir(
@@ -106,9 +113,12 @@ def _read(path: str | FilePath) -> str:
 
 
 class _Checker:
-    def __init__(self, filename: str, wrapup_codes: set[str] | None) -> None:
+    def __init__(
+        self, filename: str, wrapup_codes: set[str] | None, action_ids: set[str] | None = None
+    ) -> None:
         self.filename = filename
         self.wrapup_codes = wrapup_codes
+        self.action_ids = action_ids
         self.problems: list[ScriptProblem] = []
         self.located = LocatedYaml(data=None)
 
@@ -299,6 +309,8 @@ class _Checker:
             if piece.malformed:
                 message = f"malformed placeholder '{piece.text}' in {where}: write {{name}}"
                 self.report(path, message + ", or {{ and }} for a brace", sid)
+            elif piece.key_action is not None:
+                self.check_key_action(sid, path, where, piece.key_action)
             elif piece.name is not None:
                 used.add(piece.name)
                 if piece.name not in declared and piece.name not in BUILTIN_VARIABLES:
@@ -308,6 +320,16 @@ class _Checker:
                     )
                     self.report(path, message, sid)
         return used
+
+    def check_key_action(self, sid: str, path: Path, where: str, action_id: str) -> None:
+        known = self.action_ids
+        if known is None or action_id in known:
+            return
+        message = f"'{{key:{action_id}}}' in {where} names no desk action"
+        close = difflib.get_close_matches(action_id, sorted(known), n=1)
+        if close:
+            message += f" (did you mean '{close[0]}'?)"
+        self.report(path, message, sid)
 
     def check_action(self, sid: str, step: Step) -> None:
         for name, arguments in (step.action or {}).items():

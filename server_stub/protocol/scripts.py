@@ -8,7 +8,8 @@ steps with an outcome that is a wrap-up code. The pieces live in `script_*` modu
 - `script_model`: the pydantic models (sent as JSON; rebuild with `FlowScript.model_validate`),
   `RESERVED_KEYS`, `BUILTIN_VARIABLES`, `KNOWN_ACTIONS`, `ScriptProblem`, `ScriptError`;
 - `script_check`: parsing and validation, every problem with file, line and step;
-- `script_placeholders`: filling `{name}` in, with fallbacks and visible markers;
+- `script_placeholders`: filling `{name}` in, with fallbacks and visible markers, and
+  `{key:<binding id>}` with the key the desk's keymap binds to that action;
 - `script_mermaid`: the `stateDiagram-v2` export;
 - `script_walker`: an agent's walk through a script (choose, back, path).
 
@@ -38,7 +39,11 @@ from server_stub.protocol.script_model import (
     Step,
     VariableSpec,
 )
-from server_stub.protocol.script_placeholders import fill_placeholders, placeholder_names
+from server_stub.protocol.script_placeholders import (
+    fill_placeholders,
+    key_actions,
+    placeholder_names,
+)
 from server_stub.protocol.script_walker import ScriptWalker, ScriptWalkError
 
 __all__ = [
@@ -57,6 +62,7 @@ __all__ = [
     "check_script_file",
     "check_script_text",
     "fill_placeholders",
+    "key_actions",
     "load_script",
     "load_scripts_dir",
     "parse_script",

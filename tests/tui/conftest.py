@@ -1,14 +1,27 @@
-"""Fixtures for the desk's infrastructure tests: real keyring backends, fixed dirs."""
+"""Fixtures of the app's tests: real keyring backends, fixed dirs, a paused centre with a
+team leader, and the picture of a login's workspace."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
+from live_helpers import (
+    LoginPicture,
+    Steps,
+    frozen_app,
+    log_in_as,
+    picture,
+    team_leader_centre,
+)
+from textual.pilot import Pilot
+
+from server_stub.server.testing import LiveServer, start_live_server
 
 
 class MemoryKeyring(KeyringBackend):
@@ -57,8 +70,27 @@ def config_dir(tmp_path: Path) -> Path:
     return path
 
 
-FROZEN_WALL_TIME = 1_790_000_000.0
+@pytest.fixture
+def centre() -> Iterator[LiveServer]:
+    """A real server on a paused clock: the quiet centre (no callers of its own, humans 1001
+    and 1002) with the team leader 1100; the same seed every time."""
+    with start_live_server(team_leader_centre(), speed=0.0, seed=1) as server:
+        yield server
 
 
-def frozen_clock() -> float:
-    return FROZEN_WALL_TIME
+@pytest.fixture
+def login_picture(
+    snap_compare: Any, centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> LoginPicture:
+    def compare(
+        user: str, workspace: str | None, size: tuple[int, int], steps: Steps | None = None
+    ) -> bool:
+        async def after_login(pilot: Pilot[Any]) -> None:
+            await log_in_as(pilot, workspace)
+            if steps is not None:
+                await steps(pilot)
+
+        app = frozen_app(centre, tmp_path, config_dir, user)
+        return picture(snap_compare, app, size, after_login)
+
+    return compare

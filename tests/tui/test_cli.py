@@ -51,3 +51,45 @@ def test_a_bad_keymap_stops_the_desk_before_it_opens(
     assert main(["--keymap", str(bad)]) == 2
     err = capsys.readouterr().err
     assert f"{bad}:2: f9 is bound to both call.answer" in err
+
+
+def test_scripts_check_refuses_a_key_placeholder_that_names_no_desk_action(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "keys.yaml"
+    script.write_text(
+        BROKEN_SCRIPT.replace('say: "hello"', 'say: "{key:call.tranfser} transfers"').replace(
+            "next: nowhere", "next: greet, max_visits: 2"
+        ),
+        encoding="utf-8",
+    )
+    assert main(["scripts", "check", str(script)]) == 1
+    err = capsys.readouterr().err
+    assert f"{script}:7: step 'greet': '{{key:call.tranfser}}' in say names no desk action" in err
+    assert "did you mean 'call.transfer'?" in err
+
+
+def test_keys_lists_every_workspaces_keys_of_the_chosen_keymap(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["keys", "--keymap", "tmux"]) == 0
+    out = capsys.readouterr().out
+    for scope, key, binding_id in (
+        ("app", "Alt+O", "app.switch"),
+        ("desk", "Alt+J", "call.conference"),
+        ("desk", "Alt+A", "call.callback"),
+        ("supervisor", "Alt+M", "supervisor.message"),
+        ("trainer", "Alt+N", "trainer.send_caller"),
+    ):
+        line = next(line for line in out.splitlines() if line.endswith(binding_id))
+        assert line.split()[:2] == [scope, key], line
+
+
+def test_keys_refuses_a_keymap_with_a_key_the_terminal_cannot_deliver(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old_tmux = tmp_path / "old-tmux.toml"
+    old_tmux.write_text('[keys]\n"call.conference" = "alt+f"\n', encoding="utf-8")
+    assert main(["keys", "--keymap", str(old_tmux)]) == 2
+    err = capsys.readouterr().err
+    assert f"{old_tmux}:2: call.conference: 'alt+f' sends ESC f, which Textual reads as" in err

@@ -8,11 +8,13 @@ from agent_tui.actions import ACTIONS
 from agent_tui.keymap import (
     KEYMAPS_DIR,
     KeymapError,
+    available_keymaps,
     bindings_for,
     default_bindings,
     key_problem,
     load_keymap,
 )
+from agent_tui.terminal_keys import encode, parse
 
 
 def _user_file(tmp_path: Path, text: str) -> Path:
@@ -109,8 +111,18 @@ def test_unknown_keymap_name_lists_the_known_ones() -> None:
     ("key", "fragment"),
     [
         ("F4", "lower case"),
-        ("ctrl+h", "arrives from the terminal as backspace"),
-        ("ctrl+m", "as enter"),
+        ("ctrl+h", "sends ^H, which Textual reads as backspace"),
+        ("ctrl+m", "reads as enter"),
+        ("ctrl+j", "some terminals send for Enter"),
+        ("alt+b", "sends ESC b, which Textual reads as ctrl+left"),
+        ("alt+f", "sends ESC f, which Textual reads as ctrl+right"),
+        ("alt+1", "reads as inverted_exclamation_mark"),
+        ("alt+shift+o", "starts other keys' escape sequences"),
+        ("ctrl+shift+r", "sends ^R, which Textual reads as ctrl+r"),
+        ("ctrl+alt+r", "reads as ctrl+r"),
+        ("ctrl+3", "no distinct bytes"),
+        ("super+s", "kitty keyboard protocol"),
+        ("f13", "keyboards stop at F12"),
         ("ctrl+a", "in the desk's text fields"),
         ("enter", "typed or used to edit"),
         ("shift+x", "typed or used to edit"),
@@ -124,9 +136,34 @@ def test_keys_that_would_not_work_on_the_desk_are_refused(key: str, fragment: st
     assert problem is not None and fragment in problem
 
 
-@pytest.mark.parametrize("key", ["f1", "f12", "shift+f5", "ctrl+r", "alt+m", "ctrl+shift+f2"])
+@pytest.mark.parametrize(
+    "key", ["f1", "f12", "shift+f5", "ctrl+r", "alt+m", "alt+a", "alt+j", "ctrl+shift+f2"]
+)
 def test_function_keys_and_free_chords_are_accepted(key: str) -> None:
     assert key_problem(key) is None
+
+
+@pytest.mark.parametrize("name", available_keymaps())
+def test_every_key_of_a_shipped_keymap_reaches_the_app_as_itself(name: str) -> None:
+    """What xterm, tmux and the rest send for each key, read back by Textual's own parser."""
+    keymap = load_keymap(name, use_user_file=False)
+    for binding_id, keys in keymap.keys.items():
+        for key in keys:
+            sequence = encode(key)
+            assert sequence is not None, (binding_id, key)
+            assert parse(sequence) == (key,), (binding_id, key, sequence)
+
+
+def test_an_undeliverable_key_in_a_keymap_file_is_refused_with_file_line_and_why(
+    tmp_path: Path,
+) -> None:
+    user = _user_file(tmp_path, '[keys]\n"call.hold" = "f5"\n"call.callback" = "alt+b"\n')
+    with pytest.raises(KeymapError) as caught:
+        load_keymap("default", user_file=user)
+    (problem,) = caught.value.problems
+    assert problem == (
+        f"{user}:3: call.callback: 'alt+b' sends ESC b, which Textual reads as ctrl+left"
+    )
 
 
 def test_desk_bindings_carry_ids_and_win_over_focused_text_fields() -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from desk_fixtures import make_desk_state
+from desk_fixtures import make_store
 
-from agent_tui.client.state import DeskState
+from agent_tui.client.state import ClientStore
 
 
 @pytest.fixture
-def desk_state() -> DeskState:
+def store() -> ClientStore:
     """Agent 1001, not ready (break) for 125 s, two queues, on a frozen clock."""
-    return make_desk_state()
+    return make_store()

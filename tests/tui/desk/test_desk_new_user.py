@@ -15,29 +15,34 @@ from typing import Any
 
 import httpx
 import pytest
-from desk_fixtures import screen_text
 from desk_live import go_ready
-from live_helpers import live_app, until
+from live_helpers import live_app, screen_text, until
 from textual.widgets import ContentSwitcher
 
-from agent_tui.app import AgentDeskApp
 from agent_tui.demo import DEMO_AGENT_ID, DEMO_PASSWORD, DemoServer
-from agent_tui.screens.desk import DeskScreen
-from agent_tui.screens.pickers import ChoicePicker
-from agent_tui.widgets.customer_card import CustomerCard
-from agent_tui.widgets.script_pane import ScriptPane
-from agent_tui.widgets.ticket_form import TicketForm
+from agent_tui.shell.app import ShellApp
+from agent_tui.ui.pickers import ChoicePicker
+from agent_tui.workspaces.desk.customer_card import CustomerCard
+from agent_tui.workspaces.desk.screen import DeskScreen
+from agent_tui.workspaces.desk.script_pane import ScriptPane
+from agent_tui.workspaces.desk.ticket_form import TicketForm
 
 pytestmark = pytest.mark.slow  # a real server process with the full demo centre
 
 
 @pytest.fixture(scope="module")
 def demo_url() -> Iterator[str]:
-    with DemoServer(speed=0) as server:
+    server = DemoServer(speed=0)
+    # The full demo centre makes 10,000 customers first: on a loaded two-core machine that
+    # took over the 30 s `start` waits by default.
+    server.start(timeout=120)
+    try:
         yield server.url
+    finally:
+        server.stop()
 
 
-async def _trainer_sends_calls_until_one_rings(url: str, app: AgentDeskApp, pilot: Any) -> str:
+async def _trainer_sends_calls_until_one_rings(url: str, app: ShellApp, pilot: Any) -> str:
     async with httpx.AsyncClient(base_url=url) as client:
         login = await client.post("/v1/auth/login", json={"user_id": "t100", "password": "demo"})
         headers = {"Authorization": f"Bearer {login.json()['token']}"}
@@ -49,8 +54,8 @@ async def _trainer_sends_calls_until_one_rings(url: str, app: AgentDeskApp, pilo
             )
             assert sent.status_code == 201, sent.text
             await pilot.pause(0.1)
-            if app.desk_state.call is not None:
-                return app.desk_state.call.call_id
+            if app.store.call is not None:
+                return app.store.call.call_id
     raise AssertionError("no call rang at the desk")
 
 
@@ -64,8 +69,8 @@ async def test_a_new_user_takes_a_call_from_ready_to_ready_by_keys_only(
         await until(lambda: isinstance(app.screen, DeskScreen), pilot, timeout=10)
         desk = app.screen
         assert isinstance(desk, DeskScreen)
-        await until(lambda: app.desk_state.connection == "online", pilot)
-        assert app.desk_state.state == "not_ready"
+        await until(lambda: app.store.connection == "online", pilot)
+        assert app.store.state == "not_ready"
 
         # Go ready.
         await go_ready(pilot)
@@ -74,15 +79,15 @@ async def test_a_new_user_takes_a_call_from_ready_to_ready_by_keys_only(
         call_id = await _trainer_sends_calls_until_one_rings(demo_url, app, pilot)
         card = desk.query_one(CustomerCard)
         await until(lambda: card.call_id == call_id, pilot)
-        call = app.desk_state.call
-        assert call is not None and call.pop.get("customer") is not None
-        name = call.pop["customer"]["name"]
+        call = app.store.call
+        assert call is not None and call.customer is not None
+        name = call.customer.name
         await pilot.pause()
         assert name in screen_text(app)
 
         # Answer; walk the fault script: fault on the line, verified, damaged equipment.
         await pilot.press("f4")
-        await until(lambda: app.desk_state.state == "busy", pilot)
+        await until(lambda: app.store.state == "busy", pilot)
         script = desk.query_one(ScriptPane)
         await until(lambda: script.walker is not None, pilot)
         await pilot.press("1", "y", "3")
@@ -97,8 +102,8 @@ async def test_a_new_user_takes_a_call_from_ready_to_ready_by_keys_only(
         assert form.fields()["category"] == "fault"
         await pilot.press(*"光猫损坏 Modem damaged")
         await pilot.press("ctrl+s")
-        await until(lambda: bool(form.tickets) and form.tickets[0].get("call_id") == call_id, pilot)
-        ticket_id = form.tickets[0]["id"]
+        await until(lambda: bool(form.tickets) and form.tickets[0].call_id == call_id, pilot)
+        ticket_id = form.tickets[0].id
         assert not app.drafts.pending("ticket")
 
         # Back in the script: logged, closing. Hang up.
@@ -113,10 +118,10 @@ async def test_a_new_user_takes_a_call_from_ready_to_ready_by_keys_only(
         await pilot.press("f10")
         await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
         await pilot.press("enter")
-        await until(lambda: app.desk_state.state in ("ready", "not_ready"), pilot)
+        await until(lambda: app.store.state in ("ready", "not_ready"), pilot)
         await until(lambda: card.call_id is None, pilot)
 
         # Ready again (the wrap-up may already have made the agent ready).
-        if app.desk_state.state != "ready":
+        if app.store.state != "ready":
             await pilot.press("f2")
-        await until(lambda: app.desk_state.state == "ready", pilot)
+        await until(lambda: app.store.state == "ready", pilot)

@@ -52,15 +52,15 @@ async def test_the_desk_rides_out_a_server_restart_mid_call_and_misses_no_event(
         app = desk_app(live, tmp_path, config_dir)
         async with app.run_test(size=(120, 40)) as pilot:
             await log_in(pilot)
-            start_seq = app.desk_state.last_seq or 0
+            start_seq = app.store.last_seq or 0
             received: list[int] = []
-            apply = app.desk_state.apply
+            apply = app.store.apply
 
             def recording_apply(event: Event) -> Any:
                 received.append(event.seq)
                 return apply(event)
 
-            app.desk_state.apply = recording_apply  # type: ignore[method-assign]
+            app.store.apply = recording_apply  # type: ignore[method-assign]
 
             await go_ready(pilot)
             trainer = await _as(live.base_url, "t100")
@@ -69,15 +69,15 @@ async def test_the_desk_rides_out_a_server_restart_mid_call_and_misses_no_event(
                     "/v1/trainer/calls", json={"queue_id": "enquiry"}, headers=trainer
                 )
             call_id = sent.json()["call_id"]
-            await until(lambda: app.desk_state.call is not None, pilot)
+            await until(lambda: app.store.call is not None, pilot)
             await pilot.press("f4")
-            await until(lambda: app.desk_state.state == "busy", pilot)
+            await until(lambda: app.store.state == "busy", pilot)
 
             first_run.close()  # the server stops mid-call
-            await until(lambda: app.desk_state.connection != "online", pilot)
+            await until(lambda: app.store.connection != "online", pilot)
 
             with start_live_server(centre, db, port=port) as again:
-                await until(lambda: app.desk_state.connection == "online", pilot, timeout=15)
+                await until(lambda: app.store.connection == "online", pilot, timeout=15)
                 supervisor = await _as(again.base_url, "s100")
                 async with httpx.AsyncClient(base_url=again.base_url) as client:
                     await client.post(
@@ -85,16 +85,12 @@ async def test_the_desk_rides_out_a_server_restart_mid_call_and_misses_no_event(
                         json={"agent_id": AGENT, "text": "回来了 Back online"},
                         headers=supervisor,
                     )
-                await until(
-                    lambda: any("Back online" in m.text for m in app.desk_state.messages), pilot
-                )
+                await until(lambda: any("Back online" in m.text for m in app.store.messages), pilot)
                 await pilot.press("f5")  # the call is still there to hold
-                await until(
-                    lambda: app.desk_state.call and app.desk_state.call.status == "held", pilot
-                )
+                await until(lambda: app.store.call and app.store.call.status == "held", pilot)
 
-                assert app.desk_state.call is not None
-                assert app.desk_state.call.call_id == call_id
+                assert app.store.call is not None
+                assert app.store.call.call_id == call_id
                 assert received == sorted(set(received))  # in order, none twice
                 expected = await _everything_the_agent_may_see_after(again.base_url, start_seq)
                 assert received == expected

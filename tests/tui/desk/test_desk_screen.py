@@ -7,25 +7,26 @@ real server are in test_desk_calls.py.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from desk_fixtures import FROZEN_WALL, make_desk_state, ringing_call, screen_text
+from desk_fixtures import FROZEN_WALL, make_store, ringing_call
+from live_helpers import screen_text
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher
 
-from agent_tui.app import AgentDeskApp
 from agent_tui.drafts import DraftStore
-from agent_tui.messages import DeskStateChanged
-from agent_tui.screens.desk import PANE_TICKET, DeskScreen
-from agent_tui.widgets.customer_card import CustomerCard
-from agent_tui.widgets.ticket_form import DRAFT_KIND, TicketForm
+from agent_tui.shell.app import ShellApp
+from agent_tui.workspaces.desk.customer_card import CustomerCard
+from agent_tui.workspaces.desk.screen import PANE_TICKET, DeskScreen
+from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND, TicketForm
 
 UNREACHABLE = "http://127.0.0.1:9"
 
 
-def _app(tmp_path: Path, config_dir: Path) -> AgentDeskApp:
-    return AgentDeskApp(
+def _app(tmp_path: Path, config_dir: Path) -> ShellApp:
+    return ShellApp(
         UNREACHABLE,
         data_dir=tmp_path,
         config_dir=config_dir,
@@ -35,8 +36,8 @@ def _app(tmp_path: Path, config_dir: Path) -> AgentDeskApp:
     )
 
 
-async def _desk(app: AgentDeskApp, pilot: Pilot[Any]) -> DeskScreen:
-    app._desk_state = make_desk_state()
+async def _desk(app: ShellApp, pilot: Pilot[Any]) -> DeskScreen:
+    app._store = make_store()
     await app.switch_screen(DeskScreen())
     await pilot.pause()
     screen = app.screen
@@ -49,7 +50,6 @@ def _offered(desk: DeskScreen) -> set[str]:
         "ready",
         "not_ready",
         "pending",
-        "logout",
         "answer",
         "reject",
         "toggle_hold",
@@ -71,18 +71,21 @@ async def test_keys_offered_follow_the_agent_state(tmp_path: Path, config_dir: P
     app = _app(tmp_path, config_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         desk = await _desk(app, pilot)
-        state = app.desk_state
-        assert _offered(desk) == {"ready", "not_ready", "logout", "dial"}
+        state = app.store
+        assert _offered(desk) == {"ready", "not_ready", "dial"}
+        assert desk.logout_allowed()
 
         state.state = "reserved"
         state.call = ringing_call()
-        desk.post_message(DeskStateChanged(frozenset({"agent", "call"})))
+        app.publish(frozenset({"agent", "call"}))
         await pilot.pause()
         assert {"answer", "reject", "pending"} <= _offered(desk)
+        assert not desk.logout_allowed()  # the shift ends between calls
         assert not {"hangup", "toggle_hold", "ready", "wrapup"} & _offered(desk)
 
-        state.state, state.leg, state.call.status = "busy", "talking", "talking"
-        desk.post_message(DeskStateChanged(frozenset({"agent", "call"})))
+        state.state, state.leg = "busy", "talking"
+        state.call = replace(state.call, status="talking")
+        app.publish(frozenset({"agent", "call"}))
         await pilot.pause()
         talking = _offered(desk)
         assert {
@@ -95,9 +98,10 @@ async def test_keys_offered_follow_the_agent_state(tmp_path: Path, config_dir: P
         } <= talking
         assert not {"answer", "conference", "wrapup", "ready", "dial"} & talking
 
-        state.state, state.call.status = "wrap_up", "ended"
+        state.state = "wrap_up"
+        state.call = replace(state.call, status="ended")
         state.wrapup_deadline = 1060.0
-        desk.post_message(DeskStateChanged(frozenset({"agent", "call"})))
+        app.publish(frozenset({"agent", "call"}))
         await pilot.pause()
         assert "wrapup" in _offered(desk)
         assert not {"hangup", "answer", "ready"} & _offered(desk)
@@ -109,9 +113,9 @@ async def test_the_card_shows_the_caller_from_the_offered_event_without_the_serv
     app = _app(tmp_path, config_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         desk = await _desk(app, pilot)
-        app.desk_state.state = "reserved"
-        app.desk_state.call = ringing_call()
-        desk.post_message(DeskStateChanged(frozenset({"call"})))
+        app.store.state = "reserved"
+        app.store.call = ringing_call()
+        app.publish(frozenset({"call"}))
         await pilot.pause()
         card = desk.query_one(CustomerCard)
         assert card.call_id == "C000042"
@@ -143,10 +147,10 @@ async def test_an_unsent_ticket_draft_comes_back_after_a_crash(
         await pilot.pause()
         form = desk.query_one(TicketForm)
         request = form.request()
-        assert request["subject"] == "账单多扣费 Overcharged"
-        assert request["request_id"] == "a" * 32  # the retry is the same ticket
-        assert request["call_id"] == "C000007"
-        assert request["customer_id"] == "K00002"
+        assert request.subject == "账单多扣费 Overcharged"
+        assert request.request_id == "a" * 32  # the retry is the same ticket
+        assert request.call_id == "C000007"
+        assert request.customer_id == "K00002"
 
 
 async def test_a_ticket_pane_opened_as_the_call_arrives_is_not_taken_away(
@@ -158,8 +162,8 @@ async def test_a_ticket_pane_opened_as_the_call_arrives_is_not_taken_away(
     async with app.run_test(size=(80, 24)) as pilot:
         desk = await _desk(app, pilot)
         call = ringing_call()
-        app.desk_state.state = "reserved"
-        app.desk_state.call = call
+        app.store.state = "reserved"
+        app.store.call = call
         desk.call_id = call.call_id  # the card is drawn; the setup waits for the next frame
         desk.action_focus_ticket()
         desk._start_call(call)

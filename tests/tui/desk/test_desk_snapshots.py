@@ -16,11 +16,11 @@ from desk_live import World, desk_app, go_ready, log_in
 from live_helpers import until
 from textual.pilot import Pilot
 
-from agent_tui.app import AgentDeskApp
-from agent_tui.screens.desk import DeskScreen
-from agent_tui.screens.pickers import ChoicePicker
-from agent_tui.widgets.customer_card import CustomerCard
-from agent_tui.widgets.script_pane import ScriptPane
+from agent_tui.shell.app import ShellApp
+from agent_tui.ui.pickers import ChoicePicker
+from agent_tui.workspaces.desk.customer_card import CustomerCard
+from agent_tui.workspaces.desk.screen import DeskScreen
+from agent_tui.workspaces.desk.script_pane import ScriptPane
 from server_stub.server.testing import LiveServer, quiet_centre, start_live_server
 
 SIZES = [(80, 24), (120, 40)]
@@ -72,7 +72,7 @@ def desk_picture(
             if steps is not None:
                 await steps(pilot, world, desk)
             # What the desk asked for has come (the feed worker runs for ever: not waited for).
-            await until(lambda: len(desk.codes["wrapup_codes"]) > 1, pilot)
+            await until(lambda: len(desk.codes.wrapup_codes) > 1, pilot)
             await pilot.pause(0.2)
             await pilot.pause()
             pilot.app.clear_notifications()
@@ -98,9 +98,9 @@ def talking(customer: Callable[[], str], keys: tuple[str, ...] = ("1", "y")) -> 
     async def steps(pilot: Pilot[Any], world: World, desk: DeskScreen) -> None:
         await ringing(customer)(pilot, world, desk)
         app = pilot.app
-        assert isinstance(app, AgentDeskApp)
+        assert isinstance(app, ShellApp)
         await pilot.press("f4")
-        await until(lambda: app.desk_state.state == "busy", pilot)
+        await until(lambda: app.store.state == "busy", pilot)
         await world.advance(40)
         await pilot.press(*keys)
         await pilot.pause()
@@ -169,11 +169,11 @@ def test_desk_wrap_up(desk_picture: DeskPicture, live: LiveServer, size: Size) -
 def test_desk_supervisor_message(desk_picture: DeskPicture, size: Size) -> None:
     async def steps(pilot: Pilot[Any], world: World, desk: DeskScreen) -> None:
         app = pilot.app
-        assert isinstance(app, AgentDeskApp)
+        assert isinstance(app, ShellApp)
         await world.message(
             "请各位在10点前完成培训签到 / Sign in for training by 10:00", agent_id="1001"
         )
         await world.message("海淀区光缆中断,请使用统一口径 / Fibre cut in Haidian", team_id="A")
-        await until(lambda: len(app.desk_state.messages) == 2, pilot)
+        await until(lambda: len(app.store.messages) == 2, pilot)
 
     assert desk_picture(size, steps)

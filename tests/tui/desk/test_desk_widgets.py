@@ -2,49 +2,53 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from desk_fixtures import render_text, ringing_call, vip_pop
 from textual.app import App, ComposeResult
 
-from agent_tui.client.state import DeskState
+from agent_tui.client.state import ClientStore
 from agent_tui.drafts import DraftStore
-from agent_tui.screens.pickers import Choice, ChoicePicker
-from agent_tui.widgets.customer_card import CustomerCard, card_renderable
-from agent_tui.widgets.script_pane import ScriptPane, step_renderable
-from agent_tui.widgets.state_bar import agent_line, world_line
-from agent_tui.widgets.ticket_form import DRAFT_KIND, TicketForm
+from agent_tui.keymap import default_keymap
+from agent_tui.ui.pickers import Choice, ChoicePicker
+from agent_tui.workspaces.desk.customer_card import CustomerCard, card_renderable
+from agent_tui.workspaces.desk.script_pane import ScriptPane, step_renderable
+from agent_tui.workspaces.desk.state_bar import agent_line, world_line
+from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND, TicketForm
+from server_stub.protocol.api import PendingState, Ticket
 from server_stub.protocol.scripts import ScriptWalker, load_script
 
 SCRIPTS = Path(__file__).resolve().parents[3] / "server_stub/centres/demo/scripts"
 VALUES = {"centre": "示例客服中心", "agent.id": "1001", "customer.name": "张伟 Zhang Wei"}
+KEYS = default_keymap().key
 
 
 # -- state bar ----------------------------------------------------------------------------
 
 
 def test_state_bar_shows_state_reason_time_in_state_and_the_pending_state(
-    desk_state: DeskState,
+    store: ClientStore,
 ) -> None:
-    desk_state.pending = ("not_ready", "lunch")
-    text = render_text(agent_line(desk_state), width=120)
+    store.pending = PendingState(state="not_ready", reason="lunch")
+    text = render_text(agent_line(store), width=120)
     assert "NOT READY 示忙 (break)" in text
     assert "2:05" in text  # sim 1000 - since 875
     assert "next ▸ NOT READY 示忙 (lunch)" in text
 
 
 def test_state_bar_shows_waiting_calls_and_the_longest_wait_of_the_agents_queues(
-    desk_state: DeskState,
+    store: ClientStore,
 ) -> None:
-    text = render_text(world_line(desk_state, show_queue_detail=False), width=120)
+    text = render_text(world_line(store, show_queue_detail=False), width=120)
     assert "waiting 4" in text
     assert "longest 1:15 (fault)" in text
 
 
-def test_state_bar_counts_down_to_the_wrap_up_deadline(desk_state: DeskState) -> None:
-    desk_state.state = "wrap_up"
-    desk_state.wrapup_deadline = 1042.0
-    text = render_text(world_line(desk_state, show_queue_detail=False), width=120)
+def test_state_bar_counts_down_to_the_wrap_up_deadline(store: ClientStore) -> None:
+    store.state = "wrap_up"
+    store.wrapup_deadline = 1042.0
+    text = render_text(world_line(store, show_queue_detail=False), width=120)
     assert "wrap-up 0:42 left" in text
 
 
@@ -72,9 +76,10 @@ def test_card_shows_the_whole_screen_pop_from_the_offered_event() -> None:
 
 
 def test_card_says_an_unknown_caller_is_unknown_and_still_shows_the_number() -> None:
-    pop = {**vip_pop(), "customer": None, "tier": None, "contacts": [], "open_tickets": []}
-    call = ringing_call(pop)
-    call.tier = None
+    pop = vip_pop().model_copy(
+        update={"customer": None, "tier": None, "contacts": [], "open_tickets": []}
+    )
+    call = replace(ringing_call(pop), tier=None)
     text = render_text(card_renderable(call, verified=False), width=70)
     assert "Unknown caller 未知来电" in text
     assert "13800138000" in text
@@ -94,9 +99,12 @@ async def test_a_vip_caller_makes_the_card_stand_out_and_notes_when_it_was_drawn
         await pilot.pause()
         assert card.has_class("-vip")
         assert "C000042" in card.rendered_at
-        normal = ringing_call({**vip_pop(), "call_id": "C2", "tier": "normal"})
-        normal.tier = "normal"
-        normal.pop["customer"] = {**normal.pop["customer"], "tier": "normal"}
+        pop = vip_pop()
+        assert pop.customer is not None
+        customer = pop.customer.model_copy(update={"tier": "normal"})
+        normal = ringing_call(
+            pop.model_copy(update={"call_id": "C2", "tier": "normal", "customer": customer})
+        )
         card.show_call(normal)
         await pilot.pause()
         assert not card.has_class("-vip")
@@ -107,7 +115,7 @@ async def test_a_vip_caller_makes_the_card_stand_out_and_notes_when_it_was_drawn
 
 class ScriptHost(App[None]):
     def compose(self) -> ComposeResult:
-        yield ScriptPane(id="script")
+        yield ScriptPane(KEYS, id="script")
 
 
 async def test_option_keys_walk_the_script_and_backspace_goes_back() -> None:
@@ -129,7 +137,7 @@ async def test_option_keys_walk_the_script_and_backspace_goes_back() -> None:
 def test_step_text_has_the_callers_data_the_rule_options_and_breadcrumb() -> None:
     walker = ScriptWalker(load_script(SCRIPTS / "fault_report.yaml"))
     walker.choose("1")
-    text = render_text(step_renderable(walker, VALUES, wide=True), width=120)
+    text = render_text(step_renderable(walker, VALUES, KEYS, wide=True), width=120)
     assert "greet › verify" in text
     assert "张伟 Zhang Wei" in text
     assert "{customer.name}" not in text
@@ -138,7 +146,7 @@ def test_step_text_has_the_callers_data_the_rule_options_and_breadcrumb() -> Non
 
 
 def test_passing_the_verify_step_marks_identity_verified_and_failing_it_does_not() -> None:
-    from agent_tui.widgets.script_pane import identity_verified
+    from agent_tui.workspaces.desk.script_pane import identity_verified
 
     script = load_script(SCRIPTS / "fault_report.yaml")
     walker = ScriptWalker(script)
@@ -186,16 +194,32 @@ async def test_a_ticket_draft_is_saved_as_typed_and_comes_back_with_its_request_
         assert form.start(drafts, call_id="C9", customer_id="K1", customer_name=None, tickets=[])
         await pilot.pause()
         request = form.request()
-        assert request["subject"] == "宽带掉线"
-        assert request["category"] == "fault"
-        assert request["department"] == "network"
-        assert request["request_id"] == first_request_id
-        assert request["call_id"] == "C9" and request["customer_id"] == "K1"
-        form.submitted({"id": "T1", "category": "fault", "subject": "宽带掉线"})
+        assert request.subject == "宽带掉线"
+        assert request.category == "fault"
+        assert request.department == "network"
+        assert request.request_id == first_request_id
+        assert request.call_id == "C9" and request.customer_id == "K1"
+        form.submitted(
+            Ticket(
+                id="T1",
+                request_id=request.request_id,
+                customer_id="K1",
+                call_id="C9",
+                category="fault",
+                subject="宽带掉线",
+                description="",
+                priority="normal",
+                status="open",
+                department="network",
+                created_by="1001",
+                created_at=1.0,
+                updated_at=1.0,
+            )
+        )
         await pilot.pause()
         assert drafts.load(DRAFT_KIND, "C9") is None
         assert form.request_id != first_request_id
-        assert form.tickets[0]["id"] == "T1"
+        assert form.tickets[0].id == "T1"
 
 
 async def test_a_ticket_without_subject_or_category_is_not_sent(tmp_path: Path) -> None:

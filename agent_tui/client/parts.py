@@ -1,0 +1,23 @@
+"""The names of the store's parts: what a change touched, so screens redraw only that.
+
+Apart from the store (which imports pydantic) so that screens can name parts before the
+client modules have loaded.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+AGENT: Final = "agent"  # the agent's own state
+CALL: Final = "call"  # the agent's current call
+QUEUES: Final = "queues"  # queue statistics
+MESSAGES: Final = "messages"  # supervisor messages to this login
+CONNECTION: Final = "connection"  # the event feed's link
+FLOOR: Final = "floor"  # every agent's state (supervisors)
+REVIEWS: Final = "reviews"  # calls wrapped up since login (evaluators)
+TRAILS: Final = "trails"  # calls this login sent (trainers)
+
+ALL_PARTS: Final[frozenset[str]] = frozenset(
+    {AGENT, CALL, QUEUES, MESSAGES, CONNECTION, FLOOR, REVIEWS, TRAILS}
+)
+NOTHING: Final[frozenset[str]] = frozenset()

@@ -1,0 +1,1 @@
+"""One package per role's workspace; `base` is the contract they share with the shell."""

@@ -1,0 +1,176 @@
+"""The desk's own dialogs: dial out, schedule a callback, the message log, the directory.
+
+Each is a ModalScreen that dismisses with the agent's answer or None. The message log
+follows the store while it is open: a message that arrives meanwhile shows at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from pydantic import ValidationError
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from agent_tui.client.parts import MESSAGES
+from agent_tui.ui.pickers import PICKER_CSS, Choice, FormDialog
+from agent_tui.workspaces.base import shell_of
+from agent_tui.workspaces.desk.message_banner import message_log_renderable
+from server_stub.protocol.api import DialRequest
+
+if TYPE_CHECKING:
+    from server_stub.protocol.api import Directory
+
+
+def directory_choices(directory: Directory, *, me: str | None = None) -> list[Choice]:
+    """Queues first, then agents (not me), for transfers: values `queue:<id>`, `agent:<id>`."""
+    choices = [
+        Choice(
+            f"queue:{queue.id}",
+            f"⇢ {queue.name}",
+            f"queue · {queue.waiting} waiting · {queue.agents_ready} ready",
+        )
+        for queue in directory.queues
+    ]
+    agents = sorted(
+        (agent for agent in directory.agents if agent.id != me),
+        key=lambda agent: (agent.state != "ready", agent.id),
+    )
+    choices.extend(
+        Choice(
+            f"agent:{agent.id}",
+            f"☺ {agent.name} ({agent.id})",
+            f"team {agent.team} · {agent.state}",
+        )
+        for agent in agents
+    )
+    return choices
+
+
+class DialDialog(FormDialog[DialRequest | None]):
+    """Outbound dial: a number, and the customer it is for if known."""
+
+    def __init__(self, *, number: str = "", customer_id: str | None = None) -> None:
+        super().__init__()
+        self.number = number
+        self.customer_id = customer_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static("Dial out 外呼", classes="dialog-title")
+            with Horizontal(classes="dialog-row"):
+                yield Label("Number 号码", classes="dialog-label")
+                yield Input(self.number, id="dial-number", compact=True, restrict=r"[0-9+ ()-]*")
+            with Horizontal(classes="dialog-row"):
+                yield Label("Customer id", classes="dialog-label")
+                yield Input(self.customer_id or "", id="dial-customer", compact=True)
+            yield Static("", id="dialog-error")
+            yield Static("Enter dials · Tab next field · Esc cancel", classes="dialog-hint")
+
+    @on(Input.Submitted)
+    def _dial(self) -> None:
+        number = self.query_one("#dial-number", Input).value.strip()
+        if not number:
+            self._error("Type the number to dial.")
+            return
+        customer = self.query_one("#dial-customer", Input).value.strip() or None
+        try:
+            request = DialRequest(number=number, customer_id=customer)
+        except ValidationError:
+            self._error("A phone number: digits, spaces, + ( ) -, at most 32.")
+            return
+        self.dismiss(request)
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackChoice:
+    """What the agent typed in the callback dialog; the desk turns it into a request."""
+
+    number: str
+    minutes_from_now: float
+    note: str
+
+
+class CallbackDialog(FormDialog[CallbackChoice | None]):
+    """Schedule a callback (OB3): which number, in how many minutes, why."""
+
+    def __init__(self, *, number: str = "", customer_name: str | None = None) -> None:
+        super().__init__()
+        self.number = number
+        self.customer_name = customer_name
+
+    def compose(self) -> ComposeResult:
+        who = f" · {self.customer_name}" if self.customer_name else ""
+        with Vertical(classes="dialog-box"):
+            yield Static(f"Schedule a callback 预约回呼{who}", classes="dialog-title")
+            with Horizontal(classes="dialog-row"):
+                yield Label("Number 号码", classes="dialog-label")
+                yield Input(self.number, id="callback-number", compact=True)
+            with Horizontal(classes="dialog-row"):
+                yield Label("In minutes 分钟后", classes="dialog-label")
+                yield Input("60", id="callback-minutes", compact=True, type="number")
+            with Horizontal(classes="dialog-row"):
+                yield Label("Note 备注", classes="dialog-label")
+                yield Input("", id="callback-note", compact=True)
+            yield Static("", id="dialog-error")
+            yield Static("Enter schedules · Tab next field · Esc cancel", classes="dialog-hint")
+
+    @on(Input.Submitted)
+    def _schedule(self) -> None:
+        number = self.query_one("#callback-number", Input).value.strip()
+        minutes_text = self.query_one("#callback-minutes", Input).value.strip()
+        try:
+            minutes = float(minutes_text)
+        except ValueError:
+            minutes = -1.0
+        if not number:
+            self._error("Type the number to call back.")
+            return
+        if minutes <= 0:
+            self._error("In how many minutes? A number above 0.")
+            return
+        note = self.query_one("#callback-note", Input).value.strip()
+        self.dismiss(CallbackChoice(number, minutes, note))
+
+
+class MessageLogScreen(ModalScreen[None]):
+    """Every supervisor message and broadcast of the shift, newest first, kept current."""
+
+    DEFAULT_CSS = PICKER_CSS + "MessageLogScreen { align: center middle; }"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog-box"):
+            yield Static("", id="message-log-title", classes="dialog-title")
+            yield Static("", id="message-log-body")
+
+    def on_mount(self) -> None:
+        shell_of(self).store_changed.subscribe(self, self._store_changed)
+        self._draw()
+
+    def _store_changed(self, parts: frozenset[str]) -> None:
+        if MESSAGES in parts:
+            self._draw()
+
+    def _draw(self) -> None:
+        shell = shell_of(self)
+        store = shell.store
+        closing = " / ".join(dict.fromkeys(["Esc", shell.keymap.key("desk.messages")]))
+        title = f"Messages 消息 ({len(store.messages)})  {closing} closes"
+        self.query_one("#message-log-title", Static).update(title)
+        body = message_log_renderable(store.messages, store.sim_now())
+        self.query_one("#message-log-body", Static).update(body)
+
+    def on_key(self, event: events.Key) -> None:
+        # The key that opened the log closes it (the desk's binding is not active up here).
+        if event.key in shell_of(self).keymap.keys_for("desk.messages"):
+            event.stop()
+            self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,723 @@
+"""The agent desk: the screen an agent works a whole shift in.
+
+State bar on top, the caller's card on the left, and on the right the work area that
+switches between the call's script, the ticket form and the wrap-up panel; supervisor
+messages as a banner (and a log on wide terminals); the footer shows the keys that make
+sense now. Every key is a binding with an id (`agent_tui.actions`), so keymaps and the
+command palette reach everything, and every key the desk names on screen is the one the
+keymap in force binds.
+
+The shell folds events into the store and publishes the parts that changed; this screen
+redraws only those. Every request runs in a worker and failures become a notification,
+so nothing waits on the network. The customer card is drawn from the offered event alone,
+before anything else happens for a new call.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar, cast
+
+from pydantic import ValidationError
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
+from textual.widgets import ContentSwitcher, Input, Select, TextArea
+
+from agent_tui.client.api import new_request_id
+from agent_tui.client.parts import AGENT, CALL, CONNECTION, MESSAGES, QUEUES
+from agent_tui.client.state import CallInfo, ClientStore
+from agent_tui.keymap import default_bindings
+from agent_tui.ui.key_hints import KeyHints
+from agent_tui.ui.pickers import Choice, ChoicePicker, code_choices
+from agent_tui.ui.requests import attempt
+from agent_tui.workspaces.base import WorkspaceScreen
+from agent_tui.workspaces.desk.customer_card import CustomerCard
+from agent_tui.workspaces.desk.dialogs import (
+    CallbackChoice,
+    CallbackDialog,
+    DialDialog,
+    MessageLogScreen,
+    directory_choices,
+)
+from agent_tui.workspaces.desk.message_banner import MessageBanner, MessageLogPanel
+from agent_tui.workspaces.desk.script_pane import ScriptPane, identity_verified
+from agent_tui.workspaces.desk.state_bar import StateBar
+from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND as TICKET_DRAFT
+from agent_tui.workspaces.desk.ticket_form import TicketForm
+from agent_tui.workspaces.desk.wrapup_panel import WrapupPanel
+from server_stub.protocol.api import (
+    Callback,
+    CallbackRequest,
+    Code,
+    Codes,
+    ConsultRequest,
+    DialRequest,
+    RequestableState,
+    TicketCreateRequest,
+    TransferRequest,
+    WrapupRequest,
+)
+from server_stub.protocol.scripts import FlowScript
+
+T = TypeVar("T")
+
+# Reason codes the system sets by itself; an agent does not pick them.
+SYSTEM_REASONS = frozenset({"ring_no_answer", "rejected", "logout", "end_of_shift"})
+LOGOUT_REASONS = ("end_of_shift", "logout", "training", "meeting")
+SYSTEM_WRAPUP_CODES = frozenset({"auto"})
+# Until /v1/codes answers (or if it cannot), the desk still offers the usual ones.
+FALLBACK_CODES = Codes(
+    reason_codes=[
+        Code(code="break", label="小休 Break"),
+        Code(code="lunch", label="午餐 Lunch"),
+        Code(code="training", label="培训 Training"),
+        Code(code="meeting", label="会议 Meeting"),
+    ],
+    wrapup_codes=[Code(code="resolved", label="已解决 Resolved")],
+    ticket_categories=[],
+)
+WIDE_WIDTH, WIDE_HEIGHT = 110, 32
+DEFAULT_CENTRE_NAME = "客服中心 Contact Centre"
+
+PANE_SCRIPT, PANE_TICKET, PANE_WRAPUP = "script-pane", "ticket-form", "wrapup-panel"
+ACTIVE_CALL = ("talking", "held", "conference")
+
+
+class DeskScreen(WorkspaceScreen):
+    CSS_PATH = str(Path(__file__).resolve().parent / "desk.tcss")
+    BINDINGS: ClassVar[list[BindingType]] = default_bindings("desk")  # type: ignore[assignment]
+    AUTO_FOCUS = None
+    SCOPE = "desk"
+    PARTS: ClassVar[frozenset[str]] = frozenset({AGENT, CALL, QUEUES, MESSAGES, CONNECTION})
+
+    def __init__(self, *, centre_name: str | None = None) -> None:
+        super().__init__()
+        self.centre_name = centre_name
+        self.call_id: str | None = None  # the call the widgets are showing
+        self.wrapup_call_id: str | None = None  # the call whose wrap-up panel is open
+        self.verified = False
+        self.consulting = False  # a consult transfer is in progress on this call
+        self.codes: Codes = FALLBACK_CODES
+        self.scripts_by_queue: dict[str, FlowScript | None] = {}
+        self.orphan_ticket_draft = False  # a ticket draft came back for a call that is gone
+        self._pane_before_ticket = PANE_SCRIPT
+        self.callbacks_scheduled: list[Callback] = []  # this shift's, newest last
+
+    # -- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StateBar(id="state-bar")
+        yield MessageBanner(id="message-banner")
+        with Horizontal(id="desk-body"):
+            with Vertical(id="desk-left"):
+                yield CustomerCard(id="customer-card")
+                yield MessageLogPanel(id="message-log")
+            with ContentSwitcher(initial=PANE_SCRIPT, id="desk-work"):
+                yield ScriptPane(self.key, id=PANE_SCRIPT)
+                yield TicketForm(id=PANE_TICKET)
+                yield WrapupPanel(id=PANE_WRAPUP)
+        yield KeyHints(id="key-hints")
+
+    def key(self, binding_id: str) -> str:
+        """The key to name on screen for an action, from the keymap in force."""
+        return self.shell.keymap.key(binding_id)
+
+    def on_mount(self) -> None:
+        self._fit_to_size(self.size.width, self.size.height)
+        self.set_interval(1.0, self._tick)
+        self.show_parts(self.PARTS)
+        self._bring_back_orphan_draft()
+        self.load_codes()
+        self.call_after_refresh(_freeze_long_lived_objects)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_to_size(event.size.width, event.size.height)
+
+    def _fit_to_size(self, width: int, height: int) -> None:
+        # A wide terminal shows more: the message log beside the card, wider card.
+        self.set_class(width >= WIDE_WIDTH and height >= WIDE_HEIGHT, "-wide")
+
+    # -- redrawing what changed ---------------------------------------------------------
+
+    def show_parts(self, parts: frozenset[str]) -> None:
+        state = self.store
+        if CALL in parts or AGENT in parts:
+            # The card first: it is what the agent needs the moment the phone rings.
+            self._sync_call(state)
+        if parts & {AGENT, QUEUES, MESSAGES, CONNECTION}:
+            self.query_one(StateBar).show(state)
+        if MESSAGES in parts:
+            self.query_one(MessageBanner).show_messages(state.messages, self.key("desk.messages"))
+            self.query_one(MessageLogPanel).show_messages(state.messages, state.sim_now())
+        if self.wrapup_call_id is not None:
+            self.query_one(WrapupPanel).show_countdown(state.wrapup_remaining())
+        self.refresh_key_hints()
+
+    def _tick(self) -> None:
+        state = self.store
+        self.query_one(StateBar).show(state)
+        if self.wrapup_call_id is not None:
+            self.query_one(WrapupPanel).show_countdown(state.wrapup_remaining())
+        if self.has_class("-wide") and state.messages:
+            self.query_one(MessageLogPanel).show_messages(state.messages, state.sim_now())
+
+    def _sync_call(self, state: ClientStore) -> None:
+        call = state.call
+        card = self.query_one(CustomerCard)
+        if call is not None and call.call_id != self.call_id:
+            # The card alone in the first frame (IN4); the rest of the desk follows it
+            # when the card says it is drawn (`on_customer_card_shown`). Not
+            # call_after_refresh here: the screen may run that before the card's own
+            # refresh has reached it, and the script pane would join the first frame.
+            self.call_id = call.call_id
+            self.verified = False
+            card.show_call(call, verified=False)
+            self._say_if_ringing_elsewhere(call)
+        elif call is not None:
+            card.show_call(call, verified=self.verified)
+        elif self.call_id is not None and state.state != "wrap_up":
+            self._end_call()
+        in_wrapup = state.state == "wrap_up" or (call is not None and call.status == "ended")
+        wrapup_call = (call.call_id if call is not None else None) or state.last_call_id
+        if in_wrapup and wrapup_call is not None and self.wrapup_call_id != wrapup_call:
+            self._start_wrapup(wrapup_call)
+        elif not in_wrapup and self.wrapup_call_id is not None:
+            self.wrapup_call_id = None
+            if self.query_one(ContentSwitcher).current == PANE_WRAPUP:
+                self._show_pane(PANE_SCRIPT)
+        if call is not None and call.status in ACTIVE_CALL and self.focused is None:
+            self.query_one(ScriptPane).focus()
+
+    def _say_if_ringing_elsewhere(self, call: CallInfo) -> None:
+        """A team leader on the supervisor's screen must still hear the desk ring."""
+        if call.status == "ringing" and self.shell.current_workspace != "desk":
+            self.notify(
+                f"A call is ringing at your desk: {self.key('app.switch')} goes there.",
+                title="☎ Incoming call 来电",
+                severity="warning",
+                timeout=10,
+            )
+
+    def on_customer_card_shown(self, message: CustomerCard.Shown) -> None:
+        call = self.store.call
+        if call is not None and call.call_id == message.call_id:
+            self._start_call(call)
+
+    def _start_call(self, call: CallInfo) -> None:
+        """A call that is new to the desk: bind the script, the ticket form, the tickets."""
+        if self.call_id != call.call_id:
+            return  # gone before its first frame was drawn
+        self.consulting = False
+        self.orphan_ticket_draft = False
+        script_pane = self.query_one(ScriptPane)
+        if call.queue_id:
+            script_pane.clear("Loading the script 正在加载脚本…")
+            self.load_script(call.call_id, call.queue_id)
+        else:
+            script_pane.clear("No script for this call (outbound). 本通话无脚本")
+        customer = call.customer
+        form = self.query_one(TicketForm)
+        restored = form.start(
+            self.shell.drafts,
+            call_id=call.call_id,
+            customer_id=call.customer_id or (customer.id if customer else None),
+            customer_name=customer.name if customer else None,
+            tickets=call.open_tickets,
+        )
+        if restored:
+            self.notify(
+                f"A ticket draft for this call came back. {self.key('desk.ticket')} shows it.",
+                timeout=4,
+            )
+        if form.customer_id:
+            self.load_tickets(call.call_id, form.customer_id)
+        elif call.pop is None:
+            # An outbound call has no offered event: its pop is asked for once it connects.
+            self.load_pop(call.call_id)
+        # A key the agent pressed before this ran (the ticket key on a slow machine) wins.
+        agent_chose_ticket = self.query_one(ContentSwitcher).current == PANE_TICKET
+        if self.wrapup_call_id != call.call_id and not agent_chose_ticket:
+            self._show_pane(PANE_SCRIPT)
+
+    def _end_call(self) -> None:
+        self.call_id = None
+        self.verified = False
+        self.consulting = False
+        self.query_one(CustomerCard).show_call(None)
+        self.query_one(ScriptPane).clear(self._idle_text())
+        self._show_pane(PANE_SCRIPT)
+        self.set_focus(None)
+
+    def _start_wrapup(self, call_id: str) -> None:
+        self.wrapup_call_id = call_id
+        self.consulting = False
+        panel = self.query_one(WrapupPanel)
+        panel.start(self.shell.drafts, call_id)
+        panel.suggest(self.query_one(ScriptPane).outcome, self.key("desk.wrapup"))
+        panel.show_countdown(self.store.wrapup_remaining())
+        if self.query_one(ContentSwitcher).current != PANE_TICKET:
+            self._show_pane(PANE_WRAPUP)
+            self.query_one("#wrapup-notes", TextArea).focus()
+
+    def _show_pane(self, pane: str) -> None:
+        self.query_one(ContentSwitcher).current = pane
+        self.refresh_key_hints()
+
+    def _idle_text(self) -> str:
+        return idle_text(self.key)
+
+    def _bring_back_orphan_draft(self) -> None:
+        """After a crash: a ticket draft whose call is gone comes back in the form."""
+        if self.store.call is not None:
+            return
+        if self.call_id is None:
+            self.query_one(ScriptPane).clear(self._idle_text())
+        pending = self.shell.drafts.pending(TICKET_DRAFT)
+        if not pending:
+            return
+        draft = pending[-1]
+        self.query_one(TicketForm).start(
+            self.shell.drafts,
+            call_id=draft.key,
+            customer_id=draft.fields.get("customer_id"),
+            customer_name=None,
+            tickets=[],
+        )
+        self.orphan_ticket_draft = True
+        self.notify(
+            f"An unsent ticket draft (call {draft.key}) came back. "
+            f"{self.key('desk.ticket')} shows it.",
+            timeout=6,
+        )
+
+    # -- keys: what makes sense now ------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        state = self.store
+        agent = state.state
+        call = state.call
+        status = call.status if call is not None else None
+        pane = self._current_pane()
+        allowed: dict[str, bool] = {
+            "ready": agent in ("not_ready", "logged_out"),
+            "not_ready": agent in ("ready", "not_ready"),
+            "pending": agent in ("reserved", "busy", "wrap_up"),
+            "answer": status == "ringing",
+            "reject": status == "ringing",
+            "toggle_hold": agent == "busy" and status in ("talking", "held"),
+            "transfer": agent == "busy" and status in ("talking", "held") and not self.consulting,
+            "consult": agent == "busy" and status in ACTIVE_CALL,
+            "conference": agent == "busy" and self.consulting,
+            "hangup": agent == "busy" and status in ACTIVE_CALL,
+            "dial": agent in ("ready", "not_ready"),
+            "callback": call is not None and call.customer is not None,
+            "focus_script": call is not None and pane != PANE_SCRIPT,
+            "focus_ticket": (call is not None or self.orphan_ticket_draft) and pane != PANE_TICKET,
+            "submit_ticket": pane == PANE_TICKET,
+            "wrapup": agent == "wrap_up",
+        }
+        return allowed.get(action, True)
+
+    def logout_allowed(self) -> bool:
+        # Not with a call on the desk: the shift ends between calls.
+        return self.store.state in ("ready", "not_ready", "logged_out")
+
+    async def logout_reason(self) -> tuple[bool, str | None]:
+        labels = {c.code: c.label or c.code for c in self.codes.reason_codes}
+        choices = [Choice(code, labels.get(code, code)) for code in LOGOUT_REASONS]
+        reason = await self.app.push_screen_wait(ChoicePicker("Log out 登出: why?", choices))
+        return reason is not None, reason
+
+    def _current_pane(self) -> str | None:
+        try:
+            return self.query_one(ContentSwitcher).current
+        except NoMatches:  # the footer asks before the screen is composed
+            return None
+
+    def on_key(self, event: events.Key) -> None:
+        """Option keys reach the script during a call when no text field has the focus."""
+        if isinstance(self.focused, Input | TextArea | Select | ScriptPane):
+            return
+        call = self.store.call
+        if call is None or call.status not in ACTIVE_CALL:
+            return
+        pane = self.query_one(ScriptPane)
+        if self._current_pane() != PANE_SCRIPT:
+            return
+        key = event.character if event.key != "backspace" else "backspace"
+        if key and pane.handles_key(key):
+            event.stop()
+            if key == "backspace":
+                pane.back()
+            else:
+                pane.choose(key)
+
+    # -- running requests without blocking ----------------------------------------------
+
+    async def _attempt(self, what: str, request: Awaitable[T]) -> tuple[bool, T | None]:
+        """Await a request; on failure say why (the server's own words) and carry on."""
+        return await attempt(self.notify, what, request)
+
+    @work(exclusive=True, group="codes", exit_on_error=False)
+    async def load_codes(self) -> None:
+        ok, codes = await self._attempt("load the codes", self.shell.api.codes())
+        if ok and codes is not None:
+            self.codes = codes
+            categories = [(c.code, c.label or c.code) for c in codes.ticket_categories]
+            self.query_one(TicketForm).set_categories(categories)
+
+    @work(exclusive=True, group="script", exit_on_error=False)
+    async def load_script(self, call_id: str, queue_id: str) -> None:
+        if queue_id not in self.scripts_by_queue:
+            ok, scripts = await self._attempt(
+                "load the script", self.shell.api.scripts_for(queue_id)
+            )
+            if not ok:
+                self.query_one(ScriptPane).clear("The script could not be loaded.")
+                return
+            self.scripts_by_queue[queue_id] = scripts[0] if scripts else None
+        if self.call_id != call_id:
+            return  # the call has gone while the script was on its way
+        script = self.scripts_by_queue[queue_id]
+        pane = self.query_one(ScriptPane)
+        if script is None:
+            pane.clear(f"No script for queue {queue_id}.")
+            return
+        pane.set_script(script, self._script_values(self.store.call))
+
+    @work(exclusive=True, group="pop", exit_on_error=False)
+    async def load_pop(self, call_id: str) -> None:
+        ok, pop = await self._attempt("look the caller up", self.shell.api.pop(call_id))
+        if not ok or pop is None or self.call_id != call_id:
+            return
+        self.shell.publish(self.store.set_pop(call_id, pop))
+        call = self.store.call
+        if call is not None and call.call_id == call_id and call.customer is not None:
+            self.query_one(TicketForm).start(
+                self.shell.drafts,
+                call_id=call_id,
+                customer_id=call.customer_id,
+                customer_name=call.customer.name,
+                tickets=call.open_tickets,
+            )
+
+    @work(exclusive=True, group="tickets", exit_on_error=False)
+    async def load_tickets(self, call_id: str, customer_id: str) -> None:
+        ok, tickets = await self._attempt(
+            "list the caller's tickets", self.shell.api.tickets_for(customer_id)
+        )
+        if ok and self.call_id == call_id and tickets is not None:
+            newest_first = sorted(tickets, key=lambda ticket: ticket.created_at, reverse=True)
+            self.query_one(TicketForm).set_tickets(newest_first)
+
+    def _script_values(self, call: CallInfo | None) -> dict[str, str]:
+        state = self.store
+        values = {
+            "centre": self.centre_name or state.centre_name or DEFAULT_CENTRE_NAME,
+            "agent.id": state.agent_id,
+            "agent.name": state.agent_name,
+        }
+        if call is None:
+            return values
+        customer = call.customer
+        values.update(
+            {
+                "call.id": call.call_id,
+                "call.ani": call.ani or "",
+                "call.queue": call.queue_id or "",
+                "customer.id": (customer.id if customer else None) or call.customer_id or "",
+                "customer.name": customer.name if customer else "",
+                "customer.tier": (customer.tier if customer else None) or call.tier or "",
+                "account.id": customer.account if customer else "",
+            }
+        )
+        return values
+
+    @work(group="command", exit_on_error=False)
+    async def run_command(self, what: str, make: Callable[[], Awaitable[Any]]) -> None:
+        """A call or state command: no retry (the server's state decides), errors shown."""
+        await self._attempt(what, make())
+
+    def _call(self) -> CallInfo | None:
+        return self.store.call
+
+    # -- state toggles -------------------------------------------------------------------
+
+    def action_ready(self) -> None:
+        self.run_command("go ready", lambda: self.shell.api.set_state("ready"))
+
+    def action_not_ready(self) -> None:
+        choices = code_choices(self.codes.reason_codes, skip=SYSTEM_REASONS)
+        self.app.push_screen(
+            ChoicePicker("Not ready 示忙: why?", choices, selected=self.store.reason),
+            self._not_ready_picked,
+        )
+
+    def _not_ready_picked(self, reason: str | None) -> None:
+        if reason is not None:
+            self.run_command("go not ready", lambda: self.shell.api.set_state("not_ready", reason))
+
+    def action_pending(self) -> None:
+        choices = [Choice("ready", "Ready after this call 话后就绪")]
+        choices += [
+            Choice(f"not_ready:{c.value}", f"Not ready after this call: {c.label}")
+            for c in code_choices(self.codes.reason_codes, skip=SYSTEM_REASONS)
+        ]
+        if self.store.pending is not None:
+            choices.insert(0, Choice("clear", "No pending state 取消预约状态"))
+        self.app.push_screen(
+            ChoicePicker("After this call 话后状态", choices), self._pending_picked
+        )
+
+    def _pending_picked(self, choice: str | None) -> None:
+        api = self.shell.api
+        if choice is None:
+            return
+        if choice == "clear":
+            self.run_command("clear the pending state", api.clear_pending)
+            return
+        state, _, reason = choice.partition(":")
+        requested = cast(RequestableState, state)
+        self.run_command(
+            "set the pending state", lambda: api.set_pending(requested, reason or None)
+        )
+
+    # -- call controls -------------------------------------------------------------------
+
+    def _call_command(self, what: str, command: Callable[[str], Awaitable[Any]]) -> None:
+        call = self._call()
+        if call is not None:
+            call_id = call.call_id
+            self.run_command(what, lambda: command(call_id))
+
+    def action_answer(self) -> None:
+        self._call_command("answer", self.shell.api.answer)
+
+    def action_reject(self) -> None:
+        self._call_command("reject the call", self.shell.api.reject)
+
+    def action_toggle_hold(self) -> None:
+        call = self._call()
+        api = self.shell.api
+        if call is not None and call.status == "held":
+            self._call_command("take the caller off hold", api.retrieve)
+        else:
+            self._call_command("hold", api.hold)
+
+    def action_hangup(self) -> None:
+        self._call_command("hang up", self.shell.api.hangup)
+
+    def action_conference(self) -> None:
+        self._consult_step("conference")
+
+    def action_transfer(self) -> None:
+        self.pick_transfer_target("blind")
+
+    def action_consult(self) -> None:
+        if not self.consulting:
+            self.pick_transfer_target("consult")
+            return
+        choices = [
+            Choice("complete", "Complete the transfer 完成转接"),
+            Choice("conference", "Conference all three 三方会议"),
+            Choice("cancel", "Cancel: back to the caller 取消咨询"),
+        ]
+        self.app.push_screen(ChoicePicker("Consult 咨询转接", choices), self._consult_step)
+
+    def _consult_step(self, action: str | None) -> None:
+        call = self._call()
+        if action is None or call is None:
+            return
+        request = ConsultRequest.model_validate({"action": action})
+        if action in ("complete", "cancel"):
+            self.consulting = False
+        self._call_command(
+            f"{action} the consult", lambda call_id: self.shell.api.consult(call_id, request)
+        )
+        self.refresh_key_hints()
+
+    @work(exclusive=True, group="directory", exit_on_error=False)
+    async def pick_transfer_target(self, mode: str) -> None:
+        ok, directory = await self._attempt("load the directory", self.shell.api.directory())
+        if not ok or directory is None:
+            return
+        choices = directory_choices(directory, me=self.store.agent_id)
+        title = "Blind transfer 转接 to…" if mode == "blind" else "Consult 咨询 with…"
+        target = await self.app.push_screen_wait(ChoicePicker(title, choices))
+        call = self._call()
+        if target is None or call is None:
+            return
+        kind, _, target_id = target.partition(":")
+        request = TransferRequest(
+            mode="consult" if mode == "consult" else "blind",
+            agent_id=target_id if kind == "agent" else None,
+            queue_id=target_id if kind == "queue" else None,
+        )
+        ok, _ = await self._attempt("transfer", self.shell.api.transfer(call.call_id, request))
+        if ok and mode == "consult":
+            self.consulting = True
+            self.notify(consult_notice(self.key), timeout=4)
+        self.refresh_key_hints()
+
+    def action_dial(self) -> None:
+        self.app.push_screen(DialDialog(), self._dial_given)
+
+    def _dial_given(self, request: DialRequest | None) -> None:
+        if request is not None:
+            self.run_command("dial", lambda: self.shell.api.dial(request))
+
+    def action_callback(self) -> None:
+        call = self._call()
+        customer = call.customer if call is not None else None
+        if call is None or customer is None:
+            return
+        number = call.ani or (customer.phones[0] if customer.phones else "")
+        dialog = CallbackDialog(number=number, customer_name=customer.name)
+        self.app.push_screen(dialog, self._callback_given)
+
+    def _callback_given(self, choice: CallbackChoice | None) -> None:
+        call = self._call()
+        customer = call.customer if call is not None else None
+        if choice is None or customer is None:
+            return
+        due_at = self.store.sim_now() + choice.minutes_from_now * 60
+        try:
+            request = CallbackRequest(
+                request_id=new_request_id(),
+                customer_id=customer.id,
+                number=choice.number,
+                due_at=due_at,
+                note=choice.note,
+            )
+        except ValidationError:
+            self.notify("The callback number is not a phone number.", severity="warning")
+            return
+        self.schedule_callback(request, choice.minutes_from_now)
+
+    @work(exclusive=True, group="callback", exit_on_error=False)
+    async def schedule_callback(self, request: CallbackRequest, minutes: float) -> None:
+        made = self.shell.api.create_callback(request)
+        ok, callback = await self._attempt("schedule the callback", made)
+        if ok and callback is not None:
+            self.callbacks_scheduled.append(callback)
+            self.notify(f"Callback scheduled in {minutes:g} min 已预约回呼")
+
+    # -- script, ticket, wrap-up -----------------------------------------------------------
+
+    def action_focus_script(self) -> None:
+        self._show_pane(PANE_SCRIPT)
+        self.query_one(ScriptPane).focus()
+
+    def action_focus_ticket(self) -> None:
+        current = self.query_one(ContentSwitcher).current
+        if current != PANE_TICKET:
+            self._pane_before_ticket = current or PANE_SCRIPT
+        self._show_pane(PANE_TICKET)
+        form = self.query_one(TicketForm)
+        first_empty = "#ticket-category" if not form.fields()["category"] else "#ticket-subject"
+        self.query_one(first_empty).focus()
+
+    def on_script_pane_walked(self, message: ScriptPane.Walked) -> None:
+        walker = message.pane.walker
+        self.verified = bool(walker is not None and identity_verified(walker))
+        call = self._call()
+        if call is not None:
+            self.query_one(CustomerCard).show_call(call, verified=self.verified)
+        ticket = message.action.get("open_ticket")
+        if isinstance(ticket, dict) and call is not None:
+            self.query_one(TicketForm).prefill({k: str(v) for k, v in ticket.items()})
+            self.action_focus_ticket()
+        if self.wrapup_call_id is not None:
+            self.query_one(WrapupPanel).suggest(message.pane.outcome, self.key("desk.wrapup"))
+
+    def action_submit_ticket(self) -> None:
+        try:
+            request = self.query_one(TicketForm).request()
+        except ValueError as problem:
+            self.notify(str(problem), title="Ticket not sent", severity="warning")
+            return
+        self.submit_ticket(request)
+
+    @work(exclusive=True, group="ticket", exit_on_error=False)
+    async def submit_ticket(self, request: TicketCreateRequest) -> None:
+        # The draft's request_id makes this safe to press twice or retry after a timeout.
+        ok, ticket = await self._attempt("save the ticket", self.shell.api.create_ticket(request))
+        if not ok or ticket is None:
+            return
+        self.query_one(TicketForm).submitted(ticket)
+        self.shell.publish(self.store.add_ticket(ticket))
+        call = self._call()
+        self.orphan_ticket_draft = False
+        self.notify(f"Ticket {ticket.id} saved 工单已创建", timeout=4)
+        back_to = self._pane_before_ticket
+        if self.wrapup_call_id is not None:
+            back_to = PANE_WRAPUP
+        elif call is None:
+            back_to = PANE_SCRIPT
+        self._show_pane(back_to)
+        if back_to == PANE_SCRIPT and call is not None:
+            self.query_one(ScriptPane).focus()
+        elif back_to == PANE_WRAPUP:
+            self.query_one("#wrapup-notes", TextArea).focus()
+
+    def action_wrapup(self) -> None:
+        self._show_pane(PANE_WRAPUP)
+        suggested = self.query_one(ScriptPane).outcome
+        choices = code_choices(self.codes.wrapup_codes, skip=SYSTEM_WRAPUP_CODES)
+        picker = ChoicePicker("Wrap-up code 结果代码", choices, selected=suggested)
+        self.app.push_screen(picker, self._wrapup_code_picked)
+
+    def _wrapup_code_picked(self, code: str | None) -> None:
+        call_id = self.wrapup_call_id or self.store.last_call_id
+        if code is None or call_id is None:
+            return
+        request = WrapupRequest(
+            code=code,
+            notes=self.query_one(WrapupPanel).notes,
+            script_path=self.query_one(ScriptPane).path,
+        )
+        self.send_wrapup(call_id, request)
+
+    @work(exclusive=True, group="wrapup", exit_on_error=False)
+    async def send_wrapup(self, call_id: str, request: WrapupRequest) -> None:
+        ok, _ = await self._attempt("wrap up", self.shell.api.wrapup(call_id, request))
+        if ok:
+            self.query_one(WrapupPanel).submitted()
+            self.notify(f"Wrapped up: {request.code} 话后完成", timeout=3)
+
+    # -- messages --------------------------------------------------------------------------
+
+    def action_messages(self) -> None:
+        self.shell.publish(self.store.mark_messages_read())
+        self.app.push_screen(MessageLogScreen(), self._message_log_closed)
+
+    def _message_log_closed(self, _: None) -> None:
+        # What arrived while the log was open has been seen too.
+        self.shell.publish(self.store.mark_messages_read())
+
+
+def idle_text(key: Callable[[str], str]) -> str:
+    """What the work area says between calls, with the keys that start something."""
+    return (
+        "No call. 空闲\n\n"
+        f"{key('agent.ready')} ready 就绪 · "
+        f"{key('agent.not_ready')} not ready 示忙 · "
+        f"{key('call.dial')} dial 外呼 · {key('app.help')} keys"
+    )
+
+
+def consult_notice(key: Callable[[str], str]) -> str:
+    return f"Consulting: {key('call.consult')} completes, conferences or cancels."
+
+
+def _freeze_long_lived_objects() -> None:
+    """Everything made so far (modules, the app, the desk's widgets) lives for the shift:
+    keep it out of the collector's full passes, which otherwise stop the desk for ~50 ms
+    several times a minute and land on screen pops (bench/screen_pop.py)."""
+    gc.collect()
+    gc.freeze()

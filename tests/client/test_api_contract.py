@@ -1,0 +1,212 @@
+"""The client against the real server: every method of `CentreApi`, and what it parses.
+
+The server is the real app in process (httpx's ASGITransport: no sockets), on a paused
+quiet centre, so every call goes where the test sends it. Each method must return the
+protocol model its route declares; `test_every_client_method_is_called_here` fails when a
+method is added to the client without a call to it here.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from agent_tui.client.api import CentreApi, new_request_id
+from agent_tui.client.errors import ApiError, ServerUnreachable
+from server_stub.protocol.api import (
+    AgentStatus,
+    Callback,
+    CallbackRequest,
+    Codes,
+    CommandResult,
+    ConsultRequest,
+    DialRequest,
+    Directory,
+    HealthResponse,
+    LoginResponse,
+    MeResponse,
+    QueueStats,
+    ScreenPop,
+    SupervisorMessageRequest,
+    Ticket,
+    TicketCreateRequest,
+    TrainerCallRequest,
+    TransferRequest,
+    WrapupRequest,
+)
+from server_stub.protocol.scripts import FlowScript
+from server_stub.server.app import create_app
+from server_stub.server.runtime import CentreRuntime
+from server_stub.server.testing import paused_runtime
+
+CUSTOMER = "C000001"
+
+
+@pytest.fixture
+def runtime() -> Iterator[CentreRuntime]:
+    runtime = paused_runtime()
+    yield runtime
+    runtime.store.close()
+
+
+@pytest.fixture
+async def connect(runtime: CentreRuntime) -> AsyncIterator[Callable[[str], Awaitable[CentreApi]]]:
+    """`await connect(user)`: a client on the in-process app, logged in as `user`."""
+    transport = httpx.ASGITransport(app=create_app(runtime, manage_runtime=False))
+    made: list[CentreApi] = []
+
+    async def connect_as(user: str) -> CentreApi:
+        api = CentreApi("http://centre", transport=transport)
+        made.append(api)
+        login = await api.login(user, "demo")
+        assert isinstance(login, LoginResponse) and login.user.id == user
+        return api
+
+    yield connect_as
+    for api in made:
+        await api.close()
+
+
+async def test_an_agents_call_from_ring_to_wrap_up_parses_at_every_step(
+    connect: Callable[[str], Awaitable[CentreApi]],
+) -> None:
+    agent = await connect("1001")
+    trainer = await connect("t100")
+    other = await connect("1002")
+
+    health = await agent.health()
+    assert isinstance(health, HealthResponse) and health.speed == 0.0
+    me = await agent.me()
+    assert isinstance(me, MeResponse) and (me.agent_id, me.team) == ("1001", "A")
+    assert all(isinstance(stats, QueueStats) for stats in me.queues)
+
+    codes = await agent.codes()
+    assert isinstance(codes, Codes) and "resolved" in {c.code for c in codes.wrapup_codes}
+    scripts = await agent.scripts_for("enquiry")
+    assert scripts and all(isinstance(script, FlowScript) for script in scripts)
+    stats = await agent.queue_stats()
+    assert {s.queue_id for s in stats} == {q.queue_id for q in me.queues}
+
+    assert isinstance(await agent.set_state("ready"), CommandResult)
+    assert isinstance(await other.set_state("ready"), CommandResult)
+    sent = await trainer.send_caller(TrainerCallRequest(queue_id="enquiry", customer_id=CUSTOMER))
+    assert isinstance(sent, CommandResult) and sent.call_id is not None
+    call_id = sent.call_id
+
+    pop = await agent.pop(call_id)
+    assert isinstance(pop, ScreenPop) and pop.customer is not None and pop.customer.id == CUSTOMER
+    assert (await agent.answer(call_id)).call_id == call_id
+    assert isinstance(await agent.hold(call_id), CommandResult)
+    assert isinstance(await agent.retrieve(call_id), CommandResult)
+    assert isinstance(await agent.set_pending("not_ready", "break"), CommandResult)
+    assert isinstance(await agent.clear_pending(), CommandResult)
+
+    directory = await agent.directory()
+    assert isinstance(directory, Directory) and "1002" in {a.id for a in directory.agents}
+    consult = TransferRequest(mode="consult", agent_id="1002")
+    assert isinstance(await agent.transfer(call_id, consult), CommandResult)
+    assert isinstance(await agent.consult(call_id, ConsultRequest(action="cancel")), CommandResult)
+
+    ticket = await agent.create_ticket(
+        TicketCreateRequest(
+            request_id=new_request_id(),
+            customer_id=CUSTOMER,
+            call_id=call_id,
+            category="fault",
+            subject="断网 No internet",
+        )
+    )
+    assert isinstance(ticket, Ticket) and ticket.call_id == call_id
+    assert ticket.id in {t.id for t in await agent.tickets_for(CUSTOMER)}
+    assert (await agent.ticket(ticket.id)).subject == "断网 No internet"
+    callback = await agent.create_callback(
+        CallbackRequest(
+            request_id=new_request_id(),
+            customer_id=CUSTOMER,
+            number="13800000000",
+            due_at=3600.0,
+        )
+    )
+    assert isinstance(callback, Callback) and callback.agent_id == "1001"
+
+    assert isinstance(await agent.hangup(call_id), CommandResult)
+    wrapped = await agent.wrapup(call_id, WrapupRequest(code="resolved", notes="ok"))
+    assert isinstance(wrapped, CommandResult)
+    assert (await agent.me()).state in ("ready", "not_ready")
+
+
+async def test_rejecting_dialling_and_logging_out_parse(
+    connect: Callable[[str], Awaitable[CentreApi]],
+) -> None:
+    agent = await connect("1001")
+    trainer = await connect("t100")
+    await agent.set_state("ready")
+    sent = await trainer.send_caller(TrainerCallRequest(queue_id="enquiry"))
+    assert sent.call_id is not None
+    assert isinstance(await agent.reject(sent.call_id), CommandResult)
+
+    dialled = await agent.dial(DialRequest(number="13800138000", customer_id="C000005"))
+    assert isinstance(dialled, CommandResult) and dialled.call_id is not None
+
+    await agent.logout()
+    assert agent.token is None
+    with pytest.raises(ApiError) as refused:
+        await agent.me()
+    assert (refused.value.status, refused.value.code) == (401, "not_authenticated")
+
+
+async def test_the_floor_and_messages_parse_for_a_supervisor(
+    connect: Callable[[str], Awaitable[CentreApi]],
+) -> None:
+    supervisor = await connect("s100")
+    agents = await supervisor.floor_agents()
+    assert agents and all(isinstance(agent, AgentStatus) for agent in agents)
+    queues = await supervisor.floor_queues()
+    assert queues and all(isinstance(stats, QueueStats) for stats in queues)
+    sent = await supervisor.send_message(SupervisorMessageRequest(text="统一口径", team_id="A"))
+    assert isinstance(sent, CommandResult)
+
+
+async def test_a_refusal_carries_the_servers_code_and_words(
+    connect: Callable[[str], Awaitable[CentreApi]],
+) -> None:
+    evaluator = await connect("e100")
+    with pytest.raises(ApiError) as refused:
+        await evaluator.floor_agents()
+    assert refused.value.status == 403 and refused.value.code == "forbidden_role"
+    with pytest.raises(ApiError) as missing:
+        await evaluator.ticket("T999999")
+    assert (missing.value.status, missing.value.code) == (404, "ticket_not_found")
+
+
+async def test_an_answer_of_the_wrong_shape_is_a_bad_response_not_a_crash(
+    connect: Callable[[str], Awaitable[CentreApi]],
+) -> None:
+    agent = await connect("1001")
+    # /v1/health answered where a ticket was expected: the parse names the route.
+    with pytest.raises(ApiError) as wrong:
+        await agent._call(Ticket, "GET", "/health")
+    assert wrong.value.code == "bad_response" and "/v1/health" in wrong.value.message
+
+
+async def test_no_server_is_server_unreachable() -> None:
+    api = CentreApi("http://127.0.0.1:9", timeout=2.0)  # the discard port: nobody listens
+    with pytest.raises(ServerUnreachable) as unreachable:
+        await api.health()
+    assert "connection refused" in unreachable.value.reason
+    await api.close()
+
+
+def test_every_client_method_is_called_here() -> None:
+    methods = {
+        name
+        for name, _ in inspect.getmembers(CentreApi, inspect.iscoroutinefunction)
+        if not name.startswith("_")
+    }
+    called = set(re.findall(r"\.(\w+)\(", Path(__file__).read_text(encoding="utf-8")))
+    assert methods - called == set()
