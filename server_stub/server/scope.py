@@ -7,7 +7,8 @@ A login's `Reach` is the union of what its roles reach:
 - supervisor: its teams (their agents, calls, screen pops, tickets, messages); the floor
   manager (值班长, `floor: true`) and the admin the whole floor;
 - trainer, evaluator: every event of the floor, but no customer personal data (no pop,
-  calling numbers masked, no ticket text or wrap-up notes); an evaluator reads tickets.
+  calling numbers masked); the work itself (wrap-up notes, ticket text) is what they
+  review, and an evaluator reads tickets over REST too.
 A team leader who takes calls (agent + supervisor) gets both. Nothing a client writes
 widens what it sees: the feed follows a call only from the engine's own call events.
 
@@ -235,13 +236,15 @@ PERSONAL_TYPES = frozenset(
         EventType.TICKET_ESCALATED,
     }
 )
-_DROPPED_KEYS = ("pop", "notes", "subject", "description")
+# The customer's record rides in the pop alone; notes and ticket text are the agent's work,
+# which trainers and evaluators review.
+_DROPPED_KEYS = ("pop",)
 
 
 def mask_personal_data(type_: str, data: dict[str, Any]) -> dict[str, Any] | None:
     """The event data a login without personal data gets, or None when nothing in it is
-    personal: no screen pop, ticket text or wrap-up notes; calling numbers show their last
-    four digits."""
+    personal: no screen pop (the customer's record); calling numbers show their last four
+    digits."""
     if type_ not in PERSONAL_TYPES:
         return None
     masked = {k: v for k, v in data.items() if k not in _DROPPED_KEYS}

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -158,3 +159,15 @@ def asgi_client(runtime: CentreRuntime, client_host: str = "127.0.0.1") -> httpx
     app = create_app(runtime, manage_runtime=False)
     transport = httpx.ASGITransport(app=app, client=(client_host, 50_000))
     return httpx.AsyncClient(transport=transport, base_url="http://centre")
+
+
+def stored_log(
+    runtime: CentreRuntime,
+) -> list[tuple[float, str, str | None, str | None, str | None, dict[str, Any]]]:
+    """The centre's whole event log as stored, as the engine's tuples
+    `(sim_time, type, call_id, agent_id, queue_id, data)`: what tests recompute figures from
+    (the engine keeps no log of its own once events are stored)."""
+    return [
+        (e.sim_time, e.type, e.call_id, e.agent_id, e.queue_id, e.data)
+        for e in runtime.store.iter_events()
+    ]

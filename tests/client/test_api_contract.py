@@ -150,7 +150,7 @@ async def test_rejecting_dialling_and_logging_out_parse(
     assert sent.call_id is not None
     assert isinstance(await agent.reject(sent.call_id), CommandResult)
 
-    dialled = await agent.dial(DialRequest(number="13800138000", customer_id="C000005"))
+    dialled = await agent.dial(DialRequest(number="13800138000"))
     assert isinstance(dialled, CommandResult) and dialled.call_id is not None
 
     await agent.logout()

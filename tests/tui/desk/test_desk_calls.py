@@ -21,7 +21,7 @@ from agent_tui.workspaces.desk.message_banner import MessageBanner
 from agent_tui.workspaces.desk.screen import DeskScreen
 from agent_tui.workspaces.desk.script_pane import ScriptPane
 from agent_tui.workspaces.desk.wrapup_panel import WrapupPanel
-from server_stub.server.testing import LiveServer, quiet_centre, start_live_server
+from server_stub.server.testing import LiveServer, quiet_centre, start_live_server, stored_log
 
 
 @pytest.fixture
@@ -210,7 +210,7 @@ async def test_log_out_asks_why_and_the_centre_has_the_agent_logged_out_for_that
         await until(lambda: isinstance(app.screen, LoginScreen), pilot)
         reasons = [
             data.get("reason")
-            for _, kind, _, agent_id, _, data in live.runtime.engine.log
+            for _, kind, _, agent_id, _, data in stored_log(live.runtime)
             if kind == "agent.state_changed" and agent_id == AGENT and data["to"] == "logged_out"
         ]
         assert reasons == ["training"]

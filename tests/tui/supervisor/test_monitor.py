@@ -23,7 +23,7 @@ from agent_tui.workspaces.supervisor.boards import AGENT_COLUMNS, floor_summary
 from agent_tui.workspaces.supervisor.message_dialog import MessageDialog
 from agent_tui.workspaces.supervisor.screen import MonitorScreen
 from server_stub.protocol.api import AgentStatus, TrainerCallRequest
-from server_stub.server.testing import LiveServer
+from server_stub.server.testing import LiveServer, stored_log
 
 
 def _cell(monitor: MonitorScreen, board: str, row: str, column: str) -> str:
@@ -34,7 +34,7 @@ def _cell(monitor: MonitorScreen, board: str, row: str, column: str) -> str:
 def _log_states(centre: LiveServer) -> dict[str, str]:
     """Each agent's state now, from the centre's event log alone."""
     states: dict[str, str] = {}
-    for _, kind, _, agent_id, _, data in centre.runtime.engine.log:
+    for _, kind, _, agent_id, _, data in stored_log(centre.runtime):
         if kind == "agent.state_changed" and agent_id is not None:
             states[agent_id] = str(data["to"])
     return states
@@ -77,7 +77,7 @@ async def test_waiting_calls_on_the_queues_board_are_those_the_log_has_queued(
                 await trainer.send_caller(TrainerCallRequest(queue_id="fault"))
             # Queue statistics are a periodic snapshot: let the centre's clock reach the next.
             await World(centre).advance(centre.runtime.config.centre.stats_interval_s)
-            log = centre.runtime.engine.log
+            log = stored_log(centre.runtime)
             queued = {
                 entry[2] for entry in log if entry[1] == "call.queued" and entry[4] == "fault"
             }
@@ -124,7 +124,7 @@ async def test_a_message_written_on_the_monitor_goes_to_the_highlighted_agent(
         await until(lambda: isinstance(app.screen, MonitorScreen), pilot)
 
         def sent() -> list[tuple[Any, ...]]:
-            return [e for e in centre.runtime.engine.log if e[1] == "supervisor.message"]
+            return [e for e in stored_log(centre.runtime) if e[1] == "supervisor.message"]
 
         await until(lambda: bool(sent()), pilot)
         (_, _, _, agent_id, _, data) = sent()[0]
