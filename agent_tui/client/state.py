@@ -15,9 +15,10 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from agent_tui.client.parts import NOTHING
+from agent_tui.client.sections import StoreSection, new_sections
 from server_stub.protocol.api import (
     AgentStatus,
     CommandResult,
@@ -32,6 +33,8 @@ from server_stub.protocol.api import (
     UserInfo,
 )
 from server_stub.protocol.events import AgentState, Event, EventType
+
+S = TypeVar("S", bound=StoreSection)
 
 Connection = Literal["connecting", "online", "reconnecting", "offline"]
 CallStatus = Literal["ringing", "talking", "held", "conference", "ended"]
@@ -169,6 +172,8 @@ class ClientStore:
     _tickets_by_call: OrderedDict[str, list[Ticket]] = field(
         default_factory=OrderedDict, repr=False
     )
+    # Features' own state (client/sections.py), by section name.
+    sections: dict[str, StoreSection] = field(default_factory=new_sections, repr=False)
 
     # -- reading ----------------------------------------------------------------------
 
@@ -339,7 +344,16 @@ class ClientStore:
         parts = handler(self, event) if handler is not None else NOTHING
         if event.call_id is not None and event.type in TRAIL_EVENTS:
             parts = parts | self._note_step(event, event.call_id)
+        for section in self.sections.values():
+            if event.type in section.handles:
+                parts = parts | section.apply(event, self)
         return parts
+
+    def section(self, section_type: type[S]) -> S:
+        """This store's section of a type (made with the store)."""
+        section = self.sections[section_type.name]
+        assert isinstance(section, section_type)
+        return section
 
     def _is_mine(self, event: Event) -> bool:
         # The feed is already filtered for this login; events without an agent id (queue
