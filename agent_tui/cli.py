@@ -55,24 +55,70 @@ def build_tools_parser() -> argparse.ArgumentParser:
     scripts = commands.add_parser("scripts", help="flow-type scripts")
     script_commands = scripts.add_subparsers(dest="script_command", required=True)
     check = script_commands.add_parser("check", help="validate scripts; exit 1 on any error")
-    check.add_argument("files", nargs="+", type=Path)
+    check.add_argument("files", nargs="+", type=Path, help="script files or folders of them")
     check.add_argument(
         "--wrapup-codes", default=None, help="comma-separated wrap-up codes outcomes must use"
+    )
+    check.add_argument(
+        "--centre",
+        type=Path,
+        default=None,
+        help="the centre file whose wrap-up codes outcomes must use (default: the centre.yaml "
+        "beside the scripts' folder)",
     )
     mermaid = script_commands.add_parser("mermaid", help="print a Mermaid stateDiagram-v2")
     mermaid.add_argument("file", type=Path)
     return parser
 
 
-def scripts_check(files: list[Path], wrapup_codes: set[str] | None = None) -> int:
+def script_files(paths: list[Path]) -> list[Path]:
+    """The files to check: each file given, and every `*.yaml` in each folder given."""
+    found: list[Path] = []
+    for path in paths:
+        found.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+    return found
+
+
+def centre_wrapup_codes(script: Path, centre: Path | None) -> set[str] | None:
+    """The wrap-up codes of the centre a script belongs to: `centre` if given, else the
+    centre.yaml beside the script's folder (a centre's scripts live in `scripts/`)."""
+    import yaml
+
+    candidates = (
+        [centre]
+        if centre is not None
+        else [
+            script.parent / "centre.yaml",
+            script.parent.parent / "centre.yaml",
+        ]
+    )
+    for candidate in candidates:
+        try:
+            loaded = yaml.safe_load(candidate.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue
+        codes = loaded.get("wrapup_codes") if isinstance(loaded, dict) else None
+        if isinstance(codes, list):
+            return {str(c["code"]) for c in codes if isinstance(c, dict) and "code" in c}
+    return None
+
+
+def scripts_check(
+    files: list[Path], wrapup_codes: set[str] | None = None, centre: Path | None = None
+) -> int:
     from agent_tui.actions import ACTIONS
     from server_stub.protocol.scripts import check_script_file
 
     # `{key:<binding id>}` in a script must name an action of this desk.
     action_ids = {action.id for action in ACTIONS}
     errors = 0
-    for path in files:
-        problems = check_script_file(path, wrapup_codes=wrapup_codes, action_ids=action_ids)
+    paths = script_files(files)
+    if not paths:
+        print("no scripts found (*.yaml) in " + ", ".join(map(str, files)), file=sys.stderr)
+        return 1
+    for path in paths:
+        codes = wrapup_codes if wrapup_codes is not None else centre_wrapup_codes(path, centre)
+        problems = check_script_file(path, wrapup_codes=codes, action_ids=action_ids)
         for problem in problems:
             print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
         file_errors = sum(1 for problem in problems if problem.severity == "error")
@@ -119,7 +165,7 @@ def run_tools(argv: list[str]) -> int:
         return print_keys(args.keymap)
     if args.script_command == "check":
         codes = set(args.wrapup_codes.split(",")) if args.wrapup_codes else None
-        return scripts_check(args.files, codes)
+        return scripts_check(args.files, codes, args.centre)
     return scripts_mermaid(args.file)
 
 

@@ -54,9 +54,9 @@ def read_text_problem(path: str | FilePath) -> tuple[str | None, ScriptProblem |
         return FilePath(path).read_text(encoding="utf-8"), None
     except OSError as error:
         message = f"cannot read the file: {error.strerror or error}"
-        return None, ScriptProblem(str(path), 1, None, message)
+        return None, ScriptProblem(str(path), None, None, message)
     except UnicodeDecodeError:
-        return None, ScriptProblem(str(path), 1, None, "the file is not UTF-8 text")
+        return None, ScriptProblem(str(path), None, None, "the file is not UTF-8 text")
 
 
 class Versioned(Protocol):
@@ -83,7 +83,7 @@ def check_versioned_files(
     problems: list[ScriptProblem] = []
     if root.is_dir() and not files:
         message = f"no {noun} files (*.yaml) in this folder"
-        problems.append(ScriptProblem(str(root), 1, None, message, "warning"))
+        problems.append(ScriptProblem(str(root), None, None, message, "warning"))
     for file in files:
         text, unreadable = read_text_problem(file)
         if text is None:
@@ -108,7 +108,7 @@ def has_errors(problems: Iterable[ScriptProblem]) -> bool:
 
 
 def sorted_problems(problems: Iterable[ScriptProblem]) -> list[ScriptProblem]:
-    return sorted(problems, key=lambda p: (p.file, p.line, p.severity != "error"))
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.severity != "error"))
 
 
 class LocatedChecker:

@@ -47,7 +47,7 @@ def check_script_text(
     With `action_ids` (the desk's binding ids), a `{key:<id>}` naming none is an error."""
     checker = _Checker(filename, wrapup_codes, action_ids)
     script = checker.run(text)
-    problems = sorted(checker.problems, key=lambda p: (p.line, p.severity != "error"))
+    problems = sorted(checker.problems, key=lambda p: (p.line or 0, p.severity != "error"))
     has_error = any(problem.severity == "error" for problem in problems)
     return (None if has_error else script), problems
 
@@ -75,9 +75,9 @@ def check_script_file(
     try:
         text = _read(path)
     except OSError as error:
-        return [ScriptProblem(str(path), 1, None, f"cannot read the file: {error.strerror}")]
+        return [ScriptProblem(str(path), None, None, f"cannot read the file: {error.strerror}")]
     except UnicodeDecodeError:
-        return [ScriptProblem(str(path), 1, None, "the file is not UTF-8 text")]
+        return [ScriptProblem(str(path), None, None, "the file is not UTF-8 text")]
     return check_script_text(text, str(path), wrapup_codes, action_ids)[1]
 
 
@@ -92,7 +92,7 @@ def load_scripts_dir(
         try:
             script, file_problems = check_script_text(_read(file), str(file), wrapup_codes)
         except (OSError, UnicodeDecodeError) as error:
-            problems.append(ScriptProblem(str(file), 1, None, f"cannot read the file: {error}"))
+            problems.append(ScriptProblem(str(file), None, None, f"cannot read the file: {error}"))
             continue
         problems.extend(file_problems)
         if script is None:
@@ -370,11 +370,15 @@ class _Checker:
             for sid, step in steps.items()
             if any(option.next not in edges for option in step.options)
         }
-        if start is not None and not dangling:
+        # Reported in the same pass as every other error: where a broken option was meant
+        # to go is unknown, so then the message says the step may be its target.
+        if start is not None:
             reached = _reachable([start], edges)
+            unless = " (unless a broken option was meant to lead here)" if dangling else ""
             for sid in edges:
                 if sid not in reached:
-                    self.report(("steps", sid), f"not reachable from start '{start}'", sid)
+                    message = f"not reachable from start '{start}'{unless}"
+                    self.report(("steps", sid), message, sid)
 
         # A broken step may well reach an end: do not blame the steps that lead to it.
         ends = [sid for sid, step in steps.items() if step.end is not None]

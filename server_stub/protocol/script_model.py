@@ -140,7 +140,7 @@ class FlowScript(_Strict):
 @dataclass(frozen=True)
 class ScriptProblem:
     file: str
-    line: int
+    line: int | None  # None: the file as a whole (missing, unreadable)
     step: str | None
     message: str
     severity: Severity = "error"
@@ -149,7 +149,8 @@ class ScriptProblem:
     def __str__(self) -> str:
         where = f"{self.kind} '{self.step}': " if self.step is not None else ""
         tag = "warning: " if self.severity == "warning" else ""
-        return f"{self.file}:{self.line}: {tag}{where}{self.message}"
+        at = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{at}: {tag}{where}{self.message}"
 
 
 class ScriptError(ValueError):

@@ -299,7 +299,18 @@ def test_load_scripts_dir_refuses_two_files_with_one_script_id(tmp_path: Path) -
     assert problem.file.endswith("b.yaml") and "also used by" in problem.message
 
 
-def test_unresolved_next_does_not_cascade_into_unreachable_steps() -> None:
+def test_unresolved_next_and_the_step_it_strands_are_reported_in_one_pass() -> None:
     text = edited('label: "Go", next: verify}', 'label: "Go", next: verfy}')
-    problem = only_error(text)
-    assert (problem.step, problem.line) == ("greet", line_of(text, "verfy"))
+    found = errors(text)
+    assert (found[0].step, found[0].line) == ("greet", line_of(text, "verfy"))
+    stranded = [p for p in found if "not reachable" in p.message]
+    # the step the typo was meant to reach is named at once, not after the typo is fixed
+    assert [p.step for p in stranded] == ["verify", "done"]
+    assert "unless a broken option was meant to lead here" in stranded[0].message
+
+
+def test_a_missing_file_has_no_line_number(tmp_path: Path) -> None:
+    [problem] = check_script_file(tmp_path / "absent.yaml")
+    assert (
+        str(problem) == f"{tmp_path}/absent.yaml: cannot read the file: No such file or directory"
+    )

@@ -250,17 +250,17 @@ def test_two_files_of_one_scenario_version_are_reported(tmp_path: Path) -> None:
 
 def test_an_empty_folder_is_a_warning_not_silence(tmp_path: Path) -> None:
     assert [str(p) for p in check_scenarios(tmp_path)] == [
-        f"{tmp_path}:1: warning: no scenario files (*.yaml) in this folder"
+        f"{tmp_path}: warning: no scenario files (*.yaml) in this folder"
     ]
 
 
 def test_an_unreadable_file_is_one_problem(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_bytes(b"\xff\xfe scenario")
     assert [str(p) for p in check_scenarios(tmp_path / "bad.yaml")] == [
-        f"{tmp_path}/bad.yaml:1: the file is not UTF-8 text"
+        f"{tmp_path}/bad.yaml: the file is not UTF-8 text"
     ]
     assert [str(p) for p in check_scenarios(tmp_path / "missing.yaml")] == [
-        f"{tmp_path}/missing.yaml:1: cannot read the file: No such file or directory"
+        f"{tmp_path}/missing.yaml: cannot read the file: No such file or directory"
     ]
 
 

@@ -38,6 +38,53 @@ def test_scripts_check_names_file_and_line_and_exits_1(
     assert f"{script}:9:" in err and "nowhere" in err
 
 
+ENDS_OFF_THE_CODES = """\
+script: odd
+version: 1
+title: Odd
+start: greet
+steps:
+  greet:
+    say: "hello"
+    options:
+      - {key: "1", label: "On", next: done}
+  done:
+    end: {outcome: made_up}
+"""
+
+
+def test_scripts_check_of_a_folder_checks_every_script_in_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["scripts", "check", str(DEMO_SCRIPTS)]) == 0
+    out = capsys.readouterr().out
+    assert out.count(": ok") == len(list(DEMO_SCRIPTS.glob("*.yaml"))) >= 4
+    assert "Is a directory" not in out
+
+
+def test_an_outcome_that_is_not_a_wrap_up_code_of_the_centre_is_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "centre.yaml").write_text(
+        "wrapup_codes:\n  - {code: resolved, label: Resolved}\n", encoding="utf-8"
+    )
+    (tmp_path / "scripts").mkdir()
+    script = tmp_path / "scripts" / "odd.yaml"
+    script.write_text(ENDS_OFF_THE_CODES, encoding="utf-8")
+    assert main(["scripts", "check", str(tmp_path / "scripts")]) == 0  # a warning, not an error
+    out = capsys.readouterr().out
+    assert f"{script}:11: warning: step 'done': outcome 'made_up' is not a wrap-up code" in out
+
+
+def test_a_missing_script_file_is_named_without_a_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["scripts", "check", str(tmp_path / "gone.yaml")]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"{tmp_path}/gone.yaml: cannot read the file: No such file or directory"
+    )
+
+
 def test_scripts_mermaid_prints_a_state_diagram(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scripts", "mermaid", str(DEMO_SCRIPTS / "fault_report.yaml")]) == 0
     assert capsys.readouterr().out.startswith("stateDiagram-v2")
