@@ -118,8 +118,12 @@ def test_a_ticket_draft_typed_before_a_sigkill_is_back_after_a_restart(
     desk = DeskInPty(tmp_path, "--server", live.base_url, "--agent", "1001")
     try:
         _until(lambda: b"Password" in desk.output, "the login screen")
+        mark = len(desk.output)
         desk.send("demo\r")
         _until(lambda: _agent_state(client, supervisor) == "not_ready", "the login")
+        # The server knows the login before the desk is drawn: a key sent in between
+        # reaches the login screen, so wait for the desk's own footer first.
+        _until(lambda: b"Ready" in desk.output[mark:], "the desk")
         desk.send(F2)
         _until(lambda: _agent_state(client, supervisor) == "ready", "F2 ready")
         trainer = _token(client, "t100")
