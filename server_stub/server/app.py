@@ -24,6 +24,7 @@ from server_stub.server.routes import (
     customers,
     events,
     knowledge,
+    quality,
     scripts,
     supervisor,
     tickets,
@@ -123,6 +124,7 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         knowledge,
         supervisor,
         trainer,
+        quality,
     ):
         app.include_router(module.router, prefix="/v1")
     app.include_router(events.router, prefix="/v1")
