@@ -847,6 +847,13 @@ class Store:
             evaluators=[str(r["evaluator_id"]) for r in done],
         )
 
+    def calibration_ids(self, call_id: str) -> list[str]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id FROM calibrations WHERE call_id = ? ORDER BY id", (call_id,)
+            ).fetchall()
+        return [str(r["id"]) for r in rows]
+
     def calibration_count(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM calibrations").fetchone()[0])

@@ -164,6 +164,8 @@ async def test_two_evaluators_calibrate_a_call_blind(api: httpx.AsyncClient) -> 
     )
     assert made.status_code == 201, made.text
     round_id = made.json()["id"]
+    rounds = await api.get("/v1/quality/calibrations", params={"call_id": call_id}, headers=second)
+    assert [r["id"] for r in rounds.json()] == [round_id]
 
     async def score(headers: dict[str, str], rejected: list[list[str]], extra: dict) -> str:
         draft = await api.post(

@@ -80,6 +80,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
             ("POST", "evaluations/{evaluation_id}/confirm"),
             ("GET", "statistics"),
             ("POST", "calibrations"),
+            ("GET", "calibrations"),
             ("GET", "calibrations/{round_id}"),
         )
     },

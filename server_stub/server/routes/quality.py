@@ -146,6 +146,17 @@ async def create_calibration(
     return desk_of(runtime).create_round(body, scope.principal.user_id)
 
 
+@router.get("/calibrations", response_model=list[CalibrationRound])
+async def calibrations_of_call(
+    call_id: Annotated[str, Query(min_length=1, max_length=64)],
+    scope: QualityUser,
+    runtime: RuntimeDep,
+) -> list[CalibrationRound]:
+    """The rounds on one call (who has scored in each; never what they gave)."""
+    desk = desk_of(runtime)
+    return [desk.round(round_id) for round_id in desk.store.calibration_ids(call_id)]
+
+
 @router.get("/calibrations/{round_id}", response_model=CalibrationView)
 async def read_calibration(
     round_id: str, scope: QualityUser, runtime: RuntimeDep
