@@ -53,6 +53,16 @@ ACTIONS: tuple[Action, ...] = (
     Action("trainer.send_caller", "send_caller", "Send a caller", "trainer"),
     Action("trainer.refresh", "refresh", "Refresh", "trainer"),
     Action("quality.ticket", "find_ticket", "Find a ticket", "quality"),
+    Action("quality.sample", "sample", "Sample", "quality"),
+    Action("quality.evaluate", "evaluate", "Evaluate", "quality"),
+    Action("quality.calibrate", "calibrate", "Calibrate", "quality"),
+    Action("quality.statistics", "statistics", "Statistics", "quality"),
+    Action("quality.mark", "mark", "Mark", "quality"),
+    Action("quality.na", "not_applicable", "N/A", "quality"),
+    Action("quality.comments", "comments", "Comments", "quality"),
+    Action("quality.confirm", "confirm", "Confirm", "quality"),
+    Action("quality.period", "period", "Day/month/year", "quality"),
+    Action("quality.back", "back", "Back", "quality"),
     Action("backoffice.ticket", "find_ticket", "Find a ticket", "backoffice"),
 )
 
