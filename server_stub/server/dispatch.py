@@ -45,7 +45,14 @@ class CommandDispatcher:
                 return engine.set_pending(args["agent_id"], args["state"], args.get("reason"))
             case "clear_pending":
                 return engine.set_pending(args["agent_id"], None)
-            case "answer" | "reject" | "hold" | "retrieve" | "hangup":
+            case "hold":
+                return engine.hold(
+                    args["agent_id"],
+                    args["call_id"],
+                    bool(args.get("phrase", False)),
+                    args.get("script_step"),
+                )
+            case "answer" | "reject" | "retrieve" | "hangup":
                 return getattr(engine, kind)(args["agent_id"], args["call_id"])
             case "transfer":
                 return engine.transfer(

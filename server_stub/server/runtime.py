@@ -26,6 +26,7 @@ from typing import Any
 from server_stub.centre.customers import customer_refs
 from server_stub.centre.schema import CentreConfig
 from server_stub.engine import Engine, EngineError
+from server_stub.protocol.desk_screen import SCREENS_PER_S
 from server_stub.protocol.scripts import FlowScript
 from server_stub.server.activity import ActivityLog
 from server_stub.server.audit import AuditTrail
@@ -103,6 +104,9 @@ class CentreRuntime:
         self.monotonic = monotonic
         self.searches_per_min = SEARCHES_PER_MIN
         self.searches = Buckets(rate=SEARCHES_PER_MIN / 60.0, burst=SEARCH_BURST)
+        # The desk's screen (routes/agent.py): a rate per agent, and the last one logged.
+        self.screens = Buckets(rate=SCREENS_PER_S, burst=2 * SCREENS_PER_S)
+        self.last_screens: dict[str, tuple[int, dict[str, Any]]] = {}
         self.pops = ScreenPopBuilder(store)
         self.dispatcher = CommandDispatcher(config)
         self.frame = RunFrame.from_meta(store.get_meta)

@@ -7,8 +7,8 @@ A login's `Reach` is the union of what its roles reach:
 - supervisor: its teams (their agents, calls, screen pops, tickets, messages); the floor
   manager (值班长, `floor: true`) and the admin the whole floor;
 - trainer, evaluator: every event of the floor, but no customer personal data (no pop,
-  calling numbers masked); the work itself (wrap-up notes, ticket text) is what they
-  review, and an evaluator reads tickets over REST too.
+  calling numbers masked) and no agent's screen (`agent.screen`); the work itself (wrap-up
+  notes, ticket text) is what they review, and an evaluator reads tickets over REST too.
 A team leader who takes calls (agent + supervisor) gets both. Nothing a client writes
 widens what it sees: the feed follows a call only from the engine's own call events.
 
@@ -39,6 +39,10 @@ TEAM_CALLS_KEPT = 1_024
 BEFORE_THE_OFFER = frozenset(
     {EventType.CALL_ARRIVED, EventType.CALL_IVR_STEP, EventType.CALL_QUEUED}
 )
+# What an agent's desk shows (its screen) is for those who supervise it, not for the
+# floor's trainers and evaluators (a trainer sees a trainee's desk in the session's own
+# centre): these never go to a masked audience.
+NOT_FOR_MASKED = frozenset({EventType.AGENT_SCREEN})
 # Event types an agent sees when they name it (not e.g. a supervisor's silent monitor).
 OWN_EVENT_PREFIXES = ("call.", "agent.", "ticket.")
 
@@ -147,7 +151,7 @@ class Audience:
             return FULL
         if reach.teams and self._team(type_, call_id, agent_id, event.team_id):
             return FULL
-        return MASKED if reach.floor_masked else HIDDEN
+        return MASKED if reach.floor_masked and type_ not in NOT_FOR_MASKED else HIDDEN
 
     def _own(
         self,

@@ -45,6 +45,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/calls/{call_id}/transfer"): AGENT,
     ("POST", "/v1/calls/{call_id}/consult"): AGENT,
     ("POST", "/v1/calls/{call_id}/wrapup"): AGENT,
+    ("POST", "/v1/calls/{call_id}/script"): AGENT,
+    ("PUT", "/v1/agent/screen"): AGENT,
     ("POST", "/v1/calls/dial"): AGENT,
     ("POST", "/v1/callbacks"): AGENT,
     ("GET", "/v1/calls/{call_id}/pop"): AGENT | FLOOR,
