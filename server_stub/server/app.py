@@ -28,6 +28,7 @@ from server_stub.server.routes import (
     supervisor,
     tickets,
     trainer,
+    workflow,
 )
 from server_stub.server.routes import (
     centre as centre_routes,
@@ -123,6 +124,7 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         knowledge,
         supervisor,
         trainer,
+        workflow,
     ):
         app.include_router(module.router, prefix="/v1")
     app.include_router(events.router, prefix="/v1")

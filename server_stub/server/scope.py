@@ -9,6 +9,8 @@ A login's `Reach` is the union of what its roles reach:
 - trainer, evaluator: every event of the floor, but no customer personal data (no pop,
   calling numbers masked) and no agent's screen (`agent.screen`); the work itself (wrap-up
   notes, ticket text) is what they review, and an evaluator reads tickets over REST too.
+- department (back office): the tickets in or through its work queues, their events and
+  their callbacks; no calls, no customer records.
 A team leader who takes calls (agent + supervisor) gets both. Nothing a client writes
 widens what it sees: the feed follows a call only from the engine's own call events.
 
@@ -44,7 +46,9 @@ BEFORE_THE_OFFER = frozenset(
 # centre): these never go to a masked audience.
 NOT_FOR_MASKED = frozenset({EventType.AGENT_SCREEN})
 # Event types an agent sees when they name it (not e.g. a supervisor's silent monitor).
-OWN_EVENT_PREFIXES = ("call.", "agent.", "ticket.")
+OWN_EVENT_PREFIXES = ("call.", "agent.", "ticket.", "callback.")
+# What a department user's feed carries: the ticket loop's events of its work queues.
+WORK_QUEUE_EVENT_PREFIXES = ("ticket.", "callback.")
 
 
 class Routable(Protocol):
@@ -73,6 +77,7 @@ class Reach:
     floor_masked: bool  # every event, without personal data (trainer, evaluator)
     all_tickets: bool  # every ticket by REST (whole floor, evaluator)
     audited: bool  # reads of other people's data go to the audit trail
+    work_queues: frozenset[str] = frozenset()  # a department user's ticket work queues
 
     @classmethod
     def of(cls, principal: Principal) -> Reach:
@@ -85,6 +90,9 @@ class Reach:
             floor_masked=principal.has("trainer") or principal.has("evaluator"),
             all_tickets=whole or principal.has("evaluator"),
             audited=any(principal.has(r) for r in ("supervisor", "evaluator", "admin")),
+            work_queues=frozenset(principal.work_queues)
+            if principal.has("department")
+            else frozenset(),
         )
 
 
@@ -150,6 +158,12 @@ class Audience:
         if reach.own_seat and self._own(type_, call_id, agent_id, event.queue_id, event.team_id):
             return FULL
         if reach.teams and self._team(type_, call_id, agent_id, event.team_id):
+            return FULL
+        if (
+            reach.work_queues
+            and event.queue_id in reach.work_queues
+            and type_.startswith(WORK_QUEUE_EVENT_PREFIXES)
+        ):
             return FULL
         return MASKED if reach.floor_masked and type_ not in NOT_FOR_MASKED else HIDDEN
 
@@ -238,6 +252,7 @@ PERSONAL_TYPES = frozenset(
         EventType.TICKET_CREATED,
         EventType.TICKET_UPDATED,
         EventType.TICKET_ESCALATED,
+        "callback.scheduled",  # may carry the number to call
     }
 )
 # The customer's record rides in the pop alone; notes and ticket text are the agent's work,
@@ -252,9 +267,10 @@ def mask_personal_data(type_: str, data: dict[str, Any]) -> dict[str, Any] | Non
     if type_ not in PERSONAL_TYPES:
         return None
     masked = {k: v for k, v in data.items() if k not in _DROPPED_KEYS}
-    ani = masked.get("ani")
-    if isinstance(ani, str):
-        masked["ani"] = mask_number(ani)
+    for key in ("ani", "number"):
+        value = masked.get(key)
+        if isinstance(value, str):
+            masked[key] = mask_number(value)
     return masked
 
 
@@ -446,6 +462,16 @@ class Scope:
             or ticket.created_by == reach.user_id
             or ticket.customer_id in self.team_customers()
         )
+
+    def may_work_ticket(self, route: Iterable[str]) -> bool:
+        """A department user reads a ticket that is in, or passed through, its queues."""
+        return bool(self.reach.work_queues) and not self.reach.work_queues.isdisjoint(route)
+
+    def check_workflow_ticket(self, ticket: Ticket, route: Iterable[str]) -> None:
+        """`check_ticket`, widened for the back office by the ticket's route."""
+        if self.may_work_ticket(route):
+            return
+        self.check_ticket(ticket)
 
     def readable_tickets(self, tickets: Iterable[Ticket]) -> list[Ticket]:
         return [t for t in tickets if self.may_read_ticket(t)]
