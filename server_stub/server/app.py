@@ -25,6 +25,7 @@ from server_stub.server.routes import (
     events,
     knowledge,
     scripts,
+    supervision,
     supervisor,
     tickets,
     trainer,
@@ -122,6 +123,7 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         scripts,
         knowledge,
         supervisor,
+        supervision,
         trainer,
     ):
         app.include_router(module.router, prefix="/v1")

@@ -49,6 +49,8 @@ from server_stub.server.run_frame import RunFrame
 from server_stub.server.scope import Scope, SearchGrants
 from server_stub.server.store import Store
 from server_stub.server.throttle import Buckets
+from server_stub.supervision.companions import SupervisionParts, attach_supervision
+from server_stub.supervision.config import SupervisionConfig
 
 __all__ = ["Applied", "CentreRuntime", "ReplayDivergedError"]
 
@@ -87,8 +89,10 @@ class CentreRuntime:
         scripts_dir: str | Path | None = None,
         wall_clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
+        supervision: SupervisionConfig | None = None,
     ) -> None:
         self.config = config
+        self.supervision_config = supervision  # thresholds of alerts (built-in ones without)
         self.store = store
         self.seed = seed
         self._wall_clock = wall_clock
@@ -130,6 +134,10 @@ class CentreRuntime:
             wall_clock=self._wall_clock,
         )
         self.engine.subscribe(self.pipeline.collect)
+        # Alerts and the queues board live on the engine's clock: replay gives them again.
+        self.supervision: SupervisionParts = attach_supervision(
+            self.engine, self.config, self.supervision_config
+        )
 
     # ------------------------------------------------------------------ start, stop
 

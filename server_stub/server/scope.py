@@ -39,6 +39,9 @@ TEAM_CALLS_KEPT = 1_024
 BEFORE_THE_OFFER = frozenset(
     {EventType.CALL_ARRIVED, EventType.CALL_IVR_STEP, EventType.CALL_QUEUED}
 )
+# A queue's figures and alerts are the centre's, not a team's: every supervisor sees them.
+QUEUE_WIDE_TYPES = frozenset({EventType.QUEUE_STATS, EventType.SUPERVISION_QUEUE_BOARD})
+ALERT_PREFIX = "alert."
 # Event types an agent sees when they name it (not e.g. a supervisor's silent monitor).
 OWN_EVENT_PREFIXES = ("call.", "agent.", "ticket.")
 
@@ -178,8 +181,10 @@ class Audience:
     def _team(
         self, type_: str, call_id: str | None, agent_id: str | None, team_id: str | None
     ) -> bool:
-        if type_ == EventType.QUEUE_STATS:
+        if type_ in QUEUE_WIDE_TYPES:
             return True
+        if type_.startswith(ALERT_PREFIX) and agent_id is None and team_id is None:
+            return True  # a queue's alert
         if team_id is not None:
             return team_id in self.reach.teams
         if agent_id == self.user_id and type_.startswith("ticket."):
