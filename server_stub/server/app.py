@@ -25,6 +25,7 @@ from server_stub.server.routes import (
     events,
     knowledge,
     scripts,
+    supervision,
     supervisor,
     tickets,
     trainer,
@@ -123,6 +124,7 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         scripts,
         knowledge,
         supervisor,
+        supervision,
         trainer,
         workflow,
     ):

@@ -37,6 +37,8 @@ class CommandDispatcher:
                     queue_id=args.get("queue_id"),
                     data=args.get("data"),
                 )
+            case "companion":  # a human's command to a companion (acknowledge an alert)
+                return engine.companion_command(args["name"], args["method"], args["args"])
             case "inject_call":
                 return engine.place_call(args["queue_id"], customer_id=args.get("customer_id"))
             case "set_state":

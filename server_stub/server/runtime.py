@@ -51,6 +51,8 @@ from server_stub.server.scope import Scope, SearchGrants
 from server_stub.server.store import Store
 from server_stub.server.throttle import Buckets
 from server_stub.server.ticket_runtime import build_ticket_loop, centre_workflow
+from server_stub.supervision.companions import SupervisionParts, attach_supervision
+from server_stub.supervision.config import SupervisionConfig
 from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
 from server_stub.workflow.ticket_loop import TicketLoop
 from server_stub.workflow.ticket_workflow import TicketWorkflow
@@ -92,8 +94,10 @@ class CentreRuntime:
         scripts_dir: str | Path | None = None,
         wall_clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
+        supervision: SupervisionConfig | None = None,
     ) -> None:
         self.config = config
+        self.supervision_config = supervision  # thresholds of alerts (built-in ones without)
         self.store = store
         self.seed = seed
         self._wall_clock = wall_clock
@@ -142,6 +146,10 @@ class CentreRuntime:
         self.engine.subscribe(self.pipeline.collect)
         self.engine.attach(
             TICKET_LOOP, build_ticket_loop(self.config, self.workflow, self.frame, self.seed)
+        )
+        # Alerts and the queues board live on the engine's clock: replay gives them again.
+        self.supervision: SupervisionParts = attach_supervision(
+            self.engine, self.config, self.supervision_config
         )
 
     @property

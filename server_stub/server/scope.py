@@ -45,6 +45,9 @@ BEFORE_THE_OFFER = frozenset(
 # floor's trainers and evaluators (a trainer sees a trainee's desk in the session's own
 # centre): these never go to a masked audience.
 NOT_FOR_MASKED = frozenset({EventType.AGENT_SCREEN})
+# A queue's figures and alerts are the centre's, not a team's: every supervisor sees them.
+QUEUE_WIDE_TYPES = frozenset({EventType.QUEUE_STATS, EventType.SUPERVISION_QUEUE_BOARD})
+ALERT_PREFIX = "alert."
 # Event types an agent sees when they name it (not e.g. a supervisor's silent monitor).
 OWN_EVENT_PREFIXES = ("call.", "agent.", "ticket.", "callback.")
 # What a department user's feed carries: the ticket loop's events of its work queues.
@@ -196,8 +199,10 @@ class Audience:
     def _team(
         self, type_: str, call_id: str | None, agent_id: str | None, team_id: str | None
     ) -> bool:
-        if type_ == EventType.QUEUE_STATS:
+        if type_ in QUEUE_WIDE_TYPES:
             return True
+        if type_.startswith(ALERT_PREFIX) and agent_id is None and team_id is None:
+            return True  # a queue's alert
         if team_id is not None:
             return team_id in self.reach.teams
         if agent_id == self.user_id and type_.startswith("ticket."):
