@@ -24,6 +24,7 @@ from server_stub.server.routes import (
     customers,
     events,
     knowledge,
+    quality,
     scripts,
     supervision,
     supervisor,
@@ -127,6 +128,7 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         supervision,
         trainer,
         workflow,
+        quality,
     ):
         app.include_router(module.router, prefix="/v1")
     app.include_router(events.router, prefix="/v1")

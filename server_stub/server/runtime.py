@@ -40,6 +40,7 @@ from server_stub.server.floor import Floor
 from server_stub.server.flow_scripts import load_centre_scripts
 from server_stub.server.pipeline import EventPipeline, ReplayDivergedError
 from server_stub.server.pops import ScreenPopBuilder
+from server_stub.server.quality_desk import QualityDesk
 from server_stub.server.replay import (
     check_customers,
     config_hash,
@@ -120,6 +121,8 @@ class CentreRuntime:
         self.workflow = TicketWorkflow(centre_workflow(self.scripts_dir))
         self._placing_callbacks = False
         self.frame = RunFrame.from_meta(store.get_meta)
+        forms_dir = self.scripts_dir.parent / "forms" if self.scripts_dir is not None else None
+        self.quality = QualityDesk(config, store, self.scripts, forms_dir, lambda: self.now)
         self._build_run()
         self.driver = ClockDriver(self.clock, self._drive_step, self._next_due)
         self._keepalive: asyncio.Task[None] | None = None

@@ -8,7 +8,9 @@ A login's `Reach` is the union of what its roles reach:
   manager (值班长, `floor: true`) and the admin the whole floor;
 - trainer, evaluator: every event of the floor, but no customer personal data (no pop,
   calling numbers masked) and no agent's screen (`agent.screen`); the work itself (wrap-up
-  notes, ticket text) is what they review, and an evaluator reads tickets over REST too.
+  notes, ticket text) is what they review, and an evaluator reads tickets over REST too;
+  an evaluator reads a call's timeline masked the same way, and its colleagues'
+  evaluations except in a blind calibration round until it has scored the call itself.
 - department (back office): the tickets in or through its work queues, their events and
   their callbacks; no calls, no customer records.
 A team leader who takes calls (agent + supervisor) gets both. Nothing a client writes
@@ -21,12 +23,13 @@ is what the trainer's and evaluator's feed carries instead of the full data.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from server_stub.protocol.api import Ticket
-from server_stub.protocol.events import EventType
+from server_stub.protocol.events import Event, EventType
+from server_stub.protocol.quality_form_model import Evaluation
 from server_stub.server.auth import Principal
 from server_stub.server.errors import ApiError
 from server_stub.server.floor import AgentView, CallView, Floor
@@ -486,6 +489,29 @@ class Scope:
             raise out_of_scope(f"ticket {ticket.id} is not yours to read")
         if ticket.created_by != self.reach.user_id:
             self.audit_read("ticket.read", ticket.id, call_id=ticket.call_id)
+
+    # ------------------------------------------------------------------ quality
+
+    def readable_event(self, event: Event) -> Event:
+        """A call's event as this reader gets it over REST: the feed's masking for a
+        login without personal data (trainer, evaluator)."""
+        if self.reach.whole_floor:
+            return event
+        masked = mask_personal_data(event.type, event.data)
+        return event if masked is None else event.model_copy(update={"data": masked})
+
+    def may_read_evaluation(self, evaluation: Evaluation, scored_rounds: Collection[str]) -> bool:
+        """Evaluators read each other's evaluations, except in a blind calibration round
+        until they have confirmed their own in it; the admin reads all."""
+        if self.reach.whole_floor or evaluation.evaluator_id == self.reach.user_id:
+            return True
+        return evaluation.calibration is None or evaluation.calibration in scored_rounds
+
+    def check_evaluation_author(self, evaluation: Evaluation) -> None:
+        if evaluation.evaluator_id != self.reach.user_id:
+            raise ApiError(
+                403, "not_your_evaluation", f"evaluation {evaluation.id} is another evaluator's"
+            )
 
     # ------------------------------------------------------------------ audit
 

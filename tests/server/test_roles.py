@@ -77,6 +77,23 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/admin/clock"): frozenset({"admin"}),
     ("POST", "/v1/admin/clock"): frozenset({"admin"}),
     ("GET", "/v1/events"): EVERYONE,
+    **{
+        (method, f"/v1/quality/{path}"): frozenset({"evaluator", "admin"})
+        for method, path in (
+            ("GET", "forms"),
+            ("POST", "sample"),
+            ("GET", "calls/{call_id}"),
+            ("POST", "evaluations"),
+            ("GET", "evaluations"),
+            ("GET", "evaluations/{evaluation_id}"),
+            ("PUT", "evaluations/{evaluation_id}"),
+            ("POST", "evaluations/{evaluation_id}/confirm"),
+            ("GET", "statistics"),
+            ("POST", "calibrations"),
+            ("GET", "calibrations"),
+            ("GET", "calibrations/{round_id}"),
+        )
+    },
 }
 # The SSE stream never ends, and ASGITransport buffers whole responses: for allowed
 # roles it is checked against a live server in test_events.py.
