@@ -44,6 +44,7 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
+from server_stub.protocol.desk_screen import DeskScreenState, HoldRequest, ScriptStepRequest
 from server_stub.protocol.quality_api import (
     CalibrationCreate,
     CalibrationRound,
@@ -180,8 +181,15 @@ class CentreApi:
     async def reject(self, call_id: str) -> CommandResult:
         return await self._call_control(call_id, "reject")
 
-    async def hold(self, call_id: str) -> CommandResult:
-        return await self._call_control(call_id, "hold")
+    async def hold(self, call_id: str, request: HoldRequest | None = None) -> CommandResult:
+        path = f"/calls/{call_id}/hold"
+        return await self._call(CommandResult, "POST", path, body=request)
+
+    async def script_step(self, call_id: str, request: ScriptStepRequest) -> CommandResult:
+        return await self._call(CommandResult, "POST", f"/calls/{call_id}/script", body=request)
+
+    async def publish_screen(self, screen: DeskScreenState) -> CommandResult:
+        return await self._call(CommandResult, "PUT", "/agent/screen", body=screen)
 
     async def retrieve(self, call_id: str) -> CommandResult:
         return await self._call_control(call_id, "retrieve")

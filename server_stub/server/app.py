@@ -26,9 +26,11 @@ from server_stub.server.routes import (
     knowledge,
     quality,
     scripts,
+    supervision,
     supervisor,
     tickets,
     trainer,
+    workflow,
 )
 from server_stub.server.routes import (
     centre as centre_routes,
@@ -123,7 +125,9 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         scripts,
         knowledge,
         supervisor,
+        supervision,
         trainer,
+        workflow,
         quality,
     ):
         app.include_router(module.router, prefix="/v1")

@@ -106,6 +106,7 @@ CREATE TABLE IF NOT EXISTS events (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_call ON events(call_id);
+CREATE INDEX IF NOT EXISTS events_ticket ON events(ticket_id) WHERE ticket_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS commands (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     sim_time REAL NOT NULL,
@@ -329,6 +330,7 @@ class Store:
             )
             for event in events:
                 self._derive_contact(event)
+                self._derive_ticket_status(event)
             self._db.execute(
                 "INSERT INTO meta(key, value) VALUES ('last_sim_time', ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -377,6 +379,16 @@ class Store:
                 (seq, upto, limit),
             ).fetchall()
         return [tuple(r) for r in rows]
+
+    def events_for_ticket(self, ticket_id: str, limit: int = 1_000) -> list[Event]:
+        """A ticket's events, oldest first: its history (TK7)."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_EVENT_COLUMNS}, data FROM events WHERE ticket_id = ? "
+                "ORDER BY seq LIMIT ?",
+                (ticket_id, limit),
+            ).fetchall()
+        return [_event_from_row(tuple(r)) for r in rows]
 
     def iter_events(self, batch: int = 5000) -> Iterator[Event]:
         after = 0
@@ -669,6 +681,16 @@ class Store:
         if open_only:
             tickets = [t for t in tickets if t.status in OPEN_TICKET_STATUSES]
         return tickets
+
+    def _derive_ticket_status(self, event: Event) -> None:
+        """The ticket loop's events carry the ticket's status: the record follows them."""
+        status = event.data.get("status") if event.type.startswith("ticket.") else None
+        if event.ticket_id is None or status is None or event.type == "ticket.created":
+            return
+        self._db.execute(
+            "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?",
+            (status, event.sim_time, event.ticket_id),
+        )
 
     def ticket_count(self) -> int:
         with self._lock:

@@ -39,6 +39,7 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
+from server_stub.protocol.desk_screen import DeskScreenState, HoldRequest, ScriptStepRequest
 from server_stub.protocol.quality_api import (
     CalibrationCreate,
     CalibrationRound,
@@ -113,8 +114,12 @@ async def test_an_agents_call_from_ring_to_wrap_up_parses_at_every_step(
     pop = await agent.pop(call_id)
     assert isinstance(pop, ScreenPop) and pop.customer is not None and pop.customer.id == CUSTOMER
     assert (await agent.answer(call_id)).call_id == call_id
-    assert isinstance(await agent.hold(call_id), CommandResult)
+    assert isinstance(await agent.hold(call_id, HoldRequest(phrase=True)), CommandResult)
     assert isinstance(await agent.retrieve(call_id), CommandResult)
+    walked = ScriptStepRequest(step="greet", key="1", next="verify")
+    assert (await agent.script_step(call_id, walked)).call_id == call_id
+    screen = DeskScreenState(call_id=call_id, customer_id=CUSTOMER, step="verify", pane="script")
+    assert (await agent.publish_screen(screen)).call_id == call_id
     assert isinstance(await agent.set_pending("not_ready", "break"), CommandResult)
     assert isinstance(await agent.clear_pending(), CommandResult)
 
