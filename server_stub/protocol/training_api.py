@@ -38,6 +38,7 @@ class SessionCreate(Request):
     request_id: str = Field(min_length=1, max_length=64)
     scenario: str = Field(min_length=1, max_length=64)
     trainee: str = Field(min_length=1, max_length=64)
+    paused: bool = Field(default=False, description="ring, but hold the clock until resumed")
 
 
 class SessionControl(Request):

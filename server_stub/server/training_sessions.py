@@ -124,13 +124,15 @@ class TrainingSession:
         """Bring the session's engine to its own clock."""
         self.engine.advance_to(max(self.clock.now(), self.engine.now))
 
-    def start(self) -> None:
-        """The scenario's caller rings the trainee; the session's clock starts."""
+    def start(self, *, paused: bool = False) -> None:
+        """The scenario's caller rings the trainee; the session's clock starts (or waits
+        for the trainer to resume it)."""
         self.call_id = self.apply(
             "inject_call",
             {"queue_id": self.scenario.queue, "customer_id": self.scenario.customer.id},
         )
-        self.resume()
+        if not paused:
+            self.resume()
 
     def pause(self) -> None:
         self.catch_up()
@@ -251,7 +253,7 @@ class TrainingDesk:
         return self._scenarios
 
     def create(
-        self, request_id: str, scenario_id: str, trainee: str, trainer: str
+        self, request_id: str, scenario_id: str, trainee: str, trainer: str, *, paused: bool = False
     ) -> TrainingSession:
         known = self._by_request.get((trainer, request_id))
         if known is not None and known in self.sessions:
@@ -276,7 +278,7 @@ class TrainingDesk:
         self.sessions[session.id] = session
         self._by_request[(trainer, request_id)] = session.id
         self._forget_old()
-        session.start()
+        session.start(paused=paused)
         return session
 
     def _forget_old(self) -> None:

@@ -58,7 +58,7 @@ async def start_session(
     body: SessionCreate, scope: TrainerScope, runtime: RuntimeDep
 ) -> SessionView:
     session = runtime.training.create(
-        body.request_id, body.scenario, body.trainee, scope.principal.user_id
+        body.request_id, body.scenario, body.trainee, scope.principal.user_id, paused=body.paused
     )
     return session.view()
 
