@@ -64,6 +64,8 @@ class SessionView(BaseModel):
     scenario: str
     scenario_version: int
     title: str
+    queue: str
+    script: str
     trainee: str
     trainer: str
     call_id: str | None

@@ -204,6 +204,8 @@ class TrainingSession:
             scenario=self.scenario.id,
             scenario_version=self.scenario.version,
             title=self.scenario.title,
+            queue=self.scenario.queue,
+            script=self.scenario.script,
             trainee=self.trainee,
             trainer=self.trainer,
             call_id=self.call_id,

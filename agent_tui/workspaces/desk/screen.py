@@ -51,6 +51,7 @@ from agent_tui.workspaces.desk.script_pane import ScriptPane
 from agent_tui.workspaces.desk.state_bar import StateBar
 from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND as TICKET_DRAFT
 from agent_tui.workspaces.desk.ticket_form import TicketForm
+from agent_tui.workspaces.desk.training_call import TrainingWatch
 from agent_tui.workspaces.desk.wrapup_panel import WrapupPanel
 from server_stub.protocol.api import (
     LONG_TEXT,
@@ -141,6 +142,7 @@ class DeskScreen(WorkspaceScreen):
                 yield TicketForm(id=PANE_TICKET)
                 yield WrapupPanel(id=PANE_WRAPUP)
         yield KeyHints(id="key-hints")
+        yield TrainingWatch()  # the training stream's: a session's call opens over the desk
 
     def key(self, binding_id: str) -> str:
         """The key to name on screen for an action, from the keymap in force."""
