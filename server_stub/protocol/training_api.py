@@ -77,6 +77,23 @@ class SessionView(BaseModel):
     score: TrainingScore | None = None
 
 
+class RecordedCall(BaseModel):
+    """A call from the floor's log, to replay: its events in order (personal data masked
+    for a trainer)."""
+
+    call_id: str
+    agent_id: str | None
+    queue_id: str | None
+    events: list[Event]
+
+
+class ScenarioDraft(BaseModel):
+    call_id: str
+    scenario: str
+    text: str = Field(description="scenario YAML, to edit and save beside the centre")
+    problems: list[str] = Field(description="what the checker says of it (file:line: …)")
+
+
 class TrainingResult(BaseModel):
     session_id: str
     trainee: str

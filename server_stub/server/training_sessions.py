@@ -22,16 +22,18 @@ from server_stub.centre.schema import CentreConfig
 from server_stub.engine import Engine, EngineError
 from server_stub.protocol.call_facts import SCRIPT_STEP_EVENT, session_facts
 from server_stub.protocol.events import Event, EventType
-from server_stub.protocol.scenario_check import load_scenarios
+from server_stub.protocol.scenario_check import check_scenario_text, load_scenarios
 from server_stub.protocol.scenario_model import Scenario, TrainingScore
 from server_stub.protocol.scripts import FlowScript
-from server_stub.protocol.training_api import SessionView, TrainingResult
+from server_stub.protocol.training_api import ScenarioDraft, SessionView, TrainingResult
 from server_stub.server.clock import RealTimeClock
 from server_stub.server.dispatch import CommandDispatcher
 from server_stub.server.errors import ApiError, not_found
+from server_stub.server.quality_desk import QualityDesk
 from server_stub.server.store import Store
 from server_stub.training.caller_companion import ScriptedCaller
 from server_stub.training.centre_facts import centre_facts, team_leaders
+from server_stub.training.scenario_draft import scenario_draft
 from server_stub.training.scoring import score_session
 
 CALLER = "caller"
@@ -298,6 +300,31 @@ class TrainingDesk:
         """The trainee's session in progress (the newest), if any."""
         mine = [s for s in self.sessions.values() if s.trainee == trainee and s.score is None]
         return mine[-1] if mine else None
+
+    def draft(self, call_id: str, quality: QualityDesk) -> ScenarioDraft:
+        """A recorded call of the floor as a scenario draft (one step), with what the
+        scenario checker says of it."""
+        contact = quality.call_contact(call_id)
+        script = quality.script_for(contact.queue_id)
+        if script is None:
+            raise ApiError(409, "no_script", f"call {call_id}'s queue has no flow script")
+        scenario_id = f"from_{call_id}".replace("-", "_").lower()
+        text = scenario_draft(
+            self.store.call_events(call_id),
+            call_id,
+            script,
+            scenario_id=scenario_id,
+            title=f"来自通话 {call_id} / From call {call_id}",
+            team_leaders=team_leaders(self.config),
+        )
+        facts = centre_facts(self.config)
+        _, problems = check_scenario_text(text, f"{scenario_id}.yaml", facts, self.scripts)
+        return ScenarioDraft(
+            call_id=call_id,
+            scenario=scenario_id,
+            text=text,
+            problems=[str(problem) for problem in problems],
+        )
 
     def finish(self, session: TrainingSession) -> None:
         """Store a scored session's result for the trainee's history."""

@@ -251,3 +251,72 @@ async def test_a_complaint_not_escalated_loses_exactly_what_the_pure_score_says(
         view = (await api.post(f"{url}/desk", json=action, headers=trainee)).json()
     assert view["score"]["total"] == expected.total < 100
     assert view["score"]["dimensions"] == [d.model_dump(mode="json") for d in expected.dimensions]
+
+
+async def a_recorded_fault_call(api: httpx.AsyncClient, clock: FakeMonotonic) -> str:
+    """1001 takes a fault call on the live floor: verified, a damaged modem, ticketed."""
+    agent, trainer = await login(api, "1001"), await login(api, "t100")
+    await api.post("/v1/agent/state", json={"state": "ready"}, headers=agent)
+    sent = await api.post(
+        "/v1/trainer/calls", json={"queue_id": "fault", "customer_id": "C000002"}, headers=trainer
+    )
+    call_id = str(sent.json()["call_id"])
+    clock.now += 3
+    await api.post(f"/v1/calls/{call_id}/answer", headers=agent)
+    for step, key, following in (
+        ("greet", "1", "verify"),
+        ("verify", "y", "describe_fault"),
+        ("describe_fault", "3", "log_fault"),
+    ):
+        clock.now += 10
+        walked = await api.post(
+            f"/v1/calls/{call_id}/script",
+            json={"step": step, "key": key, "next": following},
+            headers=agent,
+        )
+        assert walked.status_code in (200, 201), walked.text
+    ticket = {
+        "request_id": "ticket-1",
+        "customer_id": "C000002",
+        "call_id": call_id,
+        "category": "fault",
+        "subject": "光猫损坏 Modem dead",
+    }
+    assert (await api.post("/v1/tickets", json=ticket, headers=agent)).status_code == 201
+    clock.now += 20
+    await api.post(f"/v1/calls/{call_id}/hangup", headers=agent)
+    clock.now += 15
+    path = [["greet", "1"], ["verify", "y"], ["describe_fault", "3"], ["log_fault", "1"]]
+    wrapup = {"code": "ticket_created", "notes": "modem", "script_path": path}
+    done = await api.post(f"/v1/calls/{call_id}/wrapup", json=wrapup, headers=agent)
+    assert done.status_code == 200, done.text
+    return call_id
+
+
+async def test_a_recorded_call_replays_masked_and_becomes_a_scenario_draft_that_checks(
+    api: httpx.AsyncClient, clock: FakeMonotonic
+) -> None:
+    call_id = await a_recorded_fault_call(api, clock)
+    trainer = await login(api, "t100")
+    replay = (await api.get(f"/v1/training/calls/{call_id}", headers=trainer)).json()
+    types = [e["type"] for e in replay["events"]]
+    assert types[0] == "call.arrived" and "call.script_step" in types
+    assert replay["events"][0]["data"]["ani"].startswith("****")
+    assert [e["seq"] for e in replay["events"]] == sorted(e["seq"] for e in replay["events"])
+
+    draft = (await api.get(f"/v1/training/calls/{call_id}/draft", headers=trainer)).json()
+    assert draft["problems"] == []
+    text = draft["text"]
+    for expected in (
+        f"scenario: from_{call_id}",
+        "queue: fault",
+        "script: fault_report",
+        "id: C000002",
+        "- greet",
+        "- closing_ticket",
+        "category: fault",
+        "- ticket_created",
+    ):
+        assert expected in text, expected
+    # The same call gives the same draft, word for word.
+    assert (await api.get(f"/v1/training/calls/{call_id}/draft", headers=trainer)).json() == draft

@@ -13,6 +13,8 @@ from fastapi import APIRouter, Depends, Query
 
 from server_stub.protocol.training_api import (
     DeskAction,
+    RecordedCall,
+    ScenarioDraft,
     ScenarioSummary,
     SessionControl,
     SessionCreate,
@@ -120,6 +122,24 @@ async def desk(
     found.desk(body.action, body.args)
     runtime.training.finish(found)
     return found.view()
+
+
+@router.get("/calls/{call_id}", response_model=RecordedCall)
+async def recorded_call(call_id: str, scope: TrainerScope, runtime: RuntimeDep) -> RecordedCall:
+    """A recorded call of the floor, to replay on a desk view."""
+    runtime.catch_up()
+    contact = runtime.quality.call_contact(call_id)
+    events = [scope.readable_event(e) for e in runtime.store.call_events(call_id)]
+    return RecordedCall(
+        call_id=call_id, agent_id=contact.agent_id, queue_id=contact.queue_id, events=events
+    )
+
+
+@router.get("/calls/{call_id}/draft", response_model=ScenarioDraft)
+async def draft_from_call(call_id: str, scope: TrainerScope, runtime: RuntimeDep) -> ScenarioDraft:
+    """The recorded call as a training scenario draft, checked against the centre."""
+    runtime.catch_up()
+    return runtime.training.draft(call_id, runtime.quality)
 
 
 @router.get("/results", response_model=list[TrainingResult])
