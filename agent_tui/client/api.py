@@ -63,6 +63,8 @@ from server_stub.protocol.quality_api import (
 from server_stub.protocol.scripts import FlowScript
 from server_stub.protocol.training_api import (
     DeskAction,
+    RecordedCall,
+    ScenarioDraft,
     ScenarioSummary,
     SessionControl,
     SessionCreate,
@@ -301,6 +303,13 @@ class CentreApi:
     async def session_desk(self, session_id: str, request: DeskAction) -> SessionView:
         path = f"/training/sessions/{session_id}/desk"
         return await self._call(SessionView, "POST", path, body=request)
+
+    async def recorded_call(self, call_id: str) -> RecordedCall:
+        """A call of the floor's log, to replay (personal data masked for a trainer)."""
+        return await self._call(RecordedCall, "GET", f"/training/calls/{call_id}")
+
+    async def scenario_draft(self, call_id: str) -> ScenarioDraft:
+        return await self._call(ScenarioDraft, "GET", f"/training/calls/{call_id}/draft")
 
     async def training_results(self, trainee: str | None = None) -> list[TrainingResult]:
         params = {"trainee": trainee} if trainee is not None else None

@@ -55,6 +55,8 @@ from server_stub.protocol.quality_api import (
 from server_stub.protocol.scripts import FlowScript
 from server_stub.protocol.training_api import (
     DeskAction,
+    RecordedCall,
+    ScenarioDraft,
     SessionControl,
     SessionCreate,
     SessionView,
@@ -291,6 +293,18 @@ async def test_the_training_routes_parse_for_a_trainer_and_a_trainee(
     assert (await trainer.training_session(session.id)).trainee_state == "busy"
     assert await trainee.training_results() == []
     assert await trainer.training_results("1001") == []
+
+    # A call of the live floor, replayed and drafted into a scenario.
+    await trainee.set_state("ready")
+    sent = await trainer.send_caller(TrainerCallRequest(queue_id="enquiry", customer_id=CUSTOMER))
+    assert sent.call_id is not None
+    await trainee.answer(sent.call_id)
+    await trainee.hangup(sent.call_id)
+    await trainee.wrapup(sent.call_id, WrapupRequest(code="resolved"))
+    recorded = await trainer.recorded_call(sent.call_id)
+    assert isinstance(recorded, RecordedCall) and recorded.events[0].type == "call.arrived"
+    draft = await trainer.scenario_draft(sent.call_id)
+    assert isinstance(draft, ScenarioDraft) and draft.call_id == sent.call_id
 
 
 def test_every_client_method_is_called_here() -> None:

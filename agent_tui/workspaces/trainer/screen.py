@@ -29,6 +29,7 @@ from agent_tui.ui.requests import attempt
 from agent_tui.ui.tables import highlighted_key, sync_rows
 from agent_tui.workspaces.base import WorkspaceScreen
 from agent_tui.workspaces.trainer import load_queues
+from agent_tui.workspaces.trainer.replay_screen import CallIdDialog, ReplayScreen
 from agent_tui.workspaces.trainer.send_dialog import SendCallerDialog
 from agent_tui.workspaces.trainer.session_dialogs import StartSessionDialog, WhisperDialog
 from agent_tui.workspaces.trainer.sessions import SESSION_COLUMNS, session_block, session_rows
@@ -137,6 +138,8 @@ class ConsoleScreen(WorkspaceScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "send_caller":
             return bool(self.store.queues)
+        if action in ("speed", "draft", "back"):
+            return False  # the replay's
         if action in STEERING:
             selected = self._selected() if self.is_mounted else None
             return selected is not None and selected.score is None
@@ -272,6 +275,20 @@ class ConsoleScreen(WorkspaceScreen):
         if ok and sent is not None:
             self.shell.publish(self.store.follow_call(sent, request.queue_id, request.customer_id))
             self.notify(f"Caller {sent.call_id} sent to {request.queue_id} 已发送", timeout=3)
+
+    def action_replay(self) -> None:
+        self.app.push_screen(CallIdDialog(), self._replay_given)
+
+    def _replay_given(self, call_id: str | None) -> None:
+        if call_id is not None:
+            self.open_replay(call_id)
+
+    @work(exclusive=True, group="replay", exit_on_error=False)
+    async def open_replay(self, call_id: str) -> None:
+        reading = self.shell.api.recorded_call(call_id)
+        ok, call = await attempt(self.notify, f"replay call {call_id}", reading)
+        if ok and call is not None:
+            self.app.push_screen(ReplayScreen(call))
 
     def action_refresh(self) -> None:
         self.refresh_queues()

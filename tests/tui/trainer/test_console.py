@@ -21,10 +21,13 @@ from textual.widgets import DataTable, Input
 
 from agent_tui.client.api import CentreApi, new_request_id
 from agent_tui.shell.app import ShellApp
+from agent_tui.workspaces.trainer.replay_screen import CallIdDialog, ReplayScreen
 from agent_tui.workspaces.trainer.screen import ConsoleScreen
 from agent_tui.workspaces.trainer.send_dialog import SendCallerDialog
 from agent_tui.workspaces.trainer.session_dialogs import StartSessionDialog, WhisperDialog
 from agent_tui.workspaces.trainer.trails import TRAIL_COLUMNS
+from server_stub.protocol.api import TrainerCallRequest, WrapupRequest
+from server_stub.protocol.desk_screen import ScriptStepRequest
 from server_stub.protocol.training_api import (
     DeskAction,
     SessionControl,
@@ -250,5 +253,89 @@ def test_console_with_a_session_scored(
 
     async def steps(pilot: Pilot[Any]) -> None:
         await until(lambda: scored(pilot) == 100, pilot)
+
+    assert login_picture("t100", "trainer", size, steps)
+
+
+# ------------------------------------------------------------------------------ replay
+
+
+async def a_recorded_call(centre: LiveServer) -> str:
+    """1001 takes an enquiry on the live floor, walks the script to its closing and wraps
+    up."""
+    world = World(centre)
+    agent = await client_as(centre.base_url, "1001")
+    trainer = await client_as(centre.base_url, "t100")
+    try:
+        await agent.set_state("ready")
+        sent = await trainer.send_caller(
+            TrainerCallRequest(queue_id="enquiry", customer_id="C000012")
+        )
+        assert sent.call_id is not None
+        await world.advance(4)
+        await agent.answer(sent.call_id)
+        walk = [("greet", "1", "tariffs"), ("tariffs", "1", "anything_else")]
+        walk.append(("anything_else", "2", "closing_info"))
+        for step_id, key, following in walk:
+            await world.advance(10)
+            request = ScriptStepRequest(step=step_id, key=key, next=following)
+            await agent.script_step(sent.call_id, request)
+        await agent.hangup(sent.call_id)
+        path = [(step_id, key) for step_id, key, _ in walk]
+        await agent.wrapup(sent.call_id, WrapupRequest(code="info_given", script_path=path))
+        return sent.call_id
+    finally:
+        await agent.close()
+        await trainer.close()
+
+
+async def open_replay(pilot: Pilot[Any], call_id: str) -> ReplayScreen:
+    app = pilot.app
+    await pilot.press("ctrl+r")
+    await until(lambda: isinstance(app.screen, CallIdDialog), pilot)
+    await pilot.press(*call_id, "enter")
+    await until(lambda: isinstance(app.screen, ReplayScreen), pilot)
+    replay = app.screen
+    assert isinstance(replay, ReplayScreen)
+    return replay
+
+
+async def test_a_recorded_call_replays_in_order_with_pause_step_speed_and_becomes_a_draft(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    call_id = await a_recorded_call(centre)
+    app = frozen_app(centre, tmp_path, config_dir, "t100")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_as(pilot, "trainer")
+        replay = await open_replay(pilot, call_id)
+        player = replay.player
+        assert player.shown == 0 and not player.playing
+        await pilot.press("f7", "f7")  # two events, one at a time
+        assert player.shown == 2
+        assert [e.type for e in player.visible()] == ["call.arrived", "call.queued"]
+        await pilot.press("ctrl+s", "ctrl+s", "ctrl+s", "ctrl+s")  # 1× → 16×
+        assert player.speed == 16.0
+        await pilot.press("f6")  # play
+        await until(lambda: player.finished, pilot)
+        seqs = [e.seq for e in player.visible()]
+        assert seqs == sorted(seqs) and player.visible()[-1].type == "call.wrapup_completed"
+        assert "the end" in screen_text(app) and "wrapped up" in screen_text(app)
+        await pilot.press("ctrl+t")  # the call as a scenario draft
+        await until(lambda: f"scenario: from_{call_id}" in screen_text(app), pilot)
+        assert "the checker finds nothing wrong" in screen_text(app)
+        await pilot.press("ctrl+g")
+        await until(lambda: isinstance(app.screen, ConsoleScreen), pilot)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_replay_of_a_recorded_call_half_way(
+    login_picture: LoginPicture, centre: LiveServer, size: tuple[int, int]
+) -> None:
+    call_id = asyncio.run(a_recorded_call(centre))
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        replay = await open_replay(pilot, call_id)
+        await pilot.press(*["f7"] * 6)
+        await until(lambda: replay.player.shown == 6, pilot)
 
     assert login_picture("t100", "trainer", size, steps)
