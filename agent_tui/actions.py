@@ -58,7 +58,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("trainer.angrier", "angrier", "Angrier", "trainer"),
     Action("trainer.calmer", "calmer", "Calmer", "trainer"),
     Action("trainer.whisper", "whisper", "Whisper", "trainer"),
-    Action("trainer.replay", "replay", "Replay a call", "trainer", show=False),
+    Action("trainer.replay", "replay", "Replay", "trainer"),
     Action("trainer.speed", "speed", "Speed", "trainer"),
     Action("trainer.draft", "draft", "Scenario draft", "trainer"),
     Action("trainer.back", "back", "Back", "trainer"),
