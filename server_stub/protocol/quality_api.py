@@ -186,6 +186,29 @@ class QualityStatistics(BaseModel):
     knowledge_gaps: list[StepGapFigures]
 
 
+# --------------------------------------------------------------------------- coaching
+
+
+class CoachingCreate(Request):
+    request_id: str = Field(min_length=1, max_length=64)
+    note: str = Field(default="", max_length=LONG_TEXT)
+
+
+class CoachingTask(BaseModel):
+    """A one-to-one coaching task (QA3) for the agent's team leaders, from an evaluation."""
+
+    id: str
+    evaluation_id: str
+    call_id: str
+    agent_id: str
+    team: str | None
+    team_leaders: list[str] = Field(description="who coaches: the team's supervisors")
+    items: list[str] = Field(description="the items that lost points, as the form names them")
+    note: str
+    created_by: str
+    status: Literal["open"] = "open"
+
+
 # --------------------------------------------------------------------------- calibration
 
 

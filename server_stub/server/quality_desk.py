@@ -26,6 +26,8 @@ from server_stub.protocol.quality_api import (
     CalibrationView,
     CallSample,
     CallTimeline,
+    CoachingCreate,
+    CoachingTask,
     EvaluationConfirm,
     EvaluationCreate,
     EvaluationUpdate,
@@ -345,6 +347,38 @@ class QualityDesk:
                 script=script.id,
                 path=[PathChoice(step=s, key=k) for s, k in contact.script_path],
             )
+
+    # ------------------------------------------------------------------ coaching
+
+    def coach(self, evaluation: Evaluation, body: CoachingCreate, user_id: str) -> CoachingTask:
+        """A one-to-one coaching task for the agent's team leaders from a confirmed
+        evaluation, naming the items it lost points on (the same request: the same task)."""
+        made = self.store.coaching_tasks(request_id=body.request_id, by=user_id)
+        if made:
+            return made[0]
+        if evaluation.status != "confirmed":
+            raise ApiError(409, "not_confirmed", "confirm the evaluation before coaching on it")
+        form = self.pinned_form(evaluation)
+        score = score_evaluation(form, evaluation)
+        labels = {item.id: item.label for _, item in form.items()}
+        lost = [s.item for s in score.items if s.score is not None and s.score < s.points]
+        team = next((a.team for a in self.config.agents if a.id == evaluation.agent_id), None)
+        leaders = [
+            u.id for u in self.config.users if u.role == "supervisor" and team in u.teams
+        ] + [a.id for a in self.config.agents if team in a.supervises]
+        task = CoachingTask(
+            id=f"CT{len(self.store.coaching_tasks()) + 1:05d}",
+            evaluation_id=evaluation.id,
+            call_id=evaluation.call_id,
+            agent_id=evaluation.agent_id,
+            team=team,
+            team_leaders=leaders,
+            items=[labels[item] for item in lost],
+            note=body.note,
+            created_by=user_id,
+        )
+        self.store.put_coaching_task(task, body.request_id)
+        return task
 
     # ------------------------------------------------------------------ calibration
 

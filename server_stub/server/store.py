@@ -37,7 +37,7 @@ from server_stub.protocol.api import (
     Ticket,
 )
 from server_stub.protocol.events import Event
-from server_stub.protocol.quality_api import CalibrationRound
+from server_stub.protocol.quality_api import CalibrationRound, CoachingTask
 from server_stub.protocol.quality_form_model import Evaluation
 from server_stub.protocol.training_api import TrainingResult
 from server_stub.server.db_lock import DatabaseLock
@@ -85,6 +85,11 @@ CREATE TABLE IF NOT EXISTS training_results (
     wall_time REAL NOT NULL, body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS training_results_trainee ON training_results(trainee, wall_time);
+CREATE TABLE IF NOT EXISTS coaching_tasks (
+    id TEXT PRIMARY KEY, request_id TEXT NOT NULL, created_by TEXT NOT NULL,
+    team TEXT, body TEXT NOT NULL,
+    UNIQUE (created_by, request_id)
+);
 CREATE TABLE IF NOT EXISTS calibrations (
     id TEXT PRIMARY KEY,
     request_id TEXT NOT NULL,
@@ -897,6 +902,23 @@ class Store:
         with self._lock:
             rows = self._db.execute(query + " ORDER BY wall_time, rowid", params).fetchall()
         return [TrainingResult.model_validate_json(r["body"]) for r in rows]
+
+    def put_coaching_task(self, task: CoachingTask, request_id: str) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR IGNORE INTO coaching_tasks(id, request_id, created_by, team, body) "
+                "VALUES (?,?,?,?,?)",
+                (task.id, request_id, task.created_by, task.team, task.model_dump_json()),
+            )
+
+    def coaching_tasks(self, *, request_id: str | None = None, by: str = "") -> list[CoachingTask]:
+        """Coaching tasks in the order made (the one a request made, when given)."""
+        query, params = "SELECT body FROM coaching_tasks", cast(tuple[str, ...], ())
+        if request_id is not None:
+            query, params = query + " WHERE request_id = ? AND created_by = ?", (request_id, by)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY rowid", params).fetchall()
+        return [CoachingTask.model_validate_json(r["body"]) for r in rows]
 
     def calibration_ids(self, call_id: str) -> list[str]:
         with self._lock:

@@ -272,3 +272,32 @@ async def test_the_admin_reads_the_timeline_with_the_calling_number(api: httpx.A
     body = (await api.get(f"/v1/quality/calls/{call_id}", headers=admin)).json()
     arrived = next(e for e in body["entries"] if e["type"] == "call.arrived")
     assert "*" not in arrived["text"]
+
+
+async def test_an_individual_problem_opens_a_coaching_task_for_the_agents_team_leader(
+    api: httpx.AsyncClient,
+) -> None:
+    call_id = await a_slow_call_held_without_the_phrase(api)
+    evaluator = await login(api, "e100")
+    made = await api.post(
+        "/v1/quality/evaluations", json={"request_id": "r", "call_id": call_id}, headers=evaluator
+    )
+    evaluation_id = made.json()["evaluation"]["id"]
+    url = f"/v1/quality/evaluations/{evaluation_id}/coaching"
+    early = await api.post(url, json={"request_id": "c"}, headers=evaluator)
+    assert early.status_code == 409 and early.json()["error"]["code"] == "not_confirmed"
+    await api.post(f"/v1/quality/evaluations/{evaluation_id}/confirm", json={}, headers=evaluator)
+    note = {"request_id": "c", "note": "接听要快 / answer sooner"}
+    task = await api.post(url, json=note, headers=evaluator)
+    assert task.status_code == 201, task.text
+    body = task.json()
+    assert (body["agent_id"], body["team"], body["team_leaders"]) == ("1001", "A", ["s100"])
+    assert body["items"] == ["未及时应答 / Slow to answer", "口径规范 / Standard wording"]
+    again = await api.post(url, json=note, headers=evaluator)
+    assert again.json()["id"] == body["id"]  # a retry, not a second task
+    # Team A's supervisor sees it; team B's does not; an agent may not look.
+    ours = (await api.get("/v1/quality/coaching", headers=await login(api, "s100"))).json()
+    theirs = (await api.get("/v1/quality/coaching", headers=await login(api, "s101"))).json()
+    assert [t["id"] for t in ours] == [body["id"]] and theirs == []
+    agent = await api.get("/v1/quality/coaching", headers=await login(api, "1001"))
+    assert agent.status_code == 403

@@ -77,6 +77,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/admin/clock"): frozenset({"admin"}),
     ("POST", "/v1/admin/clock"): frozenset({"admin"}),
     ("GET", "/v1/events"): EVERYONE,
+    ("GET", "/v1/quality/coaching"): frozenset({"evaluator", "supervisor", "admin"}),
     ("GET", "/v1/training/scenarios"): frozenset({"trainer", "admin"}),
     ("POST", "/v1/training/sessions"): frozenset({"trainer", "admin"}),
     ("GET", "/v1/training/sessions"): frozenset({"trainer", "admin"}),
@@ -103,6 +104,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
             ("POST", "calibrations"),
             ("GET", "calibrations"),
             ("GET", "calibrations/{round_id}"),
+            ("POST", "evaluations/{evaluation_id}/coaching"),
         )
     },
 }

@@ -17,6 +17,8 @@ from server_stub.protocol.quality_api import (
     CalibrationRound,
     CalibrationView,
     CallTimeline,
+    CoachingCreate,
+    CoachingTask,
     EvaluationConfirm,
     EvaluationCreate,
     EvaluationUpdate,
@@ -37,6 +39,7 @@ from server_stub.server.scope import Scope, out_of_scope
 router = APIRouter(tags=["quality"], prefix="/quality")
 
 QualityUser = Annotated[Scope, Depends(scoped("evaluator", "admin"))]
+CoachingReader = Annotated[Scope, Depends(scoped("evaluator", "supervisor", "admin"))]
 
 
 def desk_of(runtime: CentreRuntime) -> QualityDesk:
@@ -130,6 +133,26 @@ async def confirm_evaluation(
     evaluation = desk.evaluation(evaluation_id)
     scope.check_evaluation_author(evaluation)
     return desk.view(desk.confirm(evaluation, body))
+
+
+@router.post("/evaluations/{evaluation_id}/coaching", response_model=CoachingTask, status_code=201)
+async def coach_on_evaluation(
+    evaluation_id: str, body: CoachingCreate, scope: QualityUser, runtime: RuntimeDep
+) -> CoachingTask:
+    """An individual problem: a one-to-one coaching task for the agent's team leaders."""
+    desk = desk_of(runtime)
+    evaluation = desk.evaluation(evaluation_id)
+    scope.check_evaluation_author(evaluation)
+    return desk.coach(evaluation, body, scope.principal.user_id)
+
+
+@router.get("/coaching", response_model=list[CoachingTask])
+async def coaching_tasks(scope: CoachingReader, runtime: RuntimeDep) -> list[CoachingTask]:
+    """Evaluators and the admin: every task; a supervisor: those of its teams."""
+    tasks = desk_of(runtime).store.coaching_tasks()
+    if scope.reach.whole_floor or scope.principal.has("evaluator"):
+        return tasks
+    return [task for task in tasks if task.team in scope.reach.teams]
 
 
 @router.get("/statistics", response_model=QualityStatistics)
