@@ -54,6 +54,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("trainer.refresh", "refresh", "Refresh", "trainer"),
     Action("quality.ticket", "find_ticket", "Find a ticket", "quality"),
     Action("backoffice.ticket", "find_ticket", "Find a ticket", "backoffice"),
+    Action("backoffice.pull", "pull_next", "Pull next", "backoffice"),
+    Action("backoffice.act", "act", "Act on ticket", "backoffice"),
+    Action("backoffice.refresh", "refresh", "Refresh", "backoffice"),
 )
 
 ACTIONS_BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}

@@ -45,6 +45,7 @@ from server_stub.protocol.api import (
     WrapupRequest,
 )
 from server_stub.protocol.scripts import FlowScript
+from server_stub.protocol.workflow_api import TicketDetail, TransitionRequest, WorkQueueView
 
 __all__ = ["ApiError", "CentreApi", "ServerUnreachable", "new_request_id"]
 
@@ -55,6 +56,7 @@ _TICKETS = TypeAdapter(list[Ticket])
 _QUEUES = TypeAdapter(list[QueueStats])
 _AGENTS = TypeAdapter(list[AgentStatus])
 _SCRIPTS = TypeAdapter(list[FlowScript])
+_WORK_QUEUES = TypeAdapter(list[WorkQueueView])
 
 
 class CentreApi:
@@ -194,6 +196,22 @@ class CentreApi:
 
     async def ticket(self, ticket_id: str) -> Ticket:
         return await self._call(Ticket, "GET", f"/tickets/{ticket_id}")
+
+    async def ticket_detail(self, ticket_id: str) -> TicketDetail:
+        """A ticket with its workflow state (clocks in business time) and its history."""
+        return await self._call(TicketDetail, "GET", f"/tickets/{ticket_id}")
+
+    async def take_transition(self, ticket_id: str, request: TransitionRequest) -> TicketDetail:
+        path = f"/tickets/{ticket_id}/transitions"
+        return await self._call(TicketDetail, "POST", path, body=request)
+
+    async def work_queues(self, limit: int = 50) -> list[WorkQueueView]:
+        """The work queues this login works, each with its first `limit` items."""
+        return await self._list(_WORK_QUEUES, "/workflow/queues", {"limit": str(limit)})
+
+    async def pull_next(self, queue_id: str) -> TicketDetail:
+        """Take the first item of a work queue: it is this login's now."""
+        return await self._call(TicketDetail, "POST", f"/workflow/queues/{queue_id}/next")
 
     async def directory(self) -> Directory:
         return await self._call(Directory, "GET", "/directory")

@@ -16,8 +16,9 @@ CONNECTION: Final = "connection"  # the event feed's link
 FLOOR: Final = "floor"  # every agent's state (supervisors)
 REVIEWS: Final = "reviews"  # calls wrapped up since login (evaluators)
 TRAILS: Final = "trails"  # calls this login sent (trainers)
+TICKET_LOOP: Final = "ticket_loop"  # tickets' steps, reminders, escalations (back office)
 
 ALL_PARTS: Final[frozenset[str]] = frozenset(
-    {AGENT, CALL, QUEUES, MESSAGES, CONNECTION, FLOOR, REVIEWS, TRAILS}
+    {AGENT, CALL, QUEUES, MESSAGES, CONNECTION, FLOOR, REVIEWS, TRAILS, TICKET_LOOP}
 )
 NOTHING: Final[frozenset[str]] = frozenset()

@@ -29,7 +29,21 @@ class StoreSection:
 
 # Every section a store is made with, in the order they see events.
 SECTION_TYPES: list[type[StoreSection]] = []
+_features_added = False
+
+
+def _add_feature_sections() -> None:
+    """The features' own sections, first in line; imported on first use, because their
+    modules import StoreSection from here."""
+    global _features_added
+    if _features_added:
+        return
+    _features_added = True
+    from agent_tui.client.ticket_loop import TicketLoopSection
+
+    SECTION_TYPES[:0] = [TicketLoopSection]
 
 
 def new_sections() -> dict[str, StoreSection]:
+    _add_feature_sections()
     return {section_type.name: section_type() for section_type in SECTION_TYPES}

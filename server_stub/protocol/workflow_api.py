@@ -90,6 +90,9 @@ class WorkItemView(BaseModel):
     queue: str
     priority: str
     due_at: float | None
+    remaining_s: float | None = Field(
+        default=None, description="business seconds to the deadline; negative when overdue"
+    )
     type: str
     subject: str
     state: str

@@ -317,8 +317,12 @@ class TicketLoop:
     def queue_size(self, keys: Iterable[str]) -> int:
         return sum(self.queues.size(k) for k in keys)
 
-    def knows(self, ticket_id: str) -> bool:
-        return ticket_id in self.tickets
+    def business_seconds_until(self, due_sim: float, sim_now: float) -> float:
+        """Business seconds from `sim_now` to `due_sim`; negative once it has passed."""
+        now, due = self.epoch + sim_now, self.epoch + due_sim
+        if due >= now:
+            return self.calendar.seconds_between(now, due)
+        return -self.calendar.seconds_between(due, now)
 
     def record(self, ticket_id: str) -> TicketRecord | None:
         return self.tickets.get(ticket_id)

@@ -40,6 +40,7 @@ from server_stub.protocol.api import (
     WrapupRequest,
 )
 from server_stub.protocol.scripts import FlowScript
+from server_stub.protocol.workflow_api import TransitionRequest
 from server_stub.server.app import create_app
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.testing import paused_runtime
@@ -170,6 +171,37 @@ async def test_the_floor_and_messages_parse_for_a_supervisor(
     assert queues and all(isinstance(stats, QueueStats) for stats in queues)
     sent = await supervisor.send_message(SupervisorMessageRequest(text="统一口径", team_id="A"))
     assert isinstance(sent, CommandResult)
+
+
+async def test_the_work_queue_pull_and_a_transition_parse_for_a_department_user(
+    connect: Callable[[str], Awaitable[CentreApi]],
+) -> None:
+    agent, trainer = await connect("1001"), await connect("t100")
+    await agent.set_state("ready")
+    await trainer.send_caller(TrainerCallRequest(queue_id="enquiry", customer_id="C000001"))
+    call_id = (await agent.me()).call_id
+    assert call_id is not None
+    await agent.answer(call_id)
+    ticket = await agent.create_ticket(
+        TicketCreateRequest(
+            request_id=new_request_id(),
+            customer_id="C000001",
+            call_id=call_id,
+            category="billing",
+            subject="多收月租 Charged twice",
+        )
+    )
+    billing = await connect("d101")
+    queues = await billing.work_queues()
+    assert [q.queue for q in queues] == ["billing"]
+    assert [item.ticket_id for item in queues[0].items] == [ticket.id]
+    taken = await billing.pull_next("billing")
+    assert taken.workflow is not None and taken.workflow.state == "in_progress"
+    request = TransitionRequest(transition="resolve", fields={"resolution_note": "已退 Refunded"})
+    done = await billing.take_transition(ticket.id, request)
+    assert done.workflow is not None and done.workflow.state == "callback_pending"
+    seen = await agent.ticket_detail(ticket.id)
+    assert [h.transition for h in seen.history if h.transition][-1] == "schedule_callback"
 
 
 async def test_a_refusal_carries_the_servers_code_and_words(

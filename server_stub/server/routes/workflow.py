@@ -54,12 +54,14 @@ def queue_view(runtime: CentreRuntime, queue_id: str, keys: list[str], limit: in
     for item in loop.queue_items(keys, limit):
         record = loop.tickets[item.item_id]
         due = None if item.due == float("inf") else loop.sim_time(item.due)
+        remaining = None if due is None else loop.business_seconds_until(due, runtime.now)
         items.append(
             WorkItemView(
                 ticket_id=item.item_id,
                 queue=item.queue,
                 priority=_RANK_NAME[item.priority],
                 due_at=due,
+                remaining_s=remaining,
                 type=record.snapshot.type_id,
                 subject=record.subject,
                 state=record.snapshot.state.value,
