@@ -188,6 +188,9 @@ class CentreConfig(Strict):
     users: list[UserConfig] = Field(default_factory=list)
     reason_codes: list[Code] = Field(default_factory=list)
     wrapup_codes: list[Code] = Field(default_factory=list)
+    ticket_categories: list[Code] = Field(
+        default_factory=list, description="empty = the TK2 categories the documents name"
+    )
     customers: Customers = Customers()
 
 

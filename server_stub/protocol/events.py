@@ -28,10 +28,16 @@ class EventType(StrEnum):
     CALL_OVERFLOWED = "call.overflowed"  # QueueCallerLeave (FULL)
     CALL_ENDED = "call.ended"  # {by, reason}
     CALL_WRAPUP_COMPLETED = "call.wrapup_completed"  # {code}
+    CALL_SCRIPT_STEP = "call.script_step"  # {step, key, next} or {step, back} (desk)
     AGENT_STATE_CHANGED = "agent.state_changed"  # {from, to, reason, pending}
+    AGENT_SCREEN = "agent.screen"  # DeskScreenState (protocol/desk_screen.py)
     SUPERVISOR_MESSAGE = "supervisor.message"
     SUPERVISOR_MONITOR_STARTED = "supervisor.monitor_started"
     QUEUE_STATS = "queue.stats"  # periodic snapshot
+    SUPERVISION_QUEUE_BOARD = "supervision.queue_board"  # the queues board's figures (SV1)
+    ALERT_RAISED = "alert.raised"  # SV4: protocol.supervision (escalations too)
+    ALERT_CLEARED = "alert.cleared"
+    ALERT_ACKNOWLEDGED = "alert.acknowledged"
     TICKET_CREATED = "ticket.created"
     TICKET_UPDATED = "ticket.updated"
     TICKET_ESCALATED = "ticket.escalated"

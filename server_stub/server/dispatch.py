@@ -37,6 +37,8 @@ class CommandDispatcher:
                     queue_id=args.get("queue_id"),
                     data=args.get("data"),
                 )
+            case "companion":  # a human's command to a companion (acknowledge an alert)
+                return engine.companion_command(args["name"], args["method"], args["args"])
             case "inject_call":
                 return engine.place_call(args["queue_id"], customer_id=args.get("customer_id"))
             case "set_state":
@@ -47,7 +49,14 @@ class CommandDispatcher:
                 return engine.set_pending(args["agent_id"], args["state"], args.get("reason"))
             case "clear_pending":
                 return engine.set_pending(args["agent_id"], None)
-            case "answer" | "reject" | "hold" | "retrieve" | "hangup":
+            case "hold":
+                return engine.hold(
+                    args["agent_id"],
+                    args["call_id"],
+                    bool(args.get("phrase", False)),
+                    args.get("script_step"),
+                )
+            case "answer" | "reject" | "retrieve" | "hangup":
                 return getattr(engine, kind)(args["agent_id"], args["call_id"])
             case "transfer":
                 return engine.transfer(

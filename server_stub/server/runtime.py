@@ -26,6 +26,7 @@ from typing import Any
 from server_stub.centre.customers import customer_refs
 from server_stub.centre.schema import CentreConfig
 from server_stub.engine import Engine, EngineError
+from server_stub.protocol.desk_screen import SCREENS_PER_S
 from server_stub.protocol.scripts import FlowScript
 from server_stub.server.activity import ActivityLog
 from server_stub.server.audit import AuditTrail
@@ -39,6 +40,7 @@ from server_stub.server.floor import Floor
 from server_stub.server.flow_scripts import load_centre_scripts
 from server_stub.server.pipeline import EventPipeline, ReplayDivergedError
 from server_stub.server.pops import ScreenPopBuilder
+from server_stub.server.quality_desk import QualityDesk
 from server_stub.server.replay import (
     check_customers,
     config_hash,
@@ -50,6 +52,8 @@ from server_stub.server.scope import Scope, SearchGrants
 from server_stub.server.store import Store
 from server_stub.server.throttle import Buckets
 from server_stub.server.ticket_runtime import build_ticket_loop, centre_workflow
+from server_stub.supervision.companions import SupervisionParts, attach_supervision
+from server_stub.supervision.config import SupervisionConfig
 from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
 from server_stub.workflow.ticket_loop import TicketLoop
 from server_stub.workflow.ticket_workflow import TicketWorkflow
@@ -91,8 +95,10 @@ class CentreRuntime:
         scripts_dir: str | Path | None = None,
         wall_clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
+        supervision: SupervisionConfig | None = None,
     ) -> None:
         self.config = config
+        self.supervision_config = supervision  # thresholds of alerts (built-in ones without)
         self.store = store
         self.seed = seed
         self._wall_clock = wall_clock
@@ -107,11 +113,16 @@ class CentreRuntime:
         self.monotonic = monotonic
         self.searches_per_min = SEARCHES_PER_MIN
         self.searches = Buckets(rate=SEARCHES_PER_MIN / 60.0, burst=SEARCH_BURST)
+        # The desk's screen (routes/agent.py): a rate per agent, and the last one logged.
+        self.screens = Buckets(rate=SCREENS_PER_S, burst=2 * SCREENS_PER_S)
+        self.last_screens: dict[str, tuple[int, dict[str, Any]]] = {}
         self.pops = ScreenPopBuilder(store)
         self.dispatcher = CommandDispatcher(config)
         self.workflow = TicketWorkflow(centre_workflow(self.scripts_dir))
         self._placing_callbacks = False
         self.frame = RunFrame.from_meta(store.get_meta)
+        forms_dir = self.scripts_dir.parent / "forms" if self.scripts_dir is not None else None
+        self.quality = QualityDesk(config, store, self.scripts, forms_dir, lambda: self.now)
         self._build_run()
         self.driver = ClockDriver(self.clock, self._drive_step, self._next_due)
         self._keepalive: asyncio.Task[None] | None = None
@@ -138,6 +149,10 @@ class CentreRuntime:
         self.engine.subscribe(self.pipeline.collect)
         self.engine.attach(
             TICKET_LOOP, build_ticket_loop(self.config, self.workflow, self.frame, self.seed)
+        )
+        # Alerts and the queues board live on the engine's clock: replay gives them again.
+        self.supervision: SupervisionParts = attach_supervision(
+            self.engine, self.config, self.supervision_config
         )
 
     @property

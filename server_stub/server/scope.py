@@ -7,8 +7,10 @@ A login's `Reach` is the union of what its roles reach:
 - supervisor: its teams (their agents, calls, screen pops, tickets, messages); the floor
   manager (值班长, `floor: true`) and the admin the whole floor;
 - trainer, evaluator: every event of the floor, but no customer personal data (no pop,
-  calling numbers masked); the work itself (wrap-up notes, ticket text) is what they
-  review, and an evaluator reads tickets over REST too.
+  calling numbers masked) and no agent's screen (`agent.screen`); the work itself (wrap-up
+  notes, ticket text) is what they review, and an evaluator reads tickets over REST too;
+  an evaluator reads a call's timeline masked the same way, and its colleagues'
+  evaluations except in a blind calibration round until it has scored the call itself.
 - department (back office): the tickets in or through its work queues, their events and
   their callbacks; no calls, no customer records.
 A team leader who takes calls (agent + supervisor) gets both. Nothing a client writes
@@ -21,12 +23,13 @@ is what the trainer's and evaluator's feed carries instead of the full data.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from server_stub.protocol.api import Ticket
-from server_stub.protocol.events import EventType
+from server_stub.protocol.events import Event, EventType
+from server_stub.protocol.quality_form_model import Evaluation
 from server_stub.server.auth import Principal
 from server_stub.server.errors import ApiError
 from server_stub.server.floor import AgentView, CallView, Floor
@@ -41,6 +44,13 @@ TEAM_CALLS_KEPT = 1_024
 BEFORE_THE_OFFER = frozenset(
     {EventType.CALL_ARRIVED, EventType.CALL_IVR_STEP, EventType.CALL_QUEUED}
 )
+# What an agent's desk shows (its screen) is for those who supervise it, not for the
+# floor's trainers and evaluators (a trainer sees a trainee's desk in the session's own
+# centre): these never go to a masked audience.
+NOT_FOR_MASKED = frozenset({EventType.AGENT_SCREEN})
+# A queue's figures and alerts are the centre's, not a team's: every supervisor sees them.
+QUEUE_WIDE_TYPES = frozenset({EventType.QUEUE_STATS, EventType.SUPERVISION_QUEUE_BOARD})
+ALERT_PREFIX = "alert."
 # Event types an agent sees when they name it (not e.g. a supervisor's silent monitor).
 OWN_EVENT_PREFIXES = ("call.", "agent.", "ticket.", "callback.")
 # What a department user's feed carries: the ticket loop's events of its work queues.
@@ -161,7 +171,7 @@ class Audience:
             and type_.startswith(WORK_QUEUE_EVENT_PREFIXES)
         ):
             return FULL
-        return MASKED if reach.floor_masked else HIDDEN
+        return MASKED if reach.floor_masked and type_ not in NOT_FOR_MASKED else HIDDEN
 
     def _own(
         self,
@@ -192,8 +202,10 @@ class Audience:
     def _team(
         self, type_: str, call_id: str | None, agent_id: str | None, team_id: str | None
     ) -> bool:
-        if type_ == EventType.QUEUE_STATS:
+        if type_ in QUEUE_WIDE_TYPES:
             return True
+        if type_.startswith(ALERT_PREFIX) and agent_id is None and team_id is None:
+            return True  # a queue's alert
         if team_id is not None:
             return team_id in self.reach.teams
         if agent_id == self.user_id and type_.startswith("ticket."):
@@ -477,6 +489,29 @@ class Scope:
             raise out_of_scope(f"ticket {ticket.id} is not yours to read")
         if ticket.created_by != self.reach.user_id:
             self.audit_read("ticket.read", ticket.id, call_id=ticket.call_id)
+
+    # ------------------------------------------------------------------ quality
+
+    def readable_event(self, event: Event) -> Event:
+        """A call's event as this reader gets it over REST: the feed's masking for a
+        login without personal data (trainer, evaluator)."""
+        if self.reach.whole_floor:
+            return event
+        masked = mask_personal_data(event.type, event.data)
+        return event if masked is None else event.model_copy(update={"data": masked})
+
+    def may_read_evaluation(self, evaluation: Evaluation, scored_rounds: Collection[str]) -> bool:
+        """Evaluators read each other's evaluations, except in a blind calibration round
+        until they have confirmed their own in it; the admin reads all."""
+        if self.reach.whole_floor or evaluation.evaluator_id == self.reach.user_id:
+            return True
+        return evaluation.calibration is None or evaluation.calibration in scored_rounds
+
+    def check_evaluation_author(self, evaluation: Evaluation) -> None:
+        if evaluation.evaluator_id != self.reach.user_id:
+            raise ApiError(
+                403, "not_your_evaluation", f"evaluation {evaluation.id} is another evaluator's"
+            )
 
     # ------------------------------------------------------------------ audit
 

@@ -47,6 +47,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/calls/{call_id}/transfer"): AGENT,
     ("POST", "/v1/calls/{call_id}/consult"): AGENT,
     ("POST", "/v1/calls/{call_id}/wrapup"): AGENT,
+    ("POST", "/v1/calls/{call_id}/script"): AGENT,
+    ("PUT", "/v1/agent/screen"): AGENT,
     ("POST", "/v1/calls/dial"): AGENT,
     ("POST", "/v1/callbacks"): AGENT,
     ("GET", "/v1/calls/{call_id}/pop"): AGENT | FLOOR,
@@ -68,10 +70,30 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/supervisor/agents"): FLOOR,
     ("GET", "/v1/supervisor/queues"): FLOOR,
     ("POST", "/v1/supervisor/messages"): FLOOR,
+    ("GET", "/v1/supervision/board"): FLOOR,
+    ("GET", "/v1/supervision/alerts"): FLOOR,
+    ("POST", "/v1/supervision/alerts/{alert_id}/acknowledge"): FLOOR,
     ("POST", "/v1/trainer/calls"): frozenset({"trainer", "admin"}),
     ("GET", "/v1/admin/clock"): frozenset({"admin"}),
     ("POST", "/v1/admin/clock"): frozenset({"admin"}),
     ("GET", "/v1/events"): EVERYONE,
+    **{
+        (method, f"/v1/quality/{path}"): frozenset({"evaluator", "admin"})
+        for method, path in (
+            ("GET", "forms"),
+            ("POST", "sample"),
+            ("GET", "calls/{call_id}"),
+            ("POST", "evaluations"),
+            ("GET", "evaluations"),
+            ("GET", "evaluations/{evaluation_id}"),
+            ("PUT", "evaluations/{evaluation_id}"),
+            ("POST", "evaluations/{evaluation_id}/confirm"),
+            ("GET", "statistics"),
+            ("POST", "calibrations"),
+            ("GET", "calibrations"),
+            ("GET", "calibrations/{round_id}"),
+        )
+    },
 }
 # The SSE stream never ends, and ASGITransport buffers whole responses: for allowed
 # roles it is checked against a live server in test_events.py.
