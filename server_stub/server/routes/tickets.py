@@ -26,6 +26,7 @@ from server_stub.server.routes.centre import ticket_categories
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.scope import Scope
 from server_stub.server.ticket_access import refusal_error, role_for, ticket_detail
+from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
 
 router = APIRouter(tags=["tickets"])
 
@@ -141,7 +142,9 @@ async def take_transition(
         "actor_role": role.value,
     }
     await runtime.command(
-        "workflow", {"method": "transition", "args": args}, scope.principal.user_id
+        "companion",
+        {"name": TICKET_LOOP, "method": "transition", "args": args},
+        scope.principal.user_id,
     )
     return detail_of(runtime.store.ticket(ticket_id) or ticket, scope, runtime)
 

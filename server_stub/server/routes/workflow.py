@@ -21,6 +21,7 @@ from server_stub.server.errors import ApiError
 from server_stub.server.routes.tickets import detail_of
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.scope import Scope
+from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
 
 router = APIRouter(tags=["workflow"])
 
@@ -107,7 +108,7 @@ async def pull_next(queue_id: str, scope: QueueWorker, runtime: RuntimeDep) -> T
         role = ActorRole.TEAM_LEADER  # the floor manager or the admin stands in for the lead
     args = {"keys": keys, "actor": principal.user_id, "actor_role": role.value}
     applied = await runtime.command(
-        "workflow", {"method": "pull_next", "args": args}, principal.user_id
+        "companion", {"name": TICKET_LOOP, "method": "pull_next", "args": args}, principal.user_id
     )
     ticket_id = str(applied.value["ticket_id"])
     ticket = runtime.store.ticket(ticket_id)
