@@ -14,17 +14,25 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from server_stub.protocol.tickets import PRIORITY_RANK, ActorRole
-from server_stub.protocol.workflow_api import TicketDetail, WorkItemView, WorkQueueView
+from server_stub.protocol.workflow_api import (
+    TicketDetail,
+    TicketFiguresView,
+    WorkItemView,
+    WorkQueueView,
+)
 from server_stub.server.auth import Principal
 from server_stub.server.deps import RuntimeDep, scoped
 from server_stub.server.errors import ApiError
 from server_stub.server.routes.tickets import detail_of
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.scope import Scope
+from server_stub.workflow.ticket_figures import TicketFigures
 from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
 
 router = APIRouter(tags=["workflow"])
 
+FigureReader = Annotated[Scope, Depends(scoped("supervisor", "admin"))]
+LOOP_EVENT_PREFIXES = ("ticket.", "callback.")
 QueueWorker = Annotated[Scope, Depends(scoped("supervisor", "admin", "department"))]
 _RANK_NAME = {rank: name.value for name, rank in PRIORITY_RANK.items()}
 
@@ -115,3 +123,22 @@ async def pull_next(queue_id: str, scope: QueueWorker, runtime: RuntimeDep) -> T
     if ticket is None:
         raise ApiError(409, "not_in_workflow", f"{ticket_id} has no ticket record")
     return detail_of(ticket, scope, runtime)
+
+
+@router.get("/workflow/figures", response_model=TicketFiguresView)
+async def ticket_figures(scope: FigureReader, runtime: RuntimeDep) -> TicketFiguresView:
+    """Tickets opened, resolved, overdue, time to resolve in business hours, reopen rate
+    and satisfaction, per type and per department, folded from the log: a supervisor's
+    teams', the floor manager's and the admin's of the whole floor."""
+    runtime.catch_up()
+    reach = scope.reach
+    figures = TicketFigures(runtime.workflow.calendar, runtime.tickets.epoch)
+    teams_of = {agent.id: agent.team for agent in runtime.config.agents}
+    for event in runtime.store.iter_events():
+        if not event.type.startswith(LOOP_EVENT_PREFIXES) or event.ticket_id is None:
+            continue
+        team = event.team_id or teams_of.get(event.agent_id or "")
+        if reach.whole_floor or (team is not None and team in reach.teams):
+            figures.apply(event.sim_time, event.type, event.data)
+    scope.audit_read("tickets.figures", ",".join(sorted(reach.teams)) or "floor")
+    return TicketFiguresView.model_validate(figures.report())
