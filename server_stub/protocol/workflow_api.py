@@ -131,3 +131,15 @@ class TicketFiguresView(BaseModel):
 
     by_type: list[TicketFigureRow]
     by_department: list[TicketFigureRow]
+
+
+class OutboxMessage(BaseModel):
+    """An automatic message to a customer (TK8), as the outbox (the log) holds it."""
+
+    seq: int
+    sim_time: float
+    ticket_id: str
+    customer_id: str | None
+    channel: str = Field(description="sms or email")
+    template: str
+    text: str

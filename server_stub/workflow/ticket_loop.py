@@ -38,6 +38,7 @@ from server_stub.protocol.tickets import (
     TicketState,
     Transition,
 )
+from server_stub.workflow import auto_messages
 from server_stub.workflow.departments import (
     BOUNCE_REASON,
     DEFAULT_RESOLUTION_NOTE,
@@ -398,6 +399,26 @@ class TicketLoop:
         result = self._take(record, Transition.DISPATCH.value, fields, SYSTEM, SYSTEM)
         if isinstance(result, Refusal) and fields:  # not a work queue: the type's default
             self._take(record, Transition.DISPATCH.value, {}, SYSTEM, SYSTEM)
+        resolution = record.clocks.resolution
+        due = None if resolution is None else resolution.clock.due_at(self.calendar)
+        self._message(record, auto_messages.registered(ticket_id, due, self.calendar.tz))
+        ticket_type = self.workflow.config.ticket_type(type_id)
+        if ticket_type is not None and not ticket_type.callback:
+            self._message(record, auto_messages.thanked(ticket_id))
+
+    def _message(self, record: TicketRecord, message: tuple[str, str, str]) -> None:
+        """An automatic message to the customer, into the outbox (the log)."""
+        channel, template, text = message
+        self._emit(
+            record,
+            TicketEventType.MESSAGE,
+            {
+                "channel": channel,
+                "template": template,
+                "text": text,
+                "customer_id": record.customer_id,
+            },
+        )
 
     # ------------------------------------------------------------------ one transition
 
@@ -448,6 +469,15 @@ class TicketLoop:
                 "notify": [role.value for role in applied.notify],
             },
         )
+        message = auto_messages.after_step(
+            ticket_id,
+            applied.transition,
+            applied.ticket.state,
+            applied.ticket.close_reason,
+            fields.get(TicketField.RESOLUTION_NOTE.value),
+        )
+        if message is not None:
+            self._message(record, message)
         self._schedule_rung(record)
         self._follow_effects(record, step)
         if record.key is not None:
@@ -538,6 +568,7 @@ class TicketLoop:
             "due_at": None if due is None else self.sim_time(due),
             "team_id": record.team_id,
             "created_by": record.created_by,
+            "actor": SYSTEM,  # a transition names its own actor
             **extra,
         }
         self._out.append(

@@ -61,6 +61,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/workflow/queues"): FLOOR | BACK_OFFICE,
     ("POST", "/v1/workflow/queues/{queue_id}/next"): FLOOR | BACK_OFFICE,
     ("GET", "/v1/workflow/figures"): FLOOR,
+    ("GET", "/v1/workflow/outbox"): FLOOR,
     ("GET", "/v1/directory"): EVERYONE,
     ("GET", "/v1/codes"): EVERYONE,
     ("GET", "/v1/queues/stats"): EVERYONE,

@@ -40,6 +40,7 @@ EVENT_LABELS = {
     "callback.scheduled": "安排回访 Callback scheduled",
     "callback.placed": "回访呼出 Callback placed",
     "callback.completed": "回访结束 Callback done",
+    "ticket.message": "通知客户 Message to the customer",
 }
 CLOCK_NAMES = {"first_response": "First response 首次响应", "resolution": "Resolution 解决"}
 OVERDUE = "bold #e06c75"
@@ -134,7 +135,7 @@ def history_line(entry: HistoryEntry, when: When) -> Text:
         line.append(f" → {state_label(entry.to_state or '')}")
     else:
         line.append(EVENT_LABELS.get(entry.type, entry.type), style="bold")
-        label = entry.data.get("label") or entry.data.get("outcome")
+        label = entry.data.get("label") or entry.data.get("outcome") or entry.data.get("text")
         if label:
             line.append(f" {label}")
     for value in entry.fields.values():

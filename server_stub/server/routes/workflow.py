@@ -9,12 +9,15 @@ item of the caller's part of a queue (`accept`), journaled like every command.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from server_stub.protocol.tickets import PRIORITY_RANK, ActorRole
+from server_stub.protocol.events import Event
+from server_stub.protocol.tickets import PRIORITY_RANK, ActorRole, TicketEventType
 from server_stub.protocol.workflow_api import (
+    OutboxMessage,
     TicketDetail,
     TicketFiguresView,
     WorkItemView,
@@ -130,15 +133,46 @@ async def ticket_figures(scope: FigureReader, runtime: RuntimeDep) -> TicketFigu
     """Tickets opened, resolved, overdue, time to resolve in business hours, reopen rate
     and satisfaction, per type and per department, folded from the log: a supervisor's
     teams', the floor manager's and the admin's of the whole floor."""
+    figures = TicketFigures(runtime.workflow.calendar, runtime.tickets.epoch)
+    for event in loop_events(scope, runtime):
+        figures.apply(event.sim_time, event.type, event.data)
+    scope.audit_read("tickets.figures", ",".join(sorted(scope.reach.teams)) or "floor")
+    return TicketFiguresView.model_validate(figures.report())
+
+
+def loop_events(scope: Scope, runtime: CentreRuntime) -> Iterator[Event]:
+    """The ticket loop's events of the caller's teams (all of them for the whole floor)."""
     runtime.catch_up()
     reach = scope.reach
-    figures = TicketFigures(runtime.workflow.calendar, runtime.tickets.epoch)
     teams_of = {agent.id: agent.team for agent in runtime.config.agents}
     for event in runtime.store.iter_events():
         if not event.type.startswith(LOOP_EVENT_PREFIXES) or event.ticket_id is None:
             continue
         team = event.team_id or teams_of.get(event.agent_id or "")
         if reach.whole_floor or (team is not None and team in reach.teams):
-            figures.apply(event.sim_time, event.type, event.data)
-    scope.audit_read("tickets.figures", ",".join(sorted(reach.teams)) or "floor")
-    return TicketFiguresView.model_validate(figures.report())
+            yield event
+
+
+@router.get("/workflow/outbox", response_model=list[OutboxMessage])
+async def outbox(
+    scope: FigureReader,
+    runtime: RuntimeDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[OutboxMessage]:
+    """The automatic messages sent to customers (TK8), newest first: what an SMS or e-mail
+    gateway would have been handed."""
+    messages = [
+        OutboxMessage(
+            seq=event.seq,
+            sim_time=event.sim_time,
+            ticket_id=str(event.ticket_id),
+            customer_id=event.data.get("customer_id"),
+            channel=str(event.data.get("channel")),
+            template=str(event.data.get("template")),
+            text=str(event.data.get("text")),
+        )
+        for event in loop_events(scope, runtime)
+        if event.type == TicketEventType.MESSAGE
+    ]
+    scope.audit_read("tickets.outbox", ",".join(sorted(scope.reach.teams)) or "floor")
+    return messages[::-1][:limit]
