@@ -120,6 +120,7 @@ class CentreRuntime:
         self.dispatcher = CommandDispatcher(config)
         self.workflow = TicketWorkflow(centre_workflow(self.scripts_dir))
         self._placing_callbacks = False
+        self._unplaceable: set[str] = set()  # callbacks the engine refused: said once
         self.frame = RunFrame.from_meta(store.get_meta)
         forms_dir = self.scripts_dir.parent / "forms" if self.scripts_dir is not None else None
         self.quality = QualityDesk(config, store, self.scripts, forms_dir, lambda: self.now)
@@ -364,7 +365,7 @@ class CentreRuntime:
         replay the journal places them; placing is never done twice)."""
         if self._placing_callbacks or self.pipeline.replaying:
             return
-        due = self.tickets.callbacks_to_place()
+        due = [t for t in self.tickets.callbacks_to_place() if t not in self._unplaceable]
         if not due:
             return
         self._placing_callbacks = True
@@ -378,6 +379,7 @@ class CentreRuntime:
                         "place_callback", {"ticket_id": ticket_id, "number": number}, None
                     )
                 except ApiError as error:
+                    self._unplaceable.add(ticket_id)
                     log.warning("callback of %s not placed: %s", ticket_id, error.message)
         finally:
             self._placing_callbacks = False

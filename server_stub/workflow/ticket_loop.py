@@ -72,7 +72,8 @@ STATUS_OF: dict[TicketState, str] = {
 SATISFIED_SHARE = 0.85  # a simulated agent's callback: the customer is satisfied this often
 AUTO_CLOSE_REASON = "无需回访,自动关闭 No callback for this type: closed automatically"
 
-_K_RUNG, _K_PICKUP, _K_FINISH, _K_RESUME, _K_CALLBACK = range(5)
+_K_RUNG, _K_PICKUP, _K_FINISH, _K_RESUME, _K_CALLBACK, _K_FORGET = range(6)
+TERMINAL = frozenset({TicketState.CLOSED, TicketState.CANCELLED, TicketState.MERGED})
 _Timer = tuple[float, int, int, str, int]  # (posix, order, kind, key, token)
 
 
@@ -479,6 +480,8 @@ class TicketLoop:
         if message is not None:
             self._message(record, message)
         self._schedule_rung(record)
+        if applied.ticket.state in TERMINAL:
+            self._push(at + self.workflow.policy.reopen_window_s, _K_FORGET, ticket_id, 0)
         self._follow_effects(record, step)
         if record.key is not None:
             self._offer(record.key.split("@")[0])
@@ -616,6 +619,10 @@ class TicketLoop:
             self._finish(record)
         elif kind == _K_RESUME and token == record.work_token:
             self._resume(record)
+        elif kind == _K_FORGET and record.snapshot.state in TERMINAL:
+            # past its reopen window a closed ticket is history: the log keeps it, memory not
+            if record.snapshot.updated_at <= self._now - self.workflow.policy.reopen_window_s:
+                del self.tickets[key]
         elif kind == _K_CALLBACK and self._callback_is(record, token, "scheduled"):
             assert record.callback is not None
             record.callback.state = "due"

@@ -129,7 +129,12 @@ async def take_transition(
     ticket = readable_ticket(ticket_id, scope, runtime)
     record = runtime.tickets.record(ticket_id)
     if record is None:
-        raise ApiError(409, "not_in_workflow", f"{ticket_id} is not in the ticket workflow")
+        raise ApiError(
+            409,
+            "not_in_workflow",
+            f"{ticket_id} is no longer in the workflow (closed past its reopen window, or of "
+            "an earlier simulated day): open a new ticket linked to it",
+        )
     role = role_for(scope.principal, record, body.transition)
     refusal = runtime.tickets.check(ticket_id, body.transition, body.fields, role.value)
     if refusal is not None:
