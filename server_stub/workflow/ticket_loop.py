@@ -349,17 +349,9 @@ class TicketLoop:
             }
         plan = record.callback
         return {
-            "ticket_id": t.ticket_id,
-            "type": t.type_id,
-            "state": t.state.value,
-            "status": STATUS_OF[t.state],
-            "priority": t.priority.value,
-            "queue": t.queue,
+            **_basics(record),
             "route": list(t.route),
             "step": t.step,
-            "holder": record.holder,
-            "team_id": record.team_id,
-            "created_by": record.created_by,
             "reopen_count": t.reopen_count,
             "callback_attempts": t.callback_attempts,
             "close_reason": None if t.close_reason is None else t.close_reason.value,
@@ -561,16 +553,8 @@ class TicketLoop:
         t = record.snapshot
         due = record.clocks.due_at(self.calendar)
         data: dict[str, Any] = {
-            "ticket_id": t.ticket_id,
-            "type": t.type_id,
-            "state": t.state.value,
-            "status": STATUS_OF[t.state],
-            "priority": t.priority.value,
-            "queue": t.queue,
-            "holder": record.holder,
+            **_basics(record),
             "due_at": None if due is None else self.sim_time(due),
-            "team_id": record.team_id,
-            "created_by": record.created_by,
             "actor": SYSTEM,  # a transition names its own actor
             **extra,
         }
@@ -838,6 +822,22 @@ class TicketLoop:
         if record is None:
             raise EngineError("no_such_ticket", f"no ticket {ticket_id!r} in the workflow")
         return record
+
+
+def _basics(record: TicketRecord) -> dict[str, Any]:
+    """What every event of a ticket and its view say of it."""
+    t = record.snapshot
+    return {
+        "ticket_id": t.ticket_id,
+        "type": t.type_id,
+        "state": t.state.value,
+        "status": STATUS_OF[t.state],
+        "priority": t.priority.value,
+        "queue": t.queue,
+        "holder": record.holder,
+        "team_id": record.team_id,
+        "created_by": record.created_by,
+    }
 
 
 def _pull_order(item: WorkItem) -> tuple[int, float, int]:
