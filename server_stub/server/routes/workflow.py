@@ -145,8 +145,8 @@ def loop_events(scope: Scope, runtime: CentreRuntime) -> Iterator[Event]:
     runtime.catch_up()
     reach = scope.reach
     teams_of = {agent.id: agent.team for agent in runtime.config.agents}
-    for event in runtime.store.iter_events():
-        if not event.type.startswith(LOOP_EVENT_PREFIXES) or event.ticket_id is None:
+    for event in runtime.store.iter_ticket_events():
+        if not event.type.startswith(LOOP_EVENT_PREFIXES):
             continue
         team = event.team_id or teams_of.get(event.agent_id or "")
         if reach.whole_floor or (team is not None and team in reach.teams):
