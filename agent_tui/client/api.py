@@ -45,6 +45,7 @@ from server_stub.protocol.api import (
     WrapupRequest,
 )
 from server_stub.protocol.scripts import FlowScript
+from server_stub.protocol.supervision_board import AcknowledgeRequest, AlertsView, SupervisionBoard
 
 __all__ = ["ApiError", "CentreApi", "ServerUnreachable", "new_request_id"]
 
@@ -228,6 +229,17 @@ class CentreApi:
 
     async def send_message(self, request: SupervisorMessageRequest) -> CommandResult:
         return await self._call(CommandResult, "POST", "/supervisor/messages", body=request)
+
+    async def supervision_board(self) -> SupervisionBoard:
+        """Both boards at one instant, and the seq they stand after."""
+        return await self._call(SupervisionBoard, "GET", "/supervision/board")
+
+    async def supervision_alerts(self) -> AlertsView:
+        return await self._call(AlertsView, "GET", "/supervision/alerts")
+
+    async def acknowledge_alert(self, alert_id: str, note: str = "") -> CommandResult:
+        path = f"/supervision/alerts/{alert_id}/acknowledge"
+        return await self._call(CommandResult, "POST", path, body=AcknowledgeRequest(note=note))
 
     # -- training (trainers and admins) ---------------------------------------------
 

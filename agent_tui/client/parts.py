@@ -16,8 +16,10 @@ CONNECTION: Final = "connection"  # the event feed's link
 FLOOR: Final = "floor"  # every agent's state (supervisors)
 REVIEWS: Final = "reviews"  # calls wrapped up since login (evaluators)
 TRAILS: Final = "trails"  # calls this login sent (trainers)
+BOARD: Final = "board"  # the supervisor's queue figures and agents' days
+ALERTS: Final = "alerts"  # the supervisor's alerts
 
 ALL_PARTS: Final[frozenset[str]] = frozenset(
-    {AGENT, CALL, QUEUES, MESSAGES, CONNECTION, FLOOR, REVIEWS, TRAILS}
+    {AGENT, CALL, QUEUES, MESSAGES, CONNECTION, FLOOR, REVIEWS, TRAILS, BOARD, ALERTS}
 )
 NOTHING: Final[frozenset[str]] = frozenset()

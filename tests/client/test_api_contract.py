@@ -40,6 +40,7 @@ from server_stub.protocol.api import (
     WrapupRequest,
 )
 from server_stub.protocol.scripts import FlowScript
+from server_stub.protocol.supervision_board import AlertsView, SupervisionBoard
 from server_stub.server.app import create_app
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.testing import paused_runtime
@@ -170,6 +171,20 @@ async def test_the_floor_and_messages_parse_for_a_supervisor(
     assert queues and all(isinstance(stats, QueueStats) for stats in queues)
     sent = await supervisor.send_message(SupervisorMessageRequest(text="统一口径", team_id="A"))
     assert isinstance(sent, CommandResult)
+
+
+async def test_the_supervision_board_and_alerts_parse_and_a_stale_alert_is_refused(
+    connect: Callable[[str], Awaitable[CentreApi]],
+) -> None:
+    supervisor = await connect("s100")
+    board = await supervisor.supervision_board()
+    assert isinstance(board, SupervisionBoard) and board.queues
+    assert {row.status.team for row in board.agents} == {"A"}
+    alerts = await supervisor.supervision_alerts()
+    assert isinstance(alerts, AlertsView) and alerts.active == []
+    with pytest.raises(ApiError) as missing:
+        await supervisor.acknowledge_alert("al1", "看过了 seen")
+    assert (missing.value.status, missing.value.code) == (404, "alert_not_found")
 
 
 async def test_a_refusal_carries_the_servers_code_and_words(
