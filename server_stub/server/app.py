@@ -26,6 +26,7 @@ from server_stub.server.routes import (
     knowledge,
     scripts,
     supervision,
+    supervision_actions,
     supervisor,
     tickets,
     trainer,
@@ -124,6 +125,7 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         knowledge,
         supervisor,
         supervision,
+        supervision_actions,
         trainer,
     ):
         app.include_router(module.router, prefix="/v1")
