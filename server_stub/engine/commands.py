@@ -194,22 +194,36 @@ class CommandEngine(Simulation):
         self._offer_failed(call, agent, "rejected")
 
     @_notifies
-    def hold(self, agent_id: str, call_id: str) -> None:
-        self._switch_leg(agent_id, call_id, TALKING, HELD_LEG, HELD, "is not talking on")
+    def hold(
+        self, agent_id: str, call_id: str, phrase: bool = False, script_step: str | None = None
+    ) -> None:
+        """`phrase`: the agent confirmed saying the standard hold phrase (quality checks it);
+        `script_step`: the step of the call's script it held on. Logged only when given."""
+        said: dict[str, Any] = {"phrase": True} if phrase else {}
+        if script_step is not None:
+            said["script_step"] = script_step
+        self._switch_leg(agent_id, call_id, TALKING, HELD_LEG, HELD, "is not talking on", said)
 
     @_notifies
     def retrieve(self, agent_id: str, call_id: str) -> None:
         self._switch_leg(agent_id, call_id, HELD_LEG, TALKING, RETRIEVED, "has not held")
 
     def _switch_leg(
-        self, agent_id: str, call_id: str, frm: str, to: str, event: str, refusal: str
+        self,
+        agent_id: str,
+        call_id: str,
+        frm: str,
+        to: str,
+        event: str,
+        refusal: str,
+        data: dict[str, Any] | None = None,
     ) -> None:
         """Hold and retrieve: the agent's leg of its own call goes from `frm` to `to`."""
         agent = self._human(agent_id)
         call = self._own_call(agent, call_id)
         if agent.state != BUSY or agent.leg != frm or call.consult_agent is not None:
             raise EngineError("invalid_state", f"agent {agent_id} {refusal} {call_id}")
-        self._emit(event, call.id, agent.id, _queue_id(call), {})
+        self._emit(event, call.id, agent.id, _queue_id(call), data or {})
         agent.leg = to
         self._set_state(agent, BUSY)
 

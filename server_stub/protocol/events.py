@@ -28,7 +28,9 @@ class EventType(StrEnum):
     CALL_OVERFLOWED = "call.overflowed"  # QueueCallerLeave (FULL)
     CALL_ENDED = "call.ended"  # {by, reason}
     CALL_WRAPUP_COMPLETED = "call.wrapup_completed"  # {code}
+    CALL_SCRIPT_STEP = "call.script_step"  # {step, key, next} or {step, back} (desk)
     AGENT_STATE_CHANGED = "agent.state_changed"  # {from, to, reason, pending}
+    AGENT_SCREEN = "agent.screen"  # DeskScreenState (protocol/desk_screen.py)
     SUPERVISOR_MESSAGE = "supervisor.message"
     SUPERVISOR_MONITOR_STARTED = "supervisor.monitor_started"
     # A supervisor's actions (protocol.supervision_actions); monitoring never reaches the agent.

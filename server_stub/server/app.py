@@ -24,12 +24,14 @@ from server_stub.server.routes import (
     customers,
     events,
     knowledge,
+    quality,
     scripts,
     supervision,
     supervision_actions,
     supervisor,
     tickets,
     trainer,
+    workflow,
 )
 from server_stub.server.routes import (
     centre as centre_routes,
@@ -127,6 +129,8 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         supervision,
         supervision_actions,
         trainer,
+        workflow,
+        quality,
     ):
         app.include_router(module.router, prefix="/v1")
     app.include_router(events.router, prefix="/v1")

@@ -11,6 +11,8 @@ from typing import Any
 
 from server_stub.centre.schema import CentreConfig
 from server_stub.engine import Engine, EngineError
+from server_stub.server.ticket_runtime import place_callback
+from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
 
 
 class CommandDispatcher:
@@ -47,7 +49,14 @@ class CommandDispatcher:
                 return engine.set_pending(args["agent_id"], args["state"], args.get("reason"))
             case "clear_pending":
                 return engine.set_pending(args["agent_id"], None)
-            case "answer" | "reject" | "hold" | "retrieve" | "hangup":
+            case "hold":
+                return engine.hold(
+                    args["agent_id"],
+                    args["call_id"],
+                    bool(args.get("phrase", False)),
+                    args.get("script_step"),
+                )
+            case "answer" | "reject" | "retrieve" | "hangup":
                 return getattr(engine, kind)(args["agent_id"], args["call_id"])
             case "transfer":
                 return engine.transfer(
@@ -69,6 +78,10 @@ class CommandDispatcher:
                     args.get("notes", ""),
                     args.get("script_path", []),
                 )
+            case "workflow":  # a human's ticket transition or pull (the ticket loop)
+                return engine.companion_command(TICKET_LOOP, args["method"], args["args"])
+            case "place_callback":
+                return place_callback(engine, args["ticket_id"], args.get("number"))
         raise ValueError(f"unknown command {kind!r}")
 
     def _set_agent_state(

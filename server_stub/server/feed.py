@@ -31,7 +31,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from server_stub.protocol.events import Event, EventType
-from server_stub.server.scope import FULL, HIDDEN, MASKED, Audience, mask_personal_data
+from server_stub.server.scope import (
+    FULL,
+    HIDDEN,
+    MASKED,
+    NOT_FOR_MASKED,
+    Audience,
+    mask_personal_data,
+)
 from server_stub.server.store import EventRow
 
 PING = b": ping\n\n"  # an SSE comment: keeps proxies and idle clients from timing out
@@ -291,6 +298,7 @@ class EventHub:
         self.published += len(batch)
         everything: bytes | None = None  # shared by all who see everything
         everything_masked: bytes | None = None
+        masked_count = 0
         for subscriber in self._subscribers:
             if subscriber.overflowed or subscriber.ended:
                 continue
@@ -304,8 +312,12 @@ class EventHub:
                     ok = subscriber.push(everything, len(batch))
                 elif audience.everything == MASKED:
                     if everything_masked is None:
-                        everything_masked = b"".join(e.bytes_for(MASKED) for e in batch)
-                    ok = subscriber.push(everything_masked, len(batch))
+                        masked = [e for e in batch if e.type not in NOT_FOR_MASKED]
+                        masked_count = len(masked)
+                        everything_masked = b"".join(e.bytes_for(MASKED) for e in masked)
+                    if not masked_count:
+                        continue
+                    ok = subscriber.push(everything_masked, masked_count)
                 else:
                     chunk, count = filter_chunk(audience, batch)
                     if not count:

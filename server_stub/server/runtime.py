@@ -26,6 +26,7 @@ from typing import Any
 from server_stub.centre.customers import customer_refs
 from server_stub.centre.schema import CentreConfig
 from server_stub.engine import Engine, EngineError
+from server_stub.protocol.desk_screen import SCREENS_PER_S
 from server_stub.protocol.scripts import FlowScript
 from server_stub.server.activity import ActivityLog
 from server_stub.server.audit import AuditTrail
@@ -39,6 +40,7 @@ from server_stub.server.floor import Floor
 from server_stub.server.flow_scripts import load_centre_scripts
 from server_stub.server.pipeline import EventPipeline, ReplayDivergedError
 from server_stub.server.pops import ScreenPopBuilder
+from server_stub.server.quality_desk import QualityDesk
 from server_stub.server.replay import (
     check_customers,
     config_hash,
@@ -50,10 +52,14 @@ from server_stub.server.scope import Scope, SearchGrants
 from server_stub.server.store import Store
 from server_stub.server.surges import SURGE_ACTOR, SurgeCallers
 from server_stub.server.throttle import Buckets
+from server_stub.server.ticket_runtime import build_ticket_loop, centre_workflow
 from server_stub.supervision.clock import CentreClock
 from server_stub.supervision.companions import SupervisionParts, attach_supervision
 from server_stub.supervision.config import SupervisionConfig
 from server_stub.supervision.dayplan import day_plan
+from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
+from server_stub.workflow.ticket_loop import TicketLoop
+from server_stub.workflow.ticket_workflow import TicketWorkflow
 
 __all__ = ["Applied", "CentreRuntime", "ReplayDivergedError"]
 
@@ -110,9 +116,16 @@ class CentreRuntime:
         self.monotonic = monotonic
         self.searches_per_min = SEARCHES_PER_MIN
         self.searches = Buckets(rate=SEARCHES_PER_MIN / 60.0, burst=SEARCH_BURST)
+        # The desk's screen (routes/agent.py): a rate per agent, and the last one logged.
+        self.screens = Buckets(rate=SCREENS_PER_S, burst=2 * SCREENS_PER_S)
+        self.last_screens: dict[str, tuple[int, dict[str, Any]]] = {}
         self.pops = ScreenPopBuilder(store)
         self.dispatcher = CommandDispatcher(config)
+        self.workflow = TicketWorkflow(centre_workflow(self.scripts_dir))
+        self._placing_callbacks = False
         self.frame = RunFrame.from_meta(store.get_meta)
+        forms_dir = self.scripts_dir.parent / "forms" if self.scripts_dir is not None else None
+        self.quality = QualityDesk(config, store, self.scripts, forms_dir, lambda: self.now)
         self._build_run()
         self.driver = ClockDriver(self.clock, self._drive_step, self._next_due)
         self._keepalive: asyncio.Task[None] | None = None
@@ -137,6 +150,9 @@ class CentreRuntime:
             wall_clock=self._wall_clock,
         )
         self.engine.subscribe(self.pipeline.collect)
+        self.engine.attach(
+            TICKET_LOOP, build_ticket_loop(self.config, self.workflow, self.frame, self.seed)
+        )
         # Alerts and the queues board live on the engine's clock: replay gives them again.
         self.supervision: SupervisionParts = attach_supervision(
             self.engine, self.config, self.supervision_config
@@ -151,6 +167,12 @@ class CentreRuntime:
                 clock,
                 self.seed,
             )
+
+    @property
+    def tickets(self) -> TicketLoop:
+        """The ticket loop of this run (states, queues, clocks, callbacks)."""
+        loop: TicketLoop = self.engine.companion(TICKET_LOOP)
+        return loop
 
     # ------------------------------------------------------------------ start, stop
 
@@ -295,6 +317,7 @@ class CentreRuntime:
         self.catch_up()
         self._advance_engine(self.engine.now + seconds)
         self._flush()
+        self._place_due_callbacks()
         self.clock.anchor(self.now)
         self.driver.wake()
 
@@ -302,6 +325,7 @@ class CentreRuntime:
         """Bring the engine to the real-time clock (on a paused clock: fire what is due now)."""
         self._advance_engine(max(self.frame.engine_time(self.clock.now()), self.engine.now))
         self._flush()
+        self._place_due_callbacks()
 
     def _drive_step(self) -> bool:
         """Move the engine one slice towards the clock; True while it is still behind. When
@@ -312,6 +336,7 @@ class CentreRuntime:
         limit = self.engine.now + max(1.0, speed * DRIVER_SLICE_S)
         self._advance_engine(max(min(target, limit), self.engine.now))
         self._flush()
+        self._place_due_callbacks()
         behind = target - self.engine.now
         if speed > 0 and behind > speed * MAX_LAG_S:
             self.clock.anchor(self.now + speed * MAX_LAG_S)
@@ -340,6 +365,10 @@ class CentreRuntime:
     async def command(self, kind: str, args: dict[str, Any], actor: str | None) -> Applied:
         """Apply a human command now; journal it; return the newest seq and what the engine
         answered (a new call's id, for dial and inject_call)."""
+        return self.apply_command(kind, args, actor)
+
+    def apply_command(self, kind: str, args: dict[str, Any], actor: str | None) -> Applied:
+        """`command`, for the runtime's own commands (a due callback) between requests."""
         self.catch_up()
         at = self.now
         engine_args = self.frame.engine_args(kind, args)
@@ -353,4 +382,29 @@ class CentreRuntime:
         self.driver.wake()  # the command may have set a timer sooner than the driver's sleep
         if kind in ("dial", "inject_call"):
             result = self.frame.call_id(result)
-        return Applied(seq=self.hub.last_seq, value=result)
+        applied = Applied(seq=self.hub.last_seq, value=result)
+        self._place_due_callbacks()  # a resolution during business hours rings at once
+        return applied
+
+    def _place_due_callbacks(self) -> None:
+        """Satisfaction callbacks that fell due become calls, as journaled commands (on
+        replay the journal places them; placing is never done twice)."""
+        if self._placing_callbacks or self.pipeline.replaying:
+            return
+        due = self.tickets.callbacks_to_place()
+        if not due:
+            return
+        self._placing_callbacks = True
+        try:
+            for ticket_id in due:
+                customer_id = self.tickets.callback_target(ticket_id)[2]
+                customer = self.store.customer(customer_id) if customer_id else None
+                number = customer.phones[0] if customer is not None and customer.phones else None
+                try:
+                    self.apply_command(
+                        "place_callback", {"ticket_id": ticket_id, "number": number}, None
+                    )
+                except ApiError as error:
+                    log.warning("callback of %s not placed: %s", ticket_id, error.message)
+        finally:
+            self._placing_callbacks = False

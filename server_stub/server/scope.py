@@ -7,8 +7,12 @@ A login's `Reach` is the union of what its roles reach:
 - supervisor: its teams (their agents, calls, screen pops, tickets, messages); the floor
   manager (值班长, `floor: true`) and the admin the whole floor;
 - trainer, evaluator: every event of the floor, but no customer personal data (no pop,
-  calling numbers masked); the work itself (wrap-up notes, ticket text) is what they
-  review, and an evaluator reads tickets over REST too.
+  calling numbers masked) and no agent's screen (`agent.screen`); the work itself (wrap-up
+  notes, ticket text) is what they review, and an evaluator reads tickets over REST too;
+  an evaluator reads a call's timeline masked the same way, and its colleagues'
+  evaluations except in a blind calibration round until it has scored the call itself.
+- department (back office): the tickets in or through its work queues, their events and
+  their callbacks; no calls, no customer records.
 A team leader who takes calls (agent + supervisor) gets both. Nothing a client writes
 widens what it sees: the feed follows a call only from the engine's own call events.
 
@@ -19,12 +23,13 @@ is what the trainer's and evaluator's feed carries instead of the full data.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from server_stub.protocol.api import Ticket
-from server_stub.protocol.events import EventType
+from server_stub.protocol.events import Event, EventType
+from server_stub.protocol.quality_form_model import Evaluation
 from server_stub.server.auth import Principal
 from server_stub.server.errors import ApiError
 from server_stub.server.floor import AgentView, CallView, Floor
@@ -39,6 +44,10 @@ TEAM_CALLS_KEPT = 1_024
 BEFORE_THE_OFFER = frozenset(
     {EventType.CALL_ARRIVED, EventType.CALL_IVR_STEP, EventType.CALL_QUEUED}
 )
+# What an agent's desk shows (its screen) is for those who supervise it, not for the
+# floor's trainers and evaluators (a trainer sees a trainee's desk in the session's own
+# centre): these never go to a masked audience.
+NOT_FOR_MASKED = frozenset({EventType.AGENT_SCREEN})
 # A queue's figures and alerts are the centre's, not a team's: every supervisor sees them.
 QUEUE_WIDE_TYPES = frozenset({EventType.QUEUE_STATS, EventType.SUPERVISION_QUEUE_BOARD})
 ALERT_PREFIX = "alert."
@@ -55,7 +64,9 @@ TEAM_MESSAGE_TYPES = frozenset(
     {EventType.SUPERVISOR_MESSAGE, EventType.SUPERVISOR_MESSAGE_WITHDRAWN}
 )
 # Event types an agent sees when they name it (not e.g. a supervisor's silent monitor).
-OWN_EVENT_PREFIXES = ("call.", "agent.", "ticket.")
+OWN_EVENT_PREFIXES = ("call.", "agent.", "ticket.", "callback.")
+# What a department user's feed carries: the ticket loop's events of its work queues.
+WORK_QUEUE_EVENT_PREFIXES = ("ticket.", "callback.")
 
 
 class Routable(Protocol):
@@ -84,6 +95,7 @@ class Reach:
     floor_masked: bool  # every event, without personal data (trainer, evaluator)
     all_tickets: bool  # every ticket by REST (whole floor, evaluator)
     audited: bool  # reads of other people's data go to the audit trail
+    work_queues: frozenset[str] = frozenset()  # a department user's ticket work queues
 
     @classmethod
     def of(cls, principal: Principal) -> Reach:
@@ -96,6 +108,9 @@ class Reach:
             floor_masked=principal.has("trainer") or principal.has("evaluator"),
             all_tickets=whole or principal.has("evaluator"),
             audited=any(principal.has(r) for r in ("supervisor", "evaluator", "admin")),
+            work_queues=frozenset(principal.work_queues)
+            if principal.has("department")
+            else frozenset(),
         )
 
 
@@ -162,7 +177,13 @@ class Audience:
             return FULL
         if reach.teams and self._team(type_, call_id, agent_id, event.team_id):
             return FULL
-        return MASKED if reach.floor_masked else HIDDEN
+        if (
+            reach.work_queues
+            and event.queue_id in reach.work_queues
+            and type_.startswith(WORK_QUEUE_EVENT_PREFIXES)
+        ):
+            return FULL
+        return MASKED if reach.floor_masked and type_ not in NOT_FOR_MASKED else HIDDEN
 
     def _own(
         self,
@@ -253,6 +274,7 @@ PERSONAL_TYPES = frozenset(
         EventType.TICKET_CREATED,
         EventType.TICKET_UPDATED,
         EventType.TICKET_ESCALATED,
+        "callback.scheduled",  # may carry the number to call
     }
 )
 # The customer's record rides in the pop alone; notes and ticket text are the agent's work,
@@ -267,9 +289,10 @@ def mask_personal_data(type_: str, data: dict[str, Any]) -> dict[str, Any] | Non
     if type_ not in PERSONAL_TYPES:
         return None
     masked = {k: v for k, v in data.items() if k not in _DROPPED_KEYS}
-    ani = masked.get("ani")
-    if isinstance(ani, str):
-        masked["ani"] = mask_number(ani)
+    for key in ("ani", "number"):
+        value = masked.get(key)
+        if isinstance(value, str):
+            masked[key] = mask_number(value)
     return masked
 
 
@@ -462,6 +485,16 @@ class Scope:
             or ticket.customer_id in self.team_customers()
         )
 
+    def may_work_ticket(self, route: Iterable[str]) -> bool:
+        """A department user reads a ticket that is in, or passed through, its queues."""
+        return bool(self.reach.work_queues) and not self.reach.work_queues.isdisjoint(route)
+
+    def check_workflow_ticket(self, ticket: Ticket, route: Iterable[str]) -> None:
+        """`check_ticket`, widened for the back office by the ticket's route."""
+        if self.may_work_ticket(route):
+            return
+        self.check_ticket(ticket)
+
     def readable_tickets(self, tickets: Iterable[Ticket]) -> list[Ticket]:
         return [t for t in tickets if self.may_read_ticket(t)]
 
@@ -470,6 +503,29 @@ class Scope:
             raise out_of_scope(f"ticket {ticket.id} is not yours to read")
         if ticket.created_by != self.reach.user_id:
             self.audit_read("ticket.read", ticket.id, call_id=ticket.call_id)
+
+    # ------------------------------------------------------------------ quality
+
+    def readable_event(self, event: Event) -> Event:
+        """A call's event as this reader gets it over REST: the feed's masking for a
+        login without personal data (trainer, evaluator)."""
+        if self.reach.whole_floor:
+            return event
+        masked = mask_personal_data(event.type, event.data)
+        return event if masked is None else event.model_copy(update={"data": masked})
+
+    def may_read_evaluation(self, evaluation: Evaluation, scored_rounds: Collection[str]) -> bool:
+        """Evaluators read each other's evaluations, except in a blind calibration round
+        until they have confirmed their own in it; the admin reads all."""
+        if self.reach.whole_floor or evaluation.evaluator_id == self.reach.user_id:
+            return True
+        return evaluation.calibration is None or evaluation.calibration in scored_rounds
+
+    def check_evaluation_author(self, evaluation: Evaluation) -> None:
+        if evaluation.evaluator_id != self.reach.user_id:
+            raise ApiError(
+                403, "not_your_evaluation", f"evaluation {evaluation.id} is another evaluator's"
+            )
 
     # ------------------------------------------------------------------ audit
 

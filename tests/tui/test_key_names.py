@@ -37,12 +37,12 @@ from agent_tui.actions import ACTIONS, Scope, actions_of
 from agent_tui.client.state import DeskMessage
 from agent_tui.keymap import ResolvedKeymap, available_keymaps, format_key, load_keymap
 from agent_tui.shell.app import ShellApp
+from agent_tui.ui.desk_view import ACTION_HINTS, action_hint, end_hint
 from agent_tui.ui.help import HelpScreen, help_rows
 from agent_tui.ui.key_hints import hint_line
 from agent_tui.workspaces.desk.customer_card import CustomerCard
 from agent_tui.workspaces.desk.message_banner import banner_line
 from agent_tui.workspaces.desk.screen import DeskScreen, consult_notice, idle_text
-from agent_tui.workspaces.desk.script_pane import ACTION_HINTS, action_hint, end_hint
 from agent_tui.workspaces.desk.wrapup_panel import code_line
 from server_stub.protocol.api import TrainerCallRequest
 from server_stub.protocol.scripts import fill_placeholders, key_actions, load_scripts_dir

@@ -10,106 +10,17 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
-from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from agent_tui.ui.labels import clock_face, ivr_path_text, tier_badge
-from agent_tui.ui.tickets import ticket_line
+from agent_tui.ui.desk_view import card_renderable
 
 if TYPE_CHECKING:
     from agent_tui.client.state import CallInfo
-    from server_stub.protocol.api import ContactRecord
-
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "ringing": ("☎ RINGING 来电", "bold #1f2430 on #5fa8d3"),
-    "talking": ("● TALKING 通话中", "bold #8fbf7f"),
-    "held": ("❚❚ ON HOLD 保持", "bold #e0b860"),
-    "conference": ("◎ CONFERENCE 会议", "bold #b48ead"),
-    "ended": ("■ ENDED 已挂断", "bold #a0a8b8"),
-}
-
-
-def _field_grid() -> Table:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="dim", no_wrap=True)
-    grid.add_column(overflow="fold")
-    return grid
-
-
-def contact_line(contact: ContactRecord) -> Text:
-    when = (contact.at or "")[:10] or "today"
-    line = Text(f"{when} ", style="dim")
-    line.append(contact.channel or "phone")
-    if contact.reason:
-        line.append(f" · {contact.reason}")
-    code = contact.wrapup_code or contact.outcome
-    if code:
-        line.append(f" → {code}", style="#8fbcbb")
-    return line
-
-
-def card_renderable(
-    call: CallInfo | None, *, verified: bool, waited_s: float | None = None
-) -> RenderableType:
-    if call is None:
-        return Text(
-            "No call. 空闲\n\nThe caller's record shows here the moment a call rings.", style="dim"
-        )
-    pop = call.pop
-    customer = call.customer
-    tier = call.tier or (customer.tier if customer else None) or (pop.tier if pop else None)
-    status_label, status_style = STATUS_LABELS.get(call.status, (call.status, "bold"))
-
-    head = Text()
-    head.append(f" {status_label} ", style=status_style)
-    if call.direction == "outbound":
-        head.append(" outbound 呼出", style="#5fa8d3")
-
-    # The tier sits by the name: a VIP is seen in the same glance as who is calling.
-    name = Text()
-    if customer is not None:
-        name.append(customer.name, style="bold underline")
-    else:
-        name.append("Unknown caller 未知来电", style="bold italic")
-    if tier:
-        name.append("  ")
-        name.append_text(tier_badge(tier))
-
-    fields = _field_grid()
-    if verified:
-        fields.add_row("Identity", Text("✔ verified 已核实", style="bold #8fbf7f"))
-    else:
-        fields.add_row("Identity", Text("✖ not verified 未核实", style="#e06c75"))
-    if customer is not None:
-        fields.add_row("Account", customer.account or "—")
-        fields.add_row("Phones", ", ".join(customer.phones) or "—")
-        fields.add_row("Address", customer.address or "—")
-    fields.add_row("Caller", call.ani or (pop.ani if pop else None) or "—")
-    fields.add_row("Queue", call.queue_id or (pop.queue_id if pop else None) or "—")
-    fields.add_row("IVR", ivr_path_text(list(call.ivr_path or (pop.ivr_path if pop else []))))
-    waited = waited_s if waited_s is not None else call.waited_s
-    fields.add_row("Waited", clock_face(waited))
-
-    parts: list[RenderableType] = [head, name, fields]
-    contacts = pop.contacts if pop is not None else []
-    parts.append(Text(f"Prior contacts 历史来电 ({len(contacts)})", style="bold #5fa8d3"))
-    if contacts:
-        parts.extend(contact_line(contact) for contact in contacts[:8])
-    else:
-        parts.append(Text("none", style="dim"))
-    tickets = call.open_tickets
-    parts.append(Text(f"Open tickets 未结工单 ({len(tickets)})", style="bold #5fa8d3"))
-    if tickets:
-        parts.extend(ticket_line(ticket) for ticket in tickets[:8])
-    else:
-        parts.append(Text("none", style="dim"))
-    return Group(*parts)
 
 
 class RenderedOnce:

@@ -32,6 +32,7 @@ from agent_tui.client.api import new_request_id
 from agent_tui.client.parts import AGENT, CALL, CONNECTION, MESSAGES, QUEUES
 from agent_tui.client.state import CallInfo, ClientStore
 from agent_tui.keymap import default_bindings
+from agent_tui.ui.desk_view import identity_verified
 from agent_tui.ui.key_hints import KeyHints
 from agent_tui.ui.pickers import Choice, ChoicePicker, code_choices
 from agent_tui.ui.requests import attempt
@@ -45,12 +46,15 @@ from agent_tui.workspaces.desk.dialogs import (
     directory_choices,
 )
 from agent_tui.workspaces.desk.message_banner import MessageBanner, MessageLogPanel
-from agent_tui.workspaces.desk.script_pane import ScriptPane, identity_verified
+from agent_tui.workspaces.desk.reporting import ScreenPublisher, ScriptStepReporter
+from agent_tui.workspaces.desk.script_pane import ScriptPane
 from agent_tui.workspaces.desk.state_bar import StateBar
 from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND as TICKET_DRAFT
 from agent_tui.workspaces.desk.ticket_form import TicketForm
 from agent_tui.workspaces.desk.wrapup_panel import WrapupPanel
 from server_stub.protocol.api import (
+    LONG_TEXT,
+    SHORT_TEXT,
     Callback,
     CallbackRequest,
     Code,
@@ -62,6 +66,14 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
+from server_stub.protocol.desk_screen import (
+    SCREENS_PER_S,
+    DeskPane,
+    DeskScreenState,
+    HoldRequest,
+    TicketDraftView,
+)
+from server_stub.protocol.phrases import carries_phrase
 from server_stub.protocol.scripts import FlowScript
 
 T = TypeVar("T")
@@ -85,6 +97,11 @@ WIDE_WIDTH, WIDE_HEIGHT = 110, 32
 DEFAULT_CENTRE_NAME = "客服中心 Contact Centre"
 
 PANE_SCRIPT, PANE_TICKET, PANE_WRAPUP = "script-pane", "ticket-form", "wrapup-panel"
+SCREEN_PANES: dict[str, DeskPane] = {
+    PANE_SCRIPT: "script",
+    PANE_TICKET: "ticket",
+    PANE_WRAPUP: "wrapup",
+}
 ACTIVE_CALL = ("talking", "held", "conference")
 
 
@@ -107,6 +124,8 @@ class DeskScreen(WorkspaceScreen):
         self.orphan_ticket_draft = False  # a ticket draft came back for a call that is gone
         self._pane_before_ticket = PANE_SCRIPT
         self.callbacks_scheduled: list[Callback] = []  # this shift's, newest last
+        self.screen_publisher: ScreenPublisher | None = None  # made on mount (needs the shell)
+        self.step_reporter: ScriptStepReporter | None = None
 
     # -- layout -----------------------------------------------------------------------
 
@@ -130,6 +149,9 @@ class DeskScreen(WorkspaceScreen):
     def on_mount(self) -> None:
         self._fit_to_size(self.size.width, self.size.height)
         self.set_interval(1.0, self._tick)
+        self.screen_publisher = ScreenPublisher(self.shell.api.publish_screen)
+        self.step_reporter = ScriptStepReporter(self.shell.api.script_step)
+        self.set_interval(1.0 / SCREENS_PER_S, self._offer_screen)
         self.show_parts(self.PARTS)
         self._bring_back_orphan_draft()
         self.load_codes()
@@ -165,6 +187,43 @@ class DeskScreen(WorkspaceScreen):
             self.query_one(WrapupPanel).show_countdown(state.wrapup_remaining())
         if self.has_class("-wide") and state.messages:
             self.query_one(MessageLogPanel).show_messages(state.messages, state.sim_now())
+
+    def screen_state(self) -> DeskScreenState:
+        """What this desk shows now, as its supervisors may see it (`agent.screen`)."""
+        call = self.store.call
+        pane = self._current_pane()
+        if call is None and pane == PANE_SCRIPT and not self.orphan_ticket_draft:
+            return DeskScreenState(pane="idle")
+        script = self.query_one(ScriptPane)
+        walker = script.walker
+        form = self.query_one(TicketForm)
+        fields = form.fields()
+        draft = TicketDraftView(
+            category=fields["category"],
+            subject=fields["subject"][:SHORT_TEXT],
+            description=fields["description"][:LONG_TEXT],
+            priority=fields["priority"],
+        )
+        return DeskScreenState(
+            call_id=call.call_id if call is not None else None,
+            customer_id=form.customer_id,
+            script_id=walker.script.id if walker is not None else None,
+            script_version=walker.script.version if walker is not None else None,
+            step=walker.current if walker is not None else None,
+            path=script.path,
+            ticket=draft
+            if any(fields[k] for k in ("category", "subject", "description"))
+            else None,
+            pane=SCREEN_PANES.get(pane or "", "idle"),
+        )
+
+    def _offer_screen(self) -> None:
+        if self.store.state == "logged_out" or not self.store.agent_id:
+            return
+        publisher = self.screen_publisher
+        screen = self.screen_state()
+        if publisher is not None and publisher.wants(screen):
+            self.run_worker(publisher.offer(screen), group="screen")
 
     def _sync_call(self, state: ClientStore) -> None:
         call = state.call
@@ -506,8 +565,14 @@ class DeskScreen(WorkspaceScreen):
         api = self.shell.api
         if call is not None and call.status == "held":
             self._call_command("take the caller off hold", api.retrieve)
-        else:
-            self._call_command("hold", api.hold)
+            return
+        # The step on screen says the hold phrase: the agent has just read it to the caller.
+        walker = self.query_one(ScriptPane).walker
+        request = HoldRequest(
+            phrase=walker is not None and carries_phrase(walker.step, "hold"),
+            script_step=walker.current if walker is not None else None,
+        )
+        self._call_command("hold", lambda call_id: api.hold(call_id, request))
 
     def action_hangup(self) -> None:
         self._call_command("hang up", self.shell.api.hangup)
@@ -626,6 +691,11 @@ class DeskScreen(WorkspaceScreen):
         walker = message.pane.walker
         self.verified = bool(walker is not None and identity_verified(walker))
         call = self._call()
+        if call is not None and self.step_reporter is not None:
+            walked = self.step_reporter.report(
+                call.call_id, message.from_step, message.key, message.step_id
+            )
+            self.run_worker(walked, group="script-steps")
         if call is not None:
             self.query_one(CustomerCard).show_call(call, verified=self.verified)
         ticket = message.action.get("open_ticket")

@@ -1,4 +1,9 @@
-"""The agent's own state: `/v1/me`, state changes, the pending state."""
+"""The agent's own state: `/v1/me`, state changes, the pending state, what its desk shows.
+
+`PUT /v1/agent/screen` logs the desk's `DeskScreenState` as `agent.screen` (only on
+change, at most `SCREENS_PER_S` a second); who sees it is `scope.py`'s rule (the agent's
+supervisors, the floor manager, the admin; never other agents, trainers or evaluators).
+"""
 
 from __future__ import annotations
 
@@ -13,11 +18,14 @@ from server_stub.protocol.api import (
     Role,
     StateChangeRequest,
 )
+from server_stub.protocol.desk_screen import SCREENS_PER_S, DeskScreenState
+from server_stub.protocol.events import EventType
 from server_stub.server.auth import Principal
 from server_stub.server.deps import AgentUser, RuntimeDep
 from server_stub.server.errors import ApiError
 from server_stub.server.floor import AgentView
 from server_stub.server.runtime import CentreRuntime
+from server_stub.server.throttle import retry_after
 
 router = APIRouter(tags=["agent"])
 
@@ -85,3 +93,33 @@ async def set_pending(
 @router.delete("/agent/pending", response_model=CommandResult)
 async def clear_pending(user: AgentUser, runtime: RuntimeDep) -> CommandResult:
     return await _my_command(runtime, user, "clear_pending")
+
+
+@router.put("/agent/screen", response_model=CommandResult)
+async def publish_screen(
+    body: DeskScreenState, user: AgentUser, runtime: RuntimeDep
+) -> CommandResult:
+    view = my_view(runtime, user.user_id)
+    if body.call_id is not None and body.call_id not in (view.call_id, view.last_call_id):
+        raise ApiError(403, "not_your_call", f"call {body.call_id} is not on your desk")
+    data = body.model_dump(mode="json")
+    last = runtime.last_screens.get(user.user_id)
+    if last is not None and last[1] == data:  # unchanged: nothing new to log
+        return CommandResult(seq=last[0], call_id=body.call_id)
+    wait_s = runtime.screens.take(user.user_id, runtime.monotonic())
+    if wait_s > 0:
+        raise ApiError(
+            429,
+            "too_many_screens",
+            f"publish the screen at most {SCREENS_PER_S:g} times a second",
+            retry_after=retry_after(wait_s),
+        )
+    args = {
+        "type": EventType.AGENT_SCREEN.value,
+        "agent_id": user.user_id,
+        "call_id": body.call_id,
+        "data": data,
+    }
+    applied = await runtime.command("record", args, user.user_id)
+    runtime.last_screens[user.user_id] = (applied.seq, data)
+    return CommandResult(seq=applied.seq, call_id=body.call_id)

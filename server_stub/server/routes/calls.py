@@ -22,6 +22,8 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
+from server_stub.protocol.desk_screen import HoldRequest, ScriptStepRequest
+from server_stub.protocol.events import EventType
 from server_stub.server.auth import Principal
 from server_stub.server.deps import AgentUser, RuntimeDep, scoped
 from server_stub.server.errors import ApiError, not_found, request_id_reused
@@ -70,8 +72,37 @@ async def reject(call_id: str, user: AgentUser, runtime: RuntimeDep) -> CommandR
 
 
 @router.post("/calls/{call_id}/hold", response_model=CommandResult)
-async def hold(call_id: str, user: AgentUser, runtime: RuntimeDep) -> CommandResult:
-    return await _call_command(runtime, "hold", call_id, user)
+async def hold(
+    call_id: str, user: AgentUser, runtime: RuntimeDep, body: HoldRequest | None = None
+) -> CommandResult:
+    """The body is optional: `{phrase: true}` when the agent said the standard hold phrase."""
+    said = body or HoldRequest()
+    extra: dict[str, Any] = {"phrase": True} if said.phrase else {}
+    if said.script_step is not None:
+        extra["script_step"] = said.script_step
+    return await _call_command(runtime, "hold", call_id, user, **extra)
+
+
+@router.post("/calls/{call_id}/script", response_model=CommandResult, status_code=201)
+async def script_step(
+    call_id: str, body: ScriptStepRequest, user: AgentUser, runtime: RuntimeDep
+) -> CommandResult:
+    """A step of the call's flow script walked (or undone), logged as `call.script_step`."""
+    call = own_call(runtime, call_id, user)
+    data: dict[str, Any] = {"step": body.step}
+    if body.back:
+        data["back"] = True
+    else:
+        data.update(key=body.key, next=body.next)
+    args = {
+        "type": EventType.CALL_SCRIPT_STEP.value,
+        "call_id": call_id,
+        "agent_id": user.user_id,
+        "queue_id": call.queue_id,
+        "data": data,
+    }
+    applied = await runtime.command("record", args, user.user_id)
+    return CommandResult(seq=applied.seq, call_id=call_id)
 
 
 @router.post("/calls/{call_id}/retrieve", response_model=CommandResult)

@@ -11,9 +11,10 @@ from textual.app import App, ComposeResult
 from agent_tui.client.state import ClientStore
 from agent_tui.drafts import DraftStore
 from agent_tui.keymap import default_keymap
+from agent_tui.ui.desk_view import card_renderable, step_renderable
 from agent_tui.ui.pickers import Choice, ChoicePicker
-from agent_tui.workspaces.desk.customer_card import CustomerCard, card_renderable
-from agent_tui.workspaces.desk.script_pane import ScriptPane, step_renderable
+from agent_tui.workspaces.desk.customer_card import CustomerCard
+from agent_tui.workspaces.desk.script_pane import ScriptPane
 from agent_tui.workspaces.desk.state_bar import agent_line, world_line
 from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND, TicketForm
 from server_stub.protocol.api import PendingState, Ticket
@@ -146,7 +147,7 @@ def test_step_text_has_the_callers_data_the_rule_options_and_breadcrumb() -> Non
 
 
 def test_passing_the_verify_step_marks_identity_verified_and_failing_it_does_not() -> None:
-    from agent_tui.workspaces.desk.script_pane import identity_verified
+    from agent_tui.ui.desk_view import identity_verified
 
     script = load_script(SCRIPTS / "fault_report.yaml")
     walker = ScriptWalker(script)
@@ -269,3 +270,42 @@ async def test_arrow_keys_move_in_a_picker_and_escape_cancels() -> None:
         await pilot.press("escape")
         await pilot.pause()
     assert app.picked == [None]
+
+
+# -- the desk as others see it (agent.screen) --------------------------------------------
+
+
+def test_another_user_sees_the_agents_desk_from_its_screen_state_and_the_pop() -> None:
+    from agent_tui.ui.desk_view import call_from_pop, desk_screen_renderable
+    from server_stub.protocol.desk_screen import DeskScreenState, TicketDraftView
+
+    script = load_script(SCRIPTS / "fault_report.yaml")
+    walker = ScriptWalker(script)
+    first = walker.step.options[0]
+    screen = DeskScreenState(
+        call_id="c7",
+        customer_id="C000001",
+        script_id=script.id,
+        script_version=script.version,
+        step=first.next,
+        path=[(script.start, first.key)],
+        ticket=TicketDraftView(category="fault", subject="断网 No internet", priority="high"),
+        pane="ticket",
+    )
+    call = call_from_pop("c7", vip_pop())
+    text = render_text(desk_screen_renderable(screen, call=call, script=script, keys=KEYS), 110)
+    assert "Showing 正在显示: Ticket 工单" in text
+    assert vip_pop().customer.name in text  # type: ignore[union-attr]
+    assert script.steps[first.next].say.split("{")[0][:8] in text
+    assert "断网 No internet" in text and "High" in text
+
+
+def test_a_screen_whose_path_does_not_fit_the_script_names_the_step_instead() -> None:
+    from agent_tui.ui.desk_view import desk_screen_renderable
+    from server_stub.protocol.desk_screen import DeskScreenState
+
+    script = load_script(SCRIPTS / "fault_report.yaml")
+    screen = DeskScreenState(script_id="fault_report", step="gone", path=[("nowhere", "9")])
+    text = render_text(desk_screen_renderable(screen, call=None, script=script, keys=KEYS), 100)
+    assert "Script fault_report at step gone" in text
+    assert "No ticket draft" in text
