@@ -82,6 +82,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/supervision/monitors"): FLOOR,
     ("POST", "/v1/supervision/monitors/{monitor_id}/barge"): FLOOR,
     ("DELETE", "/v1/supervision/monitors/{monitor_id}"): FLOOR,
+    ("GET", "/v1/supervision/agents/{agent_id}/screen"): FLOOR,
     ("POST", "/v1/trainer/calls"): frozenset({"trainer", "admin"}),
     ("GET", "/v1/admin/clock"): frozenset({"admin"}),
     ("POST", "/v1/admin/clock"): frozenset({"admin"}),

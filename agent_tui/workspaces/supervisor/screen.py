@@ -11,6 +11,7 @@ landed, so refreshes never pile up and the screen never waits for one.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import ClassVar
 
 from textual import work
@@ -25,10 +26,12 @@ from agent_tui.client.parts import ALERTS, BOARD, CONNECTION, FLOOR
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.header import WorkspaceHeader
 from agent_tui.ui.key_hints import KeyHints
+from agent_tui.ui.pickers import Choice, ChoicePicker
 from agent_tui.ui.requests import attempt
 from agent_tui.ui.tables import highlighted_key, sync_rows
 from agent_tui.workspaces.base import WorkspaceScreen
 from agent_tui.workspaces.supervisor import load_floor
+from agent_tui.workspaces.supervisor.agent_actions import ActionPicker, agent_actions
 from agent_tui.workspaces.supervisor.alerts_panel import ALERT_COLUMNS, alert_rows, alerts_title
 from agent_tui.workspaces.supervisor.boards import (
     AGENT_COLUMNS,
@@ -41,13 +44,21 @@ from agent_tui.workspaces.supervisor.boards import (
     queue_rows,
     queues_title,
 )
-from agent_tui.workspaces.supervisor.filter_dialog import FilterDialog
 from agent_tui.workspaces.supervisor.message_dialog import (
     AGENT_PREFIX,
     TEAM_PREFIX,
     MessageDialog,
 )
+from agent_tui.workspaces.supervisor.screen_view import AgentScreenView
+from agent_tui.workspaces.supervisor.text_dialog import TextDialog, filter_dialog
 from server_stub.protocol.api import SupervisorMessageRequest
+from server_stub.protocol.supervision_actions import (
+    BroadcastRequest,
+    ForceStateRequest,
+    ForceStateResult,
+    MonitorRequest,
+    MonitorSession,
+)
 
 REFRESH_EVERY_S = 5.0
 NOTE = "Need: agents for the goal by Erlang C/A · R/B/W/N: ready/busy/ACW/not ready"
@@ -192,7 +203,18 @@ class MonitorScreen(WorkspaceScreen):
             return self._alert_to_acknowledge() is not None
         if action == "follow":
             return self.following is not None or self._highlighted_agent() is not None
+        if action == "act":
+            return self._highlighted_agent() is not None
+        if action == "broadcast":
+            return bool(self.store.teams) or self._whole_floor
+        if action == "listen":
+            return any(a.state == "busy" for a in self.store.team_agents())
         return True
+
+    @property
+    def _whole_floor(self) -> bool:
+        # A supervisor without teams of its own sees the whole floor (floor manager, admin).
+        return not self.store.teams
 
     def _highlighted_agent(self) -> str | None:
         return highlighted_key(self.query_one("#agents-board", DataTable))
@@ -229,7 +251,7 @@ class MonitorScreen(WorkspaceScreen):
         self._show_agents()
 
     def action_filter(self) -> None:
-        self.app.push_screen(FilterDialog(self.view.filter_text), self._filter_given)
+        self.app.push_screen(filter_dialog(self.view.filter_text), self._filter_given)
 
     def _filter_given(self, text: str | None) -> None:
         if text is not None:
@@ -268,3 +290,144 @@ class MonitorScreen(WorkspaceScreen):
         if ok:
             to = f"agent {request.agent_id}" if request.agent_id else f"team {request.team_id}"
             self.notify(f"Sent to {to} 已发送", timeout=3)
+
+    # -- actions on agents (SV2, SV3) -----------------------------------------------------
+
+    def action_act(self) -> None:
+        agent_id = self._highlighted_agent()
+        agent = self.store.floor.get(agent_id) if agent_id is not None else None
+        if agent is None:
+            return
+        me = self.store.user.id if self.store.user is not None else ""
+        monitor = self.board.monitor_of(agent.agent_id, me)
+        actions = agent_actions(agent, monitor)
+        title = f"{agent.name} ({agent.agent_id}) 操作"
+        self.app.push_screen(
+            ActionPicker(title, actions), lambda chosen: self._act(agent.agent_id, chosen)
+        )
+
+    def _act(self, agent_id: str, chosen: str | None) -> None:
+        agent = self.store.floor.get(agent_id)
+        if chosen is None or agent is None:
+            return
+        api = self.shell.api
+        me = self.store.user.id if self.store.user is not None else ""
+        monitor = self.board.monitor_of(agent_id, me)
+        if chosen == "message":
+            request_target = f"{AGENT_PREFIX}{agent_id}"
+            self.app.push_screen(
+                MessageDialog([(request_target, f"{agent.name} ({agent_id})")], request_target),
+                self._message_given,
+            )
+        elif chosen == "whisper":
+
+            def say(text: str | None) -> None:
+                if text:
+                    self.send_action("whisper", api.whisper(agent_id, text))
+
+            hint = "只有坐席能看到 only the agent sees it"
+            dialog = TextDialog(f"Whisper to {agent.name} 耳语", placeholder=hint, required=True)
+            self.app.push_screen(dialog, say)
+        elif chosen == "listen":
+            self.send_action("listen in", api.monitor(MonitorRequest(agent_id=agent_id)))
+        elif chosen == "barge" and monitor is not None:
+            self.send_action("barge in", api.barge(monitor.monitor_id))
+        elif chosen == "stop" and monitor is not None:
+            self.send_action("stop listening", api.stop_monitor(monitor.monitor_id))
+        elif chosen == "screen":
+            self.app.push_screen(AgentScreenView(agent_id, agent.name))
+        elif chosen == "end_wrapup":
+            self.send_action("end the wrap-up", api.end_wrapup(agent_id))
+        elif chosen == "not_ready":
+            self.pick_reason(agent_id)
+        elif chosen in ("ready", "logged_out"):
+            request = ForceStateRequest(state=chosen)  # type: ignore[arg-type]
+            self.send_action("set the agent's state", api.force_state(agent_id, request))
+
+    @work(group="reasons", exit_on_error=False)
+    async def pick_reason(self, agent_id: str) -> None:
+        ok, codes = await attempt(self.notify, "read the reasons", self.shell.api.codes())
+        if not ok or codes is None:
+            return
+        choices = [Choice(c.code, c.label or c.code) for c in codes.reason_codes]
+        reason = await self.app.push_screen_wait(ChoicePicker("Not ready: why 示忙原因", choices))
+        if reason:
+            request = ForceStateRequest(state="not_ready", reason=reason)
+            self.send_action("set the agent's state", self.shell.api.force_state(agent_id, request))
+
+    def action_broadcast(self) -> None:
+        """Pin a text on the team's desks (the floor's), or withdraw one pinned now."""
+        store = self.store
+        choices = [
+            Choice(f"new:{team}", f"New broadcast to team {team} 发布到{team}组")
+            for team in store.teams
+        ]
+        if self._whole_floor:
+            choices.append(Choice("new:", "New broadcast to the whole floor 全场发布"))
+        choices += [
+            Choice(f"withdraw:{b.broadcast_id}", f"Withdraw 撤回 {b.broadcast_id}: {b.text[:40]}",
+                   f"team {b.team_id}" if b.team_id else "floor")
+            for b in self.board.broadcasts.values()
+        ]  # fmt: skip
+        self.app.push_screen(ChoicePicker("Broadcasts 统一口径", choices), self._broadcast_chosen)
+
+    def _broadcast_chosen(self, chosen: str | None) -> None:
+        if chosen is None:
+            return
+        verb, _, ident = chosen.partition(":")
+        api = self.shell.api
+        if verb == "withdraw":
+            self.send_action("withdraw the broadcast", api.withdraw_broadcast(ident))
+            return
+        team = ident or None
+        to = f"team {team}" if team else "the floor"
+
+        def send(text: str | None) -> None:
+            if text:
+                request = BroadcastRequest(text=text, team_id=team)
+                self.send_action("broadcast", api.broadcast(request))
+
+        dialog = TextDialog(f"Broadcast to {to} 统一口径 (pinned until withdrawn)", required=True)
+        self.app.push_screen(dialog, send)
+
+    def action_listen(self) -> None:
+        """Listen in to a call: one at random, or a queue's (DNIS), or a customer's."""
+        choices = [Choice("random", "A call at random 随机抽听")]
+        choices += [
+            Choice(f"queue:{q.queue_id}", f"A call of {q.name}", f"{q.agents.busy} on calls")
+            for q in sorted(self.board.queues.values(), key=lambda q: q.queue_id)
+        ]
+        choices.append(Choice("customer:", "A customer's call (account id)… 按客户"))
+        self.app.push_screen(ChoicePicker("Listen in 监听", choices), self._listen_chosen)
+
+    def _listen_chosen(self, chosen: str | None) -> None:
+        if chosen is None:
+            return
+        api = self.shell.api
+        if chosen == "random":
+            self.send_action("listen in", api.monitor(MonitorRequest()))
+        elif chosen.startswith("queue:"):
+            request = MonitorRequest(queue_id=chosen.partition(":")[2])
+            self.send_action("listen in", api.monitor(request))
+        else:
+
+            def by_customer(customer_id: str | None) -> None:
+                if customer_id:
+                    request = MonitorRequest(customer_id=customer_id)
+                    self.send_action("listen in", api.monitor(request))
+
+            self.app.push_screen(
+                TextDialog("Customer account 客户编号", placeholder="C000001", required=True),
+                by_customer,
+            )
+
+    @work(group="supervisor-action", exit_on_error=False)
+    async def send_action(self, what: str, request: Awaitable[object]) -> None:
+        ok, result = await attempt(self.notify, what, request)
+        if ok:
+            done = f"{what}: done 已完成"
+            if isinstance(result, MonitorSession):
+                done = f"Listening to {result.agent_id} on {result.call_id} 监听中"
+            elif isinstance(result, ForceStateResult) and result.after_call:
+                done = f"{what}: after the current call 本通话后生效"
+            self.notify(done, timeout=3)

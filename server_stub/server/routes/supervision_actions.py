@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from server_stub.protocol.api import CommandResult
+from server_stub.protocol.desk_screen import DeskScreenState
 from server_stub.protocol.events import EventType
 from server_stub.protocol.supervision_actions import (
     BARGED,
@@ -253,3 +254,14 @@ async def stop_monitor(monitor_id: str, scope: FloorScope, runtime: RuntimeDep) 
         "team_id": runtime.floor.agents[session.agent_id].team,
     }
     return CommandResult(seq=await _record(runtime, scope, MONITOR_ENDED, session.agent_id, data))
+
+
+@router.get("/supervision/agents/{agent_id}/screen", response_model=DeskScreenState)
+async def agent_screen(agent_id: str, scope: FloorScope, runtime: RuntimeDep) -> DeskScreenState:
+    """What the agent's desk shows now (its last `agent.screen`); the feed carries the next."""
+    _agent(runtime, scope, agent_id)
+    last = runtime.last_screens.get(agent_id)
+    if last is None:
+        raise not_found("screen", agent_id)
+    scope.audit_read("agent.screen", agent_id)
+    return DeskScreenState.model_validate(last[1])

@@ -21,7 +21,7 @@ from textual.widgets import DataTable
 
 from agent_tui.client.floor_board import FloorBoardSection
 from agent_tui.workspaces.supervisor.boards import AGENT_COLUMNS, QUEUE_COLUMNS
-from agent_tui.workspaces.supervisor.filter_dialog import FilterDialog
+from agent_tui.workspaces.supervisor.text_dialog import TextDialog
 from agent_tui.workspaces.supervisor.message_dialog import MessageDialog
 from agent_tui.workspaces.supervisor.screen import MonitorScreen
 from server_stub.protocol.api import TrainerCallRequest, WrapupRequest
@@ -213,7 +213,7 @@ async def test_sort_filter_and_follow_by_keys_keep_the_followed_agent_highlighte
             table = monitor.query_one("#agents-board", DataTable)
             assert table.cursor_row == 0  # the cursor went with the followed agent
             await pilot.press("f9")  # filter
-            await until(lambda: isinstance(app.screen, FilterDialog), pilot)
+            await until(lambda: isinstance(app.screen, TextDialog), pilot)
             await pilot.press(*"team:B", "enter")
             await until(lambda: _rows(monitor, "#agents-board") == ["1002"], pilot)
             assert "filter “team:B” 1/3" in str(monitor.query_one("#agents-title").render())
