@@ -73,6 +73,17 @@ from server_stub.protocol.supervision_actions import (
     WhisperRequest,
 )
 from server_stub.protocol.supervision_board import AcknowledgeRequest, AlertsView, SupervisionBoard
+from server_stub.protocol.training_api import (
+    DeskAction,
+    ScenarioSummary,
+    SessionControl,
+    SessionCreate,
+    SessionView,
+    TrainingResult,
+)
+from server_stub.protocol.training_api import (
+    WhisperRequest as TraineeWhisper,
+)
 from server_stub.protocol.workflow_api import TicketDetail, TransitionRequest, WorkQueueView
 
 __all__ = ["ApiError", "CentreApi", "ServerUnreachable", "new_request_id"]
@@ -87,6 +98,9 @@ _SCRIPTS = TypeAdapter(list[FlowScript])
 _WORK_QUEUES = TypeAdapter(list[WorkQueueView])
 _EVALUATIONS = TypeAdapter(list[EvaluationView])
 _ROUNDS = TypeAdapter(list[CalibrationRound])
+_SCENARIOS = TypeAdapter(list[ScenarioSummary])
+_SESSIONS = TypeAdapter(list[SessionView])
+_RESULTS = TypeAdapter(list[TrainingResult])
 
 
 class CentreApi:
@@ -339,6 +353,40 @@ class CentreApi:
     async def send_caller(self, request: TrainerCallRequest) -> CommandResult:
         """A caller arrives now in a queue (TR1); the result names the new call."""
         return await self._call(CommandResult, "POST", "/trainer/calls", body=request)
+
+    # -- training sessions (trainers and admins; a trainee its own) -------------------
+
+    async def training_scenarios(self) -> list[ScenarioSummary]:
+        return await self._list(_SCENARIOS, "/training/scenarios")
+
+    async def start_session(self, request: SessionCreate) -> SessionView:
+        """The scenario's call rings the trainee, on a centre and clock of its own."""
+        return await self._call(SessionView, "POST", "/training/sessions", body=request)
+
+    async def training_sessions(self) -> list[SessionView]:
+        return await self._list(_SESSIONS, "/training/sessions")
+
+    async def training_session(self, session_id: str) -> SessionView:
+        return await self._call(SessionView, "GET", f"/training/sessions/{session_id}")
+
+    async def my_session(self) -> SessionView:
+        return await self._call(SessionView, "GET", "/training/me")
+
+    async def steer_session(self, session_id: str, request: SessionControl) -> SessionView:
+        path = f"/training/sessions/{session_id}/control"
+        return await self._call(SessionView, "POST", path, body=request)
+
+    async def whisper_to_trainee(self, session_id: str, request: TraineeWhisper) -> SessionView:
+        path = f"/training/sessions/{session_id}/whisper"
+        return await self._call(SessionView, "POST", path, body=request)
+
+    async def session_desk(self, session_id: str, request: DeskAction) -> SessionView:
+        path = f"/training/sessions/{session_id}/desk"
+        return await self._call(SessionView, "POST", path, body=request)
+
+    async def training_results(self, trainee: str | None = None) -> list[TrainingResult]:
+        params = {"trainee": trainee} if trainee is not None else None
+        return await self._list(_RESULTS, "/training/results", params)
 
     # -- quality (evaluators and admins) ---------------------------------------------
 

@@ -53,6 +53,7 @@ from server_stub.server.store import Store
 from server_stub.server.surges import SURGE_ACTOR, SurgeCallers
 from server_stub.server.throttle import Buckets
 from server_stub.server.ticket_runtime import build_ticket_loop, centre_workflow
+from server_stub.server.training_sessions import TrainingDesk
 from server_stub.supervision.clock import CentreClock
 from server_stub.supervision.companions import SupervisionParts, attach_supervision
 from server_stub.supervision.config import SupervisionConfig
@@ -127,6 +128,8 @@ class CentreRuntime:
         self.frame = RunFrame.from_meta(store.get_meta)
         forms_dir = self.scripts_dir.parent / "forms" if self.scripts_dir is not None else None
         self.quality = QualityDesk(config, store, self.scripts, forms_dir, lambda: self.now)
+        scenarios = self.scripts_dir.parent / "scenarios" if self.scripts_dir is not None else None
+        self.training = TrainingDesk(config, store, scenarios, self.scripts, monotonic, wall_clock)
         self._build_run()
         self.driver = ClockDriver(self.clock, self._drive_step, self._next_due)
         self._keepalive: asyncio.Task[None] | None = None

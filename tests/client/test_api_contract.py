@@ -62,6 +62,15 @@ from server_stub.protocol.supervision_actions import (
     MonitorSession,
 )
 from server_stub.protocol.supervision_board import AlertsView, SupervisionBoard
+from server_stub.protocol.training_api import (
+    DeskAction,
+    SessionControl,
+    SessionCreate,
+    SessionView,
+)
+from server_stub.protocol.training_api import (
+    WhisperRequest as TraineeWhisper,
+)
 from server_stub.protocol.workflow_api import TransitionRequest
 from server_stub.server.app import create_app
 from server_stub.server.runtime import CentreRuntime
@@ -352,6 +361,28 @@ async def test_the_quality_routes_parse_for_an_evaluator(
     await evaluator.confirm_evaluation(scored.evaluation.id, EvaluationConfirm())
     view = await evaluator.calibration(round_.id)
     assert isinstance(view, CalibrationView) and view.round.evaluators == ["e100"]
+
+
+async def test_the_training_routes_parse_for_a_trainer_and_a_trainee(
+    connect: Callable[[str], Awaitable[CentreApi]],
+) -> None:
+    trainer, trainee = await connect("t100"), await connect("1001")
+    scenarios = await trainer.training_scenarios()
+    assert "enquiry_tariffs" in {s.id for s in scenarios}
+    made = SessionCreate(request_id=new_request_id(), scenario="enquiry_tariffs", trainee="1001")
+    session = await trainer.start_session(made)
+    assert isinstance(session, SessionView) and session.trainee_state == "reserved"
+    assert [s.id for s in await trainer.training_sessions()] == [session.id]
+    assert (await trainee.my_session()).id == session.id
+    paused = await trainer.steer_session(session.id, SessionControl(action="pause"))
+    assert paused.paused
+    whispered = await trainer.whisper_to_trainee(session.id, TraineeWhisper(text="慢一点 slower"))
+    assert whispered.events[-1].type == "training.whisper"
+    answered = await trainee.session_desk(session.id, DeskAction(action="answer"))
+    assert answered.trainee_state == "busy"
+    assert (await trainer.training_session(session.id)).trainee_state == "busy"
+    assert await trainee.training_results() == []
+    assert await trainer.training_results("1001") == []
 
 
 def test_every_client_method_is_called_here() -> None:
