@@ -44,7 +44,13 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
-from server_stub.protocol.desk_screen import DeskScreenState, HoldRequest, ScriptStepRequest
+from server_stub.protocol.desk_screen import (
+    DeskScreenState,
+    HoldRequest,
+    ScriptStepRequest,
+    WrapupExtended,
+    WrapupNotesRequest,
+)
 from server_stub.protocol.scripts import FlowScript
 
 __all__ = ["ApiError", "CentreApi", "ServerUnreachable", "new_request_id"]
@@ -191,6 +197,13 @@ class CentreApi:
 
     async def wrapup(self, call_id: str, request: WrapupRequest) -> CommandResult:
         return await self._call(CommandResult, "POST", f"/calls/{call_id}/wrapup", body=request)
+
+    async def save_wrapup_notes(self, call_id: str, request: WrapupNotesRequest) -> CommandResult:
+        path = f"/calls/{call_id}/wrapup/notes"
+        return await self._call(CommandResult, "PUT", path, body=request)
+
+    async def extend_wrapup(self, call_id: str) -> WrapupExtended:
+        return await self._call(WrapupExtended, "POST", f"/calls/{call_id}/wrapup/extend")
 
     # -- lookups --------------------------------------------------------------------
 

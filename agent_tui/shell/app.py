@@ -443,7 +443,9 @@ class ShellApp(App[None], inherit_bindings=False):
         spec = self._current_spec()
         shown = [spec] if spec is not None else list(self.open_workspaces or self.workspace_specs)
         sections += [(each.title, each.scope) for each in shown]
-        self.push_screen(HelpScreen(self._resolved_keymap, sections))
+        workspace = self._workspace_screen()
+        labels = workspace.action_labels() if workspace is not None else {}
+        self.push_screen(HelpScreen(self._resolved_keymap, sections, labels))
 
     def action_switch_workspace(self) -> None:
         self.switch_workspace()

@@ -342,6 +342,9 @@ class Codes(BaseModel):
     reason_codes: list[Code]
     wrapup_codes: list[Code]
     ticket_categories: list[Code]
+    wrapup_extend_s: dict[str, float] = Field(
+        default_factory=dict, description="queue id → seconds a wrap-up may be extended, once"
+    )
 
 
 # --------------------------------------------------------------------------- supervisor

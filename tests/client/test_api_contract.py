@@ -39,7 +39,13 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
-from server_stub.protocol.desk_screen import DeskScreenState, HoldRequest, ScriptStepRequest
+from server_stub.protocol.desk_screen import (
+    DeskScreenState,
+    HoldRequest,
+    ScriptStepRequest,
+    WrapupExtended,
+    WrapupNotesRequest,
+)
 from server_stub.protocol.scripts import FlowScript
 from server_stub.server.app import create_app
 from server_stub.server.runtime import CentreRuntime
@@ -140,6 +146,10 @@ async def test_an_agents_call_from_ring_to_wrap_up_parses_at_every_step(
     assert isinstance(callback, Callback) and callback.agent_id == "1001"
 
     assert isinstance(await agent.hangup(call_id), CommandResult)
+    notes = WrapupNotesRequest(notes="so far", script_path=[("greet", "1")])
+    assert (await agent.save_wrapup_notes(call_id, notes)).call_id == call_id
+    extended = await agent.extend_wrapup(call_id)
+    assert isinstance(extended, WrapupExtended) and extended.wrapup_deadline > 0
     wrapped = await agent.wrapup(call_id, WrapupRequest(code="resolved", notes="ok"))
     assert isinstance(wrapped, CommandResult)
     assert (await agent.me()).state in ("ready", "not_ready")

@@ -46,6 +46,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/calls/{call_id}/consult"): AGENT,
     ("POST", "/v1/calls/{call_id}/wrapup"): AGENT,
     ("POST", "/v1/calls/{call_id}/script"): AGENT,
+    ("PUT", "/v1/calls/{call_id}/wrapup/notes"): AGENT,
+    ("POST", "/v1/calls/{call_id}/wrapup/extend"): AGENT,
     ("PUT", "/v1/agent/screen"): AGENT,
     ("POST", "/v1/calls/dial"): AGENT,
     ("POST", "/v1/callbacks"): AGENT,

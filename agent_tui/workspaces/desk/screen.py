@@ -26,9 +26,11 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Select, TextArea
 
 from agent_tui.client.api import new_request_id
+from agent_tui.client.errors import ApiError, ServerUnreachable
 from agent_tui.client.parts import AGENT, CALL, CONNECTION, MESSAGES, QUEUES
 from agent_tui.client.state import CallInfo, ClientStore
 from agent_tui.keymap import default_bindings
@@ -51,7 +53,7 @@ from agent_tui.workspaces.desk.script_pane import ScriptPane
 from agent_tui.workspaces.desk.state_bar import StateBar
 from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND as TICKET_DRAFT
 from agent_tui.workspaces.desk.ticket_form import TicketForm
-from agent_tui.workspaces.desk.wrapup_panel import WrapupPanel
+from agent_tui.workspaces.desk.wrapup_panel import WARN_S, WrapupPanel
 from server_stub.protocol.api import (
     LONG_TEXT,
     SHORT_TEXT,
@@ -72,6 +74,7 @@ from server_stub.protocol.desk_screen import (
     DeskScreenState,
     HoldRequest,
     TicketDraftView,
+    WrapupNotesRequest,
 )
 from server_stub.protocol.phrases import carries_phrase
 from server_stub.protocol.scripts import FlowScript
@@ -94,6 +97,7 @@ FALLBACK_CODES = Codes(
     ticket_categories=[],
 )
 WIDE_WIDTH, WIDE_HEIGHT = 110, 32
+NOTES_SAVE_AFTER_S = 1.0  # wrap-up notes go to the centre when typing pauses this long
 DEFAULT_CENTRE_NAME = "客服中心 Contact Centre"
 
 PANE_SCRIPT, PANE_TICKET, PANE_WRAPUP = "script-pane", "ticket-form", "wrapup-panel"
@@ -124,6 +128,11 @@ class DeskScreen(WorkspaceScreen):
         self.orphan_ticket_draft = False  # a ticket draft came back for a call that is gone
         self._pane_before_ticket = PANE_SCRIPT
         self.callbacks_scheduled: list[Callback] = []  # this shift's, newest last
+        # The wrap-up in progress: warned of its end, extended, the notes the centre has.
+        self.wrapup_warned = False
+        self.wrapup_extended = False
+        self.wrapup_notes_sent = ""
+        self._notes_timer: Timer | None = None
         self.screen_publisher: ScreenPublisher | None = None  # made on mount (needs the shell)
         self.step_reporter: ScriptStepReporter | None = None
 
@@ -177,14 +186,14 @@ class DeskScreen(WorkspaceScreen):
             self.query_one(MessageBanner).show_messages(state.messages, self.key("desk.messages"))
             self.query_one(MessageLogPanel).show_messages(state.messages, state.sim_now())
         if self.wrapup_call_id is not None:
-            self.query_one(WrapupPanel).show_countdown(state.wrapup_remaining())
+            self._show_countdown()
         self.refresh_key_hints()
 
     def _tick(self) -> None:
         state = self.store
         self.query_one(StateBar).show(state)
         if self.wrapup_call_id is not None:
-            self.query_one(WrapupPanel).show_countdown(state.wrapup_remaining())
+            self._show_countdown()
         if self.has_class("-wide") and state.messages:
             self.query_one(MessageLogPanel).show_messages(state.messages, state.sim_now())
 
@@ -246,6 +255,7 @@ class DeskScreen(WorkspaceScreen):
         if in_wrapup and wrapup_call is not None and self.wrapup_call_id != wrapup_call:
             self._start_wrapup(wrapup_call)
         elif not in_wrapup and self.wrapup_call_id is not None:
+            self._wrapup_over()
             self.wrapup_call_id = None
             if self.query_one(ContentSwitcher).current == PANE_WRAPUP:
                 self._show_pane(PANE_SCRIPT)
@@ -318,7 +328,9 @@ class DeskScreen(WorkspaceScreen):
         panel = self.query_one(WrapupPanel)
         panel.start(self.shell.drafts, call_id)
         panel.suggest(self.query_one(ScriptPane).outcome, self.key("desk.wrapup"))
-        panel.show_countdown(self.store.wrapup_remaining())
+        self.wrapup_warned = self.wrapup_extended = False
+        self.wrapup_notes_sent = ""
+        self._show_countdown()
         if self.query_one(ContentSwitcher).current != PANE_TICKET:
             self._show_pane(PANE_WRAPUP)
             self.query_one("#wrapup-notes", TextArea).focus()
@@ -379,8 +391,17 @@ class DeskScreen(WorkspaceScreen):
             "focus_ticket": (call is not None or self.orphan_ticket_draft) and pane != PANE_TICKET,
             "submit_ticket": pane == PANE_TICKET,
             "wrapup": agent == "wrap_up",
+            "extend_wrapup": agent == "wrap_up"
+            and not self.wrapup_extended
+            and bool(self._extend_s()),
         }
         return allowed.get(action, True)
+
+    def action_labels(self) -> dict[str, str]:
+        call = self.store.call
+        if call is not None and call.status == "held":
+            return {"call.hold": "Retrieve 取回"}
+        return {}
 
     def logout_allowed(self) -> bool:
         # Not with a call on the desk: the shift ends between calls.
@@ -734,6 +755,96 @@ class DeskScreen(WorkspaceScreen):
             self.query_one(ScriptPane).focus()
         elif back_to == PANE_WRAPUP:
             self.query_one("#wrapup-notes", TextArea).focus()
+
+    # The wrap-up clock: notes reach the centre as they are typed (an automatic wrap-up
+    # carries them), a warning before the end, one extension where the queue allows it.
+
+    def _extend_s(self) -> float:
+        call = self.store.call
+        queue_id = call.queue_id if call is not None else None
+        return self.codes.wrapup_extend_s.get(queue_id or "", 0.0)
+
+    def _show_countdown(self) -> None:
+        remaining = self.store.wrapup_remaining()
+        extend_s = self._extend_s()
+        hint = None
+        if extend_s and not self.wrapup_extended:
+            hint = f"{self.key('desk.extend_wrapup')} adds {extend_s:g} s, once 延长一次"
+        self.query_one(WrapupPanel).show_countdown(remaining, hint)
+        if remaining is not None and 0 < remaining < WARN_S and not self.wrapup_warned:
+            self.wrapup_warned = True
+            self._send_notes()
+            self.app.bell()
+            more = f" {hint} more." if hint else ""
+            self.notify(
+                f"Wrap-up ends in {remaining:.0f} s: your notes go with it.{more}",
+                title="Wrap-up 话后 ending",
+                severity="warning",
+                timeout=8,
+            )
+
+    def on_wrapup_panel_notes_changed(self, _: WrapupPanel.NotesChanged) -> None:
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+        self._notes_timer = self.set_timer(NOTES_SAVE_AFTER_S, self._send_notes)
+
+    def _send_notes(self) -> None:
+        call_id = self.wrapup_call_id
+        notes = self.query_one(WrapupPanel).notes
+        if call_id is None or notes == self.wrapup_notes_sent:
+            return
+        request = WrapupNotesRequest(notes=notes, script_path=self.query_one(ScriptPane).path)
+        self.send_notes(call_id, request)
+
+    @work(exclusive=True, group="wrapup-notes", exit_on_error=False)
+    async def send_notes(self, call_id: str, request: WrapupNotesRequest) -> None:
+        try:
+            await self.shell.api.save_wrapup_notes(call_id, request)
+        except (ApiError, ServerUnreachable):
+            return  # the local draft still has them; the next change or the warning retries
+        if self.wrapup_call_id == call_id:
+            self.wrapup_notes_sent = request.notes
+
+    def action_extend_wrapup(self) -> None:
+        call_id = self.wrapup_call_id
+        if call_id is not None:
+            self.extend_wrapup(call_id)
+
+    @work(exclusive=True, group="wrapup-extend", exit_on_error=False)
+    async def extend_wrapup(self, call_id: str) -> None:
+        ok, extended = await self._attempt(
+            "extend the wrap-up", self.shell.api.extend_wrapup(call_id)
+        )
+        if ok and extended is not None:
+            self.wrapup_extended = True
+            self.wrapup_warned = False
+            self.notify(f"Wrap-up extended by {self._extend_s():g} s 已延长话后", timeout=3)
+            self.refresh_key_hints()
+
+    def _wrapup_over(self) -> None:
+        """The wrap-up ended: by the agent's code, or by the clock (then say so)."""
+        panel = self.query_one(WrapupPanel)
+        if panel.sent:
+            return
+        notes = panel.notes
+        if notes == self.wrapup_notes_sent:
+            panel.forget_draft()
+            kept = " with your notes" if notes else ""
+            self.notify(
+                f"Wrap-up time ran out: the call was wrapped up automatically{kept}. "
+                "话后时间已到, 已自动完成",
+                title="Wrap-up 话后",
+                severity="warning",
+                timeout=10,
+            )
+        else:
+            self.notify(
+                "Wrap-up time ran out before your last notes reached the centre: "
+                "they are kept on this desk as a draft.",
+                title="Wrap-up 话后",
+                severity="error",
+                timeout=10,
+            )
 
     def action_wrapup(self) -> None:
         self._show_pane(PANE_WRAPUP)

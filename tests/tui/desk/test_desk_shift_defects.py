@@ -1,0 +1,69 @@
+"""Defects seen in a shift at the desk (issue 9), each checked against the real server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from desk_live import World, answer_a_call, desk_app, log_in_ready
+from live_helpers import AGENT, screen_text, until
+
+from agent_tui.shell.app import ShellApp
+from agent_tui.ui.help import HelpScreen
+from agent_tui.ui.pickers import ChoicePicker
+from agent_tui.workspaces.desk.state_bar import agent_line
+from server_stub.server.testing import LiveServer, quiet_centre, start_live_server
+
+
+@pytest.fixture
+def live() -> Iterator[LiveServer]:
+    with start_live_server(quiet_centre(), speed=0.0) as server:
+        yield server
+
+
+@pytest.fixture
+def world(live: LiveServer) -> World:
+    return World(live)
+
+
+@pytest.fixture
+def app(live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None) -> ShellApp:
+    return desk_app(live, tmp_path, config_dir)
+
+
+async def test_hold_and_retrieve_keep_the_state_timer_and_the_call_shows_its_own_duration(
+    app: ShellApp, world: World
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_ready(pilot)
+        await answer_a_call(pilot, world, "enquiry", "C000001")
+        await world.advance(30)
+        await world.message("tick", agent_id=AGENT)
+        await until(lambda: app.store.seconds_in_state() >= 30, pilot)
+        await pilot.press("f5")
+        await until(lambda: app.store.call and app.store.call.status == "held", pilot)
+        assert app.store.seconds_in_state() >= 30  # the hold did not restart it
+        await pilot.press("f5")
+        await until(lambda: app.store.call and app.store.call.status == "talking", pilot)
+        await pilot.press("ctrl+n")  # a pending state: the same state, told again
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        await pilot.press(*"break", "enter")
+        await until(lambda: app.store.pending is not None, pilot)
+        assert app.store.seconds_in_state() >= 30
+        line = agent_line(app.store).plain
+        assert "call 通话 0:30" in line
+
+
+async def test_the_hold_key_reads_retrieve_while_on_hold_in_the_hints_and_in_help(
+    app: ShellApp, world: World
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_ready(pilot)
+        await answer_a_call(pilot, world, "enquiry", "C000001")
+        assert " F5  Hold " in screen_text(app)
+        await pilot.press("f5")
+        await until(lambda: " F5  Retrieve 取回 " in screen_text(app), pilot)
+        await pilot.press("f1")
+        await until(lambda: isinstance(app.screen, HelpScreen), pilot)
+        assert "Retrieve 取回" in screen_text(app)
