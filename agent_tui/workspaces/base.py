@@ -175,6 +175,10 @@ class WorkspaceScreen(Screen[None]):
         """Whether logging out makes sense now (the desk says no mid-call)."""
         return True
 
+    def unfinished_work(self) -> str | None:
+        """What quitting now would leave behind, in the user's words (None: nothing)."""
+        return None
+
     async def logout_reason(self) -> tuple[bool, str | None]:
         """Ask what the log-out needs (the desk asks why): (go ahead, reason)."""
         return True, None

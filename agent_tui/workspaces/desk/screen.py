@@ -343,28 +343,68 @@ class DeskScreen(WorkspaceScreen):
         return idle_text(self.key)
 
     def _bring_back_orphan_draft(self) -> None:
-        """After a crash: a ticket draft whose call is gone comes back in the form."""
+        """A ticket draft of this centre whose call is gone (a crash, a lost connection)
+        comes back in the form, once: the next session does not offer it again."""
         if self.store.call is not None:
             return
         if self.call_id is None:
             self.query_one(ScriptPane).clear(self._idle_text())
-        pending = self.shell.drafts.pending(TICKET_DRAFT)
+        drafts = self.shell.drafts
+        pending = [d for d in drafts.pending(TICKET_DRAFT) if not d.offered]
         if not pending:
             return
         draft = pending[-1]
         self.query_one(TicketForm).start(
-            self.shell.drafts,
+            drafts,
             call_id=draft.key,
             customer_id=draft.fields.get("customer_id"),
             customer_name=None,
             tickets=[],
         )
+        drafts.mark_offered(draft)
         self.orphan_ticket_draft = True
         self.notify(
             f"An unsent ticket draft (call {draft.key}) came back. "
-            f"{self.key('desk.ticket')} shows it.",
-            timeout=6,
+            f"{self.key('desk.ticket')} shows it; Esc there keeps or discards it.",
+            timeout=8,
         )
+
+    def on_ticket_form_close_requested(self, _: TicketForm.CloseRequested) -> None:
+        """Esc in the ticket form: back to where the agent was; an orphan draft asks first."""
+        if not self.orphan_ticket_draft:
+            self._leave_ticket_pane()
+            return
+        choices = [
+            Choice("keep", "Keep the draft for later 保留草稿"),
+            Choice("discard", "Discard the draft 丢弃草稿"),
+        ]
+        self.app.push_screen(
+            ChoicePicker("Unsent ticket draft 未提交的工单草稿", choices), self._orphan_decided
+        )
+
+    def _orphan_decided(self, choice: str | None) -> None:
+        if choice is None:
+            return
+        form = self.query_one(TicketForm)
+        if choice == "discard":
+            form.discard_draft()
+            self.orphan_ticket_draft = False
+            self.notify("Ticket draft discarded 草稿已丢弃", timeout=3)
+        self._leave_ticket_pane()
+
+    def _leave_ticket_pane(self) -> None:
+        back_to = self._pane_before_ticket
+        if self.wrapup_call_id is not None:
+            back_to = PANE_WRAPUP
+        elif self.store.call is None or back_to == PANE_TICKET:
+            back_to = PANE_SCRIPT
+        self._show_pane(back_to)
+        if back_to == PANE_WRAPUP:
+            self.query_one("#wrapup-notes", TextArea).focus()
+        elif self.store.call is not None:
+            self.query_one(ScriptPane).focus()
+        else:
+            self.set_focus(None)
 
     # -- keys: what makes sense now ------------------------------------------------------
 
@@ -402,6 +442,16 @@ class DeskScreen(WorkspaceScreen):
         if call is not None and call.status == "held":
             return {"call.hold": "Retrieve 取回"}
         return {}
+
+    def unfinished_work(self) -> str | None:
+        state = self.store.state
+        if self.store.call is not None or state in ("reserved", "busy"):
+            return "A call is on your desk. 通话进行中"
+        if state == "wrap_up":
+            return "The wrap-up is not finished. 话后未完成"
+        if self.orphan_ticket_draft or self.query_one(TicketForm).has_unsent_text():
+            return "A ticket draft is not sent (it is kept). 工单未提交"
+        return None
 
     def logout_allowed(self) -> bool:
         # Not with a call on the desk: the shift ends between calls.
@@ -742,19 +792,9 @@ class DeskScreen(WorkspaceScreen):
             return
         self.query_one(TicketForm).submitted(ticket)
         self.shell.publish(self.store.add_ticket(ticket))
-        call = self._call()
         self.orphan_ticket_draft = False
         self.notify(f"Ticket {ticket.id} saved 工单已创建", timeout=4)
-        back_to = self._pane_before_ticket
-        if self.wrapup_call_id is not None:
-            back_to = PANE_WRAPUP
-        elif call is None:
-            back_to = PANE_SCRIPT
-        self._show_pane(back_to)
-        if back_to == PANE_SCRIPT and call is not None:
-            self.query_one(ScriptPane).focus()
-        elif back_to == PANE_WRAPUP:
-            self.query_one("#wrapup-notes", TextArea).focus()
+        self._leave_ticket_pane()
 
     # The wrap-up clock: notes reach the centre as they are typed (an automatic wrap-up
     # carries them), a warning before the end, one extension where the queue allows it.

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from desk_live import World, answer_a_call, desk_app, log_in_ready
 from live_helpers import AGENT, screen_text, until
+from textual.widgets import Input
 
 from agent_tui.shell.app import ShellApp
 from agent_tui.ui.help import HelpScreen
 from agent_tui.ui.pickers import ChoicePicker
 from agent_tui.workspaces.desk.state_bar import agent_line
+from agent_tui.workspaces.desk.ticket_form import TicketForm
 from server_stub.server.testing import LiveServer, quiet_centre, start_live_server
 
 
@@ -67,3 +69,49 @@ async def test_the_hold_key_reads_retrieve_while_on_hold_in_the_hints_and_in_hel
         await pilot.press("f1")
         await until(lambda: isinstance(app.screen, HelpScreen), pilot)
         assert "Retrieve 取回" in screen_text(app)
+
+
+async def test_a_draft_typed_on_one_centre_never_comes_back_on_another_with_the_same_call_id(
+    app: ShellApp, world: World, live: LiveServer, tmp_path: Path, config_dir: Path
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = await log_in_ready(pilot)
+        first_call = await answer_a_call(pilot, world, "enquiry", "C000001")
+        await pilot.press("ctrl+t")
+        desk.query_one("#ticket-subject", Input).focus()
+        await pilot.press(*"第一个演示 first demo")
+        await until(lambda: app.drafts.pending("ticket"), pilot)
+    with start_live_server(quiet_centre(), speed=0.0) as other:
+        again = desk_app(other, tmp_path, config_dir)
+        async with again.run_test(size=(120, 40)) as pilot:
+            desk = await log_in_ready(pilot)
+            assert not desk.orphan_ticket_draft
+            call_id = await answer_a_call(pilot, World(other), "enquiry", "C000002")
+            assert call_id == first_call  # ids start again on every centre
+            await until(lambda: desk.query_one(TicketForm).call_id == call_id, pilot)
+            assert desk.query_one(TicketForm).fields()["subject"] == ""
+
+
+async def test_ctrl_q_mid_call_asks_first_and_stays_unless_told_to_quit(
+    app: ShellApp, world: World
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in_ready(pilot)
+        await answer_a_call(pilot, world, "enquiry", "C000001")
+        await pilot.press("ctrl+q")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        assert "A call is on your desk" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert app.is_running and app.store.state == "busy"
+        await pilot.press("ctrl+q")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        await pilot.press(*"quit", "enter")
+        await until(lambda: not app.is_running, pilot)
+
+
+async def test_ctrl_q_between_calls_with_nothing_open_quits_at_once(app: ShellApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in_ready(pilot)
+        await pilot.press("ctrl+q")
+        await until(lambda: not app.is_running, pilot)
