@@ -47,10 +47,12 @@ from server_stub.protocol.api import (
 from server_stub.protocol.desk_screen import (
     DeskScreenState,
     HoldRequest,
+    ScriptProgress,
     ScriptStepRequest,
     WrapupExtended,
     WrapupNotesRequest,
 )
+from server_stub.protocol.events import Event
 from server_stub.protocol.scripts import FlowScript
 
 __all__ = ["ApiError", "CentreApi", "ServerUnreachable", "new_request_id"]
@@ -62,6 +64,7 @@ _TICKETS = TypeAdapter(list[Ticket])
 _QUEUES = TypeAdapter(list[QueueStats])
 _AGENTS = TypeAdapter(list[AgentStatus])
 _SCRIPTS = TypeAdapter(list[FlowScript])
+_EVENTS = TypeAdapter(list[Event])
 
 
 class CentreApi:
@@ -176,6 +179,12 @@ class CentreApi:
 
     async def script_step(self, call_id: str, request: ScriptStepRequest) -> CommandResult:
         return await self._call(CommandResult, "POST", f"/calls/{call_id}/script", body=request)
+
+    async def script_progress(self, call_id: str) -> ScriptProgress:
+        return await self._call(ScriptProgress, "GET", f"/calls/{call_id}/script")
+
+    async def my_messages(self) -> list[Event]:
+        return await self._list(_EVENTS, "/agent/messages")
 
     async def publish_screen(self, screen: DeskScreenState) -> CommandResult:
         return await self._call(CommandResult, "PUT", "/agent/screen", body=screen)

@@ -305,9 +305,31 @@ class ClientStore:
         """The screen pop of a call that had none (outbound, or after a restart)."""
         if self.call is None or self.call.call_id != call_id:
             return NOTHING
-        customer_id = self.call.customer_id or (pop.customer.id if pop.customer else None)
-        self.call = replace(self.call, pop=pop, customer_id=customer_id)
+        call = self.call
+        customer_id = call.customer_id or (pop.customer.id if pop.customer else None)
+        # A call known from /v1/me alone (a login mid-call) learns its queue and caller here.
+        self.call = replace(
+            call,
+            pop=pop,
+            customer_id=customer_id,
+            queue_id=call.queue_id or pop.queue_id,
+            ani=call.ani or pop.ani,
+            tier=call.tier or pop.tier,
+            waited_s=call.waited_s or pop.waited_s or 0.0,
+            ivr_path=call.ivr_path or tuple(pop.ivr_path),
+        )
         return frozenset({"call"})
+
+    def load_messages(self, events: Iterable[Event]) -> frozenset[str]:
+        """Messages sent before this login (`GET /v1/agent/messages`): already seen."""
+        known = {(m.at, m.text) for m in self.messages}
+        for event in events:
+            if (event.sim_time, str(event.data.get("text") or "")) not in known:
+                self._on_message(event)
+        self.messages = sorted((replace(m, read=True) for m in self.messages), key=lambda m: m.at)[
+            -MAX_MESSAGES:
+        ]
+        return frozenset({"messages"})
 
     def add_ticket(self, ticket: Ticket) -> frozenset[str]:
         """A ticket this desk just made: it shows among the caller's open tickets at once."""

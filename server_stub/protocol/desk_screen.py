@@ -67,6 +67,14 @@ class WrapupExtended(BaseModel):
     wrapup_deadline: float
 
 
+class ScriptProgress(BaseModel):
+    """`GET /v1/calls/{id}/script`: the path the agent has walked on the call so far, folded
+    from its `call.script_step` events (a desk that logs in again mid-call resumes it)."""
+
+    call_id: str
+    path: list[tuple[str, str]] = Field(default_factory=list)
+
+
 class TicketDraftView(Request):
     """The ticket form as the agent has it (not yet sent)."""
 

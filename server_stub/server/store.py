@@ -84,6 +84,8 @@ CREATE TABLE IF NOT EXISTS events (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_call ON events(call_id);
+-- Supervisors' messages are rare among events: a partial index finds a desk's recent ones.
+CREATE INDEX IF NOT EXISTS events_messages ON events(seq) WHERE type = 'supervisor.message';
 CREATE TABLE IF NOT EXISTS commands (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     sim_time REAL NOT NULL,
@@ -354,6 +356,28 @@ class Store:
                 (seq, upto, limit),
             ).fetchall()
         return [tuple(r) for r in rows]
+
+    def call_events(self, call_id: str, types: Sequence[str], limit: int = 1_000) -> list[Event]:
+        """The events of one call of the given types, oldest first."""
+        marks = ", ".join("?" for _ in types)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_EVENT_COLUMNS}, data FROM events WHERE call_id = ? "
+                f"AND type IN ({marks}) ORDER BY seq LIMIT ?",
+                (call_id, *types, limit),
+            ).fetchall()
+        return [_event_from_row(tuple(r)) for r in rows]
+
+    def recent_messages(self, limit: int) -> list[Event]:
+        """The newest `limit` supervisor messages (all of them: the caller filters), oldest
+        first."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_EVENT_COLUMNS}, data FROM events "
+                "WHERE type = 'supervisor.message' ORDER BY seq DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [_event_from_row(tuple(r)) for r in reversed(rows)]
 
     def iter_events(self, batch: int = 5000) -> Iterator[Event]:
         after = 0

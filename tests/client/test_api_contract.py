@@ -112,6 +112,8 @@ async def test_an_agents_call_from_ring_to_wrap_up_parses_at_every_step(
     assert isinstance(await agent.retrieve(call_id), CommandResult)
     walked = ScriptStepRequest(step="greet", key="1", next="verify")
     assert (await agent.script_step(call_id, walked)).call_id == call_id
+    assert (await agent.script_progress(call_id)).path == [("greet", "1")]
+    assert isinstance(await agent.my_messages(), list)
     screen = DeskScreenState(call_id=call_id, customer_id=CUSTOMER, step="verify", pane="script")
     assert (await agent.publish_screen(screen)).call_id == call_id
     assert isinstance(await agent.set_pending("not_ready", "break"), CommandResult)

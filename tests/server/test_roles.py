@@ -49,6 +49,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/v1/calls/{call_id}/wrapup/notes"): AGENT,
     ("POST", "/v1/calls/{call_id}/wrapup/extend"): AGENT,
     ("PUT", "/v1/agent/screen"): AGENT,
+    ("GET", "/v1/calls/{call_id}/script"): AGENT,
+    ("GET", "/v1/agent/messages"): AGENT,
     ("POST", "/v1/calls/dial"): AGENT,
     ("POST", "/v1/callbacks"): AGENT,
     ("GET", "/v1/calls/{call_id}/pop"): AGENT | FLOOR,

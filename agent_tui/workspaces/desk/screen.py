@@ -133,6 +133,7 @@ class DeskScreen(WorkspaceScreen):
         self.wrapup_extended = False
         self.wrapup_notes_sent = ""
         self._notes_timer: Timer | None = None
+        self._resumed_call: str | None = None  # a call already under way at login
         self.screen_publisher: ScreenPublisher | None = None  # made on mount (needs the shell)
         self.step_reporter: ScriptStepReporter | None = None
 
@@ -244,6 +245,8 @@ class DeskScreen(WorkspaceScreen):
             # refresh has reached it, and the script pane would join the first frame.
             self.call_id = call.call_id
             self.verified = False
+            if call.status != "ringing":
+                self._resumed_call = call.call_id  # on the desk before it was drawn
             card.show_call(call, verified=False)
             self._say_if_ringing_elsewhere(call)
         elif call is not None:
@@ -287,6 +290,8 @@ class DeskScreen(WorkspaceScreen):
         if call.queue_id:
             script_pane.clear("Loading the script 正在加载脚本…")
             self.load_script(call.call_id, call.queue_id)
+        elif call.pop is None:
+            script_pane.clear("Loading the call 正在加载通话…")  # its queue comes with the pop
         else:
             script_pane.clear("No script for this call (outbound). 本通话无脚本")
         customer = call.customer
@@ -519,6 +524,22 @@ class DeskScreen(WorkspaceScreen):
             pane.clear(f"No script for queue {queue_id}.")
             return
         pane.set_script(script, self._script_values(self.store.call))
+        if self._resumed_call == call_id:
+            await self._resume_walk(call_id)
+
+    async def _resume_walk(self, call_id: str) -> None:
+        """Back on a call after logging in again: the script where the agent left it."""
+        ok, progress = await self._attempt(
+            "find where the script was", self.shell.api.script_progress(call_id)
+        )
+        pane = self.query_one(ScriptPane)
+        if not ok or progress is None or self.call_id != call_id or not progress.path:
+            return
+        if pane.resume(list(progress.path)) and pane.walker is not None:
+            self.verified = bool(identity_verified(pane.walker))
+            call = self._call()
+            if call is not None:
+                self.query_one(CustomerCard).show_call(call, verified=self.verified)
 
     @work(exclusive=True, group="pop", exit_on_error=False)
     async def load_pop(self, call_id: str) -> None:
@@ -527,7 +548,13 @@ class DeskScreen(WorkspaceScreen):
             return
         self.shell.publish(self.store.set_pop(call_id, pop))
         call = self.store.call
-        if call is not None and call.call_id == call_id and call.customer is not None:
+        if call is None or call.call_id != call_id:
+            return
+        if call.queue_id:
+            self.load_script(call_id, call.queue_id)
+        else:
+            self.query_one(ScriptPane).clear("No script for this call (outbound). 本通话无脚本")
+        if call.customer is not None:
             self.query_one(TicketForm).start(
                 self.shell.drafts,
                 call_id=call_id,

@@ -24,6 +24,7 @@ from server_stub.protocol.api import (
 )
 from server_stub.protocol.desk_screen import (
     HoldRequest,
+    ScriptProgress,
     ScriptStepRequest,
     WrapupExtended,
     WrapupNotesRequest,
@@ -164,6 +165,23 @@ async def wrapup(
         notes=body.notes,
         script_path=[list(pair) for pair in body.script_path],
     )
+
+
+@router.get("/calls/{call_id}/script", response_model=ScriptProgress)
+async def script_progress(call_id: str, user: AgentUser, runtime: RuntimeDep) -> ScriptProgress:
+    """Where the agent's walk of the call's script stands (its own call only)."""
+    own_call(runtime, call_id, user)
+    path: list[tuple[str, str]] = []
+    for event in runtime.store.call_events(call_id, [EventType.CALL_SCRIPT_STEP.value]):
+        if event.agent_id != user.user_id:
+            continue
+        data = event.data
+        if data.get("back"):
+            if path:
+                path.pop()
+        else:
+            path.append((str(data.get("step")), str(data.get("key"))))
+    return ScriptProgress(call_id=call_id, path=path)
 
 
 @router.put("/calls/{call_id}/wrapup/notes", response_model=CommandResult)

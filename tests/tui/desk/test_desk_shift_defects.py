@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from desk_live import World, answer_a_call, desk_app, log_in_ready
+from desk_live import World, answer_a_call, desk_app, log_in, log_in_ready
 from live_helpers import AGENT, screen_text, until
 from textual.widgets import Input
 
 from agent_tui.shell.app import ShellApp
 from agent_tui.ui.help import HelpScreen
 from agent_tui.ui.pickers import ChoicePicker
+from agent_tui.workspaces.desk.script_pane import ScriptPane
 from agent_tui.workspaces.desk.state_bar import agent_line
 from agent_tui.workspaces.desk.ticket_form import TicketForm
 from server_stub.server.testing import LiveServer, quiet_centre, start_live_server
@@ -115,3 +116,29 @@ async def test_ctrl_q_between_calls_with_nothing_open_quits_at_once(app: ShellAp
         await log_in_ready(pilot)
         await pilot.press("ctrl+q")
         await until(lambda: not app.is_running, pilot)
+
+
+async def test_logging_in_again_mid_call_brings_back_the_call_its_script_step_and_messages(
+    app: ShellApp, world: World, live: LiveServer, tmp_path: Path, config_dir: Path
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        desk = await log_in_ready(pilot)
+        call_id = await answer_a_call(pilot, world, "enquiry", "C000001")
+        await until(lambda: desk.query_one(ScriptPane).walker is not None, pilot)
+        await pilot.press("1")  # tariffs
+        await world.message("请注意排队 / Mind the queue", agent_id=AGENT)
+        await until(lambda: app.store.messages, pilot)
+        await until(
+            lambda: desk.step_reporter is not None and desk.step_reporter.failed == 0, pilot
+        )
+        await pilot.pause(0.3)
+    again = desk_app(live, tmp_path, config_dir)  # another workstation, the same agent
+    async with again.run_test(size=(120, 40)) as pilot:
+        desk = await log_in(pilot)
+        pane = desk.query_one(ScriptPane)
+        await until(lambda: pane.walker is not None and pane.walker.current == "tariffs", pilot)
+        assert pane.path == [("greet", "1")]
+        assert again.store.call is not None and again.store.call.call_id == call_id
+        assert again.store.call.queue_id == "enquiry"
+        assert [m.text for m in again.store.messages] == ["请注意排队 / Mind the queue"]
+        assert "No script for this call" not in screen_text(again)
