@@ -61,10 +61,12 @@ pytest: $(STAMP) $(ENGINE_BUILD)
 
 test: lint typecheck contracts pytest
 
+# Every benchmark in bench/ (a new one joins by being there), but the fuzzer (make fuzz)
+# and the module the server benchmarks share.
+BENCHES := $(filter-out bench/fuzz_api.py bench/server_process.py,$(sort $(wildcard bench/*.py)))
+
 bench: $(STAMP) $(ENGINE_BUILD)
-	$(BIN)/python bench/sim_speed.py
-	@for b in bench/fanout.py bench/resume_storm.py bench/memory.py bench/screen_pop.py bench/startup.py; do \
-		if [ -f $$b ]; then $(BIN)/python $$b || exit 1; fi; done
+	@for b in $(BENCHES); do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 fuzz: $(STAMP) $(ENGINE_BUILD)
 	$(BIN)/python bench/fuzz_api.py

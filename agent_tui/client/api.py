@@ -53,6 +53,21 @@ from server_stub.protocol.desk_screen import (
     WrapupNotesRequest,
 )
 from server_stub.protocol.events import Event
+from server_stub.protocol.quality_api import (
+    CalibrationCreate,
+    CalibrationRound,
+    CalibrationView,
+    CallTimeline,
+    EvaluationConfirm,
+    EvaluationCreate,
+    EvaluationUpdate,
+    EvaluationView,
+    FormList,
+    QualityStatistics,
+    SampleRequest,
+    SampleResult,
+    StatisticsPeriod,
+)
 from server_stub.protocol.scripts import FlowScript
 
 __all__ = ["ApiError", "CentreApi", "ServerUnreachable", "new_request_id"]
@@ -65,6 +80,8 @@ _QUEUES = TypeAdapter(list[QueueStats])
 _AGENTS = TypeAdapter(list[AgentStatus])
 _SCRIPTS = TypeAdapter(list[FlowScript])
 _EVENTS = TypeAdapter(list[Event])
+_EVALUATIONS = TypeAdapter(list[EvaluationView])
+_ROUNDS = TypeAdapter(list[CalibrationRound])
 
 
 class CentreApi:
@@ -264,6 +281,51 @@ class CentreApi:
     async def send_caller(self, request: TrainerCallRequest) -> CommandResult:
         """A caller arrives now in a queue (TR1); the result names the new call."""
         return await self._call(CommandResult, "POST", "/trainer/calls", body=request)
+
+    # -- quality (evaluators and admins) ---------------------------------------------
+
+    async def quality_forms(self) -> FormList:
+        return await self._call(FormList, "GET", "/quality/forms")
+
+    async def quality_sample(self, request: SampleRequest) -> SampleResult:
+        """Calls to evaluate, and the month's quota per agent (QA1)."""
+        return await self._call(SampleResult, "POST", "/quality/sample", body=request)
+
+    async def quality_call(self, call_id: str) -> CallTimeline:
+        return await self._call(CallTimeline, "GET", f"/quality/calls/{call_id}")
+
+    async def create_evaluation(self, request: EvaluationCreate) -> EvaluationView:
+        """A draft prefilled from the call's log (the same request id: the same draft)."""
+        return await self._call(EvaluationView, "POST", "/quality/evaluations", body=request)
+
+    async def my_evaluations(self, call_id: str) -> list[EvaluationView]:
+        params: dict[str, str] = {"call_id": call_id, "mine": "true"}
+        return await self._list(_EVALUATIONS, "/quality/evaluations", params)
+
+    async def update_evaluation(
+        self, evaluation_id: str, request: EvaluationUpdate
+    ) -> EvaluationView:
+        path = f"/quality/evaluations/{evaluation_id}"
+        return await self._call(EvaluationView, "PUT", path, body=request)
+
+    async def confirm_evaluation(
+        self, evaluation_id: str, request: EvaluationConfirm
+    ) -> EvaluationView:
+        path = f"/quality/evaluations/{evaluation_id}/confirm"
+        return await self._call(EvaluationView, "POST", path, body=request)
+
+    async def quality_statistics(self, period: StatisticsPeriod) -> QualityStatistics:
+        params: dict[str, str] = {"period": period}
+        return await self._call(QualityStatistics, "GET", "/quality/statistics", params=params)
+
+    async def create_calibration(self, request: CalibrationCreate) -> CalibrationRound:
+        return await self._call(CalibrationRound, "POST", "/quality/calibrations", body=request)
+
+    async def calibrations_of(self, call_id: str) -> list[CalibrationRound]:
+        return await self._list(_ROUNDS, "/quality/calibrations", {"call_id": call_id})
+
+    async def calibration(self, round_id: str) -> CalibrationView:
+        return await self._call(CalibrationView, "GET", f"/quality/calibrations/{round_id}")
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Strategy = Literal["leastrecent", "fewestcalls", "random"]
-Role = Literal["agent", "supervisor", "trainer", "evaluator", "admin"]
+Role = Literal["agent", "supervisor", "trainer", "evaluator", "admin", "department"]
 
 
 class Strict(BaseModel):
@@ -143,6 +143,8 @@ class UserConfig(Strict):
     teams: list[str] = Field(default_factory=list)
     # The floor manager (值班长): a supervisor of every team, present and future.
     floor: bool = Field(default=False, description="supervisor of the whole floor")
+    # A department user (back office) works tickets in these workflow queues (workflow.yaml).
+    work_queues: list[str] = Field(default_factory=list, description="for role: department")
     password_hash: str
 
 
@@ -189,6 +191,9 @@ class CentreConfig(Strict):
     users: list[UserConfig] = Field(default_factory=list)
     reason_codes: list[Code] = Field(default_factory=list)
     wrapup_codes: list[Code] = Field(default_factory=list)
+    ticket_categories: list[Code] = Field(
+        default_factory=list, description="empty = the TK2 categories the documents name"
+    )
     customers: Customers = Customers()
 
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Role = Literal["agent", "supervisor", "trainer", "evaluator", "admin"]
+Role = Literal["agent", "supervisor", "trainer", "evaluator", "admin", "department"]
 # The states an agent may ask for; the others (reserved, busy, wrap_up) come from calls.
 RequestableState = Literal["ready", "not_ready", "logged_out"]
 TicketPriority = Literal["low", "normal", "high", "urgent"]

@@ -34,6 +34,10 @@ class EventType(StrEnum):
     SUPERVISOR_MESSAGE = "supervisor.message"
     SUPERVISOR_MONITOR_STARTED = "supervisor.monitor_started"
     QUEUE_STATS = "queue.stats"  # periodic snapshot
+    SUPERVISION_QUEUE_BOARD = "supervision.queue_board"  # the queues board's figures (SV1)
+    ALERT_RAISED = "alert.raised"  # SV4: protocol.supervision (escalations too)
+    ALERT_CLEARED = "alert.cleared"
+    ALERT_ACKNOWLEDGED = "alert.acknowledged"
     TICKET_CREATED = "ticket.created"
     TICKET_UPDATED = "ticket.updated"
     TICKET_ESCALATED = "ticket.escalated"

@@ -24,10 +24,13 @@ from server_stub.server.routes import (
     customers,
     events,
     knowledge,
+    quality,
     scripts,
+    supervision,
     supervisor,
     tickets,
     trainer,
+    workflow,
 )
 from server_stub.server.routes import (
     centre as centre_routes,
@@ -122,7 +125,10 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         scripts,
         knowledge,
         supervisor,
+        supervision,
         trainer,
+        workflow,
+        quality,
     ):
         app.include_router(module.router, prefix="/v1")
     app.include_router(events.router, prefix="/v1")

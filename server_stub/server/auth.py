@@ -31,7 +31,7 @@ from server_stub.server.errors import ApiError
 from server_stub.server.store import Store, StoredToken
 from server_stub.server.throttle import SourceThrottle, TokenBucket, retry_after
 
-ROLES: tuple[str, ...] = ("agent", "supervisor", "trainer", "evaluator", "admin")
+ROLES: tuple[str, ...] = ("agent", "supervisor", "trainer", "evaluator", "admin", "department")
 TOKEN_TTL_S = 12 * 3600.0
 MAX_SESSIONS_PER_USER = 20
 LOGINS_PER_S = 20.0  # the overall ceiling, from every source together
@@ -50,6 +50,7 @@ class Account:
     supervises: tuple[str, ...]
     whole_floor: bool
     password_hash: str
+    work_queues: tuple[str, ...] = ()  # a department user's ticket work queues
 
     @property
     def role(self) -> str:
@@ -68,6 +69,7 @@ class Principal:
     expires_at: float
     supervises: tuple[str, ...] = ()  # the teams its supervisor role covers
     whole_floor: bool = False  # a floor manager (值班长): every team
+    work_queues: tuple[str, ...] = ()  # a department user's ticket work queues
 
     @property
     def role(self) -> str:
@@ -234,6 +236,7 @@ def accounts_from_config(config: CentreConfig) -> dict[str, Account]:
             supervises=teams if user.role == "supervisor" else (),
             whole_floor=user.floor,
             password_hash=user.password_hash,
+            work_queues=tuple(user.work_queues) if user.role == "department" else (),
         )
     return accounts
 
@@ -248,4 +251,5 @@ def _principal(account: Account, hashed: str, expires_at: float) -> Principal:
         expires_at=expires_at,
         supervises=account.supervises,
         whole_floor=account.whole_floor,
+        work_queues=account.work_queues,
     )

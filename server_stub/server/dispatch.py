@@ -11,6 +11,8 @@ from typing import Any
 
 from server_stub.centre.schema import CentreConfig
 from server_stub.engine import Engine, EngineError
+from server_stub.server.ticket_runtime import place_callback
+from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
 
 
 class CommandDispatcher:
@@ -35,6 +37,8 @@ class CommandDispatcher:
                     queue_id=args.get("queue_id"),
                     data=args.get("data"),
                 )
+            case "companion":  # a human's command to a companion (acknowledge an alert)
+                return engine.companion_command(args["name"], args["method"], args["args"])
             case "inject_call":
                 return engine.place_call(args["queue_id"], customer_id=args.get("customer_id"))
             case "set_state":
@@ -80,6 +84,10 @@ class CommandDispatcher:
                     args.get("notes", ""),
                     args.get("script_path", []),
                 )
+            case "workflow":  # a human's ticket transition or pull (the ticket loop)
+                return engine.companion_command(TICKET_LOOP, args["method"], args["args"])
+            case "place_callback":
+                return place_callback(engine, args["ticket_id"], args.get("number"))
         raise ValueError(f"unknown command {kind!r}")
 
     def _set_agent_state(

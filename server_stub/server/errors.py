@@ -35,10 +35,6 @@ def not_found(what: str, ident: str) -> ApiError:
     return ApiError(404, f"{what}_not_found", f"no {what} with id {ident!r}")
 
 
-def forbidden(code: str, message: str) -> ApiError:
-    return ApiError(403, code, message)
-
-
 def request_id_reused(what: str) -> ApiError:
     """A client-generated request id this user already used for something else: a retry
     carries the same body; a new request needs a new id."""

@@ -25,8 +25,12 @@ from server_stub.server.replay import ForeignCustomersError
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.serving import CentreServer, server_config
 from server_stub.server.store import Store, StoreError
+from server_stub.supervision.config import SupervisionConfig
+from server_stub.supervision.loader import SupervisionConfigError, load_supervision
 
 log = logging.getLogger("server")
+
+SUPERVISION_FILE = "supervision.yaml"  # beside the centre file: alerts' thresholds, roster
 
 LOG_FORMAT = "%(asctime)s %(name)s: %(message)s"
 
@@ -49,12 +53,20 @@ def build_runtime(
     scripts_dir: str | Path | None = None,
     keep_customer_cache: bool = False,
     serving: str | None = None,
+    supervision: SupervisionConfig | None = None,
 ) -> CentreRuntime:
     """Open the store and bring the centre to where it was (replay); not yet running.
     `serving` (the URL) goes into the database's lock, for a second server's message."""
     store = Store(db, owner=serving)
     try:
-        runtime = CentreRuntime(config, store, seed=seed, speed=speed, scripts_dir=scripts_dir)
+        runtime = CentreRuntime(
+            config,
+            store,
+            seed=seed,
+            speed=speed,
+            scripts_dir=scripts_dir,
+            supervision=supervision,
+        )
         runtime.keep_customer_cache = keep_customer_cache
         runtime.open()
     except BaseException:
@@ -86,6 +98,13 @@ def run_serve_command(args: argparse.Namespace) -> int:
         return _fail(f"the centre file has errors:\n{error}")
     except OSError as error:
         return _fail(f"cannot read {config_path}: {error.strerror or error}")
+    supervision_path = config_path.parent / SUPERVISION_FILE
+    try:
+        supervision = (
+            load_supervision(supervision_path, config) if supervision_path.exists() else None
+        )
+    except SupervisionConfigError as error:
+        return _fail(f"the supervision file has errors:\n{error}")
     started = time.perf_counter()
     url = f"http://{args.host}:{args.port}"
     try:
@@ -96,6 +115,7 @@ def run_serve_command(args: argparse.Namespace) -> int:
             speed=args.speed,
             scripts_dir=scripts_dir_for(config_path),
             serving=url,
+            supervision=supervision,
         )
     except ScriptError as error:
         return _fail(f"a flow script has errors:\n{error}")

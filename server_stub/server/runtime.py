@@ -41,6 +41,7 @@ from server_stub.server.floor import Floor
 from server_stub.server.flow_scripts import load_centre_scripts
 from server_stub.server.pipeline import EventPipeline, ReplayDivergedError
 from server_stub.server.pops import ScreenPopBuilder
+from server_stub.server.quality_desk import QualityDesk
 from server_stub.server.replay import (
     check_customers,
     config_hash,
@@ -51,6 +52,12 @@ from server_stub.server.run_frame import RunFrame
 from server_stub.server.scope import Scope, SearchGrants
 from server_stub.server.store import Store
 from server_stub.server.throttle import Buckets
+from server_stub.server.ticket_runtime import build_ticket_loop, centre_workflow
+from server_stub.supervision.companions import SupervisionParts, attach_supervision
+from server_stub.supervision.config import SupervisionConfig
+from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
+from server_stub.workflow.ticket_loop import TicketLoop
+from server_stub.workflow.ticket_workflow import TicketWorkflow
 
 __all__ = ["Applied", "CentreRuntime", "ReplayDivergedError"]
 
@@ -89,8 +96,10 @@ class CentreRuntime:
         scripts_dir: str | Path | None = None,
         wall_clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
+        supervision: SupervisionConfig | None = None,
     ) -> None:
         self.config = config
+        self.supervision_config = supervision  # thresholds of alerts (built-in ones without)
         self.store = store
         self.seed = seed
         self._wall_clock = wall_clock
@@ -113,7 +122,11 @@ class CentreRuntime:
         self.log_id = store.get_meta("log_id") or uuid.uuid4().hex
         store.set_meta("log_id", self.log_id)
         self.dispatcher = CommandDispatcher(config)
+        self.workflow = TicketWorkflow(centre_workflow(self.scripts_dir))
+        self._placing_callbacks = False
         self.frame = RunFrame.from_meta(store.get_meta)
+        forms_dir = self.scripts_dir.parent / "forms" if self.scripts_dir is not None else None
+        self.quality = QualityDesk(config, store, self.scripts, forms_dir, lambda: self.now)
         self._build_run()
         self.driver = ClockDriver(self.clock, self._drive_step, self._next_due)
         self._keepalive: asyncio.Task[None] | None = None
@@ -138,6 +151,19 @@ class CentreRuntime:
             wall_clock=self._wall_clock,
         )
         self.engine.subscribe(self.pipeline.collect)
+        self.engine.attach(
+            TICKET_LOOP, build_ticket_loop(self.config, self.workflow, self.frame, self.seed)
+        )
+        # Alerts and the queues board live on the engine's clock: replay gives them again.
+        self.supervision: SupervisionParts = attach_supervision(
+            self.engine, self.config, self.supervision_config
+        )
+
+    @property
+    def tickets(self) -> TicketLoop:
+        """The ticket loop of this run (states, queues, clocks, callbacks)."""
+        loop: TicketLoop = self.engine.companion(TICKET_LOOP)
+        return loop
 
     # ------------------------------------------------------------------ start, stop
 
@@ -280,6 +306,7 @@ class CentreRuntime:
         self.catch_up()
         self.engine.advance_to(self.engine.now + seconds)
         self._flush()
+        self._place_due_callbacks()
         self.clock.anchor(self.now)
         self.driver.wake()
 
@@ -287,6 +314,7 @@ class CentreRuntime:
         """Bring the engine to the real-time clock (on a paused clock: fire what is due now)."""
         self.engine.advance_to(max(self.frame.engine_time(self.clock.now()), self.engine.now))
         self._flush()
+        self._place_due_callbacks()
 
     def _drive_step(self) -> bool:
         """Move the engine one slice towards the clock; True while it is still behind. When
@@ -297,6 +325,7 @@ class CentreRuntime:
         limit = self.engine.now + max(1.0, speed * DRIVER_SLICE_S)
         self.engine.advance_to(max(min(target, limit), self.engine.now))
         self._flush()
+        self._place_due_callbacks()
         behind = target - self.engine.now
         if speed > 0 and behind > speed * MAX_LAG_S:
             self.clock.anchor(self.now + speed * MAX_LAG_S)
@@ -313,6 +342,10 @@ class CentreRuntime:
     async def command(self, kind: str, args: dict[str, Any], actor: str | None) -> Applied:
         """Apply a human command now; journal it; return the newest seq and what the engine
         answered (a new call's id, for dial and inject_call)."""
+        return self.apply_command(kind, args, actor)
+
+    def apply_command(self, kind: str, args: dict[str, Any], actor: str | None) -> Applied:
+        """`command`, for the runtime's own commands (a due callback) between requests."""
         self.catch_up()
         at = self.now
         engine_args = self.frame.engine_args(kind, args)
@@ -326,4 +359,29 @@ class CentreRuntime:
         self.driver.wake()  # the command may have set a timer sooner than the driver's sleep
         if kind in ("dial", "inject_call"):
             result = self.frame.call_id(result)
-        return Applied(seq=self.hub.last_seq, value=result)
+        applied = Applied(seq=self.hub.last_seq, value=result)
+        self._place_due_callbacks()  # a resolution during business hours rings at once
+        return applied
+
+    def _place_due_callbacks(self) -> None:
+        """Satisfaction callbacks that fell due become calls, as journaled commands (on
+        replay the journal places them; placing is never done twice)."""
+        if self._placing_callbacks or self.pipeline.replaying:
+            return
+        due = self.tickets.callbacks_to_place()
+        if not due:
+            return
+        self._placing_callbacks = True
+        try:
+            for ticket_id in due:
+                customer_id = self.tickets.callback_target(ticket_id)[2]
+                customer = self.store.customer(customer_id) if customer_id else None
+                number = customer.phones[0] if customer is not None and customer.phones else None
+                try:
+                    self.apply_command(
+                        "place_callback", {"ticket_id": ticket_id, "number": number}, None
+                    )
+                except ApiError as error:
+                    log.warning("callback of %s not placed: %s", ticket_id, error.message)
+        finally:
+            self._placing_callbacks = False

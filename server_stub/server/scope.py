@@ -8,7 +8,11 @@ A login's `Reach` is the union of what its roles reach:
   manager (值班长, `floor: true`) and the admin the whole floor;
 - trainer, evaluator: every event of the floor, but no customer personal data (no pop,
   calling numbers masked) and no agent's screen (`agent.screen`); the work itself (wrap-up
-  notes, ticket text) is what they review, and an evaluator reads tickets over REST too.
+  notes, ticket text) is what they review, and an evaluator reads tickets over REST too;
+  an evaluator reads a call's timeline masked the same way, and its colleagues'
+  evaluations except in a blind calibration round until it has scored the call itself.
+- department (back office): the tickets in or through its work queues, their events and
+  their callbacks; no calls, no customer records.
 A team leader who takes calls (agent + supervisor) gets both. Nothing a client writes
 widens what it sees: the feed follows a call only from the engine's own call events.
 
@@ -19,12 +23,13 @@ is what the trainer's and evaluator's feed carries instead of the full data.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from server_stub.protocol.api import Ticket
-from server_stub.protocol.events import EventType
+from server_stub.protocol.events import Event, EventType
+from server_stub.protocol.quality_form_model import Evaluation
 from server_stub.server.auth import Principal
 from server_stub.server.errors import ApiError
 from server_stub.server.floor import AgentView, CallView, Floor
@@ -43,8 +48,13 @@ BEFORE_THE_OFFER = frozenset(
 # floor's trainers and evaluators (a trainer sees a trainee's desk in the session's own
 # centre): these never go to a masked audience.
 NOT_FOR_MASKED = frozenset({EventType.AGENT_SCREEN})
+# A queue's figures and alerts are the centre's, not a team's: every supervisor sees them.
+QUEUE_WIDE_TYPES = frozenset({EventType.QUEUE_STATS, EventType.SUPERVISION_QUEUE_BOARD})
+ALERT_PREFIX = "alert."
 # Event types an agent sees when they name it (not e.g. a supervisor's silent monitor).
-OWN_EVENT_PREFIXES = ("call.", "agent.", "ticket.")
+OWN_EVENT_PREFIXES = ("call.", "agent.", "ticket.", "callback.")
+# What a department user's feed carries: the ticket loop's events of its work queues.
+WORK_QUEUE_EVENT_PREFIXES = ("ticket.", "callback.")
 
 
 class Routable(Protocol):
@@ -73,6 +83,7 @@ class Reach:
     floor_masked: bool  # every event, without personal data (trainer, evaluator)
     all_tickets: bool  # every ticket by REST (whole floor, evaluator)
     audited: bool  # reads of other people's data go to the audit trail
+    work_queues: frozenset[str] = frozenset()  # a department user's ticket work queues
 
     @classmethod
     def of(cls, principal: Principal) -> Reach:
@@ -85,6 +96,9 @@ class Reach:
             floor_masked=principal.has("trainer") or principal.has("evaluator"),
             all_tickets=whole or principal.has("evaluator"),
             audited=any(principal.has(r) for r in ("supervisor", "evaluator", "admin")),
+            work_queues=frozenset(principal.work_queues)
+            if principal.has("department")
+            else frozenset(),
         )
 
 
@@ -151,6 +165,12 @@ class Audience:
             return FULL
         if reach.teams and self._team(type_, call_id, agent_id, event.team_id):
             return FULL
+        if (
+            reach.work_queues
+            and event.queue_id in reach.work_queues
+            and type_.startswith(WORK_QUEUE_EVENT_PREFIXES)
+        ):
+            return FULL
         return MASKED if reach.floor_masked and type_ not in NOT_FOR_MASKED else HIDDEN
 
     def _own(
@@ -182,8 +202,10 @@ class Audience:
     def _team(
         self, type_: str, call_id: str | None, agent_id: str | None, team_id: str | None
     ) -> bool:
-        if type_ == EventType.QUEUE_STATS:
+        if type_ in QUEUE_WIDE_TYPES:
             return True
+        if type_.startswith(ALERT_PREFIX) and agent_id is None and team_id is None:
+            return True  # a queue's alert
         if team_id is not None:
             return team_id in self.reach.teams
         if agent_id == self.user_id and type_.startswith("ticket."):
@@ -238,6 +260,7 @@ PERSONAL_TYPES = frozenset(
         EventType.TICKET_CREATED,
         EventType.TICKET_UPDATED,
         EventType.TICKET_ESCALATED,
+        "callback.scheduled",  # may carry the number to call
     }
 )
 # The customer's record rides in the pop alone; notes and ticket text are the agent's work,
@@ -252,9 +275,10 @@ def mask_personal_data(type_: str, data: dict[str, Any]) -> dict[str, Any] | Non
     if type_ not in PERSONAL_TYPES:
         return None
     masked = {k: v for k, v in data.items() if k not in _DROPPED_KEYS}
-    ani = masked.get("ani")
-    if isinstance(ani, str):
-        masked["ani"] = mask_number(ani)
+    for key in ("ani", "number"):
+        value = masked.get(key)
+        if isinstance(value, str):
+            masked[key] = mask_number(value)
     return masked
 
 
@@ -447,6 +471,16 @@ class Scope:
             or ticket.customer_id in self.team_customers()
         )
 
+    def may_work_ticket(self, route: Iterable[str]) -> bool:
+        """A department user reads a ticket that is in, or passed through, its queues."""
+        return bool(self.reach.work_queues) and not self.reach.work_queues.isdisjoint(route)
+
+    def check_workflow_ticket(self, ticket: Ticket, route: Iterable[str]) -> None:
+        """`check_ticket`, widened for the back office by the ticket's route."""
+        if self.may_work_ticket(route):
+            return
+        self.check_ticket(ticket)
+
     def readable_tickets(self, tickets: Iterable[Ticket]) -> list[Ticket]:
         return [t for t in tickets if self.may_read_ticket(t)]
 
@@ -455,6 +489,29 @@ class Scope:
             raise out_of_scope(f"ticket {ticket.id} is not yours to read")
         if ticket.created_by != self.reach.user_id:
             self.audit_read("ticket.read", ticket.id, call_id=ticket.call_id)
+
+    # ------------------------------------------------------------------ quality
+
+    def readable_event(self, event: Event) -> Event:
+        """A call's event as this reader gets it over REST: the feed's masking for a
+        login without personal data (trainer, evaluator)."""
+        if self.reach.whole_floor:
+            return event
+        masked = mask_personal_data(event.type, event.data)
+        return event if masked is None else event.model_copy(update={"data": masked})
+
+    def may_read_evaluation(self, evaluation: Evaluation, scored_rounds: Collection[str]) -> bool:
+        """Evaluators read each other's evaluations, except in a blind calibration round
+        until they have confirmed their own in it; the admin reads all."""
+        if self.reach.whole_floor or evaluation.evaluator_id == self.reach.user_id:
+            return True
+        return evaluation.calibration is None or evaluation.calibration in scored_rounds
+
+    def check_evaluation_author(self, evaluation: Evaluation) -> None:
+        if evaluation.evaluator_id != self.reach.user_id:
+            raise ApiError(
+                403, "not_your_evaluation", f"evaluation {evaluation.id} is another evaluator's"
+            )
 
     # ------------------------------------------------------------------ audit
 

@@ -2,11 +2,12 @@
 
 Tables: the event log (source of truth), the command journal (what humans did, at which
 sim time, so a restart can replay the engine), customers, contacts (one row per call: the
-CDR, derived from the log), tickets, callbacks, login tokens (hashes only), the audit
-trail of reads of other people's data, and a small `meta` table (seed, config hash, last
-sim time, the current run). WAL mode; one connection for writes, guarded by a lock
-because FastAPI may call from its threadpool, and one read-only connection per worker
-thread for what is read off the event loop (feed backlogs, customer search).
+CDR, derived from the log), tickets, callbacks, quality evaluations and calibration rounds,
+login tokens (hashes only), the audit trail of reads of other people's data, and a small
+`meta` table (seed, config hash, last sim time, the current run). WAL mode; one
+connection for writes, guarded by a lock because FastAPI may call from its threadpool,
+and one read-only connection per worker thread for what is read off the event loop (feed
+backlogs, customer search).
 
 The file and its -wal/-shm companions are the owner's alone (mode 0600): they hold
 10,000 customers' personal data. Opening checks the file (`PRAGMA quick_check`) and says
@@ -36,6 +37,8 @@ from server_stub.protocol.api import (
     Ticket,
 )
 from server_stub.protocol.events import Event
+from server_stub.protocol.quality_api import CalibrationRound
+from server_stub.protocol.quality_form_model import Evaluation
 from server_stub.server.db_lock import DatabaseLock
 
 SCHEMA_VERSION = "2"
@@ -65,6 +68,25 @@ CREATE TABLE IF NOT EXISTS {name} (
     UNIQUE (agent_id, request_id)
 );
 """
+_EVALUATIONS_TABLE = """
+CREATE TABLE IF NOT EXISTS evaluations (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    call_id TEXT NOT NULL, agent_id TEXT NOT NULL, evaluator_id TEXT NOT NULL,
+    form TEXT NOT NULL, form_version INTEGER NOT NULL, status TEXT NOT NULL,
+    call_date TEXT NOT NULL, calibration TEXT,
+    body TEXT NOT NULL, updated_at REAL NOT NULL,
+    UNIQUE (evaluator_id, request_id)
+);
+CREATE INDEX IF NOT EXISTS evaluations_call ON evaluations(call_id);
+CREATE TABLE IF NOT EXISTS calibrations (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    call_id TEXT NOT NULL, form TEXT NOT NULL, form_version INTEGER NOT NULL,
+    created_by TEXT NOT NULL, created_at REAL NOT NULL,
+    UNIQUE (created_by, request_id)
+);
+"""
 _TOKENS_TABLE = """
 CREATE TABLE IF NOT EXISTS tokens (
     token_hash TEXT PRIMARY KEY,
@@ -86,6 +108,7 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_call ON events(call_id);
 -- Supervisors' messages are rare among events: a partial index finds a desk's recent ones.
 CREATE INDEX IF NOT EXISTS events_messages ON events(seq) WHERE type = 'supervisor.message';
+CREATE INDEX IF NOT EXISTS events_ticket ON events(ticket_id) WHERE ticket_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS commands (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     sim_time REAL NOT NULL,
@@ -119,6 +142,7 @@ CREATE INDEX IF NOT EXISTS contacts_customer ON contacts(customer_id, arrived_at
     + "CREATE INDEX IF NOT EXISTS tickets_customer ON tickets(customer_id);\n"
     + _CALLBACKS_TABLE.format(name="callbacks")
     + _TOKENS_TABLE
+    + _EVALUATIONS_TABLE
     + """
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -308,6 +332,7 @@ class Store:
             )
             for event in events:
                 self._derive_contact(event)
+                self._derive_ticket_status(event)
             self._db.execute(
                 "INSERT INTO meta(key, value) VALUES ('last_sim_time', ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -357,17 +382,6 @@ class Store:
             ).fetchall()
         return [tuple(r) for r in rows]
 
-    def call_events(self, call_id: str, types: Sequence[str], limit: int = 1_000) -> list[Event]:
-        """The events of one call of the given types, oldest first."""
-        marks = ", ".join("?" for _ in types)
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT {_EVENT_COLUMNS}, data FROM events WHERE call_id = ? "
-                f"AND type IN ({marks}) ORDER BY seq LIMIT ?",
-                (call_id, *types, limit),
-            ).fetchall()
-        return [_event_from_row(tuple(r)) for r in rows]
-
     def recent_messages(self, limit: int) -> list[Event]:
         """The newest `limit` supervisor messages (all of them: the caller filters), oldest
         first."""
@@ -378,6 +392,16 @@ class Store:
                 (limit,),
             ).fetchall()
         return [_event_from_row(tuple(r)) for r in reversed(rows)]
+
+    def events_for_ticket(self, ticket_id: str, limit: int = 1_000) -> list[Event]:
+        """A ticket's events, oldest first: its history (TK7)."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_EVENT_COLUMNS}, data FROM events WHERE ticket_id = ? "
+                "ORDER BY seq LIMIT ?",
+                (ticket_id, limit),
+            ).fetchall()
+        return [_event_from_row(tuple(r)) for r in rows]
 
     def iter_events(self, batch: int = 5000) -> Iterator[Event]:
         after = 0
@@ -671,6 +695,16 @@ class Store:
             tickets = [t for t in tickets if t.status in OPEN_TICKET_STATUSES]
         return tickets
 
+    def _derive_ticket_status(self, event: Event) -> None:
+        """The ticket loop's events carry the ticket's status: the record follows them."""
+        status = event.data.get("status") if event.type.startswith("ticket.") else None
+        if event.ticket_id is None or status is None or event.type == "ticket.created":
+            return
+        self._db.execute(
+            "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?",
+            (status, event.sim_time, event.ticket_id),
+        )
+
     def ticket_count(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM tickets").fetchone()[0])
@@ -699,6 +733,169 @@ class Store:
     def callback_count(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM callbacks").fetchone()[0])
+
+    # ------------------------------------------------------------------ evaluations
+
+    def answered_contacts(
+        self,
+        *,
+        agent_id: str | None = None,
+        queue_id: str | None = None,
+        customer: str | None = None,
+        since: float | None = None,
+        until: float | None = None,
+    ) -> list[ContactRecord]:
+        """Calls an agent answered in this server's log (not the generated history),
+        oldest first; `customer` is a customer id or an account number."""
+        query = "SELECT c.* FROM contacts c WHERE c.answered_at IS NOT NULL"
+        params: list[Any] = []
+        for column, value in (("c.agent_id", agent_id), ("c.queue_id", queue_id)):
+            if value is not None:
+                query += f" AND {column} = ?"
+                params.append(value)
+        if customer is not None:
+            query += (
+                " AND (c.customer_id = ? OR c.customer_id IN "
+                "(SELECT id FROM customers WHERE account = ?))"
+            )
+            params += [customer, customer]
+        if since is not None:
+            query += " AND c.arrived_at >= ?"
+            params.append(since)
+        if until is not None:
+            query += " AND c.arrived_at < ?"
+            params.append(until)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY c.arrived_at, c.call_id", params).fetchall()
+        return [_contact_from_row(r) for r in rows]
+
+    def call_events(self, call_id: str) -> list[Event]:
+        """Every stored event of one call, in seq order."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_EVENT_COLUMNS}, data FROM events WHERE call_id = ? ORDER BY seq",
+                (call_id,),
+            ).fetchall()
+        return [_event_from_row(tuple(r)) for r in rows]
+
+    def put_evaluation(self, request_id: str, evaluation: Evaluation, updated_at: float) -> None:
+        """Insert or replace an evaluation (its marks, comments and status change)."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO evaluations(id, request_id, call_id, agent_id, evaluator_id, form, "
+                "form_version, status, call_date, calibration, body, updated_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                "status = excluded.status, body = excluded.body, updated_at = excluded.updated_at",
+                (
+                    evaluation.id,
+                    request_id,
+                    evaluation.call_id,
+                    evaluation.agent_id,
+                    evaluation.evaluator_id,
+                    evaluation.form,
+                    evaluation.form_version,
+                    evaluation.status,
+                    evaluation.call_date,
+                    evaluation.calibration,
+                    evaluation.model_dump_json(),
+                    updated_at,
+                ),
+            )
+
+    def evaluation(self, evaluation_id: str) -> Evaluation | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT body FROM evaluations WHERE id = ?", (evaluation_id,)
+            ).fetchone()
+        return None if row is None else Evaluation.model_validate_json(row["body"])
+
+    def evaluation_by_request(self, request_id: str, evaluator_id: str) -> Evaluation | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT body FROM evaluations WHERE request_id = ? AND evaluator_id = ?",
+                (request_id, evaluator_id),
+            ).fetchone()
+        return None if row is None else Evaluation.model_validate_json(row["body"])
+
+    def evaluations(
+        self,
+        *,
+        call_id: str | None = None,
+        evaluator_id: str | None = None,
+        calibration: str | None = None,
+    ) -> list[Evaluation]:
+        """Evaluations in the order they were made, filtered by what is given."""
+        query, params = "SELECT body FROM evaluations WHERE 1 = 1", []
+        for column, value in (
+            ("call_id", call_id),
+            ("evaluator_id", evaluator_id),
+            ("calibration", calibration),
+        ):
+            if value is not None:
+                query += f" AND {column} = ?"
+                params.append(value)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY rowid", params).fetchall()
+        return [Evaluation.model_validate_json(r["body"]) for r in rows]
+
+    def put_calibration(self, round_: CalibrationRound, request_id: str, at: float) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR IGNORE INTO calibrations(id, request_id, call_id, form, form_version, "
+                "created_by, created_at) VALUES (?,?,?,?,?,?,?)",
+                (
+                    round_.id,
+                    request_id,
+                    round_.call_id,
+                    round_.form,
+                    round_.form_version,
+                    round_.created_by,
+                    at,
+                ),
+            )
+
+    def calibration(
+        self, round_id: str | None = None, *, request_id: str | None = None, by: str = ""
+    ) -> CalibrationRound | None:
+        """A calibration round by its id, or by the request that made it (with `by`);
+        `evaluators` are those who have confirmed their evaluation in it."""
+        query = "SELECT * FROM calibrations WHERE id = ?"
+        params: tuple[str, ...] = (str(round_id),)
+        if round_id is None:
+            query = "SELECT * FROM calibrations WHERE request_id = ? AND created_by = ?"
+            params = (str(request_id), by)
+        with self._lock:
+            row = self._db.execute(query, params).fetchone()
+            if row is None:
+                return None
+            done = self._db.execute(
+                "SELECT evaluator_id FROM evaluations WHERE calibration = ? AND "
+                "status = 'confirmed' ORDER BY rowid",
+                (row["id"],),
+            ).fetchall()
+        return CalibrationRound(
+            id=str(row["id"]),
+            call_id=str(row["call_id"]),
+            form=str(row["form"]),
+            form_version=int(row["form_version"]),
+            created_by=str(row["created_by"]),
+            evaluators=[str(r["evaluator_id"]) for r in done],
+        )
+
+    def calibration_ids(self, call_id: str) -> list[str]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id FROM calibrations WHERE call_id = ? ORDER BY id", (call_id,)
+            ).fetchall()
+        return [str(r["id"]) for r in rows]
+
+    def calibration_count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM calibrations").fetchone()[0])
+
+    def evaluation_count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM evaluations").fetchone()[0])
 
     # ------------------------------------------------------------------ tokens
 

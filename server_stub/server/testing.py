@@ -27,6 +27,7 @@ from server_stub.server.app import create_app
 from server_stub.server.main import build_runtime, scripts_dir_for
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.serving import CentreServer, server_config
+from server_stub.supervision.config import SupervisionConfig
 
 TEST_CUSTOMERS = 300  # the demo centre has 10,000; generating them takes seconds
 DEMO_PASSWORD = "demo"  # every login of the demo centre
@@ -83,6 +84,7 @@ def start_live_server(
     seed: int = 1,
     scripts_dir: str | Path | None = None,
     port: int | None = None,
+    supervision: SupervisionConfig | None = None,
 ) -> Iterator[LiveServer]:
     """A real uvicorn server on 127.0.0.1:<port> (a free one by default), stopped (and its
     store closed) on exit. Give the same `db` and `port` again to restart the centre."""
@@ -95,6 +97,7 @@ def start_live_server(
         scripts_dir=scripts_dir if scripts_dir is not None else demo_scripts_dir(),
         keep_customer_cache=True,
         serving=f"http://127.0.0.1:{port}",
+        supervision=supervision,
     )
     server = CentreServer(
         server_config(create_app(runtime), "127.0.0.1", port, lifespan="on"), runtime.hub
@@ -140,7 +143,9 @@ async def login(
 
 
 def paused_runtime(
-    db: str | Path = ":memory:", config: CentreConfig | None = None
+    db: str | Path = ":memory:",
+    config: CentreConfig | None = None,
+    supervision: SupervisionConfig | None = None,
 ) -> CentreRuntime:
     """A runtime on a paused clock (quiet centre unless told otherwise), not driven by a
     task: step it with `POST /v1/admin/clock {advance_s}`. Close `runtime.store` after."""
@@ -150,6 +155,7 @@ def paused_runtime(
         speed=0.0,
         scripts_dir=demo_scripts_dir(),
         keep_customer_cache=True,
+        supervision=supervision,
     )
 
 

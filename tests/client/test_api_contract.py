@@ -46,6 +46,18 @@ from server_stub.protocol.desk_screen import (
     WrapupExtended,
     WrapupNotesRequest,
 )
+from server_stub.protocol.quality_api import (
+    CalibrationCreate,
+    CalibrationRound,
+    CalibrationView,
+    CallTimeline,
+    EvaluationConfirm,
+    EvaluationCreate,
+    EvaluationUpdate,
+    EvaluationView,
+    QualityStatistics,
+    SampleRequest,
+)
 from server_stub.protocol.scripts import FlowScript
 from server_stub.server.app import create_app
 from server_stub.server.runtime import CentreRuntime
@@ -217,6 +229,51 @@ async def test_no_server_is_server_unreachable() -> None:
         await api.health()
     assert "connection refused" in unreachable.value.reason
     await api.close()
+
+
+async def test_the_quality_routes_parse_for_an_evaluator(
+    connect: Callable[[str], Awaitable[CentreApi]],
+) -> None:
+    agent, trainer, evaluator = await connect("1001"), await connect("t100"), await connect("e100")
+    await agent.set_state("ready")
+    sent = await trainer.send_caller(TrainerCallRequest(queue_id="enquiry", customer_id=CUSTOMER))
+    assert sent.call_id is not None
+    await agent.answer(sent.call_id)
+    await agent.hangup(sent.call_id)
+    await agent.wrapup(sent.call_id, WrapupRequest(code="resolved"))
+
+    forms = await evaluator.quality_forms()
+    assert [form.id for form in forms.forms] == ["call_quality"]
+    sample = await evaluator.quality_sample(SampleRequest())
+    assert [c.call_id for c in sample.calls] == [sent.call_id]
+    timeline = await evaluator.quality_call(sent.call_id)
+    assert isinstance(timeline, CallTimeline) and timeline.entries
+    made = await evaluator.create_evaluation(
+        EvaluationCreate(request_id=new_request_id(), call_id=sent.call_id)
+    )
+    assert isinstance(made, EvaluationView) and made.evaluation.status == "draft"
+    assert [v.evaluation.id for v in await evaluator.my_evaluations(sent.call_id)] == [
+        made.evaluation.id
+    ]
+    updated = await evaluator.update_evaluation(
+        made.evaluation.id, EvaluationUpdate(marks={}, comments="好 good")
+    )
+    assert updated.evaluation.comments == "好 good"
+    confirmed = await evaluator.confirm_evaluation(made.evaluation.id, EvaluationConfirm())
+    assert confirmed.evaluation.status == "confirmed"
+    statistics = await evaluator.quality_statistics("month")
+    assert isinstance(statistics, QualityStatistics) and statistics.centre.evaluations == 1
+    round_ = await evaluator.create_calibration(
+        CalibrationCreate(request_id=new_request_id(), call_id=sent.call_id)
+    )
+    assert isinstance(round_, CalibrationRound)
+    assert [r.id for r in await evaluator.calibrations_of(sent.call_id)] == [round_.id]
+    scored = await evaluator.create_evaluation(
+        EvaluationCreate(request_id=new_request_id(), call_id=sent.call_id, calibration=round_.id)
+    )
+    await evaluator.confirm_evaluation(scored.evaluation.id, EvaluationConfirm())
+    view = await evaluator.calibration(round_.id)
+    assert isinstance(view, CalibrationView) and view.round.evaluators == ["e100"]
 
 
 def test_every_client_method_is_called_here() -> None:

@@ -18,17 +18,19 @@ from server_stub.server.app import create_app
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.testing import login, paused_runtime
 
-ROLES = ("agent", "supervisor", "trainer", "evaluator", "admin")
+ROLES = ("agent", "supervisor", "trainer", "evaluator", "admin", "department")
 LOGIN_FOR_ROLE = {
     "agent": "1001",
     "supervisor": "s100",
     "trainer": "t100",
     "evaluator": "e100",
     "admin": "admin",
+    "department": "d100",
 }
 EVERYONE = frozenset(ROLES)
 AGENT = frozenset({"agent"})
 FLOOR = frozenset({"supervisor", "admin"})
+BACK_OFFICE = frozenset({"department"})
 
 PUBLIC = {("GET", "/v1/health"), ("POST", "/v1/auth/login")}
 ALLOWED: dict[tuple[str, str], frozenset[str]] = {
@@ -58,7 +60,10 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/customers"): AGENT | FLOOR,
     ("POST", "/v1/tickets"): AGENT | FLOOR,
     ("GET", "/v1/tickets"): AGENT | FLOOR | {"evaluator"},
-    ("GET", "/v1/tickets/{ticket_id}"): AGENT | FLOOR | {"evaluator"},
+    ("GET", "/v1/tickets/{ticket_id}"): AGENT | FLOOR | BACK_OFFICE | {"evaluator"},
+    ("POST", "/v1/tickets/{ticket_id}/transitions"): AGENT | FLOOR | BACK_OFFICE,
+    ("GET", "/v1/workflow/queues"): FLOOR | BACK_OFFICE,
+    ("POST", "/v1/workflow/queues/{queue_id}/next"): FLOOR | BACK_OFFICE,
     ("GET", "/v1/directory"): EVERYONE,
     ("GET", "/v1/codes"): EVERYONE,
     ("GET", "/v1/queues/stats"): EVERYONE,
@@ -69,10 +74,30 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/supervisor/agents"): FLOOR,
     ("GET", "/v1/supervisor/queues"): FLOOR,
     ("POST", "/v1/supervisor/messages"): FLOOR,
+    ("GET", "/v1/supervision/board"): FLOOR,
+    ("GET", "/v1/supervision/alerts"): FLOOR,
+    ("POST", "/v1/supervision/alerts/{alert_id}/acknowledge"): FLOOR,
     ("POST", "/v1/trainer/calls"): frozenset({"trainer", "admin"}),
     ("GET", "/v1/admin/clock"): frozenset({"admin"}),
     ("POST", "/v1/admin/clock"): frozenset({"admin"}),
     ("GET", "/v1/events"): EVERYONE,
+    **{
+        (method, f"/v1/quality/{path}"): frozenset({"evaluator", "admin"})
+        for method, path in (
+            ("GET", "forms"),
+            ("POST", "sample"),
+            ("GET", "calls/{call_id}"),
+            ("POST", "evaluations"),
+            ("GET", "evaluations"),
+            ("GET", "evaluations/{evaluation_id}"),
+            ("PUT", "evaluations/{evaluation_id}"),
+            ("POST", "evaluations/{evaluation_id}/confirm"),
+            ("GET", "statistics"),
+            ("POST", "calibrations"),
+            ("GET", "calibrations"),
+            ("GET", "calibrations/{round_id}"),
+        )
+    },
 }
 # The SSE stream never ends, and ASGITransport buffers whole responses: for allowed
 # roles it is checked against a live server in test_events.py.

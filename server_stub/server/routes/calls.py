@@ -172,8 +172,8 @@ async def script_progress(call_id: str, user: AgentUser, runtime: RuntimeDep) ->
     """Where the agent's walk of the call's script stands (its own call only)."""
     own_call(runtime, call_id, user)
     path: list[tuple[str, str]] = []
-    for event in runtime.store.call_events(call_id, [EventType.CALL_SCRIPT_STEP.value]):
-        if event.agent_id != user.user_id:
+    for event in runtime.store.call_events(call_id):
+        if event.type != EventType.CALL_SCRIPT_STEP or event.agent_id != user.user_id:
             continue
         data = event.data
         if data.get("back"):

@@ -28,10 +28,9 @@ DEFAULT_TICKET_CATEGORIES: tuple[Code, ...] = (
 
 
 def ticket_categories(config: CentreConfig) -> list[Code]:
-    configured = getattr(config, "ticket_categories", None)
-    if configured:
-        return [Code(code=c.code, label=c.label) for c in configured]
-    return list(DEFAULT_TICKET_CATEGORIES)
+    """The centre file's ticket categories, or the TK2 set when it names none."""
+    named = [Code(code=c.code, label=c.label) for c in config.ticket_categories]
+    return named or list(DEFAULT_TICKET_CATEGORIES)
 
 
 @router.get("/directory", response_model=Directory)

@@ -1,9 +1,14 @@
-"""Tickets, basic (TK1 first step): create idempotently, read, list by customer.
+"""Tickets: create idempotently, read with workflow state and history, take transitions.
 
 A ticket is for a customer the caller may read and may name only a call it is on or
 handled (`scope.py`): what a client writes never widens what it sees. `request_id`s are
 per user: a retry with the same body gets the same ticket, the same id with another body
 is 409 `request_id_reused`, and another user's ids are none of this user's business.
+
+A ticket created enters the ticket loop at once (`workflow/ticket_loop.py`: its type's
+department, its deadlines); `GET /v1/tickets/{id}` shows where it is and its whole
+history from the log; `POST /v1/tickets/{id}/transitions` takes a whitelisted transition
+in the caller's role for that ticket (`ticket_access.py`), journaled like every command.
 """
 
 from __future__ import annotations
@@ -14,15 +19,24 @@ from fastapi import APIRouter, Depends, Query
 
 from server_stub.protocol.api import Ticket, TicketCreateRequest
 from server_stub.protocol.events import EventType
+from server_stub.protocol.workflow_api import TicketDetail, TransitionRequest
 from server_stub.server.deps import RuntimeDep, scoped
 from server_stub.server.errors import ApiError, not_found, request_id_reused
 from server_stub.server.routes.centre import ticket_categories
+from server_stub.server.runtime import CentreRuntime
 from server_stub.server.scope import Scope
+from server_stub.server.ticket_access import refusal_error, role_for, ticket_detail
 
 router = APIRouter(tags=["tickets"])
 
 TicketWriter = Annotated[Scope, Depends(scoped("agent", "supervisor", "admin"))]
-TicketReader = Annotated[Scope, Depends(scoped("agent", "supervisor", "evaluator", "admin"))]
+TicketReader = Annotated[
+    Scope, Depends(scoped("agent", "supervisor", "evaluator", "admin", "department"))
+]
+CustomerTicketsReader = Annotated[
+    Scope, Depends(scoped("agent", "supervisor", "evaluator", "admin"))
+]
+TicketWorker = Annotated[Scope, Depends(scoped("agent", "supervisor", "admin", "department"))]
 # What a retry must repeat: the fields of the request that the ticket keeps.
 REQUEST_FIELDS = (
     "customer_id",
@@ -81,23 +95,61 @@ async def create_ticket(
         },
         user.user_id,
     )
-    return ticket
+    return runtime.store.ticket(ticket.id) or ticket  # the loop has dispatched it by now
 
 
-@router.get("/tickets/{ticket_id}", response_model=Ticket)
-async def read_ticket(ticket_id: str, scope: TicketReader, runtime: RuntimeDep) -> Ticket:
+def readable_ticket(ticket_id: str, scope: Scope, runtime: CentreRuntime) -> Ticket:
+    """The ticket, if the caller may read it (a department user: one of its queues')."""
     runtime.catch_up()
     ticket = runtime.store.ticket(ticket_id)
     if ticket is None:
         raise not_found("ticket", ticket_id)
-    scope.check_ticket(ticket)
+    record = runtime.tickets.record(ticket_id)
+    scope.check_workflow_ticket(ticket, record.snapshot.route if record is not None else ())
     return ticket
+
+
+def detail_of(ticket: Ticket, scope: Scope, runtime: CentreRuntime) -> TicketDetail:
+    events = runtime.store.events_for_ticket(ticket.id)
+    return ticket_detail(ticket, runtime.tickets, scope.principal, events, runtime.now)
+
+
+@router.get("/tickets/{ticket_id}", response_model=TicketDetail)
+async def read_ticket(ticket_id: str, scope: TicketReader, runtime: RuntimeDep) -> TicketDetail:
+    """The ticket, where it is in the workflow (clocks in business time), and its history."""
+    return detail_of(readable_ticket(ticket_id, scope, runtime), scope, runtime)
+
+
+@router.post("/tickets/{ticket_id}/transitions", response_model=TicketDetail)
+async def take_transition(
+    ticket_id: str, body: TransitionRequest, scope: TicketWorker, runtime: RuntimeDep
+) -> TicketDetail:
+    """Take a whitelisted transition with the fields it requires, in the caller's role."""
+    ticket = readable_ticket(ticket_id, scope, runtime)
+    record = runtime.tickets.record(ticket_id)
+    if record is None:
+        raise ApiError(409, "not_in_workflow", f"{ticket_id} is not in the ticket workflow")
+    role = role_for(scope.principal, record, body.transition)
+    refusal = runtime.tickets.check(ticket_id, body.transition, body.fields, role.value)
+    if refusal is not None:
+        raise refusal_error(refusal)
+    args = {
+        "ticket_id": ticket_id,
+        "transition": body.transition,
+        "fields": body.fields,
+        "actor": scope.principal.user_id,
+        "actor_role": role.value,
+    }
+    await runtime.command(
+        "workflow", {"method": "transition", "args": args}, scope.principal.user_id
+    )
+    return detail_of(runtime.store.ticket(ticket_id) or ticket, scope, runtime)
 
 
 @router.get("/tickets", response_model=list[Ticket])
 async def tickets_for_customer(
     customer_id: Annotated[str, Query(min_length=1, max_length=64)],
-    scope: TicketReader,
+    scope: CustomerTicketsReader,
     runtime: RuntimeDep,
 ) -> list[Ticket]:
     """The customer's tickets the caller may read (an agent: its own, or all of the

@@ -1,0 +1,114 @@
+"""Work queues by role (TK3): the queues a login works, their items, pull the next one.
+
+A department user works the queues its centre entry names (`work_queues`); a team
+leader (a supervisor) the team-leader queue of its teams, one per team; the floor
+manager and the admin every queue. Items come in the order they will be pulled: highest
+priority first, then the earliest deadline, then first come. Pulling takes the first
+item of the caller's part of a queue (`accept`), journaled like every command.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from server_stub.protocol.tickets import PRIORITY_RANK, ActorRole
+from server_stub.protocol.workflow_api import TicketDetail, WorkItemView, WorkQueueView
+from server_stub.server.auth import Principal
+from server_stub.server.deps import RuntimeDep, scoped
+from server_stub.server.errors import ApiError
+from server_stub.server.routes.tickets import detail_of
+from server_stub.server.runtime import CentreRuntime
+from server_stub.server.scope import Scope
+
+router = APIRouter(tags=["workflow"])
+
+QueueWorker = Annotated[Scope, Depends(scoped("supervisor", "admin", "department"))]
+_RANK_NAME = {rank: name.value for name, rank in PRIORITY_RANK.items()}
+
+
+def worked_queues(principal: Principal, runtime: CentreRuntime) -> dict[str, list[str]]:
+    """queue id → the keys of it the caller works (a team leader's: one per team)."""
+    loop = runtime.tickets
+    worked: dict[str, list[str]] = {}
+    everything = principal.has("admin") or (principal.has("supervisor") and principal.whole_floor)
+    for queue in runtime.workflow.config.queues:
+        if everything and queue.role == "team_leader":
+            teams = [t.id for t in runtime.config.teams]
+            worked[queue.id] = [*loop.keys_for_queue(queue.id, teams), queue.id]
+        elif everything:
+            worked[queue.id] = [queue.id]
+        elif queue.role == "team_leader" and principal.has("supervisor"):
+            worked[queue.id] = loop.keys_for_queue(queue.id, principal.supervises)
+        elif queue.role == "department" and queue.id in principal.work_queues:
+            worked[queue.id] = [queue.id]
+    return worked
+
+
+def queue_view(runtime: CentreRuntime, queue_id: str, keys: list[str], limit: int) -> WorkQueueView:
+    loop = runtime.tickets
+    config = runtime.workflow.config.queue(queue_id)
+    assert config is not None
+    items = []
+    for item in loop.queue_items(keys, limit):
+        record = loop.tickets[item.item_id]
+        due = None if item.due == float("inf") else loop.sim_time(item.due)
+        items.append(
+            WorkItemView(
+                ticket_id=item.item_id,
+                queue=item.queue,
+                priority=_RANK_NAME[item.priority],
+                due_at=due,
+                type=record.snapshot.type_id,
+                subject=record.subject,
+                state=record.snapshot.state.value,
+            )
+        )
+    return WorkQueueView(
+        id=keys[0] if len(keys) == 1 else queue_id,
+        queue=queue_id,
+        name=config.name,
+        role=config.role,
+        size=loop.queue_size(keys),
+        items=items,
+    )
+
+
+@router.get("/workflow/queues", response_model=list[WorkQueueView])
+async def my_queues(
+    scope: QueueWorker,
+    runtime: RuntimeDep,
+    limit: Annotated[int, Query(ge=0, le=200)] = 20,
+) -> list[WorkQueueView]:
+    """The work queues the caller works, each with its first `limit` items."""
+    runtime.catch_up()
+    worked = worked_queues(scope.principal, runtime)
+    return [queue_view(runtime, queue, keys, limit) for queue, keys in worked.items()]
+
+
+@router.post("/workflow/queues/{queue_id}/next", response_model=TicketDetail)
+async def pull_next(queue_id: str, scope: QueueWorker, runtime: RuntimeDep) -> TicketDetail:
+    """Take the first item of the caller's part of `queue_id`: it is the caller's now."""
+    runtime.catch_up()
+    principal = scope.principal
+    keys = worked_queues(principal, runtime).get(queue_id)
+    if keys is None:
+        raise ApiError(403, "not_your_queue", f"you do not work the queue {queue_id!r}")
+    config = runtime.workflow.config.queue(queue_id)
+    assert config is not None
+    if config.role == "team_leader":
+        role = ActorRole.TEAM_LEADER
+    elif principal.has("department"):
+        role = ActorRole.DEPARTMENT
+    else:
+        role = ActorRole.TEAM_LEADER  # the floor manager or the admin stands in for the lead
+    args = {"keys": keys, "actor": principal.user_id, "actor_role": role.value}
+    applied = await runtime.command(
+        "workflow", {"method": "pull_next", "args": args}, principal.user_id
+    )
+    ticket_id = str(applied.value["ticket_id"])
+    ticket = runtime.store.ticket(ticket_id)
+    if ticket is None:
+        raise ApiError(409, "not_in_workflow", f"{ticket_id} has no ticket record")
+    return detail_of(ticket, scope, runtime)
