@@ -47,6 +47,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("desk.ticket", "focus_ticket", "Ticket", "desk"),
     Action("ticket.submit", "submit_ticket", "Save ticket", "desk", show=False),
     Action("desk.wrapup", "wrapup", "Wrap up", "desk"),
+    Action("desk.extend_wrapup", "extend_wrapup", "More wrap-up time", "desk", show=False),
     Action("desk.messages", "messages", "Messages", "desk", show=False),
     Action("supervisor.message", "message", "Message", "supervisor"),
     Action("supervisor.refresh", "refresh", "Refresh", "supervisor"),

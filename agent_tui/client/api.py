@@ -44,7 +44,15 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
-from server_stub.protocol.desk_screen import DeskScreenState, HoldRequest, ScriptStepRequest
+from server_stub.protocol.desk_screen import (
+    DeskScreenState,
+    HoldRequest,
+    ScriptProgress,
+    ScriptStepRequest,
+    WrapupExtended,
+    WrapupNotesRequest,
+)
+from server_stub.protocol.events import Event
 from server_stub.protocol.quality_api import (
     CalibrationCreate,
     CalibrationRound,
@@ -96,6 +104,7 @@ _QUEUES = TypeAdapter(list[QueueStats])
 _AGENTS = TypeAdapter(list[AgentStatus])
 _SCRIPTS = TypeAdapter(list[FlowScript])
 _WORK_QUEUES = TypeAdapter(list[WorkQueueView])
+_EVENTS = TypeAdapter(list[Event])
 _EVALUATIONS = TypeAdapter(list[EvaluationView])
 _ROUNDS = TypeAdapter(list[CalibrationRound])
 _SCENARIOS = TypeAdapter(list[ScenarioSummary])
@@ -216,6 +225,12 @@ class CentreApi:
     async def script_step(self, call_id: str, request: ScriptStepRequest) -> CommandResult:
         return await self._call(CommandResult, "POST", f"/calls/{call_id}/script", body=request)
 
+    async def script_progress(self, call_id: str) -> ScriptProgress:
+        return await self._call(ScriptProgress, "GET", f"/calls/{call_id}/script")
+
+    async def my_messages(self) -> list[Event]:
+        return await self._list(_EVENTS, "/agent/messages")
+
     async def publish_screen(self, screen: DeskScreenState) -> CommandResult:
         return await self._call(CommandResult, "PUT", "/agent/screen", body=screen)
 
@@ -236,6 +251,13 @@ class CentreApi:
 
     async def wrapup(self, call_id: str, request: WrapupRequest) -> CommandResult:
         return await self._call(CommandResult, "POST", f"/calls/{call_id}/wrapup", body=request)
+
+    async def save_wrapup_notes(self, call_id: str, request: WrapupNotesRequest) -> CommandResult:
+        path = f"/calls/{call_id}/wrapup/notes"
+        return await self._call(CommandResult, "PUT", path, body=request)
+
+    async def extend_wrapup(self, call_id: str) -> WrapupExtended:
+        return await self._call(WrapupExtended, "POST", f"/calls/{call_id}/wrapup/extend")
 
     # -- lookups --------------------------------------------------------------------
 

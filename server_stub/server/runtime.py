@@ -18,6 +18,7 @@ import asyncio
 import gc
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,6 +122,9 @@ class CentreRuntime:
         self.screens = Buckets(rate=SCREENS_PER_S, burst=2 * SCREENS_PER_S)
         self.last_screens: dict[str, tuple[int, dict[str, Any]]] = {}
         self.pops = ScreenPopBuilder(store)
+        # Names this log (this database) to clients: call ids restart on every new centre.
+        self.log_id = store.get_meta("log_id") or uuid.uuid4().hex
+        store.set_meta("log_id", self.log_id)
         self.dispatcher = CommandDispatcher(config)
         self.workflow = TicketWorkflow(centre_workflow(self.scripts_dir))
         self._placing_callbacks = False

@@ -114,6 +114,8 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_call ON events(call_id);
 CREATE INDEX IF NOT EXISTS events_ticket ON events(ticket_id, seq) WHERE ticket_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS events_tickets ON events(seq) WHERE ticket_id IS NOT NULL;
+-- Supervisors' messages are rare among events: a partial index finds a desk's recent ones.
+CREATE INDEX IF NOT EXISTS events_messages ON events(seq) WHERE type = 'supervisor.message';
 CREATE TABLE IF NOT EXISTS commands (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     sim_time REAL NOT NULL,
@@ -386,6 +388,17 @@ class Store:
                 (seq, upto, limit),
             ).fetchall()
         return [tuple(r) for r in rows]
+
+    def recent_messages(self, limit: int) -> list[Event]:
+        """The newest `limit` supervisor messages (all of them: the caller filters), oldest
+        first."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_EVENT_COLUMNS}, data FROM events "
+                "WHERE type = 'supervisor.message' ORDER BY seq DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [_event_from_row(tuple(r)) for r in reversed(rows)]
 
     def events_for_ticket(self, ticket_id: str, limit: int = 1_000) -> list[Event]:
         """A ticket's events, oldest first: its history (TK7)."""

@@ -39,7 +39,13 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
-from server_stub.protocol.desk_screen import DeskScreenState, HoldRequest, ScriptStepRequest
+from server_stub.protocol.desk_screen import (
+    DeskScreenState,
+    HoldRequest,
+    ScriptStepRequest,
+    WrapupExtended,
+    WrapupNotesRequest,
+)
 from server_stub.protocol.quality_api import (
     CalibrationCreate,
     CalibrationRound,
@@ -137,6 +143,8 @@ async def test_an_agents_call_from_ring_to_wrap_up_parses_at_every_step(
     assert isinstance(await agent.retrieve(call_id), CommandResult)
     walked = ScriptStepRequest(step="greet", key="1", next="verify")
     assert (await agent.script_step(call_id, walked)).call_id == call_id
+    assert (await agent.script_progress(call_id)).path == [("greet", "1")]
+    assert isinstance(await agent.my_messages(), list)
     screen = DeskScreenState(call_id=call_id, customer_id=CUSTOMER, step="verify", pane="script")
     assert (await agent.publish_screen(screen)).call_id == call_id
     assert isinstance(await agent.set_pending("not_ready", "break"), CommandResult)
@@ -171,6 +179,10 @@ async def test_an_agents_call_from_ring_to_wrap_up_parses_at_every_step(
     assert isinstance(callback, Callback) and callback.agent_id == "1001"
 
     assert isinstance(await agent.hangup(call_id), CommandResult)
+    notes = WrapupNotesRequest(notes="so far", script_path=[("greet", "1")])
+    assert (await agent.save_wrapup_notes(call_id, notes)).call_id == call_id
+    extended = await agent.extend_wrapup(call_id)
+    assert isinstance(extended, WrapupExtended) and extended.wrapup_deadline > 0
     wrapped = await agent.wrapup(call_id, WrapupRequest(code="resolved", notes="ok"))
     assert isinstance(wrapped, CommandResult)
     assert (await agent.me()).state in ("ready", "not_ready")
