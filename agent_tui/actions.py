@@ -47,9 +47,18 @@ ACTIONS: tuple[Action, ...] = (
     Action("desk.ticket", "focus_ticket", "Ticket", "desk"),
     Action("ticket.submit", "submit_ticket", "Save ticket", "desk", show=False),
     Action("desk.wrapup", "wrapup", "Wrap up", "desk"),
+    Action("desk.extend_wrapup", "extend_wrapup", "More wrap-up time", "desk", show=False),
     Action("desk.messages", "messages", "Messages", "desk", show=False),
     Action("supervisor.message", "message", "Message", "supervisor"),
     Action("supervisor.refresh", "refresh", "Refresh", "supervisor"),
+    Action("supervisor.acknowledge", "acknowledge", "Acknowledge", "supervisor"),
+    Action("supervisor.filter", "filter", "Filter", "supervisor"),
+    Action("supervisor.sort", "sort", "Sort", "supervisor"),
+    Action("supervisor.follow", "follow", "Follow", "supervisor"),
+    Action("supervisor.window", "window", "Interval/today", "supervisor"),
+    Action("supervisor.act", "act", "Act on agent", "supervisor"),
+    Action("supervisor.broadcast", "broadcast", "Broadcast", "supervisor"),
+    Action("supervisor.listen", "listen", "Listen in", "supervisor"),
     Action("trainer.send_caller", "send_caller", "Send a caller", "trainer"),
     Action("trainer.refresh", "refresh", "Refresh", "trainer", show=False),
     Action("trainer.session", "start_session", "Start session", "trainer"),
@@ -74,6 +83,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("quality.period", "period", "Day/month/year", "quality"),
     Action("quality.back", "back", "Back", "quality"),
     Action("backoffice.ticket", "find_ticket", "Find a ticket", "backoffice"),
+    Action("backoffice.pull", "pull_next", "Pull next", "backoffice"),
+    Action("backoffice.act", "act", "Act on ticket", "backoffice"),
+    Action("backoffice.refresh", "refresh", "Refresh", "backoffice"),
 )
 
 ACTIONS_BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}

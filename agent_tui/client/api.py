@@ -44,7 +44,15 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
-from server_stub.protocol.desk_screen import DeskScreenState, HoldRequest, ScriptStepRequest
+from server_stub.protocol.desk_screen import (
+    DeskScreenState,
+    HoldRequest,
+    ScriptProgress,
+    ScriptStepRequest,
+    WrapupExtended,
+    WrapupNotesRequest,
+)
+from server_stub.protocol.events import Event
 from server_stub.protocol.quality_api import (
     CalibrationCreate,
     CalibrationRound,
@@ -61,6 +69,18 @@ from server_stub.protocol.quality_api import (
     StatisticsPeriod,
 )
 from server_stub.protocol.scripts import FlowScript
+from server_stub.protocol.supervision_actions import (
+    Broadcast,
+    BroadcastRequest,
+    Broadcasts,
+    EndWrapupRequest,
+    ForceStateRequest,
+    ForceStateResult,
+    MonitorRequest,
+    MonitorSession,
+    WhisperRequest,
+)
+from server_stub.protocol.supervision_board import AcknowledgeRequest, AlertsView, SupervisionBoard
 from server_stub.protocol.training_api import (
     DeskAction,
     RecordedCall,
@@ -70,8 +90,11 @@ from server_stub.protocol.training_api import (
     SessionCreate,
     SessionView,
     TrainingResult,
-    WhisperRequest,
 )
+from server_stub.protocol.training_api import (
+    WhisperRequest as TraineeWhisper,
+)
+from server_stub.protocol.workflow_api import TicketDetail, TransitionRequest, WorkQueueView
 
 __all__ = ["ApiError", "CentreApi", "ServerUnreachable", "new_request_id"]
 
@@ -82,6 +105,8 @@ _TICKETS = TypeAdapter(list[Ticket])
 _QUEUES = TypeAdapter(list[QueueStats])
 _AGENTS = TypeAdapter(list[AgentStatus])
 _SCRIPTS = TypeAdapter(list[FlowScript])
+_WORK_QUEUES = TypeAdapter(list[WorkQueueView])
+_EVENTS = TypeAdapter(list[Event])
 _EVALUATIONS = TypeAdapter(list[EvaluationView])
 _ROUNDS = TypeAdapter(list[CalibrationRound])
 _SCENARIOS = TypeAdapter(list[ScenarioSummary])
@@ -202,6 +227,12 @@ class CentreApi:
     async def script_step(self, call_id: str, request: ScriptStepRequest) -> CommandResult:
         return await self._call(CommandResult, "POST", f"/calls/{call_id}/script", body=request)
 
+    async def script_progress(self, call_id: str) -> ScriptProgress:
+        return await self._call(ScriptProgress, "GET", f"/calls/{call_id}/script")
+
+    async def my_messages(self) -> list[Event]:
+        return await self._list(_EVENTS, "/agent/messages")
+
     async def publish_screen(self, screen: DeskScreenState) -> CommandResult:
         return await self._call(CommandResult, "PUT", "/agent/screen", body=screen)
 
@@ -223,6 +254,13 @@ class CentreApi:
     async def wrapup(self, call_id: str, request: WrapupRequest) -> CommandResult:
         return await self._call(CommandResult, "POST", f"/calls/{call_id}/wrapup", body=request)
 
+    async def save_wrapup_notes(self, call_id: str, request: WrapupNotesRequest) -> CommandResult:
+        path = f"/calls/{call_id}/wrapup/notes"
+        return await self._call(CommandResult, "PUT", path, body=request)
+
+    async def extend_wrapup(self, call_id: str) -> WrapupExtended:
+        return await self._call(WrapupExtended, "POST", f"/calls/{call_id}/wrapup/extend")
+
     # -- lookups --------------------------------------------------------------------
 
     async def pop(self, call_id: str) -> ScreenPop:
@@ -233,6 +271,22 @@ class CentreApi:
 
     async def ticket(self, ticket_id: str) -> Ticket:
         return await self._call(Ticket, "GET", f"/tickets/{ticket_id}")
+
+    async def ticket_detail(self, ticket_id: str) -> TicketDetail:
+        """A ticket with its workflow state (clocks in business time) and its history."""
+        return await self._call(TicketDetail, "GET", f"/tickets/{ticket_id}")
+
+    async def take_transition(self, ticket_id: str, request: TransitionRequest) -> TicketDetail:
+        path = f"/tickets/{ticket_id}/transitions"
+        return await self._call(TicketDetail, "POST", path, body=request)
+
+    async def work_queues(self, limit: int = 50) -> list[WorkQueueView]:
+        """The work queues this login works, each with its first `limit` items."""
+        return await self._list(_WORK_QUEUES, "/workflow/queues", {"limit": str(limit)})
+
+    async def pull_next(self, queue_id: str) -> TicketDetail:
+        """Take the first item of a work queue: it is this login's now."""
+        return await self._call(TicketDetail, "POST", f"/workflow/queues/{queue_id}/next")
 
     async def directory(self) -> Directory:
         return await self._call(Directory, "GET", "/directory")
@@ -268,6 +322,56 @@ class CentreApi:
     async def send_message(self, request: SupervisorMessageRequest) -> CommandResult:
         return await self._call(CommandResult, "POST", "/supervisor/messages", body=request)
 
+    async def supervision_board(self) -> SupervisionBoard:
+        """Both boards at one instant, and the seq they stand after."""
+        return await self._call(SupervisionBoard, "GET", "/supervision/board")
+
+    async def supervision_alerts(self) -> AlertsView:
+        return await self._call(AlertsView, "GET", "/supervision/alerts")
+
+    async def acknowledge_alert(self, alert_id: str, note: str = "") -> CommandResult:
+        path = f"/supervision/alerts/{alert_id}/acknowledge"
+        return await self._call(CommandResult, "POST", path, body=AcknowledgeRequest(note=note))
+
+    async def broadcast(self, request: BroadcastRequest) -> Broadcast:
+        """Pin a text on a team's desks (the floor's, for the floor manager)."""
+        return await self._call(Broadcast, "POST", "/supervision/broadcasts", body=request)
+
+    async def withdraw_broadcast(self, broadcast_id: str) -> CommandResult:
+        path = f"/supervision/broadcasts/{broadcast_id}"
+        return await self._call(CommandResult, "DELETE", path)
+
+    async def broadcasts(self) -> Broadcasts:
+        """The broadcasts pinned now (an agent: those on its desk)."""
+        return await self._call(Broadcasts, "GET", "/supervision/broadcasts")
+
+    async def force_state(self, agent_id: str, request: ForceStateRequest) -> ForceStateResult:
+        path = f"/supervision/agents/{agent_id}/state"
+        return await self._call(ForceStateResult, "POST", path, body=request)
+
+    async def end_wrapup(self, agent_id: str) -> CommandResult:
+        path = f"/supervision/agents/{agent_id}/end-wrapup"
+        return await self._call(CommandResult, "POST", path, body=EndWrapupRequest())
+
+    async def whisper(self, agent_id: str, text: str) -> CommandResult:
+        path = f"/supervision/agents/{agent_id}/whisper"
+        return await self._call(CommandResult, "POST", path, body=WhisperRequest(text=text))
+
+    async def monitor(self, request: MonitorRequest) -> MonitorSession:
+        return await self._call(MonitorSession, "POST", "/supervision/monitors", body=request)
+
+    async def barge(self, monitor_id: str) -> CommandResult:
+        path = f"/supervision/monitors/{monitor_id}/barge"
+        return await self._call(CommandResult, "POST", path)
+
+    async def stop_monitor(self, monitor_id: str) -> CommandResult:
+        return await self._call(CommandResult, "DELETE", f"/supervision/monitors/{monitor_id}")
+
+    async def agent_screen(self, agent_id: str) -> DeskScreenState:
+        """What an agent's desk shows now (a supervisor's view of it)."""
+        path = f"/supervision/agents/{agent_id}/screen"
+        return await self._call(DeskScreenState, "GET", path)
+
     # -- training (trainers and admins) ---------------------------------------------
 
     async def send_caller(self, request: TrainerCallRequest) -> CommandResult:
@@ -296,7 +400,7 @@ class CentreApi:
         path = f"/training/sessions/{session_id}/control"
         return await self._call(SessionView, "POST", path, body=request)
 
-    async def whisper_to_trainee(self, session_id: str, request: WhisperRequest) -> SessionView:
+    async def whisper_to_trainee(self, session_id: str, request: TraineeWhisper) -> SessionView:
         path = f"/training/sessions/{session_id}/whisper"
         return await self._call(SessionView, "POST", path, body=request)
 

@@ -117,7 +117,10 @@ CREATE TABLE IF NOT EXISTS events (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_call ON events(call_id);
-CREATE INDEX IF NOT EXISTS events_ticket ON events(ticket_id) WHERE ticket_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_ticket ON events(ticket_id, seq) WHERE ticket_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_tickets ON events(seq) WHERE ticket_id IS NOT NULL;
+-- Supervisors' messages are rare among events: a partial index finds a desk's recent ones.
+CREATE INDEX IF NOT EXISTS events_messages ON events(seq) WHERE type = 'supervisor.message';
 CREATE TABLE IF NOT EXISTS commands (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     sim_time REAL NOT NULL,
@@ -391,6 +394,17 @@ class Store:
             ).fetchall()
         return [tuple(r) for r in rows]
 
+    def recent_messages(self, limit: int) -> list[Event]:
+        """The newest `limit` supervisor messages (all of them: the caller filters), oldest
+        first."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_EVENT_COLUMNS}, data FROM events "
+                "WHERE type = 'supervisor.message' ORDER BY seq DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [_event_from_row(tuple(r)) for r in reversed(rows)]
+
     def events_for_ticket(self, ticket_id: str, limit: int = 1_000) -> list[Event]:
         """A ticket's events, oldest first: its history (TK7)."""
         with self._lock:
@@ -400,6 +414,22 @@ class Store:
                 (ticket_id, limit),
             ).fetchall()
         return [_event_from_row(tuple(r)) for r in rows]
+
+    def iter_ticket_events(self, batch: int = 5000) -> Iterator[Event]:
+        """Every event that names a ticket, in log order (figures, the outbox)."""
+        after = 0
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    f"SELECT {_EVENT_COLUMNS}, data FROM events "
+                    "WHERE ticket_id IS NOT NULL AND seq > ? ORDER BY seq LIMIT ?",
+                    (after, batch),
+                ).fetchall()
+            if not rows:
+                return
+            chunk = [_event_from_row(tuple(r)) for r in rows]
+            yield from chunk
+            after = chunk[-1].seq
 
     def iter_events(self, batch: int = 5000) -> Iterator[Event]:
         after = 0

@@ -138,13 +138,13 @@ def test_a_ticket_draft_typed_before_a_sigkill_is_back_after_a_restart(
         desk.send(TYPED)
 
         def draft_has_the_text() -> bool:
-            return any(TYPED in path.read_text("utf-8") for path in drafts_dir.glob("*.json"))
+            return any(TYPED in path.read_text("utf-8") for path in drafts_dir.rglob("*.json"))
 
         _until(draft_has_the_text, "the draft on disk")
     finally:
         desk.kill()  # SIGKILL: no chance to save anything more or clean up
 
-    (draft_file,) = drafts_dir.glob("ticket--*.json")
+    (draft_file,) = drafts_dir.rglob("ticket--*.json")  # under the centre's own folder
     assert TYPED in json.loads(draft_file.read_text("utf-8"))["fields"]["department"]
 
     again = DeskInPty(tmp_path, "--server", live.base_url, "--agent", "1001")
