@@ -78,14 +78,23 @@ class QualityDesk:
         self.config = config
         self.store = store
         self.scripts = scripts
-        self.forms: dict[tuple[str, int], QualityForm] = (
-            load_forms(forms_dir) if forms_dir is not None and forms_dir.is_dir() else {}
-        )
+        self.forms_dir = forms_dir
+        self._forms: dict[tuple[str, int], QualityForm] | None = None
         self.now = now
         self.epoch = centre_epoch(config)
         self.quota = QUOTA_PER_AGENT_MONTH
 
     # ------------------------------------------------------------------ forms, dates
+
+    @property
+    def forms(self) -> dict[tuple[str, int], QualityForm]:
+        """The centre's forms by (id, version), read when first needed: parsing them with
+        their line numbers takes most of a second, which start-up (and every test's
+        runtime) should not pay."""
+        if self._forms is None:
+            folder = self.forms_dir
+            self._forms = load_forms(folder) if folder is not None and folder.is_dir() else {}
+        return self._forms
 
     def newest_form(self, form_id: str | None = None) -> QualityForm:
         wanted = form_id if form_id is not None else min((fid for fid, _ in self.forms), default="")
