@@ -16,7 +16,13 @@ from rich.table import Table
 from rich.text import Text
 
 from agent_tui.client.state import CallInfo, CallStatus
-from agent_tui.ui.labels import PRIORITY_LABELS, clock_face, ivr_path_text, tier_badge
+from agent_tui.ui.labels import (
+    PRIORITY_LABELS,
+    clock_face,
+    code_label,
+    ivr_path_text,
+    tier_badge,
+)
 from agent_tui.ui.tickets import ticket_line
 from server_stub.protocol.api import ContactRecord, ScreenPop
 from server_stub.protocol.desk_screen import DeskScreenState, TicketDraftView
@@ -48,10 +54,10 @@ def contact_line(contact: ContactRecord) -> Text:
     line = Text(f"{when} ", style="dim")
     line.append(contact.channel or "phone")
     if contact.reason:
-        line.append(f" · {contact.reason}")
+        line.append(f" · {code_label(contact.reason)}")
     code = contact.wrapup_code or contact.outcome
     if code:
-        line.append(f" → {code}", style="#8fbcbb")
+        line.append(f" → {code_label(code)}", style="#8fbcbb")
     return line
 
 
@@ -137,7 +143,7 @@ def action_hint(action_name: str, keys: KeyNames) -> str:
 
 
 def end_hint(outcome: str, keys: KeyNames) -> str:
-    return fill_placeholders(END_HINT, {"outcome": outcome}, {}, keys)
+    return fill_placeholders(END_HINT, {"outcome": code_label(outcome)}, {}, keys)
 
 
 def identity_verified(walker: ScriptWalker) -> bool | None:
@@ -199,7 +205,7 @@ def ticket_draft_renderable(draft: TicketDraftView | None) -> RenderableType:
     if draft is None or not (draft.category or draft.subject or draft.description):
         return Text("No ticket draft. 无工单草稿", style="dim")
     fields = _field_grid()
-    fields.add_row("Category", draft.category or "—")
+    fields.add_row("Category", code_label(draft.category) or "—")
     fields.add_row("Priority", PRIORITY_LABELS.get(draft.priority, draft.priority))
     fields.add_row("Subject", draft.subject or "—")
     fields.add_row("Details", draft.description or "—")

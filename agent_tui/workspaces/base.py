@@ -54,6 +54,11 @@ class Shell(Protocol):
     def cursor_blink(self) -> bool: ...
 
     @property
+    def ring_bell(self) -> bool:
+        """Whether a ringing call sounds the terminal's bell (configurable: --no-bell)."""
+        ...
+
+    @property
     def current_workspace(self) -> str | None:
         """The id of the workspace on screen now (None on the login)."""
         ...

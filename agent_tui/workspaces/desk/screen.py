@@ -36,6 +36,7 @@ from agent_tui.client.state import CallInfo, ClientStore
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.desk_view import identity_verified
 from agent_tui.ui.key_hints import KeyHints
+from agent_tui.ui.labels import code_label, use_centre_codes
 from agent_tui.ui.pickers import Choice, ChoicePicker, code_choices
 from agent_tui.ui.requests import attempt
 from agent_tui.workspaces.base import WorkspaceScreen
@@ -134,6 +135,7 @@ class DeskScreen(WorkspaceScreen):
         self.wrapup_notes_sent = ""
         self._notes_timer: Timer | None = None
         self._resumed_call: str | None = None  # a call already under way at login
+        self._missed_since: float | None = None  # the missed call already told of
         self.screen_publisher: ScreenPublisher | None = None  # made on mount (needs the shell)
         self.step_reporter: ScriptStepReporter | None = None
 
@@ -182,7 +184,9 @@ class DeskScreen(WorkspaceScreen):
             # The card first: it is what the agent needs the moment the phone rings.
             self._sync_call(state)
         if parts & {AGENT, QUEUES, MESSAGES, CONNECTION}:
-            self.query_one(StateBar).show(state)
+            self.query_one(StateBar).show(state, self._ring_left_s())
+        if AGENT in parts:
+            self._say_if_missed()
         if MESSAGES in parts:
             self.query_one(MessageBanner).show_messages(state.messages, self.key("desk.messages"))
             self.query_one(MessageLogPanel).show_messages(state.messages, state.sim_now())
@@ -192,7 +196,7 @@ class DeskScreen(WorkspaceScreen):
 
     def _tick(self) -> None:
         state = self.store
-        self.query_one(StateBar).show(state)
+        self.query_one(StateBar).show(state, self._ring_left_s())
         if self.wrapup_call_id is not None:
             self._show_countdown()
         if self.has_class("-wide") and state.messages:
@@ -248,6 +252,7 @@ class DeskScreen(WorkspaceScreen):
             if call.status != "ringing":
                 self._resumed_call = call.call_id  # on the desk before it was drawn
             card.show_call(call, verified=False)
+            self._ring(call)
             self._say_if_ringing_elsewhere(call)
         elif call is not None:
             card.show_call(call, verified=self.verified)
@@ -264,6 +269,35 @@ class DeskScreen(WorkspaceScreen):
                 self._show_pane(PANE_SCRIPT)
         if call is not None and call.status in ACTIVE_CALL and self.focused is None:
             self.query_one(ScriptPane).focus()
+
+    def _ring_left_s(self) -> float | None:
+        call = self.store.call
+        if self.store.state != "reserved" or call is None or call.status != "ringing":
+            return None
+        timeout = self.codes.ring_timeout_s.get(call.queue_id or "")
+        return None if timeout is None else timeout - self.store.seconds_in_state()
+
+    def _ring(self, call: CallInfo) -> None:
+        """A new call rings: the terminal's bell where it has one (and the agent wants it)."""
+        if call.status == "ringing" and self.shell.ring_bell:
+            self.app.bell()
+
+    def _say_if_missed(self) -> None:
+        """A call rang out: say so plainly, and what state that left the agent in."""
+        state = self.store
+        if state.state != "not_ready" or state.reason != "ring_no_answer":
+            return
+        if self._missed_since == state.state_since:
+            return
+        self._missed_since = state.state_since
+        self.notify(
+            "A call rang without an answer and went back to the queue. You are now "
+            f"NOT READY (missed call); {self.key('agent.ready')} when you are ready again. "
+            "未接来电: 已转回队列, 当前示忙",
+            title="Missed call 未接来电",
+            severity="warning",
+            timeout=15,
+        )
 
     def _say_if_ringing_elsewhere(self, call: CallInfo) -> None:
         """A team leader on the supervisor's screen must still hear the desk ring."""
@@ -503,6 +537,10 @@ class DeskScreen(WorkspaceScreen):
         ok, codes = await self._attempt("load the codes", self.shell.api.codes())
         if ok and codes is not None:
             self.codes = codes
+            use_centre_codes(
+                (c.code, c.label)
+                for c in (*codes.reason_codes, *codes.wrapup_codes, *codes.ticket_categories)
+            )
             categories = [(c.code, c.label or c.code) for c in codes.ticket_categories]
             self.query_one(TicketForm).set_categories(categories)
 
@@ -936,7 +974,7 @@ class DeskScreen(WorkspaceScreen):
         ok, _ = await self._attempt("wrap up", self.shell.api.wrapup(call_id, request))
         if ok:
             self.query_one(WrapupPanel).submitted()
-            self.notify(f"Wrapped up: {request.code} 话后完成", timeout=3)
+            self.notify(f"Wrapped up: {code_label(request.code)} 话后完成", timeout=3)
 
     # -- messages --------------------------------------------------------------------------
 
