@@ -11,6 +11,7 @@ from live_helpers import AGENT, screen_text, until
 from textual.widgets import Input
 
 from agent_tui.shell.app import ShellApp
+from agent_tui.shell.login import LoginScreen
 from agent_tui.ui.help import HelpScreen
 from agent_tui.ui.pickers import ChoicePicker
 from agent_tui.workspaces.desk.script_pane import ScriptPane
@@ -177,3 +178,16 @@ async def test_the_bell_stays_silent_when_the_agent_turned_it_off(
         await until(lambda: quiet.store.state == "reserved", pilot)
         await pilot.pause(0.2)
         assert not rings
+
+
+async def test_after_logging_out_the_password_is_asked_again(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    app = desk_app(live, tmp_path, config_dir)  # the password typed in, as the demo does
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await pilot.press("alt+l")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, LoginScreen), pilot)
+        assert app.screen.query_one("#password", Input).value == ""
