@@ -448,6 +448,53 @@ class DeskScreen(WorkspaceScreen):
     # -- keys: what makes sense now ------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A key that does not apply now still reaches its action, which says why (`_refused`);
+        # the key hints show only what applies (`offers`).
+        return True
+
+    def _refused(self, action: str) -> bool:
+        """True (and a short notice saying why) when `action` does not apply now."""
+        if self.offers(action):
+            return False
+        self.notify(self.why_not(action), title="Not now 当前不可用", timeout=4)
+        return True
+
+    def why_not(self, action: str) -> str:
+        """Why a key does nothing now, in the agent's words, with the key that would help."""
+        state = self.store
+        key = self.key
+        on_call = state.state in ("busy", "reserved")
+        reasons = {
+            "ready": "You are ready already."
+            if state.state == "ready"
+            else f"Finish the call first; {key('agent.pending')} sets the state after it.",
+            "not_ready": f"Finish the call first; {key('agent.pending')} sets the state after it.",
+            "pending": "The state after a call is set during a call.",
+            "answer": "No call is ringing.",
+            "reject": "No call is ringing.",
+            "toggle_hold": "Hold needs a call you are talking on.",
+            "hangup": "No call to hang up.",
+            "conference": f"No consult in progress: {key('call.consult')} consults first.",
+            "transfer": f"Finish the consult first ({key('call.consult')})."
+            if self.consulting
+            else "A transfer needs a call you are talking on.",
+            "consult": "A consult needs a call you are on.",
+            "dial": "Dial between calls (ready or not ready)."
+            if on_call or state.state == "wrap_up"
+            else "Log in to dial.",
+            "callback": "A callback needs a caller with a record: find or add the customer.",
+            "focus_script": "No call: the script shows when a call rings.",
+            "focus_ticket": "No call: a ticket is made for the caller of a call.",
+            "submit_ticket": f"Open the ticket form first ({key('desk.ticket')}).",
+            "extend_wrapup": "The wrap-up can be extended once, where the queue allows it."
+            if state.state == "wrap_up"
+            else "Nothing to extend: no wrap-up under way.",
+            "wrapup": "Nothing to wrap up: wrap-up follows a call.",
+        }
+        return reasons.get(action, "This key does nothing here now.")
+
+    def offers(self, action: str) -> bool:
+        """The truth table of what each state allows (the key hints show these)."""
         state = self.store
         agent = state.state
         call = state.call
@@ -644,9 +691,13 @@ class DeskScreen(WorkspaceScreen):
     # -- state toggles -------------------------------------------------------------------
 
     def action_ready(self) -> None:
+        if self._refused("ready"):
+            return
         self.run_command("go ready", lambda: self.shell.api.set_state("ready"))
 
     def action_not_ready(self) -> None:
+        if self._refused("not_ready"):
+            return
         choices = code_choices(self.codes.reason_codes, skip=SYSTEM_REASONS)
         self.app.push_screen(
             ChoicePicker("Not ready 示忙: why?", choices, selected=self.store.reason),
@@ -658,6 +709,8 @@ class DeskScreen(WorkspaceScreen):
             self.run_command("go not ready", lambda: self.shell.api.set_state("not_ready", reason))
 
     def action_pending(self) -> None:
+        if self._refused("pending"):
+            return
         choices = [Choice("ready", "Ready after this call 话后就绪")]
         choices += [
             Choice(f"not_ready:{c.value}", f"Not ready after this call: {c.label}")
@@ -691,12 +744,18 @@ class DeskScreen(WorkspaceScreen):
             self.run_command(what, lambda: command(call_id))
 
     def action_answer(self) -> None:
+        if self._refused("answer"):
+            return
         self._call_command("answer", self.shell.api.answer)
 
     def action_reject(self) -> None:
+        if self._refused("reject"):
+            return
         self._call_command("reject the call", self.shell.api.reject)
 
     def action_toggle_hold(self) -> None:
+        if self._refused("toggle_hold"):
+            return
         call = self._call()
         api = self.shell.api
         if call is not None and call.status == "held":
@@ -711,15 +770,23 @@ class DeskScreen(WorkspaceScreen):
         self._call_command("hold", lambda call_id: api.hold(call_id, request))
 
     def action_hangup(self) -> None:
+        if self._refused("hangup"):
+            return
         self._call_command("hang up", self.shell.api.hangup)
 
     def action_conference(self) -> None:
+        if self._refused("conference"):
+            return
         self._consult_step("conference")
 
     def action_transfer(self) -> None:
+        if self._refused("transfer"):
+            return
         self.pick_transfer_target("blind")
 
     def action_consult(self) -> None:
+        if self._refused("consult"):
+            return
         if not self.consulting:
             self.pick_transfer_target("consult")
             return
@@ -766,6 +833,8 @@ class DeskScreen(WorkspaceScreen):
         self.refresh_key_hints()
 
     def action_dial(self) -> None:
+        if self._refused("dial"):
+            return
         self.app.push_screen(DialDialog(), self._dial_given)
 
     def _dial_given(self, request: DialRequest | None) -> None:
@@ -773,6 +842,8 @@ class DeskScreen(WorkspaceScreen):
             self.run_command("dial", lambda: self.shell.api.dial(request))
 
     def action_callback(self) -> None:
+        if self._refused("callback"):
+            return
         call = self._call()
         customer = call.customer if call is not None else None
         if call is None or customer is None:
@@ -811,10 +882,14 @@ class DeskScreen(WorkspaceScreen):
     # -- script, ticket, wrap-up -----------------------------------------------------------
 
     def action_focus_script(self) -> None:
+        if self._refused("focus_script"):
+            return
         self._show_pane(PANE_SCRIPT)
         self.query_one(ScriptPane).focus()
 
     def action_focus_ticket(self) -> None:
+        if self._refused("focus_ticket"):
+            return
         current = self.query_one(ContentSwitcher).current
         if current != PANE_TICKET:
             self._pane_before_ticket = current or PANE_SCRIPT
@@ -842,6 +917,8 @@ class DeskScreen(WorkspaceScreen):
             self.query_one(WrapupPanel).suggest(message.pane.outcome, self.key("desk.wrapup"))
 
     def action_submit_ticket(self) -> None:
+        if self._refused("submit_ticket"):
+            return
         try:
             request = self.query_one(TicketForm).request()
         except ValueError as problem:
@@ -911,6 +988,8 @@ class DeskScreen(WorkspaceScreen):
             self.wrapup_notes_sent = request.notes
 
     def action_extend_wrapup(self) -> None:
+        if self._refused("extend_wrapup"):
+            return
         call_id = self.wrapup_call_id
         if call_id is not None:
             self.extend_wrapup(call_id)
@@ -952,6 +1031,8 @@ class DeskScreen(WorkspaceScreen):
             )
 
     def action_wrapup(self) -> None:
+        if self._refused("wrapup"):
+            return
         self._show_pane(PANE_WRAPUP)
         suggested = self.query_one(ScriptPane).outcome
         choices = code_choices(self.codes.wrapup_codes, skip=SYSTEM_WRAPUP_CODES)

@@ -191,3 +191,25 @@ async def test_after_logging_out_the_password_is_asked_again(
         await pilot.press("enter")
         await until(lambda: isinstance(app.screen, LoginScreen), pilot)
         assert app.screen.query_one("#password", Input).value == ""
+
+
+async def test_a_key_that_does_not_apply_says_why(app: ShellApp, world: World) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_ready(pilot)
+        await answer_a_call(pilot, world, "enquiry", "C000001")
+        assert " F7  Consult " in screen_text(app)  # consult and reject are in the hints now
+        await pilot.press("f8")  # conference without a consult
+        await until(
+            lambda: any("No consult in progress: F7" in n.message for n in app._notifications),
+            pilot,
+        )
+        assert app.store.state == "busy"
+
+
+async def test_a_picker_filter_that_matches_nothing_says_so(app: ShellApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in_ready(pilot)
+        await pilot.press("f3")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        await pilot.press(*"zzz")
+        await until(lambda: "Nothing matches “zzz”" in screen_text(app), pilot)
