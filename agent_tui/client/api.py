@@ -69,6 +69,30 @@ from server_stub.protocol.quality_api import (
     StatisticsPeriod,
 )
 from server_stub.protocol.scripts import FlowScript
+from server_stub.protocol.supervision_actions import (
+    Broadcast,
+    BroadcastRequest,
+    Broadcasts,
+    EndWrapupRequest,
+    ForceStateRequest,
+    ForceStateResult,
+    MonitorRequest,
+    MonitorSession,
+    WhisperRequest,
+)
+from server_stub.protocol.supervision_board import AcknowledgeRequest, AlertsView, SupervisionBoard
+from server_stub.protocol.training_api import (
+    DeskAction,
+    ScenarioSummary,
+    SessionControl,
+    SessionCreate,
+    SessionView,
+    TrainingResult,
+)
+from server_stub.protocol.training_api import (
+    WhisperRequest as TraineeWhisper,
+)
+from server_stub.protocol.workflow_api import TicketDetail, TransitionRequest, WorkQueueView
 
 __all__ = ["ApiError", "CentreApi", "ServerUnreachable", "new_request_id"]
 
@@ -79,9 +103,13 @@ _TICKETS = TypeAdapter(list[Ticket])
 _QUEUES = TypeAdapter(list[QueueStats])
 _AGENTS = TypeAdapter(list[AgentStatus])
 _SCRIPTS = TypeAdapter(list[FlowScript])
+_WORK_QUEUES = TypeAdapter(list[WorkQueueView])
 _EVENTS = TypeAdapter(list[Event])
 _EVALUATIONS = TypeAdapter(list[EvaluationView])
 _ROUNDS = TypeAdapter(list[CalibrationRound])
+_SCENARIOS = TypeAdapter(list[ScenarioSummary])
+_SESSIONS = TypeAdapter(list[SessionView])
+_RESULTS = TypeAdapter(list[TrainingResult])
 
 
 class CentreApi:
@@ -242,6 +270,22 @@ class CentreApi:
     async def ticket(self, ticket_id: str) -> Ticket:
         return await self._call(Ticket, "GET", f"/tickets/{ticket_id}")
 
+    async def ticket_detail(self, ticket_id: str) -> TicketDetail:
+        """A ticket with its workflow state (clocks in business time) and its history."""
+        return await self._call(TicketDetail, "GET", f"/tickets/{ticket_id}")
+
+    async def take_transition(self, ticket_id: str, request: TransitionRequest) -> TicketDetail:
+        path = f"/tickets/{ticket_id}/transitions"
+        return await self._call(TicketDetail, "POST", path, body=request)
+
+    async def work_queues(self, limit: int = 50) -> list[WorkQueueView]:
+        """The work queues this login works, each with its first `limit` items."""
+        return await self._list(_WORK_QUEUES, "/workflow/queues", {"limit": str(limit)})
+
+    async def pull_next(self, queue_id: str) -> TicketDetail:
+        """Take the first item of a work queue: it is this login's now."""
+        return await self._call(TicketDetail, "POST", f"/workflow/queues/{queue_id}/next")
+
     async def directory(self) -> Directory:
         return await self._call(Directory, "GET", "/directory")
 
@@ -276,11 +320,95 @@ class CentreApi:
     async def send_message(self, request: SupervisorMessageRequest) -> CommandResult:
         return await self._call(CommandResult, "POST", "/supervisor/messages", body=request)
 
+    async def supervision_board(self) -> SupervisionBoard:
+        """Both boards at one instant, and the seq they stand after."""
+        return await self._call(SupervisionBoard, "GET", "/supervision/board")
+
+    async def supervision_alerts(self) -> AlertsView:
+        return await self._call(AlertsView, "GET", "/supervision/alerts")
+
+    async def acknowledge_alert(self, alert_id: str, note: str = "") -> CommandResult:
+        path = f"/supervision/alerts/{alert_id}/acknowledge"
+        return await self._call(CommandResult, "POST", path, body=AcknowledgeRequest(note=note))
+
+    async def broadcast(self, request: BroadcastRequest) -> Broadcast:
+        """Pin a text on a team's desks (the floor's, for the floor manager)."""
+        return await self._call(Broadcast, "POST", "/supervision/broadcasts", body=request)
+
+    async def withdraw_broadcast(self, broadcast_id: str) -> CommandResult:
+        path = f"/supervision/broadcasts/{broadcast_id}"
+        return await self._call(CommandResult, "DELETE", path)
+
+    async def broadcasts(self) -> Broadcasts:
+        """The broadcasts pinned now (an agent: those on its desk)."""
+        return await self._call(Broadcasts, "GET", "/supervision/broadcasts")
+
+    async def force_state(self, agent_id: str, request: ForceStateRequest) -> ForceStateResult:
+        path = f"/supervision/agents/{agent_id}/state"
+        return await self._call(ForceStateResult, "POST", path, body=request)
+
+    async def end_wrapup(self, agent_id: str) -> CommandResult:
+        path = f"/supervision/agents/{agent_id}/end-wrapup"
+        return await self._call(CommandResult, "POST", path, body=EndWrapupRequest())
+
+    async def whisper(self, agent_id: str, text: str) -> CommandResult:
+        path = f"/supervision/agents/{agent_id}/whisper"
+        return await self._call(CommandResult, "POST", path, body=WhisperRequest(text=text))
+
+    async def monitor(self, request: MonitorRequest) -> MonitorSession:
+        return await self._call(MonitorSession, "POST", "/supervision/monitors", body=request)
+
+    async def barge(self, monitor_id: str) -> CommandResult:
+        path = f"/supervision/monitors/{monitor_id}/barge"
+        return await self._call(CommandResult, "POST", path)
+
+    async def stop_monitor(self, monitor_id: str) -> CommandResult:
+        return await self._call(CommandResult, "DELETE", f"/supervision/monitors/{monitor_id}")
+
+    async def agent_screen(self, agent_id: str) -> DeskScreenState:
+        """What an agent's desk shows now (a supervisor's view of it)."""
+        path = f"/supervision/agents/{agent_id}/screen"
+        return await self._call(DeskScreenState, "GET", path)
+
     # -- training (trainers and admins) ---------------------------------------------
 
     async def send_caller(self, request: TrainerCallRequest) -> CommandResult:
         """A caller arrives now in a queue (TR1); the result names the new call."""
         return await self._call(CommandResult, "POST", "/trainer/calls", body=request)
+
+    # -- training sessions (trainers and admins; a trainee its own) -------------------
+
+    async def training_scenarios(self) -> list[ScenarioSummary]:
+        return await self._list(_SCENARIOS, "/training/scenarios")
+
+    async def start_session(self, request: SessionCreate) -> SessionView:
+        """The scenario's call rings the trainee, on a centre and clock of its own."""
+        return await self._call(SessionView, "POST", "/training/sessions", body=request)
+
+    async def training_sessions(self) -> list[SessionView]:
+        return await self._list(_SESSIONS, "/training/sessions")
+
+    async def training_session(self, session_id: str) -> SessionView:
+        return await self._call(SessionView, "GET", f"/training/sessions/{session_id}")
+
+    async def my_session(self) -> SessionView:
+        return await self._call(SessionView, "GET", "/training/me")
+
+    async def steer_session(self, session_id: str, request: SessionControl) -> SessionView:
+        path = f"/training/sessions/{session_id}/control"
+        return await self._call(SessionView, "POST", path, body=request)
+
+    async def whisper_to_trainee(self, session_id: str, request: TraineeWhisper) -> SessionView:
+        path = f"/training/sessions/{session_id}/whisper"
+        return await self._call(SessionView, "POST", path, body=request)
+
+    async def session_desk(self, session_id: str, request: DeskAction) -> SessionView:
+        path = f"/training/sessions/{session_id}/desk"
+        return await self._call(SessionView, "POST", path, body=request)
+
+    async def training_results(self, trainee: str | None = None) -> list[TrainingResult]:
+        params = {"trainee": trainee} if trainee is not None else None
+        return await self._list(_RESULTS, "/training/results", params)
 
     # -- quality (evaluators and admins) ---------------------------------------------
 

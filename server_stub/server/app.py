@@ -27,9 +27,11 @@ from server_stub.server.routes import (
     quality,
     scripts,
     supervision,
+    supervision_actions,
     supervisor,
     tickets,
     trainer,
+    training,
     workflow,
 )
 from server_stub.server.routes import (
@@ -126,9 +128,11 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         knowledge,
         supervisor,
         supervision,
+        supervision_actions,
         trainer,
         workflow,
         quality,
+        training,
     ):
         app.include_router(module.router, prefix="/v1")
     app.include_router(events.router, prefix="/v1")

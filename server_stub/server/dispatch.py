@@ -12,7 +12,6 @@ from typing import Any
 from server_stub.centre.schema import CentreConfig
 from server_stub.engine import Engine, EngineError
 from server_stub.server.ticket_runtime import place_callback
-from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
 
 
 class CommandDispatcher:
@@ -84,8 +83,6 @@ class CommandDispatcher:
                     args.get("notes", ""),
                     args.get("script_path", []),
                 )
-            case "workflow":  # a human's ticket transition or pull (the ticket loop)
-                return engine.companion_command(TICKET_LOOP, args["method"], args["args"])
             case "place_callback":
                 return place_callback(engine, args["ticket_id"], args.get("number"))
         raise ValueError(f"unknown command {kind!r}")

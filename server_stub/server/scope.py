@@ -10,7 +10,9 @@ A login's `Reach` is the union of what its roles reach:
   calling numbers masked) and no agent's screen (`agent.screen`); the work itself (wrap-up
   notes, ticket text) is what they review, and an evaluator reads tickets over REST too;
   an evaluator reads a call's timeline masked the same way, and its colleagues'
-  evaluations except in a blind calibration round until it has scored the call itself.
+  evaluations except in a blind calibration round until it has scored the call itself;
+- training sessions (engines of their own: never in the live log or feed): trainers and
+  the admin steer and read them all, a trainee reads and works only its own.
 - department (back office): the tickets in or through its work queues, their events and
   their callbacks; no calls, no customer records.
 A team leader who takes calls (agent + supervisor) gets both. Nothing a client writes
@@ -51,6 +53,18 @@ NOT_FOR_MASKED = frozenset({EventType.AGENT_SCREEN})
 # A queue's figures and alerts are the centre's, not a team's: every supervisor sees them.
 QUEUE_WIDE_TYPES = frozenset({EventType.QUEUE_STATS, EventType.SUPERVISION_QUEUE_BOARD})
 ALERT_PREFIX = "alert."
+# A supervisor's actions the agent named sees on its desk (never the silent monitoring).
+AGENT_NOTICE_TYPES = frozenset(
+    {
+        EventType.SUPERVISOR_WHISPER,
+        EventType.SUPERVISOR_FORCED_STATE,
+        EventType.SUPERVISOR_WRAPUP_ENDED,
+        EventType.SUPERVISOR_BARGED,
+    }
+)
+TEAM_MESSAGE_TYPES = frozenset(
+    {EventType.SUPERVISOR_MESSAGE, EventType.SUPERVISOR_MESSAGE_WITHDRAWN}
+)
 # Event types an agent sees when they name it (not e.g. a supervisor's silent monitor).
 OWN_EVENT_PREFIXES = ("call.", "agent.", "ticket.", "callback.")
 # What a department user's feed carries: the ticket loop's events of its work queues.
@@ -183,10 +197,12 @@ class Audience:
     ) -> bool:
         if type_ == EventType.QUEUE_STATS:
             return queue_id in self.queues
-        if type_ == EventType.SUPERVISOR_MESSAGE:
+        if type_ in TEAM_MESSAGE_TYPES:
             if agent_id is not None:
                 return agent_id == self.user_id
             return team_id is None or team_id == self.own_team
+        if type_ in AGENT_NOTICE_TYPES:
+            return agent_id == self.user_id
         if agent_id == self.user_id and type_.startswith(OWN_EVENT_PREFIXES):
             if call_id is not None and type_.startswith("call."):
                 # Later events of this call may not name the agent (the caller hangs up).
@@ -512,6 +528,23 @@ class Scope:
             raise ApiError(
                 403, "not_your_evaluation", f"evaluation {evaluation.id} is another evaluator's"
             )
+
+    # ------------------------------------------------------------------ training
+
+    @property
+    def trains(self) -> bool:
+        """Trainers and the admin steer every training session and read every result."""
+        return self.principal.has("trainer") or self.principal.has("admin")
+
+    def check_training_reader(self, trainee: str) -> None:
+        """A training session or result: its trainee's, or any for a trainer or the admin."""
+        if not self.trains and trainee != self.reach.user_id:
+            raise out_of_scope(f"the training of {trainee} is not yours to read")
+
+    def check_trainee(self, trainee: str) -> None:
+        """Only the trainee works a session's call."""
+        if trainee != self.reach.user_id:
+            raise ApiError(403, "not_your_session", f"this session is {trainee}'s")
 
     # ------------------------------------------------------------------ audit
 

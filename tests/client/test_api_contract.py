@@ -59,6 +59,25 @@ from server_stub.protocol.quality_api import (
     SampleRequest,
 )
 from server_stub.protocol.scripts import FlowScript
+from server_stub.protocol.supervision_actions import (
+    Broadcast,
+    BroadcastRequest,
+    ForceStateRequest,
+    ForceStateResult,
+    MonitorRequest,
+    MonitorSession,
+)
+from server_stub.protocol.supervision_board import AlertsView, SupervisionBoard
+from server_stub.protocol.training_api import (
+    DeskAction,
+    SessionControl,
+    SessionCreate,
+    SessionView,
+)
+from server_stub.protocol.training_api import (
+    WhisperRequest as TraineeWhisper,
+)
+from server_stub.protocol.workflow_api import TransitionRequest
 from server_stub.server.app import create_app
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.testing import paused_runtime
@@ -201,6 +220,86 @@ async def test_the_floor_and_messages_parse_for_a_supervisor(
     assert isinstance(sent, CommandResult)
 
 
+async def test_the_work_queue_pull_and_a_transition_parse_for_a_department_user(
+    connect: Callable[[str], Awaitable[CentreApi]],
+) -> None:
+    agent, trainer = await connect("1001"), await connect("t100")
+    await agent.set_state("ready")
+    await trainer.send_caller(TrainerCallRequest(queue_id="enquiry", customer_id="C000001"))
+    call_id = (await agent.me()).call_id
+    assert call_id is not None
+    await agent.answer(call_id)
+    ticket = await agent.create_ticket(
+        TicketCreateRequest(
+            request_id=new_request_id(),
+            customer_id="C000001",
+            call_id=call_id,
+            category="billing",
+            subject="多收月租 Charged twice",
+        )
+    )
+    billing = await connect("d101")
+    queues = await billing.work_queues()
+    assert [q.queue for q in queues] == ["billing"]
+    assert [item.ticket_id for item in queues[0].items] == [ticket.id]
+    taken = await billing.pull_next("billing")
+    assert taken.workflow is not None and taken.workflow.state == "in_progress"
+    request = TransitionRequest(transition="resolve", fields={"resolution_note": "已退 Refunded"})
+    done = await billing.take_transition(ticket.id, request)
+    assert done.workflow is not None and done.workflow.state == "callback_pending"
+    seen = await agent.ticket_detail(ticket.id)
+    assert [h.transition for h in seen.history if h.transition][-1] == "schedule_callback"
+
+
+async def test_every_supervisor_action_parses_and_reaches_the_log(
+    connect: Callable[[str], Awaitable[CentreApi]], runtime: CentreRuntime
+) -> None:
+    supervisor, agent = await connect("s100"), await connect("1001")
+    trainer = await connect("t100")
+    pinned = await supervisor.broadcast(BroadcastRequest(text="统一口径", team_id="A"))
+    assert isinstance(pinned, Broadcast) and pinned.team_id == "A"
+    assert [b.broadcast_id for b in (await agent.broadcasts()).active] == [pinned.broadcast_id]
+    assert isinstance(await supervisor.withdraw_broadcast(pinned.broadcast_id), CommandResult)
+    await agent.set_state("ready")
+    sent = await trainer.send_caller(TrainerCallRequest(queue_id="enquiry"))
+    assert sent.call_id is not None
+    await agent.answer(sent.call_id)
+    await agent.publish_screen(DeskScreenState(call_id=sent.call_id, pane="script"))
+    assert (await supervisor.agent_screen("1001")).call_id == sent.call_id
+    session = await supervisor.monitor(MonitorRequest(agent_id="1001"))
+    assert isinstance(session, MonitorSession) and session.call_id == sent.call_id
+    assert isinstance(await supervisor.whisper("1001", "慢一点 slower"), CommandResult)
+    assert isinstance(await supervisor.barge(session.monitor_id), CommandResult)
+    assert isinstance(await supervisor.stop_monitor(session.monitor_id), CommandResult)
+    forced = await supervisor.force_state("1001", ForceStateRequest(state="logged_out"))
+    assert isinstance(forced, ForceStateResult) and forced.after_call
+    await agent.hangup(sent.call_id)
+    assert isinstance(await supervisor.end_wrapup("1001"), CommandResult)
+    kinds = [e.type for e in runtime.store.iter_events() if e.type.startswith("supervisor.")]
+    assert kinds[-6:] == [
+        "supervisor.monitor_started",
+        "supervisor.whisper",
+        "supervisor.barged",
+        "supervisor.monitor_ended",
+        "supervisor.forced_state",
+        "supervisor.wrapup_ended",
+    ]
+
+
+async def test_the_supervision_board_and_alerts_parse_and_a_stale_alert_is_refused(
+    connect: Callable[[str], Awaitable[CentreApi]],
+) -> None:
+    supervisor = await connect("s100")
+    board = await supervisor.supervision_board()
+    assert isinstance(board, SupervisionBoard) and board.queues
+    assert {row.status.team for row in board.agents} == {"A"}
+    alerts = await supervisor.supervision_alerts()
+    assert isinstance(alerts, AlertsView) and alerts.active == []
+    with pytest.raises(ApiError) as missing:
+        await supervisor.acknowledge_alert("al1", "看过了 seen")
+    assert (missing.value.status, missing.value.code) == (404, "alert_not_found")
+
+
 async def test_a_refusal_carries_the_servers_code_and_words(
     connect: Callable[[str], Awaitable[CentreApi]],
 ) -> None:
@@ -274,6 +373,28 @@ async def test_the_quality_routes_parse_for_an_evaluator(
     await evaluator.confirm_evaluation(scored.evaluation.id, EvaluationConfirm())
     view = await evaluator.calibration(round_.id)
     assert isinstance(view, CalibrationView) and view.round.evaluators == ["e100"]
+
+
+async def test_the_training_routes_parse_for_a_trainer_and_a_trainee(
+    connect: Callable[[str], Awaitable[CentreApi]],
+) -> None:
+    trainer, trainee = await connect("t100"), await connect("1001")
+    scenarios = await trainer.training_scenarios()
+    assert "enquiry_tariffs" in {s.id for s in scenarios}
+    made = SessionCreate(request_id=new_request_id(), scenario="enquiry_tariffs", trainee="1001")
+    session = await trainer.start_session(made)
+    assert isinstance(session, SessionView) and session.trainee_state == "reserved"
+    assert [s.id for s in await trainer.training_sessions()] == [session.id]
+    assert (await trainee.my_session()).id == session.id
+    paused = await trainer.steer_session(session.id, SessionControl(action="pause"))
+    assert paused.paused
+    whispered = await trainer.whisper_to_trainee(session.id, TraineeWhisper(text="慢一点 slower"))
+    assert whispered.events[-1].type == "training.whisper"
+    answered = await trainee.session_desk(session.id, DeskAction(action="answer"))
+    assert answered.trainee_state == "busy"
+    assert (await trainer.training_session(session.id)).trainee_state == "busy"
+    assert await trainee.training_results() == []
+    assert await trainer.training_results("1001") == []
 
 
 def test_every_client_method_is_called_here() -> None:
