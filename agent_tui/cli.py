@@ -19,6 +19,7 @@ from pathlib import Path
 
 DEFAULT_SERVER = "http://127.0.0.1:8765"
 SERVER_ENV = "AGENT_TUI_SERVER"
+BELL_ENV = "AGENT_TUI_BELL"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--agent", default=None, help="user id to fill in on the login")
     parser.add_argument(
         "--keymap", default="default", help="keymap name in keymaps/ (default, tmux) or a path"
+    )
+    parser.add_argument(
+        "--no-bell",
+        action="store_true",
+        default=os.environ.get(BELL_ENV, "1") == "0",
+        help=f"no terminal bell when a call rings (or ${BELL_ENV}=0)",
     )
     parser.add_argument(
         "--demo",
@@ -183,7 +190,7 @@ def run_desk(args: argparse.Namespace) -> int:
     from agent_tui.shell.app import ShellApp
 
     if not args.demo:
-        ShellApp(args.server, agent_id=args.agent, keymap=keymap).run()
+        ShellApp(args.server, agent_id=args.agent, keymap=keymap, ring_bell=not args.no_bell).run()
         return 0
 
     from agent_tui.demo import DEMO_AGENT_ID, DEMO_PASSWORD, DemoServer
@@ -197,6 +204,7 @@ def run_desk(args: argparse.Namespace) -> int:
             keymap=keymap,
             password=DEMO_PASSWORD,
             server_ready=server.ready,
+            ring_bell=not args.no_bell,
         ).run()
     finally:
         server.stop()

@@ -101,8 +101,10 @@ class ShellApp(App[None], inherit_bindings=False):
         cursor_blink: bool = True,
         request_timeout: float = 5.0,
         server_ready: Callable[[], Awaitable[None]] | None = None,
+        ring_bell: bool = True,
     ) -> None:
         super().__init__()
+        self._ring_bell = ring_bell  # the terminal's bell when a call rings (--no-bell)
         self.server_url = server_url.rstrip("/")
         self.agent_id = agent_id  # the user id to fill in on the login
         # A prefilled password: only for the demo, whose password is public.
@@ -174,6 +176,10 @@ class ShellApp(App[None], inherit_bindings=False):
     @property
     def cursor_blink(self) -> bool:
         return self._cursor_blink
+
+    @property
+    def ring_bell(self) -> bool:
+        return self._ring_bell
 
     @property
     def open_workspaces(self) -> list[WorkspaceSpec]:

@@ -8,14 +8,16 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from agent_tui.client.errors import ApiError, ServerUnreachable
+from agent_tui.ui.key_hints import KEY_STYLE
 
 if TYPE_CHECKING:
     from agent_tui.credentials import CredentialStore
@@ -48,6 +50,9 @@ class LoginHost(Protocol):
     agent_id: str | None
     initial_password: str | None
     credentials: CredentialStore
+
+    @property
+    def keymap(self) -> Any: ...
 
     @property
     def server_starting(self) -> bool: ...
@@ -107,7 +112,20 @@ class LoginScreen(Screen[None]):
             yield Static("", id="keyring-note")
             yield Static(self._message or "", id="login-error")
             yield Button("Log in", id="login", variant="primary", compact=True)
-        yield Footer()
+        yield Static(self.hint_text(), id="login-hints")
+
+    def hint_text(self) -> Text:
+        """The keys of this screen, drawn like every workspace's key hints."""
+        line = Text(no_wrap=True, overflow="ellipsis")
+        keys = [("Enter", "Log in"), ("Tab", "Next field")]
+        keymap = self.shell.keymap
+        for binding_id, words in (("app.help", "Keys"), ("app.quit", "Quit")):
+            if keymap.keys_for(binding_id):
+                keys.append((keymap.key(binding_id), words))
+        for key, words in keys:
+            line.append(f" {key} ", style=KEY_STYLE)
+            line.append(f" {words} ")
+        return line
 
     def on_mount(self) -> None:
         for field in self.query(Input):
@@ -163,7 +181,11 @@ class LoginScreen(Screen[None]):
                 app.call_from_thread(self._fill_remembered, remembered)
 
     def _keyring_known(self, available: bool) -> None:
-        self.query_one("#remember", Checkbox).disabled = not available
+        remember = self.query_one("#remember", Checkbox)
+        remember.disabled = not available
+        if not available:
+            remember.value = False  # never ticked beside "no keyring here"
+        remember.display = available
         note = self.query_one("#keyring-note", Static)
         note.update("" if available else NO_KEYRING_NOTE)
         note.display = not available
@@ -226,6 +248,8 @@ class LoginScreen(Screen[None]):
                     app.notify("The keyring refused to store the password.", severity="warning")
             else:
                 await asyncio.to_thread(app.credentials.delete, server, agent_id)
+        # Typed once, for this login only: after a log-out the form asks again.
+        app.initial_password = None
         app.open_workspaces_of_login()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -35,8 +35,9 @@ class ActionsProvider(Provider):
         return found
 
     def _help(self, action: Action) -> str:
+        # The key, not the binding id: ids are for keymap files (help lists them).
         keys = self.shell.keymap.display(action.id)
-        return f"{keys}  ({action.id})" if keys else action.id
+        return f"Key 按键: {keys}" if keys else "No key: from here only 仅命令面板"
 
     def _workspaces(self) -> list[tuple[str, str, str]]:
         """(id, "Open: <title>", summary) for the login's workspaces but the current one."""

@@ -11,12 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import get_args
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from agent_tui.client.state import CallInfo, CallStatus
-from agent_tui.ui.labels import PRIORITY_LABELS, clock_face, ivr_path_text, tier_badge
+from agent_tui.ui.cjk_wrap import Paragraph
+from agent_tui.ui.labels import (
+    PRIORITY_LABELS,
+    clock_face,
+    code_label,
+    ivr_path_text,
+    tier_badge,
+)
 from agent_tui.ui.tickets import ticket_line
 from server_stub.protocol.api import ContactRecord, ScreenPop
 from server_stub.protocol.desk_screen import DeskScreenState, TicketDraftView
@@ -24,6 +32,7 @@ from server_stub.protocol.scripts import (
     FlowScript,
     ScriptWalker,
     ScriptWalkError,
+    VariableSpec,
     fill_placeholders,
 )
 
@@ -48,10 +57,10 @@ def contact_line(contact: ContactRecord) -> Text:
     line = Text(f"{when} ", style="dim")
     line.append(contact.channel or "phone")
     if contact.reason:
-        line.append(f" · {contact.reason}")
+        line.append(f" · {code_label(contact.reason)}")
     code = contact.wrapup_code or contact.outcome
     if code:
-        line.append(f" → {code}", style="#8fbcbb")
+        line.append(f" → {code_label(code)}", style="#8fbcbb")
     return line
 
 
@@ -137,7 +146,7 @@ def action_hint(action_name: str, keys: KeyNames) -> str:
 
 
 def end_hint(outcome: str, keys: KeyNames) -> str:
-    return fill_placeholders(END_HINT, {"outcome": outcome}, {}, keys)
+    return fill_placeholders(END_HINT, {"outcome": code_label(outcome)}, {}, keys)
 
 
 def identity_verified(walker: ScriptWalker) -> bool | None:
@@ -157,6 +166,29 @@ def identity_verified(walker: ScriptWalker) -> bool | None:
     return verified
 
 
+BILINGUAL = " / "  # the demo's texts: "中文 / English"
+
+
+def fill_bilingual(
+    text: str, values: Mapping[str, str], variables: Mapping[str, VariableSpec], keys: KeyNames
+) -> str:
+    """Placeholders filled, where a bilingual text ("中文 / English") gets each half its own
+    language's part of a bilingual fallback ("先生/女士 / sir or madam"), not both."""
+    if BILINGUAL not in text:
+        return fill_placeholders(text, values, variables, keys)
+    chinese, english = text.split(BILINGUAL, 1)
+    halves = []
+    for index, half in enumerate((chinese, english)):
+        own = {
+            name: spec.model_copy(update={"fallback": spec.fallback.split(BILINGUAL, 1)[index]})
+            if spec.fallback is not None and BILINGUAL in spec.fallback
+            else spec
+            for name, spec in variables.items()
+        }
+        halves.append(fill_placeholders(half, values, own, keys))
+    return BILINGUAL.join(halves)
+
+
 def step_renderable(
     walker: ScriptWalker, values: Mapping[str, str], keys: KeyNames, *, wide: bool = False
 ) -> RenderableType:
@@ -168,19 +200,19 @@ def step_renderable(
     trail = Text(" › ".join(crumbs), style="dim")
     parts: list[RenderableType] = [trail]
     if step.say:
-        say = fill_placeholders(step.say, values, script.variables, keys)
-        parts.append(Text(say, style="bold"))
+        say = fill_bilingual(step.say, values, script.variables, keys)
+        parts.append(Paragraph(Text(say, style="bold")))
     if step.rule:
         rule = Text("Rule 规则: ", style="bold #e0b860")
-        rule.append(fill_placeholders(step.rule, values, script.variables, keys), style="italic")
-        parts.append(rule)
+        rule.append(fill_bilingual(step.rule, values, script.variables, keys), style="italic")
+        parts.append(Paragraph(rule))
     for action_name in step.action or {}:
         parts.append(Text(f"▸ {action_hint(action_name, keys)}", style="#8fbcbb"))
     if step.end is not None:
         parts.append(Text(end_hint(step.end.outcome, keys), style="bold #8fbf7f"))
     else:
         for option in step.options:
-            label = fill_placeholders(option.label, values, script.variables, keys)
+            label = fill_bilingual(option.label, values, script.variables, keys)
             line = Text()
             if walker.is_exhausted(option):
                 line.append(f" {option.key} ", style="dim strike")
@@ -188,7 +220,8 @@ def step_renderable(
             else:
                 line.append(f" {option.key} ", style="bold #1f2430 on #5fa8d3")
                 line.append(f" {label}")
-            parts.append(line)
+            # A label that wraps lines up under itself, not under the key.
+            parts.append(Paragraph(line, indent=cell_len(option.key) + 3))
     if walker.path:
         parts.append(Text("⌫ back one step", style="dim"))
     return Group(*parts)
@@ -199,7 +232,7 @@ def ticket_draft_renderable(draft: TicketDraftView | None) -> RenderableType:
     if draft is None or not (draft.category or draft.subject or draft.description):
         return Text("No ticket draft. 无工单草稿", style="dim")
     fields = _field_grid()
-    fields.add_row("Category", draft.category or "—")
+    fields.add_row("Category", code_label(draft.category) or "—")
     fields.add_row("Priority", PRIORITY_LABELS.get(draft.priority, draft.priority))
     fields.add_row("Subject", draft.subject or "—")
     fields.add_row("Details", draft.description or "—")

@@ -1,9 +1,14 @@
 """Words and clock faces the desk's widgets share: state names, tiers, durations.
 
-One place, so the state bar, the card and the pickers call a state by the same name.
+One place, so the state bar, the card and the pickers call a state by the same name. The
+centre's own codes (reasons, wrap-up codes, ticket categories) are shown by the labels its
+`/v1/codes` gives (`use_centre_codes`, when they arrive), never by their ids; until then,
+and for codes the centre does not list, the built-in labels below, else the code itself.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from rich.text import Text
 
@@ -55,6 +60,38 @@ PRIORITY_LABELS: dict[str, str] = {
 }
 
 
+# Codes the system sets by itself, named before the centre's list arrives.
+BUILT_IN_CODE_LABELS: dict[str, str] = {
+    "ring_no_answer": "未接听 Missed call",
+    "rejected": "拒接 Rejected",
+    "logout": "登出 Logout",
+    "end_of_shift": "下班 End of shift",
+    "break": "小休 Break",
+    "lunch": "午餐 Lunch",
+    "training": "培训 Training",
+    "meeting": "会议 Meeting",
+    "auto": "自动 Automatic",
+    "resolved": "已解决 Resolved",
+    "enquiry": "咨询 Enquiry",
+    "complaint": "投诉 Complaint",
+    "suggestion": "建议 Suggestion",
+    "fault": "故障 Fault",
+}
+_centre_labels: dict[str, str] = {}
+
+
+def use_centre_codes(codes: Iterable[tuple[str, str | None]]) -> None:
+    """The centre's (code, label) pairs: from now on every code shows by its label."""
+    _centre_labels.update({code: label for code, label in codes if label})
+
+
+def code_label(code: str | None) -> str:
+    """A reason, wrap-up code or category as the agent reads it (the centre's label)."""
+    if not code:
+        return ""
+    return _centre_labels.get(code) or BUILT_IN_CODE_LABELS.get(code) or code
+
+
 def clock_face(seconds: float | None) -> str:
     """`m:ss` under an hour, `h:mm:ss` above; negative seconds (overrun) get a minus."""
     if seconds is None:
@@ -73,7 +110,7 @@ def state_label(state: str, reason: str | None = None, leg: str | None = None) -
     if state == "busy" and leg:
         label = LEG_LABELS.get(leg, label)
     if reason and state in ("not_ready", "logged_out"):
-        label = f"{label} ({reason})"
+        label = f"{label} ({code_label(reason)})"
     return label
 
 

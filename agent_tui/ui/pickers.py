@@ -65,6 +65,10 @@ ChoicePicker, FormDialog {
 .dialog-row Input {
     width: 1fr;
 }
+#picker-empty {
+    color: $text-warning;
+    height: auto;
+}
 #dialog-error {
     color: $text-error;
     height: auto;
@@ -113,6 +117,7 @@ class ChoicePicker(ModalScreen[str | None]):
             yield Static(self.title_text, classes="dialog-title")
             yield Input(placeholder="filter 筛选", id="picker-filter", compact=True)
             yield OptionList(id="picker-options")
+            yield Static("", id="picker-empty")
             yield Static(self.hint, classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -135,6 +140,13 @@ class ChoicePicker(ModalScreen[str | None]):
             options.add_option(Option(prompt, id=choice.value))
         if self.shown:
             options.highlighted = 0
+        empty = self.query_one("#picker-empty", Static)
+        empty.display = not self.shown
+        if not self.shown:
+            what = f"“{text.strip()}”" if text.strip() else "this"
+            empty.update(
+                Text(f"Nothing matches {what}: ⌫ to widen the filter. 无匹配项", style="italic")
+            )
 
     @on(Input.Changed, "#picker-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -146,7 +158,7 @@ class ChoicePicker(ModalScreen[str | None]):
         if index is not None and 0 <= index < len(self.shown):
             self.dismiss(self.shown[index].value)
         else:
-            self.app.bell()
+            self.app.bell()  # nothing to take: the empty line says why
 
     @on(OptionList.OptionSelected)
     def _take_clicked(self, event: OptionList.OptionSelected) -> None:

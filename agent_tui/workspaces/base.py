@@ -54,6 +54,11 @@ class Shell(Protocol):
     def cursor_blink(self) -> bool: ...
 
     @property
+    def ring_bell(self) -> bool:
+        """Whether a ringing call sounds the terminal's bell (configurable: --no-bell)."""
+        ...
+
+    @property
     def current_workspace(self) -> str | None:
         """The id of the workspace on screen now (None on the login)."""
         ...
@@ -156,7 +161,7 @@ class WorkspaceScreen(Screen[None]):
         statistics arrive several times a second)."""
         app = self.app
         offered = frozenset(
-            [a.action for a in actions_of(self.SCOPE) if self.check_action(a.action, ())]
+            [a.action for a in actions_of(self.SCOPE) if self.offers(a.action)]
             + [a.action for a in actions_of("app") if app.check_action(a.action, ())]
         )
         labels = self.action_labels()
@@ -165,6 +170,11 @@ class WorkspaceScreen(Screen[None]):
             self._labels_shown = labels
             self.refresh_bindings()  # for the command palette and anything else that asks
             self.query_one(KeyHints).show(self.shell.keymap, self.SCOPE, offered, labels)
+
+    def offers(self, action: str) -> bool:
+        """Whether `action` applies now (the key hints show these); by default what
+        `check_action` allows. A screen that explains refused keys overrides this."""
+        return bool(self.check_action(action, ()))
 
     def action_labels(self) -> dict[str, str]:
         """Binding id → what its key does now, where that is not its usual description

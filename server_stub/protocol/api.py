@@ -349,6 +349,9 @@ class Codes(BaseModel):
     wrapup_extend_s: dict[str, float] = Field(
         default_factory=dict, description="queue id → seconds a wrap-up may be extended, once"
     )
+    ring_timeout_s: dict[str, float] = Field(
+        default_factory=dict, description="queue id → seconds a call rings before it goes back"
+    )
 
 
 # --------------------------------------------------------------------------- supervisor

@@ -45,9 +45,14 @@ def authorize(
         raise ApiError(
             403,
             "forbidden_role",
-            f"a {principal.role} may not do this (needs {' or '.join(sorted(allowed))})",
+            f"{_with_article(principal.role)} may not do this "
+            f"(needs {' or '.join(sorted(allowed))})",
         )
     return principal
+
+
+def _with_article(role: str) -> str:
+    return f"{'an' if role[:1] in 'aeiou' else 'a'} {role}"  # an admin, an evaluator
 
 
 def require(*roles: str) -> Callable[..., Awaitable[Principal]]:

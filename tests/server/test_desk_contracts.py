@@ -224,3 +224,9 @@ async def test_an_agent_gets_back_only_the_messages_its_feed_would_carry(
         assert sent.status_code == 201, sent.text
     mine = (await api.get("/v1/agent/messages", headers=agent)).json()
     assert [m["data"]["text"] for m in mine] == ["to you", "team A"]
+
+
+async def test_a_role_refused_is_named_with_its_article(api: httpx.AsyncClient) -> None:
+    for user_id, words in (("admin", "an admin"), ("e100", "an evaluator"), ("t100", "a trainer")):
+        refused = await api.get("/v1/me", headers=await login(api, user_id))
+        assert refused.json()["error"]["message"].startswith(f"{words} may not do this")

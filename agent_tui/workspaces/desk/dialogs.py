@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from agent_tui.client.parts import MESSAGES
+from agent_tui.ui.labels import state_label
 from agent_tui.ui.pickers import PICKER_CSS, Choice, FormDialog
 from agent_tui.workspaces.base import shell_of
 from agent_tui.workspaces.desk.message_banner import message_log_renderable
@@ -45,7 +46,7 @@ def directory_choices(directory: Directory, *, me: str | None = None) -> list[Ch
         Choice(
             f"agent:{agent.id}",
             f"☺ {agent.name} ({agent.id})",
-            f"team {agent.team} · {agent.state}",
+            f"team {agent.team} · {state_label(agent.state)}",
         )
         for agent in agents
     )

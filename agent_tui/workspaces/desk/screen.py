@@ -36,6 +36,7 @@ from agent_tui.client.state import CallInfo, ClientStore
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.desk_view import identity_verified
 from agent_tui.ui.key_hints import KeyHints
+from agent_tui.ui.labels import code_label, use_centre_codes
 from agent_tui.ui.pickers import Choice, ChoicePicker, code_choices
 from agent_tui.ui.requests import attempt
 from agent_tui.workspaces.base import WorkspaceScreen
@@ -136,6 +137,7 @@ class DeskScreen(WorkspaceScreen):
         self.wrapup_notes_sent = ""
         self._notes_timer: Timer | None = None
         self._resumed_call: str | None = None  # a call already under way at login
+        self._missed_since: float | None = None  # the missed call already told of
         self.screen_publisher: ScreenPublisher | None = None  # made on mount (needs the shell)
         self.step_reporter: ScriptStepReporter | None = None
 
@@ -186,7 +188,9 @@ class DeskScreen(WorkspaceScreen):
             # The card first: it is what the agent needs the moment the phone rings.
             self._sync_call(state)
         if parts & {AGENT, QUEUES, MESSAGES, CONNECTION}:
-            self.query_one(StateBar).show(state)
+            self.query_one(StateBar).show(state, self._ring_left_s())
+        if AGENT in parts:
+            self._say_if_missed()
         if MESSAGES in parts:
             self.query_one(MessageBanner).show_messages(state.messages, self.key("desk.messages"))
             self.query_one(MessageLogPanel).show_messages(state.messages, state.sim_now())
@@ -196,7 +200,7 @@ class DeskScreen(WorkspaceScreen):
 
     def _tick(self) -> None:
         state = self.store
-        self.query_one(StateBar).show(state)
+        self.query_one(StateBar).show(state, self._ring_left_s())
         if self.wrapup_call_id is not None:
             self._show_countdown()
         if self.has_class("-wide") and state.messages:
@@ -252,6 +256,7 @@ class DeskScreen(WorkspaceScreen):
             if call.status != "ringing":
                 self._resumed_call = call.call_id  # on the desk before it was drawn
             card.show_call(call, verified=False)
+            self._ring(call)
             self._say_if_ringing_elsewhere(call)
         elif call is not None:
             card.show_call(call, verified=self.verified)
@@ -268,6 +273,35 @@ class DeskScreen(WorkspaceScreen):
                 self._show_pane(PANE_SCRIPT)
         if call is not None and call.status in ACTIVE_CALL and self.focused is None:
             self.query_one(ScriptPane).focus()
+
+    def _ring_left_s(self) -> float | None:
+        call = self.store.call
+        if self.store.state != "reserved" or call is None or call.status != "ringing":
+            return None
+        timeout = self.codes.ring_timeout_s.get(call.queue_id or "")
+        return None if timeout is None else timeout - self.store.seconds_in_state()
+
+    def _ring(self, call: CallInfo) -> None:
+        """A new call rings: the terminal's bell where it has one (and the agent wants it)."""
+        if call.status == "ringing" and self.shell.ring_bell:
+            self.app.bell()
+
+    def _say_if_missed(self) -> None:
+        """A call rang out: say so plainly, and what state that left the agent in."""
+        state = self.store
+        if state.state != "not_ready" or state.reason != "ring_no_answer":
+            return
+        if self._missed_since == state.state_since:
+            return
+        self._missed_since = state.state_since
+        self.notify(
+            "A call rang without an answer and went back to the queue. You are now "
+            f"NOT READY (missed call); {self.key('agent.ready')} when you are ready again. "
+            "未接来电: 已转回队列, 当前示忙",
+            title="Missed call 未接来电",
+            severity="warning",
+            timeout=15,
+        )
 
     def _say_if_ringing_elsewhere(self, call: CallInfo) -> None:
         """A team leader on the supervisor's screen must still hear the desk ring."""
@@ -418,6 +452,53 @@ class DeskScreen(WorkspaceScreen):
     # -- keys: what makes sense now ------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A key that does not apply now still reaches its action, which says why (`_refused`);
+        # the key hints show only what applies (`offers`).
+        return True
+
+    def _refused(self, action: str) -> bool:
+        """True (and a short notice saying why) when `action` does not apply now."""
+        if self.offers(action):
+            return False
+        self.notify(self.why_not(action), title="Not now 当前不可用", timeout=4)
+        return True
+
+    def why_not(self, action: str) -> str:
+        """Why a key does nothing now, in the agent's words, with the key that would help."""
+        state = self.store
+        key = self.key
+        on_call = state.state in ("busy", "reserved")
+        reasons = {
+            "ready": "You are ready already."
+            if state.state == "ready"
+            else f"Finish the call first; {key('agent.pending')} sets the state after it.",
+            "not_ready": f"Finish the call first; {key('agent.pending')} sets the state after it.",
+            "pending": "The state after a call is set during a call.",
+            "answer": "No call is ringing.",
+            "reject": "No call is ringing.",
+            "toggle_hold": "Hold needs a call you are talking on.",
+            "hangup": "No call to hang up.",
+            "conference": f"No consult in progress: {key('call.consult')} consults first.",
+            "transfer": f"Finish the consult first ({key('call.consult')})."
+            if self.consulting
+            else "A transfer needs a call you are talking on.",
+            "consult": "A consult needs a call you are on.",
+            "dial": "Dial between calls (ready or not ready)."
+            if on_call or state.state == "wrap_up"
+            else "Log in to dial.",
+            "callback": "A callback needs a caller with a record: find or add the customer.",
+            "focus_script": "No call: the script shows when a call rings.",
+            "focus_ticket": "No call: a ticket is made for the caller of a call.",
+            "submit_ticket": f"Open the ticket form first ({key('desk.ticket')}).",
+            "extend_wrapup": "The wrap-up can be extended once, where the queue allows it."
+            if state.state == "wrap_up"
+            else "Nothing to extend: no wrap-up under way.",
+            "wrapup": "Nothing to wrap up: wrap-up follows a call.",
+        }
+        return reasons.get(action, "This key does nothing here now.")
+
+    def offers(self, action: str) -> bool:
+        """The truth table of what each state allows (the key hints show these)."""
         state = self.store
         agent = state.state
         call = state.call
@@ -507,6 +588,10 @@ class DeskScreen(WorkspaceScreen):
         ok, codes = await self._attempt("load the codes", self.shell.api.codes())
         if ok and codes is not None:
             self.codes = codes
+            use_centre_codes(
+                (c.code, c.label)
+                for c in (*codes.reason_codes, *codes.wrapup_codes, *codes.ticket_categories)
+            )
             categories = [(c.code, c.label or c.code) for c in codes.ticket_categories]
             self.query_one(TicketForm).set_categories(categories)
 
@@ -610,9 +695,13 @@ class DeskScreen(WorkspaceScreen):
     # -- state toggles -------------------------------------------------------------------
 
     def action_ready(self) -> None:
+        if self._refused("ready"):
+            return
         self.run_command("go ready", lambda: self.shell.api.set_state("ready"))
 
     def action_not_ready(self) -> None:
+        if self._refused("not_ready"):
+            return
         choices = code_choices(self.codes.reason_codes, skip=SYSTEM_REASONS)
         self.app.push_screen(
             ChoicePicker("Not ready 示忙: why?", choices, selected=self.store.reason),
@@ -624,6 +713,8 @@ class DeskScreen(WorkspaceScreen):
             self.run_command("go not ready", lambda: self.shell.api.set_state("not_ready", reason))
 
     def action_pending(self) -> None:
+        if self._refused("pending"):
+            return
         choices = [Choice("ready", "Ready after this call 话后就绪")]
         choices += [
             Choice(f"not_ready:{c.value}", f"Not ready after this call: {c.label}")
@@ -657,12 +748,18 @@ class DeskScreen(WorkspaceScreen):
             self.run_command(what, lambda: command(call_id))
 
     def action_answer(self) -> None:
+        if self._refused("answer"):
+            return
         self._call_command("answer", self.shell.api.answer)
 
     def action_reject(self) -> None:
+        if self._refused("reject"):
+            return
         self._call_command("reject the call", self.shell.api.reject)
 
     def action_toggle_hold(self) -> None:
+        if self._refused("toggle_hold"):
+            return
         call = self._call()
         api = self.shell.api
         if call is not None and call.status == "held":
@@ -677,15 +774,23 @@ class DeskScreen(WorkspaceScreen):
         self._call_command("hold", lambda call_id: api.hold(call_id, request))
 
     def action_hangup(self) -> None:
+        if self._refused("hangup"):
+            return
         self._call_command("hang up", self.shell.api.hangup)
 
     def action_conference(self) -> None:
+        if self._refused("conference"):
+            return
         self._consult_step("conference")
 
     def action_transfer(self) -> None:
+        if self._refused("transfer"):
+            return
         self.pick_transfer_target("blind")
 
     def action_consult(self) -> None:
+        if self._refused("consult"):
+            return
         if not self.consulting:
             self.pick_transfer_target("consult")
             return
@@ -732,6 +837,8 @@ class DeskScreen(WorkspaceScreen):
         self.refresh_key_hints()
 
     def action_dial(self) -> None:
+        if self._refused("dial"):
+            return
         self.app.push_screen(DialDialog(), self._dial_given)
 
     def _dial_given(self, request: DialRequest | None) -> None:
@@ -739,6 +846,8 @@ class DeskScreen(WorkspaceScreen):
             self.run_command("dial", lambda: self.shell.api.dial(request))
 
     def action_callback(self) -> None:
+        if self._refused("callback"):
+            return
         call = self._call()
         customer = call.customer if call is not None else None
         if call is None or customer is None:
@@ -777,10 +886,14 @@ class DeskScreen(WorkspaceScreen):
     # -- script, ticket, wrap-up -----------------------------------------------------------
 
     def action_focus_script(self) -> None:
+        if self._refused("focus_script"):
+            return
         self._show_pane(PANE_SCRIPT)
         self.query_one(ScriptPane).focus()
 
     def action_focus_ticket(self) -> None:
+        if self._refused("focus_ticket"):
+            return
         current = self.query_one(ContentSwitcher).current
         if current != PANE_TICKET:
             self._pane_before_ticket = current or PANE_SCRIPT
@@ -808,6 +921,8 @@ class DeskScreen(WorkspaceScreen):
             self.query_one(WrapupPanel).suggest(message.pane.outcome, self.key("desk.wrapup"))
 
     def action_submit_ticket(self) -> None:
+        if self._refused("submit_ticket"):
+            return
         try:
             request = self.query_one(TicketForm).request()
         except ValueError as problem:
@@ -877,6 +992,8 @@ class DeskScreen(WorkspaceScreen):
             self.wrapup_notes_sent = request.notes
 
     def action_extend_wrapup(self) -> None:
+        if self._refused("extend_wrapup"):
+            return
         call_id = self.wrapup_call_id
         if call_id is not None:
             self.extend_wrapup(call_id)
@@ -918,6 +1035,8 @@ class DeskScreen(WorkspaceScreen):
             )
 
     def action_wrapup(self) -> None:
+        if self._refused("wrapup"):
+            return
         self._show_pane(PANE_WRAPUP)
         suggested = self.query_one(ScriptPane).outcome
         choices = code_choices(self.codes.wrapup_codes, skip=SYSTEM_WRAPUP_CODES)
@@ -940,7 +1059,7 @@ class DeskScreen(WorkspaceScreen):
         ok, _ = await self._attempt("wrap up", self.shell.api.wrapup(call_id, request))
         if ok:
             self.query_one(WrapupPanel).submitted()
-            self.notify(f"Wrapped up: {request.code} 话后完成", timeout=3)
+            self.notify(f"Wrapped up: {code_label(request.code)} 话后完成", timeout=3)
 
     # -- messages --------------------------------------------------------------------------
 

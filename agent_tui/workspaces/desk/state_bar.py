@@ -15,10 +15,11 @@ from textual.widgets import Static
 
 from agent_tui.client.state import ClientStore
 from agent_tui.ui.header import connection_text
-from agent_tui.ui.labels import STATE_LABELS, STATE_STYLES, clock_face, state_label
+from agent_tui.ui.labels import STATE_LABELS, STATE_STYLES, clock_face, code_label, state_label
 
 
-def agent_line(state: ClientStore) -> Text:
+def agent_line(state: ClientStore, ring_left_s: float | None = None) -> Text:
+    """`ring_left_s`: while a call rings, how long until it goes back to the queue."""
     line = Text()
     name = state.agent_name or state.agent_id or "—"
     line.append(f"{name}", style="bold")
@@ -28,6 +29,9 @@ def agent_line(state: ClientStore) -> Text:
     label = state_label(state.state, state.reason, state.leg)
     line.append(f" {label} ", style=STATE_STYLES.get(state.state, "bold reverse"))
     line.append(f" {clock_face(state.seconds_in_state())}", style="bold")
+    if ring_left_s is not None and state.state == "reserved":
+        line.append("  answer within ", style="dim")
+        line.append(f"{max(0.0, ring_left_s):.0f} s", style="bold #e06c75 reverse")
     if state.state == "busy" and state.direction == "outbound":
         line.append("  outbound 呼出", style="#5fa8d3")
     on_call = state.call_seconds()
@@ -37,7 +41,7 @@ def agent_line(state: ClientStore) -> Text:
     if state.pending is not None:
         pending = STATE_LABELS.get(state.pending.state, state.pending.state)
         if state.pending.reason:
-            pending = f"{pending} ({state.pending.reason})"
+            pending = f"{pending} ({code_label(state.pending.reason)})"
         line.append("  next ▸ ", style="dim")
         line.append(pending, style="italic #e0b860")
     return line
@@ -100,13 +104,13 @@ class StateBar(Static):
     }
     """
 
-    def show(self, state: ClientStore) -> None:
+    def show(self, state: ClientStore, ring_left_s: float | None = None) -> None:
         wide = self.size.width >= 110
         top = Table.grid(expand=True, padding=(0, 1))
         # One line each, whatever the width: the bar must never push the world line off.
         top.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         top.add_column(justify="right", no_wrap=True)
-        top.add_row(agent_line(state), connection_text(state.connection))
+        top.add_row(agent_line(state, ring_left_s), connection_text(state.connection))
         world = world_line(state, show_queue_detail=wide)
         world.no_wrap = True
         world.overflow = "ellipsis"

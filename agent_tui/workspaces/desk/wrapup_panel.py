@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Static, TextArea
 
 from agent_tui.drafts import DraftStore
-from agent_tui.ui.labels import clock_face
+from agent_tui.ui.labels import clock_face, code_label
 
 DRAFT_KIND = "wrapup"
 WARN_S = 15.0  # the countdown warns this long before the deadline
@@ -41,8 +41,10 @@ def countdown_text(remaining: float | None, extend_hint: str | None = None) -> T
 def code_line(code: str | None, wrapup_key: str) -> Text:
     line = Text("Code 结果: ", style="dim")
     if code:
-        line.append(code, style="bold #8fbf7f")
-        line.append(f"  (from the script)  {wrapup_key} to confirm or change", style="dim")
+        line.append(code_label(code), style="bold #8fbf7f")
+        line.append(
+            f"  suggested by the script 脚本建议 · {wrapup_key} confirms or changes", style="dim"
+        )
     else:
         line.append(f"{wrapup_key} to choose a disposition code", style="dim")
     return line

@@ -65,7 +65,7 @@ def _offered(desk: DeskScreen) -> set[str]:
         "submit_ticket",
         "wrapup",
     ]
-    return {name for name in names if desk.check_action(name, ())}
+    return {name for name in names if desk.offers(name)}
 
 
 async def test_keys_offered_follow_the_agent_state(tmp_path: Path, config_dir: Path) -> None:
@@ -143,7 +143,7 @@ async def test_an_unsent_ticket_draft_comes_back_after_a_crash(
     app = _app(tmp_path, config_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         desk = await _desk(app, pilot)
-        assert desk.check_action("focus_ticket", ())
+        assert desk.offers("focus_ticket")
         await pilot.press("ctrl+t")
         await pilot.pause()
         form = desk.query_one(TicketForm)
@@ -177,7 +177,7 @@ async def test_an_orphan_draft_is_offered_once_and_can_be_discarded_with_esc(
     async with app.run_test(size=(80, 24)) as pilot:
         desk = await _desk(app, pilot)
         assert not desk.orphan_ticket_draft
-        assert not desk.check_action("focus_ticket", ())
+        assert not desk.offers("focus_ticket")
     assert DraftStore(tmp_path / "drafts").load(DRAFT_KIND, "c1") is not None  # not lost
 
 
@@ -197,7 +197,7 @@ async def test_esc_on_an_orphan_draft_asks_and_discards_it(
         await pilot.press(*"discard", "enter")
         await pilot.pause()
         assert desk.query_one(ContentSwitcher).current != PANE_TICKET
-        assert not desk.check_action("focus_ticket", ())
+        assert not desk.offers("focus_ticket")
     assert DraftStore(tmp_path / "drafts").pending(DRAFT_KIND) == []
 
 

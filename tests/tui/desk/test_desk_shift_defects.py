@@ -11,6 +11,7 @@ from live_helpers import AGENT, screen_text, until
 from textual.widgets import Input
 
 from agent_tui.shell.app import ShellApp
+from agent_tui.shell.login import LoginScreen
 from agent_tui.ui.help import HelpScreen
 from agent_tui.ui.pickers import ChoicePicker
 from agent_tui.workspaces.desk.script_pane import ScriptPane
@@ -142,3 +143,73 @@ async def test_logging_in_again_mid_call_brings_back_the_call_its_script_step_an
         assert again.store.call.queue_id == "enquiry"
         assert [m.text for m in again.store.messages] == ["请注意排队 / Mind the queue"]
         assert "No script for this call" not in screen_text(again)
+
+
+async def test_a_ringing_call_rings_the_bell_counts_down_and_a_missed_call_is_said_plainly(
+    app: ShellApp, world: World, live: LiveServer
+) -> None:
+    rings: list[None] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.bell = lambda: rings.append(None)  # type: ignore[method-assign]
+        desk = await log_in_ready(pilot)
+        await until(lambda: desk.codes.ring_timeout_s, pilot)
+        await world.send_call("enquiry", "C000001")
+        await until(lambda: app.store.state == "reserved", pilot)
+        await until(lambda: "answer within 15 s" in screen_text(app), pilot)
+        assert rings  # the terminal's bell
+        await world.advance(16)
+        await until(lambda: app.store.reason == "ring_no_answer", pilot)
+        await until(
+            lambda: any("went back to the queue" in n.message for n in app._notifications), pilot
+        )
+        assert "NOT READY 示忙 (未接听" in screen_text(app)
+        assert "ring_no_answer" not in screen_text(app)
+
+
+async def test_the_bell_stays_silent_when_the_agent_turned_it_off(
+    live: LiveServer, world: World, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    quiet = desk_app(live, tmp_path, config_dir, ring_bell=False)
+    rings: list[None] = []
+    async with quiet.run_test(size=(120, 40)) as pilot:
+        quiet.bell = lambda: rings.append(None)  # type: ignore[method-assign]
+        await log_in_ready(pilot)
+        await world.send_call("enquiry", "C000001")
+        await until(lambda: quiet.store.state == "reserved", pilot)
+        await pilot.pause(0.2)
+        assert not rings
+
+
+async def test_after_logging_out_the_password_is_asked_again(
+    live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    app = desk_app(live, tmp_path, config_dir)  # the password typed in, as the demo does
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await pilot.press("alt+l")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, LoginScreen), pilot)
+        assert app.screen.query_one("#password", Input).value == ""
+
+
+async def test_a_key_that_does_not_apply_says_why(app: ShellApp, world: World) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_ready(pilot)
+        await answer_a_call(pilot, world, "enquiry", "C000001")
+        assert " F7  Consult " in screen_text(app)  # consult and reject are in the hints now
+        await pilot.press("f8")  # conference without a consult
+        await until(
+            lambda: any("No consult in progress: F7" in n.message for n in app._notifications),
+            pilot,
+        )
+        assert app.store.state == "busy"
+
+
+async def test_a_picker_filter_that_matches_nothing_says_so(app: ShellApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in_ready(pilot)
+        await pilot.press("f3")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        await pilot.press(*"zzz")
+        await until(lambda: "Nothing matches “zzz”" in screen_text(app), pilot)

@@ -33,9 +33,9 @@ def test_state_bar_shows_state_reason_time_in_state_and_the_pending_state(
 ) -> None:
     store.pending = PendingState(state="not_ready", reason="lunch")
     text = render_text(agent_line(store), width=120)
-    assert "NOT READY 示忙 (break)" in text
+    assert "NOT READY 示忙 (小休 Break)" in text  # the label, never the code
     assert "2:05" in text  # sim 1000 - since 875
-    assert "next ▸ NOT READY 示忙 (lunch)" in text
+    assert "next ▸ NOT READY 示忙 (午餐 Lunch)" in text
 
 
 def test_state_bar_shows_waiting_calls_and_the_longest_wait_of_the_agents_queues(
@@ -331,3 +331,13 @@ async def test_a_restored_draft_keeps_a_category_the_built_in_list_does_not_have
         assert form.request().category == "billing"
     saved = drafts.load(DRAFT_KIND, "C9")
     assert saved is not None and saved["category"] == "billing"
+
+
+def test_codes_show_by_the_centres_labels_in_chinese_and_english() -> None:
+    from agent_tui.ui.labels import code_label, state_label, use_centre_codes
+
+    use_centre_codes([("info_given", "已告知 Information given"), ("coaching", "辅导 Coaching")])
+    assert code_label("info_given") == "已告知 Information given"
+    assert state_label("not_ready", "coaching") == "NOT READY 示忙 (辅导 Coaching)"
+    assert state_label("not_ready", "ring_no_answer").startswith("NOT READY 示忙 (未接听 ")
+    assert code_label("some_new_code") == "some_new_code"  # unknown: the code, not nothing

@@ -84,5 +84,5 @@ async def test_the_wrap_up_is_extended_once_by_key(
         assert first_deadline is not None
         await pilot.press("alt+x")
         await until(lambda: app.store.wrapup_deadline == first_deadline + 60, pilot)
-        assert desk.check_action("extend_wrapup", ()) is False
+        assert desk.offers("extend_wrapup") is False
         assert "adds 60 s" not in screen_text(app)

@@ -117,3 +117,33 @@ async def test_help_lists_the_keys_in_force_after_the_users_override(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
+
+
+async def test_without_a_keyring_remember_is_neither_ticked_nor_offered(
+    tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    app = _app(tmp_path, config_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        screen.query_one("#remember", Checkbox).value = True  # as if ticked before
+        screen.probe_keyring("", "")
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        remember = screen.query_one("#remember", Checkbox)
+        assert remember.value is False and not remember.display
+
+
+async def test_the_logins_keys_are_drawn_like_the_workspaces_key_hints(
+    tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    from agent_tui.ui.key_hints import KEY_STYLE
+
+    app = _app(tmp_path, config_dir)
+    async with app.run_test(size=(80, 24)):
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        hints = screen.hint_text()
+        assert " Enter  Log in " in hints.plain and " Ctrl+Q  Quit " in hints.plain
+        assert any(str(span.style) == KEY_STYLE for span in hints.spans)
+        assert " Enter " in str(screen.query_one("#login-hints", Static).render())
