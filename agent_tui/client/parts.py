@@ -16,6 +16,7 @@ CONNECTION: Final = "connection"  # the event feed's link
 FLOOR: Final = "floor"  # every agent's state (supervisors)
 REVIEWS: Final = "reviews"  # calls wrapped up since login (evaluators)
 TRAILS: Final = "trails"  # calls this login sent (trainers)
+TICKET_LOOP: Final = "ticket_loop"  # tickets' steps, reminders, escalations (back office)
 BOARD: Final = "board"  # the supervisor's queue figures and agents' days
 ALERTS: Final = "alerts"  # the supervisor's alerts
 SCREENS: Final = "screens"  # agents' desks as they show them (agent.screen)
@@ -31,6 +32,7 @@ ALL_PARTS: Final[frozenset[str]] = frozenset(
         FLOOR,
         REVIEWS,
         TRAILS,
+        TICKET_LOOP,
         BOARD,
         ALERTS,
         SCREENS,

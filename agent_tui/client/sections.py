@@ -33,6 +33,7 @@ SECTION_TYPES: list[type[StoreSection]] = []
 # Features' sections as "module:Class", added to SECTION_TYPES when the first store is made:
 # their modules import this one, so this one cannot import them at its top.
 FEATURE_SECTIONS: tuple[str, ...] = (
+    "agent_tui.client.ticket_loop:TicketLoopSection",
     "agent_tui.client.floor_board:FloorBoardSection",
     "agent_tui.client.supervisor_notices:SupervisorNoticesSection",
 )

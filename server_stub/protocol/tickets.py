@@ -92,7 +92,8 @@ class TicketEventType(StrEnum):
     `ticket.transitioned` {transition, from, to, actor_role, fields, queue, effects};
     `ticket.reminder` / `ticket.escalated` {clock, rung, action, at_percent, recipients,
     new_priority, reassign_to}; `callback.scheduled` {earliest, due, attempt};
-    `callback.placed` {call_id, agent_id}; `callback.completed` {outcome, attempt}."""
+    `callback.placed` {call_id, agent_id}; `callback.completed` {outcome, attempt};
+    `ticket.message` {channel, template, text, customer_id}."""
 
     CREATED = "ticket.created"
     DISPATCHED = "ticket.dispatched"
@@ -102,6 +103,7 @@ class TicketEventType(StrEnum):
     CALLBACK_SCHEDULED = "callback.scheduled"
     CALLBACK_PLACED = "callback.placed"
     CALLBACK_COMPLETED = "callback.completed"
+    MESSAGE = "ticket.message"  # an automatic SMS/e-mail to the customer (TK8): the outbox
 
 
 class ActorRole(StrEnum):

@@ -90,6 +90,9 @@ class WorkItemView(BaseModel):
     queue: str
     priority: str
     due_at: float | None
+    remaining_s: float | None = Field(
+        default=None, description="business seconds to the deadline; negative when overdue"
+    )
     type: str
     subject: str
     state: str
@@ -104,3 +107,39 @@ class WorkQueueView(BaseModel):
     role: str
     size: int
     items: list[WorkItemView] = Field(default_factory=list)
+
+
+class TicketFigureRow(BaseModel):
+    """One type's or department's tickets, from the log."""
+
+    key: str
+    opened: int = Field(description="tickets recorded (types only)")
+    resolved: int
+    overdue: int = Field(description="tickets whose deadline passed (an alert fired)")
+    reopened: int
+    reopen_rate: float | None = Field(description="reopened of resolved")
+    mean_resolve_business_h: float | None = Field(
+        description="creation to first resolution, in business hours on the calendar"
+    )
+    satisfied: int
+    not_satisfied: int
+    satisfaction: float | None = Field(description="satisfied of the callbacks answered")
+
+
+class TicketFiguresView(BaseModel):
+    """`GET /v1/workflow/figures`: the caller's tickets by type and by department."""
+
+    by_type: list[TicketFigureRow]
+    by_department: list[TicketFigureRow]
+
+
+class OutboxMessage(BaseModel):
+    """An automatic message to a customer (TK8), as the outbox (the log) holds it."""
+
+    seq: int
+    sim_time: float
+    ticket_id: str
+    customer_id: str | None
+    channel: str = Field(description="sms or email")
+    template: str
+    text: str

@@ -12,7 +12,6 @@ from typing import Any
 from server_stub.centre.schema import CentreConfig
 from server_stub.engine import Engine, EngineError
 from server_stub.server.ticket_runtime import place_callback
-from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
 
 
 class CommandDispatcher:
@@ -70,6 +69,12 @@ class CommandDispatcher:
                 return engine.consult_action(args["agent_id"], args["call_id"], args["action"])
             case "dial":
                 return engine.dial(args["agent_id"], args["number"], args.get("customer_id"))
+            case "save_wrapup_notes":
+                return engine.save_wrapup_notes(
+                    args["agent_id"], args["call_id"], args["notes"], args.get("script_path", [])
+                )
+            case "extend_wrapup":
+                return engine.extend_wrapup(args["agent_id"], args["call_id"])
             case "wrapup":
                 return engine.complete_wrapup(
                     args["agent_id"],
@@ -78,8 +83,6 @@ class CommandDispatcher:
                     args.get("notes", ""),
                     args.get("script_path", []),
                 )
-            case "workflow":  # a human's ticket transition or pull (the ticket loop)
-                return engine.companion_command(TICKET_LOOP, args["method"], args["args"])
             case "place_callback":
                 return place_callback(engine, args["ticket_id"], args.get("number"))
         raise ValueError(f"unknown command {kind!r}")

@@ -18,6 +18,7 @@ import asyncio
 import gc
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,7 @@ from server_stub.server.store import Store
 from server_stub.server.surges import SURGE_ACTOR, SurgeCallers
 from server_stub.server.throttle import Buckets
 from server_stub.server.ticket_runtime import build_ticket_loop, centre_workflow
+from server_stub.server.training_sessions import TrainingDesk
 from server_stub.supervision.clock import CentreClock
 from server_stub.supervision.companions import SupervisionParts, attach_supervision
 from server_stub.supervision.config import SupervisionConfig
@@ -120,12 +122,18 @@ class CentreRuntime:
         self.screens = Buckets(rate=SCREENS_PER_S, burst=2 * SCREENS_PER_S)
         self.last_screens: dict[str, tuple[int, dict[str, Any]]] = {}
         self.pops = ScreenPopBuilder(store)
+        # Names this log (this database) to clients: call ids restart on every new centre.
+        self.log_id = store.get_meta("log_id") or uuid.uuid4().hex
+        store.set_meta("log_id", self.log_id)
         self.dispatcher = CommandDispatcher(config)
         self.workflow = TicketWorkflow(centre_workflow(self.scripts_dir))
         self._placing_callbacks = False
+        self._unplaceable: set[str] = set()  # callbacks the engine refused: said once
         self.frame = RunFrame.from_meta(store.get_meta)
         forms_dir = self.scripts_dir.parent / "forms" if self.scripts_dir is not None else None
         self.quality = QualityDesk(config, store, self.scripts, forms_dir, lambda: self.now)
+        scenarios = self.scripts_dir.parent / "scenarios" if self.scripts_dir is not None else None
+        self.training = TrainingDesk(config, store, scenarios, self.scripts, monotonic, wall_clock)
         self._build_run()
         self.driver = ClockDriver(self.clock, self._drive_step, self._next_due)
         self._keepalive: asyncio.Task[None] | None = None
@@ -391,7 +399,7 @@ class CentreRuntime:
         replay the journal places them; placing is never done twice)."""
         if self._placing_callbacks or self.pipeline.replaying:
             return
-        due = self.tickets.callbacks_to_place()
+        due = [t for t in self.tickets.callbacks_to_place() if t not in self._unplaceable]
         if not due:
             return
         self._placing_callbacks = True
@@ -405,6 +413,7 @@ class CentreRuntime:
                         "place_callback", {"ticket_id": ticket_id, "number": number}, None
                     )
                 except ApiError as error:
+                    self._unplaceable.add(ticket_id)
                     log.warning("callback of %s not placed: %s", ticket_id, error.message)
         finally:
             self._placing_callbacks = False

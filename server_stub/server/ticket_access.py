@@ -3,7 +3,8 @@
 A login takes a transition in one of the workflow's actor roles (`protocol.tickets.
 ActorRole`): the agent who recorded the ticket (or is on its callback call), the team
 leader of that agent's team, a department user of the step's work queue, the floor
-manager, the admin. `actor_roles` lists the ones a login holds for a ticket; a
+manager, the admin (who may stand in for a lead); whoever took the step (its holder) works
+it as its department. `actor_roles` lists the ones a login holds for a ticket; a
 transition is taken in the first of them that the whitelist allows. Refusals become the
 API's error shape with a status that says what kind of problem it is.
 """
@@ -42,7 +43,10 @@ def actor_roles(principal: Principal, record: TicketRecord) -> list[ActorRole]:
     """The actor roles `principal` holds for this ticket, most specific first."""
     roles: list[ActorRole] = []
     queue = record.snapshot.queue
-    if principal.has("department") and queue is not None and queue in principal.work_queues:
+    works_queue = (
+        principal.has("department") and queue is not None and queue in principal.work_queues
+    )
+    if works_queue or record.holder == principal.user_id:  # whoever took the step works it
         roles.append(ActorRole.DEPARTMENT)
     if principal.has("supervisor") and (
         principal.whole_floor
@@ -55,6 +59,7 @@ def actor_roles(principal: Principal, record: TicketRecord) -> list[ActorRole]:
     if principal.has("agent") and (record.created_by == principal.user_id or on_callback):
         roles.append(ActorRole.AGENT)
     if principal.has("admin"):
+        roles += [r for r in (ActorRole.TEAM_LEADER, ActorRole.SUPERVISOR) if r not in roles]
         roles.append(ActorRole.ADMIN)
     return roles
 

@@ -38,6 +38,7 @@ from server_stub.protocol.tickets import (
     TicketState,
     Transition,
 )
+from server_stub.workflow import auto_messages
 from server_stub.workflow.departments import (
     BOUNCE_REASON,
     DEFAULT_RESOLUTION_NOTE,
@@ -71,7 +72,8 @@ STATUS_OF: dict[TicketState, str] = {
 SATISFIED_SHARE = 0.85  # a simulated agent's callback: the customer is satisfied this often
 AUTO_CLOSE_REASON = "无需回访,自动关闭 No callback for this type: closed automatically"
 
-_K_RUNG, _K_PICKUP, _K_FINISH, _K_RESUME, _K_CALLBACK = range(5)
+_K_RUNG, _K_PICKUP, _K_FINISH, _K_RESUME, _K_CALLBACK, _K_FORGET = range(6)
+TERMINAL = frozenset({TicketState.CLOSED, TicketState.CANCELLED, TicketState.MERGED})
 _Timer = tuple[float, int, int, str, int]  # (posix, order, kind, key, token)
 
 
@@ -317,8 +319,12 @@ class TicketLoop:
     def queue_size(self, keys: Iterable[str]) -> int:
         return sum(self.queues.size(k) for k in keys)
 
-    def knows(self, ticket_id: str) -> bool:
-        return ticket_id in self.tickets
+    def business_seconds_until(self, due_sim: float, sim_now: float) -> float:
+        """Business seconds from `sim_now` to `due_sim`; negative once it has passed."""
+        now, due = self.epoch + sim_now, self.epoch + due_sim
+        if due >= now:
+            return self.calendar.seconds_between(now, due)
+        return -self.calendar.seconds_between(due, now)
 
     def record(self, ticket_id: str) -> TicketRecord | None:
         return self.tickets.get(ticket_id)
@@ -343,17 +349,9 @@ class TicketLoop:
             }
         plan = record.callback
         return {
-            "ticket_id": t.ticket_id,
-            "type": t.type_id,
-            "state": t.state.value,
-            "status": STATUS_OF[t.state],
-            "priority": t.priority.value,
-            "queue": t.queue,
+            **_basics(record),
             "route": list(t.route),
             "step": t.step,
-            "holder": record.holder,
-            "team_id": record.team_id,
-            "created_by": record.created_by,
             "reopen_count": t.reopen_count,
             "callback_attempts": t.callback_attempts,
             "close_reason": None if t.close_reason is None else t.close_reason.value,
@@ -394,6 +392,26 @@ class TicketLoop:
         result = self._take(record, Transition.DISPATCH.value, fields, SYSTEM, SYSTEM)
         if isinstance(result, Refusal) and fields:  # not a work queue: the type's default
             self._take(record, Transition.DISPATCH.value, {}, SYSTEM, SYSTEM)
+        resolution = record.clocks.resolution
+        due = None if resolution is None else resolution.clock.due_at(self.calendar)
+        self._message(record, auto_messages.registered(ticket_id, due, self.calendar.tz))
+        ticket_type = self.workflow.config.ticket_type(type_id)
+        if ticket_type is not None and not ticket_type.callback:
+            self._message(record, auto_messages.thanked(ticket_id))
+
+    def _message(self, record: TicketRecord, message: tuple[str, str, str]) -> None:
+        """An automatic message to the customer, into the outbox (the log)."""
+        channel, template, text = message
+        self._emit(
+            record,
+            TicketEventType.MESSAGE,
+            {
+                "channel": channel,
+                "template": template,
+                "text": text,
+                "customer_id": record.customer_id,
+            },
+        )
 
     # ------------------------------------------------------------------ one transition
 
@@ -444,7 +462,18 @@ class TicketLoop:
                 "notify": [role.value for role in applied.notify],
             },
         )
+        message = auto_messages.after_step(
+            ticket_id,
+            applied.transition,
+            applied.ticket.state,
+            applied.ticket.close_reason,
+            fields.get(TicketField.RESOLUTION_NOTE.value),
+        )
+        if message is not None:
+            self._message(record, message)
         self._schedule_rung(record)
+        if applied.ticket.state in TERMINAL:
+            self._push(at + self.workflow.policy.reopen_window_s, _K_FORGET, ticket_id, 0)
         self._follow_effects(record, step)
         if record.key is not None:
             self._offer(record.key.split("@")[0])
@@ -524,16 +553,9 @@ class TicketLoop:
         t = record.snapshot
         due = record.clocks.due_at(self.calendar)
         data: dict[str, Any] = {
-            "ticket_id": t.ticket_id,
-            "type": t.type_id,
-            "state": t.state.value,
-            "status": STATUS_OF[t.state],
-            "priority": t.priority.value,
-            "queue": t.queue,
-            "holder": record.holder,
+            **_basics(record),
             "due_at": None if due is None else self.sim_time(due),
-            "team_id": record.team_id,
-            "created_by": record.created_by,
+            "actor": SYSTEM,  # a transition names its own actor
             **extra,
         }
         self._out.append(
@@ -581,6 +603,10 @@ class TicketLoop:
             self._finish(record)
         elif kind == _K_RESUME and token == record.work_token:
             self._resume(record)
+        elif kind == _K_FORGET and record.snapshot.state in TERMINAL:
+            # past its reopen window a closed ticket is history: the log keeps it, memory not
+            if record.snapshot.updated_at <= self._now - self.workflow.policy.reopen_window_s:
+                del self.tickets[key]
         elif kind == _K_CALLBACK and self._callback_is(record, token, "scheduled"):
             assert record.callback is not None
             record.callback.state = "due"
@@ -796,6 +822,22 @@ class TicketLoop:
         if record is None:
             raise EngineError("no_such_ticket", f"no ticket {ticket_id!r} in the workflow")
         return record
+
+
+def _basics(record: TicketRecord) -> dict[str, Any]:
+    """What every event of a ticket and its view say of it."""
+    t = record.snapshot
+    return {
+        "ticket_id": t.ticket_id,
+        "type": t.type_id,
+        "state": t.state.value,
+        "status": STATUS_OF[t.state],
+        "priority": t.priority.value,
+        "queue": t.queue,
+        "holder": record.holder,
+        "team_id": record.team_id,
+        "created_by": record.created_by,
+    }
 
 
 def _pull_order(item: WorkItem) -> tuple[int, float, int]:

@@ -275,3 +275,21 @@ async def test_restart_in_the_middle_of_the_loop_loses_nothing_and_the_clocks_go
             assert later["history"][: len(seen_before["history"])] == seen_before["history"]
     finally:
         after.store.close()
+
+
+async def test_a_closed_ticket_leaves_memory_after_its_reopen_window_but_not_the_log(
+    api: httpx.AsyncClient, api_runtime: CentreRuntime
+) -> None:
+    agent = await login(api, "1001")
+    ticket_id, _ = await ticket_on_call(api, agent, "enquiry")
+    await transition(api, agent, ticket_id, "cancel", reason="客户已自行解决 Sorted it out")
+    window = api_runtime.workflow.policy.reopen_window_s
+    api_runtime.advance(window - HOUR)
+    assert api_runtime.tickets.record(ticket_id) is not None  # still reopenable
+    api_runtime.advance(2 * HOUR)
+    assert api_runtime.tickets.record(ticket_id) is None
+    kept = await detail(api, agent, ticket_id)
+    assert kept["status"] == "closed" and kept["workflow"] is None
+    assert [h["transition"] for h in kept["history"] if h["transition"]] == ["dispatch", "cancel"]
+    late = await transition(api, agent, ticket_id, "reopen", expect=409, reason="again")
+    assert late["error"]["code"] == "not_in_workflow"

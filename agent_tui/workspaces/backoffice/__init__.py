@@ -1,8 +1,8 @@
-"""The back office (departments, later; admins now): a stub until its own issue.
+"""The back office (TK1, TK3, TK4): department users work the tickets of their queues.
 
-Department users and their work queues of tickets (TK1, TK3, TK4) come with a later issue;
-no login has a department role yet. Admins can open it today, and it does the one thing
-the server already offers a department: read any ticket by its id.
+A department user (role `department`) lands here; an admin opens it from the lobby and
+works every queue. The screen lists the work queue, shows a ticket's state, deadlines in
+business time and full history, and takes transitions by key.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ def _back_office_screen() -> Screen[Any]:
 WORKSPACE = WorkspaceSpec(
     id="backoffice",
     title="Back office 后台",
-    summary="Departments' ticket queues come later; find a ticket by id now",
-    roles=("admin",),
+    summary="Work queues of tickets: pull the next, work it, enter the result",
+    roles=("department", "admin"),
     scope="backoffice",
     screen=_back_office_screen,
 )

@@ -26,6 +26,7 @@ from server_stub.server.routes.centre import ticket_categories
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.scope import Scope
 from server_stub.server.ticket_access import refusal_error, role_for, ticket_detail
+from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
 
 router = APIRouter(tags=["tickets"])
 
@@ -128,7 +129,12 @@ async def take_transition(
     ticket = readable_ticket(ticket_id, scope, runtime)
     record = runtime.tickets.record(ticket_id)
     if record is None:
-        raise ApiError(409, "not_in_workflow", f"{ticket_id} is not in the ticket workflow")
+        raise ApiError(
+            409,
+            "not_in_workflow",
+            f"{ticket_id} is no longer in the workflow (closed past its reopen window, or of "
+            "an earlier simulated day): open a new ticket linked to it",
+        )
     role = role_for(scope.principal, record, body.transition)
     refusal = runtime.tickets.check(ticket_id, body.transition, body.fields, role.value)
     if refusal is not None:
@@ -141,7 +147,9 @@ async def take_transition(
         "actor_role": role.value,
     }
     await runtime.command(
-        "workflow", {"method": "transition", "args": args}, scope.principal.user_id
+        "companion",
+        {"name": TICKET_LOOP, "method": "transition", "args": args},
+        scope.principal.user_id,
     )
     return detail_of(runtime.store.ticket(ticket_id) or ticket, scope, runtime)
 

@@ -9,21 +9,33 @@ item of the caller's part of a queue (`accept`), journaled like every command.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from server_stub.protocol.tickets import PRIORITY_RANK, ActorRole
-from server_stub.protocol.workflow_api import TicketDetail, WorkItemView, WorkQueueView
+from server_stub.protocol.events import Event
+from server_stub.protocol.tickets import PRIORITY_RANK, ActorRole, TicketEventType
+from server_stub.protocol.workflow_api import (
+    OutboxMessage,
+    TicketDetail,
+    TicketFiguresView,
+    WorkItemView,
+    WorkQueueView,
+)
 from server_stub.server.auth import Principal
 from server_stub.server.deps import RuntimeDep, scoped
 from server_stub.server.errors import ApiError
 from server_stub.server.routes.tickets import detail_of
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.scope import Scope
+from server_stub.workflow.ticket_figures import TicketFigures
+from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
 
 router = APIRouter(tags=["workflow"])
 
+FigureReader = Annotated[Scope, Depends(scoped("supervisor", "admin"))]
+LOOP_EVENT_PREFIXES = ("ticket.", "callback.")
 QueueWorker = Annotated[Scope, Depends(scoped("supervisor", "admin", "department"))]
 _RANK_NAME = {rank: name.value for name, rank in PRIORITY_RANK.items()}
 
@@ -54,12 +66,14 @@ def queue_view(runtime: CentreRuntime, queue_id: str, keys: list[str], limit: in
     for item in loop.queue_items(keys, limit):
         record = loop.tickets[item.item_id]
         due = None if item.due == float("inf") else loop.sim_time(item.due)
+        remaining = None if due is None else loop.business_seconds_until(due, runtime.now)
         items.append(
             WorkItemView(
                 ticket_id=item.item_id,
                 queue=item.queue,
                 priority=_RANK_NAME[item.priority],
                 due_at=due,
+                remaining_s=remaining,
                 type=record.snapshot.type_id,
                 subject=record.subject,
                 state=record.snapshot.state.value,
@@ -105,10 +119,60 @@ async def pull_next(queue_id: str, scope: QueueWorker, runtime: RuntimeDep) -> T
         role = ActorRole.TEAM_LEADER  # the floor manager or the admin stands in for the lead
     args = {"keys": keys, "actor": principal.user_id, "actor_role": role.value}
     applied = await runtime.command(
-        "workflow", {"method": "pull_next", "args": args}, principal.user_id
+        "companion", {"name": TICKET_LOOP, "method": "pull_next", "args": args}, principal.user_id
     )
     ticket_id = str(applied.value["ticket_id"])
     ticket = runtime.store.ticket(ticket_id)
     if ticket is None:
         raise ApiError(409, "not_in_workflow", f"{ticket_id} has no ticket record")
     return detail_of(ticket, scope, runtime)
+
+
+@router.get("/workflow/figures", response_model=TicketFiguresView)
+async def ticket_figures(scope: FigureReader, runtime: RuntimeDep) -> TicketFiguresView:
+    """Tickets opened, resolved, overdue, time to resolve in business hours, reopen rate
+    and satisfaction, per type and per department, folded from the log: a supervisor's
+    teams', the floor manager's and the admin's of the whole floor."""
+    figures = TicketFigures(runtime.workflow.calendar, runtime.tickets.epoch)
+    for event in loop_events(scope, runtime):
+        figures.apply(event.sim_time, event.type, event.data)
+    scope.audit_read("tickets.figures", ",".join(sorted(scope.reach.teams)) or "floor")
+    return TicketFiguresView.model_validate(figures.report())
+
+
+def loop_events(scope: Scope, runtime: CentreRuntime) -> Iterator[Event]:
+    """The ticket loop's events of the caller's teams (all of them for the whole floor)."""
+    runtime.catch_up()
+    reach = scope.reach
+    teams_of = {agent.id: agent.team for agent in runtime.config.agents}
+    for event in runtime.store.iter_ticket_events():
+        if not event.type.startswith(LOOP_EVENT_PREFIXES):
+            continue
+        team = event.team_id or teams_of.get(event.agent_id or "")
+        if reach.whole_floor or (team is not None and team in reach.teams):
+            yield event
+
+
+@router.get("/workflow/outbox", response_model=list[OutboxMessage])
+async def outbox(
+    scope: FigureReader,
+    runtime: RuntimeDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[OutboxMessage]:
+    """The automatic messages sent to customers (TK8), newest first: what an SMS or e-mail
+    gateway would have been handed."""
+    messages = [
+        OutboxMessage(
+            seq=event.seq,
+            sim_time=event.sim_time,
+            ticket_id=str(event.ticket_id),
+            customer_id=event.data.get("customer_id"),
+            channel=str(event.data.get("channel")),
+            template=str(event.data.get("template")),
+            text=str(event.data.get("text")),
+        )
+        for event in loop_events(scope, runtime)
+        if event.type == TicketEventType.MESSAGE
+    ]
+    scope.audit_read("tickets.outbox", ",".join(sorted(scope.reach.teams)) or "floor")
+    return messages[::-1][:limit]

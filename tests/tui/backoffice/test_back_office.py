@@ -1,5 +1,6 @@
-"""The back office (admins, until departments come): it says what it will be, and finds a
-ticket by its id, against the real server."""
+"""The back office against the real server: a department user's work queue, pulling the
+next item, a transition by keys with its required field, the ticket's full history and
+its deadlines in business time; an admin finds any ticket by its id."""
 
 from __future__ import annotations
 
@@ -9,65 +10,129 @@ from typing import Any
 import pytest
 from live_helpers import LoginPicture, client_as, frozen_app, log_in_as, screen_text, until
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from agent_tui.client.api import new_request_id
+from agent_tui.ui.pickers import ChoicePicker
 from agent_tui.ui.tickets import TicketLookup
 from agent_tui.workspaces.backoffice.screen import BackOfficeScreen
-from server_stub.protocol.api import TicketCreateRequest
+from agent_tui.workspaces.backoffice.transition_dialog import TransitionDialog
+from server_stub.protocol.api import TicketCreateRequest, TrainerCallRequest
 from server_stub.server.testing import LiveServer
 
 SIZES = [(80, 24), (120, 40)]
 
 
-async def _a_ticket(live: LiveServer) -> str:
-    agent = await client_as(live.base_url, "admin")  # an agent may ticket only its callers
+async def _tickets_on_a_call(live: LiveServer, *categories: tuple[str, str]) -> list[str]:
+    """Agent 1001 takes a call and records a ticket per (category, priority) on it."""
+    agent = await client_as(live.base_url, "1001")
+    trainer = await client_as(live.base_url, "t100")
     try:
-        ticket = await agent.create_ticket(
-            TicketCreateRequest(
-                request_id=new_request_id(),
-                customer_id="C000004",
-                category="complaint",
-                subject="账单多扣费 Overcharged",
-                description="三月账单多扣 50 元 / Charged 50 yuan too much in March",
-                priority="high",
-                department="billing",
+        await agent.set_state("ready")
+        await trainer.send_caller(TrainerCallRequest(queue_id="enquiry", customer_id="C000004"))
+        call_id = (await agent.me()).call_id
+        assert call_id is not None
+        await agent.answer(call_id)
+        made = []
+        for category, priority in categories:
+            ticket = await agent.create_ticket(
+                TicketCreateRequest(
+                    request_id=new_request_id(),
+                    customer_id="C000004",
+                    call_id=call_id,
+                    category=category,
+                    subject=f"光纤中断 Fibre cut ({priority})",
+                    description="小区整栋楼断网 / The whole building is offline",
+                    priority=priority,  # type: ignore[arg-type]
+                )
             )
-        )
+            made.append(ticket.id)
     finally:
         await agent.close()
-    return ticket.id
+        await trainer.close()
+    return made
 
 
-async def _open_back_office_and_find(pilot: Pilot[Any], ticket_id: str) -> None:
-    """From the lobby: the back office, and the ticket found by its id."""
-    app = pilot.app
-    await pilot.press(*"back office", "enter")
-    await until(lambda: isinstance(app.screen, BackOfficeScreen), pilot)
-    await pilot.press("f2")
-    await until(lambda: isinstance(app.screen, TicketLookup), pilot)
-    await pilot.press(*ticket_id, "enter")
-    await until(lambda: "账单多扣费 Overcharged" in screen_text(app), pilot)
+def _queue(app: Any) -> DataTable[Any]:
+    table: DataTable[Any] = app.screen.query_one("#work-queue", DataTable)
+    return table
 
 
-async def test_an_admin_finds_a_ticket_by_its_id_in_the_back_office(
+async def test_a_department_user_pulls_the_next_item_and_resolves_it_by_keys(
     centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    ticket_id = await _a_ticket(centre)
+    normal, urgent = await _tickets_on_a_call(centre, ("fault", "normal"), ("fault", "urgent"))
+    app = frozen_app(centre, tmp_path, config_dir, "d100")  # network repair
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_as(pilot, "backoffice")
+        assert isinstance(app.screen, BackOfficeScreen)
+        await until(lambda: _queue(app).row_count == 2, pilot)
+        rows = [row.key.value for row in _queue(app).ordered_rows]
+        assert rows == [urgent, normal]  # the urgent one first
+        text = screen_text(app)
+        assert "网络维修 Network repair 2" in text
+        assert "15:00" in text  # an urgent fault's first response: 15 business minutes
+        await pilot.press("f3")  # pull next
+        await until(lambda: _queue(app).row_count == 1, pilot)
+        await until(lambda: "处理中 In progress" in screen_text(app), pilot)
+        assert f"Ticket 工单 {urgent}" in screen_text(app)
+        await pilot.press("f6")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        await pilot.press(*"resolve", "enter")
+        await until(lambda: isinstance(app.screen, TransitionDialog), pilot)
+        await pilot.press("enter")  # nothing typed: the form says what is missing
+        await until(lambda: "is required" in screen_text(app), pilot)
+        await pilot.press(*"fibre spliced", "enter")
+        await until(lambda: isinstance(app.screen, BackOfficeScreen), pilot)
+        await until(lambda: "待回访 Callback pending" in screen_text(app), pilot)
+        text = screen_text(app)
+        for step in ("派单 Dispatch", "受理 Accept", "办结 Resolve", "fibre spliced", "d100"):
+            assert step in text, step
+    admin = await client_as(centre.base_url, "admin")
+    try:
+        stored = await admin.ticket_detail(urgent)
+    finally:
+        await admin.close()
+    assert stored.workflow is not None and stored.workflow.state == "callback_pending"
+    assert [h.transition for h in stored.history if h.transition][-2:] == [
+        "resolve",
+        "schedule_callback",
+    ]
+
+
+async def test_an_admin_finds_any_ticket_by_its_id(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    (billing,) = await _tickets_on_a_call(centre, ("billing", "high"))
     app = frozen_app(centre, tmp_path, config_dir, "admin")
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in_as(pilot, None)
-        await _open_back_office_and_find(pilot, ticket_id)
+        await pilot.press(*"back office", "enter")
+        await until(lambda: isinstance(app.screen, BackOfficeScreen), pilot)
+        await pilot.press("f2")
+        await until(lambda: isinstance(app.screen, TicketLookup), pilot)
+        await pilot.press(*billing, "enter")
+        await until(lambda: f"Ticket 工单 {billing}" in screen_text(app), pilot)
         text = screen_text(app)
-        for expected in ("Department billing", "Customer   C000004", "高 High", "Charged 50 yuan"):
+        for expected in (
+            "已派单 Dispatched",
+            "Queue      billing",
+            "高 High",
+            "The whole building",
+        ):
             assert expected in text, expected
-        assert "come with their own issue" in text  # it says plainly what is not built yet
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
-def test_back_office_with_a_ticket_found(
+def test_back_office_with_a_ticket_in_progress(
     login_picture: LoginPicture, centre: LiveServer, size: tuple[int, int]
 ) -> None:
     async def steps(pilot: Pilot[Any]) -> None:
-        await _open_back_office_and_find(pilot, await _a_ticket(centre))
+        await _tickets_on_a_call(centre, ("fault", "normal"), ("fault", "urgent"))
+        await pilot.press("f5")
+        await until(lambda: _queue(pilot.app).row_count == 2, pilot)
+        await pilot.press("f3")
+        await until(lambda: _queue(pilot.app).row_count == 1, pilot)
+        await until(lambda: "Holder" in screen_text(pilot.app), pilot)
 
-    assert login_picture("admin", None, size, steps)
+    assert login_picture("d100", "backoffice", size, steps)
