@@ -177,19 +177,11 @@ class FloorBoardSection(StoreSection):
             if not data.get("pinned"):
                 return NOTHING
             broadcast_id = str(data.get("broadcast_id"))
-            self.broadcasts[broadcast_id] = Broadcast(
-                broadcast_id=broadcast_id,
-                text=str(data.get("text", "")),
-                team_id=data.get("team_id"),
-                sender=str(data.get("sender", "")),
-                sender_name=str(data.get("sender_name", "")),
-                sent_at=event.sim_time,
-            )
+            self.broadcasts[broadcast_id] = Broadcast.from_message(data, event.sim_time)
         elif kind == MESSAGE_WITHDRAWN:
             self.broadcasts.pop(str(data.get("broadcast_id")), None)
         elif kind == MONITOR_STARTED:
-            fields = {k: v for k, v in data.items() if k in MonitorSession.model_fields}
-            session = MonitorSession.model_validate({**fields, "started_at": event.sim_time})
+            session = MonitorSession.from_event(data, event.sim_time)
             self.monitors[session.monitor_id] = session
         elif kind == BARGED:
             known = self.monitors.get(str(data.get("monitor_id")))

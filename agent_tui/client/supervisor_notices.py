@@ -85,14 +85,7 @@ class SupervisorNoticesSection(StoreSection):
             if not data.get("pinned") or event.agent_id is not None:
                 return NOTHING
             broadcast_id = str(data.get("broadcast_id"))
-            self.pinned[broadcast_id] = Broadcast(
-                broadcast_id=broadcast_id,
-                text=str(data.get("text", "")),
-                team_id=data.get("team_id"),
-                sender=str(data.get("sender", "")),
-                sender_name=str(data.get("sender_name", "")),
-                sent_at=event.sim_time,
-            )
+            self.pinned[broadcast_id] = Broadcast.from_message(data, event.sim_time)
         elif event.type == MESSAGE_WITHDRAWN:
             if self.pinned.pop(str(data.get("broadcast_id")), None) is None:
                 return NOTHING

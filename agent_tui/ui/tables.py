@@ -31,7 +31,7 @@ def sync_rows(table: DataTable[Any], rows: Mapping[str, Sequence[RenderableType]
                 changed = True
                 continue
             for column, old, new in zip(columns, table.get_row(key), cells, strict=True):
-                if old != new:
+                if old is not new and old != new:  # a cached cell is the same object
                     # A longer state or count widens its column, as a new row would.
                     table.update_cell(key, column, new, update_width=True)
                     changed = True

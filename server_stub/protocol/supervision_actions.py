@@ -8,7 +8,8 @@ never among them. Broadcasts reuse `supervisor.message` with `pinned: true` and 
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,6 +44,19 @@ class Broadcast(_Strict):
     sender: str
     sender_name: str
     sent_at: float
+
+    @classmethod
+    def from_message(cls, data: Mapping[str, Any], sent_at: float) -> Broadcast:
+        """The broadcast a pinned `supervisor.message`'s data pins."""
+        team = data.get("team_id")
+        return cls(
+            broadcast_id=str(data.get("broadcast_id")),
+            text=str(data.get("text", "")),
+            team_id=team if isinstance(team, str) else None,
+            sender=str(data.get("sender", "")),
+            sender_name=str(data.get("sender_name", "")),
+            sent_at=sent_at,
+        )
 
 
 class Broadcasts(_Strict):
@@ -89,3 +103,9 @@ class MonitorSession(_Strict):
     by: str
     chosen_by: Literal["agent", "queue", "customer", "random"]
     barged: bool = False
+
+    @classmethod
+    def from_event(cls, data: Mapping[str, Any], started_at: float) -> MonitorSession:
+        """The session a `supervisor.monitor_started`'s data opens."""
+        fields = {k: v for k, v in data.items() if k in cls.model_fields}
+        return cls.model_validate({**fields, "started_at": started_at})

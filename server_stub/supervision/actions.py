@@ -45,20 +45,12 @@ class ActionsRegistry:
         if kind == EventType.SUPERVISOR_MESSAGE and data.get("pinned"):
             self._broadcasts_seen += 1
             broadcast_id = str(data["broadcast_id"])
-            self.broadcasts[broadcast_id] = Broadcast(
-                broadcast_id=broadcast_id,
-                text=str(data.get("text", "")),
-                team_id=data.get("team_id"),
-                sender=str(data.get("sender", "")),
-                sender_name=str(data.get("sender_name", "")),
-                sent_at=at,
-            )
+            self.broadcasts[broadcast_id] = Broadcast.from_message(data, at)
         elif kind == MESSAGE_WITHDRAWN:
             self.broadcasts.pop(str(data.get("broadcast_id")), None)
         elif kind == MONITOR_STARTED:
             self._monitors_seen += 1
-            fields = {k: v for k, v in data.items() if k in MonitorSession.model_fields}
-            session = MonitorSession.model_validate({**fields, "started_at": at})
+            session = MonitorSession.from_event(data, at)
             self.monitors[session.monitor_id] = session
         elif kind == BARGED:
             known = self.monitors.get(str(data.get("monitor_id")))

@@ -30,15 +30,14 @@ WHISPER_STYLE = "bold #1f2430 on #5fa8d3"
 def notices_renderable(pinned: Iterable[Broadcast], latest: Notice | None) -> RenderableType:
     lines: list[RenderableType] = []
     for broadcast in sorted(pinned, key=lambda b: b.sent_at):
-        line = Text(" 📌 统一口径 ", style=PIN_STYLE)
+        line = Text(" PINNED 置顶·统一口径 ", style=PIN_STYLE)
         line.append(f" {broadcast.text}", style="bold")
         line.append(f"  — {broadcast.sender_name or broadcast.sender}", style="dim")
         lines.append(line)
     if latest is not None:
         whisper = latest.kind == WHISPER
-        line = Text(
-            " 🎧 班长耳语 Whisper " if whisper else " 班长 Supervisor ", style=WHISPER_STYLE
-        )
+        label = " WHISPER 班长耳语 " if whisper else " SUPERVISOR 班长 "
+        line = Text(label, style=WHISPER_STYLE)
         line.append(f" {latest.text}", style="bold" if whisper else "")
         lines.append(line)
     return Group(*lines)

@@ -38,6 +38,7 @@ from agent_tui.workspaces.supervisor.boards import (
     QUEUE_COLUMNS,
     AgentLine,
     AgentView,
+    RowCache,
     Window,
     agent_rows,
     agents_title,
@@ -90,6 +91,11 @@ class MonitorScreen(WorkspaceScreen):
         self.view = AgentView()
         self.window: Window = "interval"
         self.following: str | None = None
+        # The board's clock moves once a second (the tick): between ticks an event redraws
+        # only its agent's row, the others' cells are the cached ones.
+        self._board_now: float | None = None
+        self._row_cache: RowCache = {}
+        self._dirty: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader("Supervisor monitor 班长监控", NOTE, id="monitor-header")
@@ -115,12 +121,24 @@ class MonitorScreen(WorkspaceScreen):
         self.query_one("#agents-board", DataTable).focus()
 
     @property
+    def shown_at(self) -> float | None:
+        """The sim time the agents board's times and shares are computed at."""
+        return self._board_now
+
+    @property
     def board(self) -> FloorBoardSection:
         return self.store.section(FloorBoardSection)
 
     # -- drawing ------------------------------------------------------------------------
 
     def show_parts(self, parts: frozenset[str]) -> None:
+        # Events come one at a time: what they change is drawn once, after the burst.
+        if not self._dirty:
+            self.call_later(self._draw_dirty)
+        self._dirty |= parts
+
+    def _draw_dirty(self) -> None:
+        parts, self._dirty = self._dirty, set()
         self.query_one(WorkspaceHeader).show(self.store)
         if BOARD in parts:
             self._show_queues()
@@ -149,7 +167,11 @@ class MonitorScreen(WorkspaceScreen):
         store, board = self.store, self.board
         lines = self.agent_lines()
         names = {q.queue_id: q.name for q in board.queues.values()}
-        rows = agent_rows(lines, store.sim_now(), self.view, board.thresholds, names)
+        if self._board_now is None:
+            self._board_now = store.sim_now()
+        rows = agent_rows(
+            lines, self._board_now, self.view, board.thresholds, names, self._row_cache
+        )
         scope = f"team {', '.join(store.teams)}" if store.teams else "the whole floor"
         title = agents_title(lines, len(rows), self.view, scope, self.following)
         self.query_one("#agents-title", Static).update(title)
@@ -174,6 +196,7 @@ class MonitorScreen(WorkspaceScreen):
 
     def _tick(self) -> None:
         # Time in state and occupancy move on by themselves: only their cells change.
+        self._board_now = self.store.sim_now()
         if self.store.floor:
             self._show_agents()
 

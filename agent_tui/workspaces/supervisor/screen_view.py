@@ -55,9 +55,11 @@ class AgentScreenView(ModalScreen[None]):
         with VerticalScroll():
             yield Static(f"{self.agent_name} ({self.agent_id}) · 坐席屏幕", classes="dialog-title")
             yield Static("", id="mirrored-desk")
-            yield Static("Esc closes · live as the agent's desk changes", classes="dialog-hint")
+            hint = "↑↓ scroll · Esc closes · live as the agent's desk changes"
+            yield Static(hint, classes="dialog-hint")
 
     def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()  # ↑↓ PgUp PgDn scroll a desk taller than this
         shell_of(self).store_changed.subscribe(self, self._store_changed)
         self._draw()
         self.load_screen()

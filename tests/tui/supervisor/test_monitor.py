@@ -141,7 +141,10 @@ async def test_the_agents_board_shows_calls_aht_and_occupancy_the_log_gives(
                 await agent.wrapup(sent.call_id, WrapupRequest(code="resolved"))
                 await world.advance(20)
             await until(lambda: _cell(monitor, "#agents-board", "1001", "Calls") == "2", pilot)
-            now = monitor.store.sim_now()
+            last = stored_log(centre.runtime)[-1][0]
+            await until(lambda: (monitor.shown_at or 0.0) >= last, pilot)  # the next tick
+            now = monitor.shown_at
+            assert now is not None
             spells = [
                 (t, str(data["to"]))
                 for t, kind, _, agent_id, _, data in stored_log(centre.runtime)

@@ -1,0 +1,173 @@
+"""The supervisor's monitor on a floor of 2,000 agents in 20 teams at 10× speed.
+
+The server runs in its own process (`agent-tui-server serve`, a fresh database) on the
+demo centre grown to `--agents` simulated agents in `--teams` teams, with callers scaled
+to match; the monitor is the real app (headless, 120×40) logged in as the floor manager
+f100, so it follows every agent. For every `agent.state_changed` the store takes in, the
+latency is the moment the screen that shows its row has been painted (Textual's
+`call_after_refresh` after the agents board was brought up to date) − the event's
+`wall_time` (stamped by the server when the engine emitted it): network, feed, store,
+diffed table and paint. Prints p50/p99, the monitor process's memory (VmRSS) at the start
+and at the end (`--seconds` of wall time; 360 s at 10× is an hour of the centre), and as
+the last line `p99_ms=X` (target ≤ 50).
+
+    .venv/bin/python bench/monitor.py [--agents 2000] [--teams 20] [--seconds 60] [--speed 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import keyring
+from keyring.backends import fail
+from server_process import ServerProcess, percentile, rss_kib
+
+from agent_tui.shell.app import ShellApp
+from agent_tui.workspaces.supervisor.screen import MonitorScreen
+from server_stub.centre.loader import default_centre_path, load_centre
+from server_stub.protocol.events import Event
+
+WARM_UP_S = 5.0  # wall seconds after login before latencies count (the first board load)
+
+
+def big_centre(folder: Path, agents: int, teams: int) -> Path:
+    """The demo centre with `agents` simulated agents in `teams` teams (the demo's own
+    agents and teams kept, so its supervision file still applies), written as JSON (which
+    is YAML) beside a copy of its scripts and supervision file."""
+    demo_path = default_centre_path()
+    demo = load_centre(demo_path)
+    data: dict[str, Any] = demo.model_dump(mode="json", by_alias=True, exclude_none=False)
+    extra_teams = [f"T{n:02d}" for n in range(len(demo.teams) + 1, teams + 1)]
+    data["teams"] += [{"id": t, "name": f"{t} 组 Team {t}"} for t in extra_teams]
+    all_teams = [t["id"] for t in data["teams"]]
+    template = next(a for a in data["agents"] if a["simulated"])
+    grown = [
+        {
+            **template,
+            "id": f"b{n:04d}",
+            "name": f"坐席{n} Agent {n}",
+            "team": all_teams[n % len(all_teams)],
+        }
+        for n in range(agents - len(data["agents"]))
+    ]
+    scale = agents / len(data["agents"])
+    data["agents"] += grown
+    for queue in data["queues"]:
+        if queue.get("arrivals"):
+            queue["arrivals"]["calls_per_day"] = queue["arrivals"]["calls_per_day"] * scale
+    data["customers"]["count"] = 300
+    path = folder / "centre.yaml"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    shutil.copytree(demo_path.parent / "scripts", folder / "scripts")
+    shutil.copy(demo_path.parent / "supervision.yaml", folder / "supervision.yaml")
+    return path
+
+
+async def measure(base_url: str, seconds: float, folder: Path) -> tuple[list[float], int, int]:
+    latencies: list[float] = []
+    app = ShellApp(
+        base_url,
+        data_dir=folder / "data",
+        config_dir=folder / "config",
+        cursor_blink=False,
+        agent_id="f100",
+        password="demo",
+    )
+    (folder / "config").mkdir(exist_ok=True)
+    counting = False
+    pending: list[float] = []  # wall_times of state changes taken in, not yet drawn
+    arrivals: list[float] = []  # emission → taken in by the store, ms
+    queued: list[float] = []  # the newest change taken in → the board starts drawing, ms
+    drawing: list[float] = []  # bringing the agents board up to date, ms
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        deadline = time.monotonic() + 60
+        while not isinstance(app.screen, MonitorScreen) or not app.store.floor:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the monitor did not open (on {type(app.screen).__name__})")
+            await pilot.pause(0.1)
+        monitor = app.screen
+        store = app.store
+        apply = store.apply
+
+        def counted_apply(event: Event) -> frozenset[str]:
+            if counting and event.type == "agent.state_changed":
+                pending.append(event.wall_time)
+                arrivals.append((time.time() - event.wall_time) * 1000.0)
+            return apply(event)
+
+        store.apply = counted_apply  # type: ignore[method-assign]
+        show = monitor._show_agents
+
+        def drawn(stamps: list[float]) -> None:
+            now = time.time()
+            latencies.extend((now - stamp) * 1000.0 for stamp in stamps)
+
+        def show_and_time() -> None:
+            stamps = pending[:]
+            pending.clear()
+            started = time.time()
+            if stamps:
+                queued.append((started - max(stamps)) * 1000.0)
+            show()
+            drawing.append((time.time() - started) * 1000.0)
+            if stamps:
+                app.call_after_refresh(drawn, stamps)
+
+        monitor._show_agents = show_and_time  # type: ignore[method-assign]
+        await pilot.pause(WARM_UP_S)
+        rss_start = rss_kib(os.getpid())
+        counting = True
+        await pilot.pause(seconds)
+        counting = False
+        rss_end = rss_kib(os.getpid())
+    if arrivals:
+        print(f"arrival_p50_ms={percentile(arrivals, 0.5):.1f} (emission → the store)")
+        print(
+            f"queued_p50_ms={percentile(queued, 0.5):.1f} (the store → the board starts)"
+            f" draw_p50_ms={percentile(drawing, 0.5):.1f}"
+            f" draw_p99_ms={percentile(drawing, 0.99):.1f} (bringing the board up to date)"
+        )
+    return latencies, rss_start, rss_end
+
+
+def main() -> int:
+    keyring.set_keyring(fail.Keyring())  # nothing remembered: the bench types nothing secret
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agents", type=int, default=2000)
+    parser.add_argument("--teams", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--speed", type=float, default=10.0)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="bench-monitor-"))
+    config = big_centre(folder, args.agents, args.teams)
+    server = ServerProcess(speed=args.speed, config=config)
+    try:
+        print(f"server up in {server.started_in_s:.1f} s: {args.agents} agents, {args.teams} teams")
+        latencies, rss_start, rss_end = asyncio.run(measure(server.base_url, args.seconds, folder))
+    finally:
+        server.stop()
+    if not latencies:
+        print("no state change reached the board", file=sys.stderr)
+        return 1
+    sim_minutes = args.seconds * args.speed / 60
+    drawn = len(latencies)
+    print(f"{drawn} state changes drawn over {args.seconds:.0f} s ({sim_minutes:.0f} sim min)")
+    print(f"p50_ms={percentile(latencies, 0.5):.1f}")
+    print(f"monitor_rss_mib start={rss_start / 1024:.0f} end={rss_end / 1024:.0f}")
+    print(f"p99_ms={percentile(latencies, 0.99):.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
