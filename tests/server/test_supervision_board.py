@@ -157,9 +157,8 @@ async def test_the_agents_board_figures_equal_their_recomputation_at_the_same_in
         working = available = handle = 0.0
         handled = 0
         call_s = 0.0
-        for (start, state), (end, nxt) in zip(
-            changes, [*changes[1:], (board.as_of, "")], strict=True
-        ):
+        ends = [*changes[1:], (board.as_of, "")] if changes else []  # never logged in: none
+        for (start, state), (end, nxt) in zip(changes, ends, strict=True):
             if state in ("busy", "wrap_up"):
                 working += end - start
                 call_s += end - start
