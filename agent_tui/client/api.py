@@ -61,6 +61,18 @@ from server_stub.protocol.quality_api import (
     StatisticsPeriod,
 )
 from server_stub.protocol.scripts import FlowScript
+from server_stub.protocol.supervision_actions import (
+    Broadcast,
+    BroadcastRequest,
+    Broadcasts,
+    EndWrapupRequest,
+    ForceStateRequest,
+    ForceStateResult,
+    MonitorRequest,
+    MonitorSession,
+    WhisperRequest,
+)
+from server_stub.protocol.supervision_board import AcknowledgeRequest, AlertsView, SupervisionBoard
 from server_stub.protocol.workflow_api import TicketDetail, TransitionRequest, WorkQueueView
 
 __all__ = ["ApiError", "CentreApi", "ServerUnreachable", "new_request_id"]
@@ -271,6 +283,56 @@ class CentreApi:
 
     async def send_message(self, request: SupervisorMessageRequest) -> CommandResult:
         return await self._call(CommandResult, "POST", "/supervisor/messages", body=request)
+
+    async def supervision_board(self) -> SupervisionBoard:
+        """Both boards at one instant, and the seq they stand after."""
+        return await self._call(SupervisionBoard, "GET", "/supervision/board")
+
+    async def supervision_alerts(self) -> AlertsView:
+        return await self._call(AlertsView, "GET", "/supervision/alerts")
+
+    async def acknowledge_alert(self, alert_id: str, note: str = "") -> CommandResult:
+        path = f"/supervision/alerts/{alert_id}/acknowledge"
+        return await self._call(CommandResult, "POST", path, body=AcknowledgeRequest(note=note))
+
+    async def broadcast(self, request: BroadcastRequest) -> Broadcast:
+        """Pin a text on a team's desks (the floor's, for the floor manager)."""
+        return await self._call(Broadcast, "POST", "/supervision/broadcasts", body=request)
+
+    async def withdraw_broadcast(self, broadcast_id: str) -> CommandResult:
+        path = f"/supervision/broadcasts/{broadcast_id}"
+        return await self._call(CommandResult, "DELETE", path)
+
+    async def broadcasts(self) -> Broadcasts:
+        """The broadcasts pinned now (an agent: those on its desk)."""
+        return await self._call(Broadcasts, "GET", "/supervision/broadcasts")
+
+    async def force_state(self, agent_id: str, request: ForceStateRequest) -> ForceStateResult:
+        path = f"/supervision/agents/{agent_id}/state"
+        return await self._call(ForceStateResult, "POST", path, body=request)
+
+    async def end_wrapup(self, agent_id: str) -> CommandResult:
+        path = f"/supervision/agents/{agent_id}/end-wrapup"
+        return await self._call(CommandResult, "POST", path, body=EndWrapupRequest())
+
+    async def whisper(self, agent_id: str, text: str) -> CommandResult:
+        path = f"/supervision/agents/{agent_id}/whisper"
+        return await self._call(CommandResult, "POST", path, body=WhisperRequest(text=text))
+
+    async def monitor(self, request: MonitorRequest) -> MonitorSession:
+        return await self._call(MonitorSession, "POST", "/supervision/monitors", body=request)
+
+    async def barge(self, monitor_id: str) -> CommandResult:
+        path = f"/supervision/monitors/{monitor_id}/barge"
+        return await self._call(CommandResult, "POST", path)
+
+    async def stop_monitor(self, monitor_id: str) -> CommandResult:
+        return await self._call(CommandResult, "DELETE", f"/supervision/monitors/{monitor_id}")
+
+    async def agent_screen(self, agent_id: str) -> DeskScreenState:
+        """What an agent's desk shows now (a supervisor's view of it)."""
+        path = f"/supervision/agents/{agent_id}/screen"
+        return await self._call(DeskScreenState, "GET", path)
 
     # -- training (trainers and admins) ---------------------------------------------
 

@@ -17,8 +17,26 @@ FLOOR: Final = "floor"  # every agent's state (supervisors)
 REVIEWS: Final = "reviews"  # calls wrapped up since login (evaluators)
 TRAILS: Final = "trails"  # calls this login sent (trainers)
 TICKET_LOOP: Final = "ticket_loop"  # tickets' steps, reminders, escalations (back office)
+BOARD: Final = "board"  # the supervisor's queue figures and agents' days
+ALERTS: Final = "alerts"  # the supervisor's alerts
+SCREENS: Final = "screens"  # agents' desks as they show them (agent.screen)
+NOTICES: Final = "notices"  # what supervisors pinned or said on this agent's desk
 
 ALL_PARTS: Final[frozenset[str]] = frozenset(
-    {AGENT, CALL, QUEUES, MESSAGES, CONNECTION, FLOOR, REVIEWS, TRAILS, TICKET_LOOP}
+    {
+        AGENT,
+        CALL,
+        QUEUES,
+        MESSAGES,
+        CONNECTION,
+        FLOOR,
+        REVIEWS,
+        TRAILS,
+        TICKET_LOOP,
+        BOARD,
+        ALERTS,
+        SCREENS,
+        NOTICES,
+    }
 )
 NOTHING: Final[frozenset[str]] = frozenset()

@@ -9,6 +9,7 @@ type. A feature adds its section class to `SECTION_TYPES` and its part names to
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
@@ -29,21 +30,21 @@ class StoreSection:
 
 # Every section a store is made with, in the order they see events.
 SECTION_TYPES: list[type[StoreSection]] = []
+# Features' sections as "module:Class", added to SECTION_TYPES when the first store is made:
+# their modules import this one, so this one cannot import them at its top.
+FEATURE_SECTIONS: tuple[str, ...] = (
+    "agent_tui.client.ticket_loop:TicketLoopSection",
+    "agent_tui.client.floor_board:FloorBoardSection",
+    "agent_tui.client.supervisor_notices:SupervisorNoticesSection",
+)
 _features_added = False
 
 
-def _add_feature_sections() -> None:
-    """The features' own sections, first in line; imported on first use, because their
-    modules import StoreSection from here."""
-    global _features_added
-    if _features_added:
-        return
-    _features_added = True
-    from agent_tui.client.ticket_loop import TicketLoopSection
-
-    SECTION_TYPES[:0] = [TicketLoopSection]
-
-
 def new_sections() -> dict[str, StoreSection]:
-    _add_feature_sections()
+    global _features_added
+    if not _features_added:
+        _features_added = True
+        for name in FEATURE_SECTIONS:
+            module, _, cls = name.partition(":")
+            SECTION_TYPES.append(getattr(importlib.import_module(module), cls))
     return {section_type.name: section_type() for section_type in SECTION_TYPES}

@@ -35,8 +35,10 @@ def sync_rows(table: DataTable[Any], rows: Mapping[str, Sequence[RenderableType]
                     # A longer state or count widens its column, as a new row would.
                     table.update_cell(key, column, new, update_width=True)
                     changed = True
-        if changed and [row.key.value for row in table.ordered_rows] != list(rows):
+        # A new sort changes the order alone: compare it even when no cell changed.
+        if [row.key.value for row in table.ordered_rows] != list(rows):
             _reorder(table, rows)
+            changed = True
     return changed
 
 

@@ -33,6 +33,13 @@ class EventType(StrEnum):
     AGENT_SCREEN = "agent.screen"  # DeskScreenState (protocol/desk_screen.py)
     SUPERVISOR_MESSAGE = "supervisor.message"
     SUPERVISOR_MONITOR_STARTED = "supervisor.monitor_started"
+    # A supervisor's actions (protocol.supervision_actions); monitoring never reaches the agent.
+    SUPERVISOR_MESSAGE_WITHDRAWN = "supervisor.message_withdrawn"
+    SUPERVISOR_WHISPER = "supervisor.whisper"
+    SUPERVISOR_FORCED_STATE = "supervisor.forced_state"
+    SUPERVISOR_WRAPUP_ENDED = "supervisor.wrapup_ended"
+    SUPERVISOR_MONITOR_ENDED = "supervisor.monitor_ended"
+    SUPERVISOR_BARGED = "supervisor.barged"
     QUEUE_STATS = "queue.stats"  # periodic snapshot
     SUPERVISION_QUEUE_BOARD = "supervision.queue_board"  # the queues board's figures (SV1)
     ALERT_RAISED = "alert.raised"  # SV4: protocol.supervision (escalations too)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from server_stub.protocol.api import AgentStatus
-from server_stub.protocol.supervision import NOTE_MAX_CHARS, AlertSnapshot
+from server_stub.protocol.supervision import NOTE_MAX_CHARS, AlertSnapshot, Thresholds
 
 QUEUE_BOARD = "supervision.queue_board"  # a queue's figures, every stats interval
 
@@ -146,6 +146,12 @@ class AgentDay(_Strict):
             }
         )
 
+    def call_seconds(self, now: float) -> float:
+        """Time on the current call so far (holds included; after-call work once in it)."""
+        if self.state not in WORKING_STATES:
+            return 0.0
+        return self.open_call_s + max(0.0, now - self.since)
+
     def occupancy(self, now: float) -> float | None:
         spell = max(0.0, now - self.since)
         working = self.working_s + (spell if self.state in WORKING_STATES else 0.0)
@@ -180,6 +186,7 @@ class SupervisionBoard(_Strict):
     seq: int
     queues: list[QueueBoardFigures]
     agents: list[AgentBoardRow]
+    thresholds: Thresholds = Field(description="the ladders that colour time in state")
 
 
 class AlertHistoryItem(_Strict):

@@ -50,10 +50,13 @@ from server_stub.server.replay import (
 from server_stub.server.run_frame import RunFrame
 from server_stub.server.scope import Scope, SearchGrants
 from server_stub.server.store import Store
+from server_stub.server.surges import SURGE_ACTOR, SurgeCallers
 from server_stub.server.throttle import Buckets
 from server_stub.server.ticket_runtime import build_ticket_loop, centre_workflow
+from server_stub.supervision.clock import CentreClock
 from server_stub.supervision.companions import SupervisionParts, attach_supervision
 from server_stub.supervision.config import SupervisionConfig
+from server_stub.supervision.dayplan import day_plan
 from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
 from server_stub.workflow.ticket_loop import TicketLoop
 from server_stub.workflow.ticket_workflow import TicketWorkflow
@@ -155,6 +158,16 @@ class CentreRuntime:
         self.supervision: SupervisionParts = attach_supervision(
             self.engine, self.config, self.supervision_config
         )
+        # The day's surges are on the epoch's day: the first run's (a new day has none).
+        self.surges: SurgeCallers | None = None
+        if self.supervision_config is not None and self.frame.number == 1:
+            clock = CentreClock(self.config.centre.epoch)
+            self.surges = SurgeCallers(
+                day_plan(self.supervision_config, clock),
+                self.supervision.board.forecast,
+                clock,
+                self.seed,
+            )
 
     @property
     def tickets(self) -> TicketLoop:
@@ -226,6 +239,8 @@ class CentreRuntime:
             )
         finally:
             self.pipeline.replaying = False
+        if self.surges is not None:
+            self.surges.skip_until(self.now)  # those callers are in the journal
 
     def _start_new_day(self, why: str) -> None:
         """Keep everything stored and run a new engine from the next day boundary."""
@@ -301,7 +316,7 @@ class CentreRuntime:
     def advance(self, seconds: float) -> None:
         """Step the clock by `seconds` of sim time (meant for a paused centre)."""
         self.catch_up()
-        self.engine.advance_to(self.engine.now + seconds)
+        self._advance_engine(self.engine.now + seconds)
         self._flush()
         self._place_due_callbacks()
         self.clock.anchor(self.now)
@@ -309,7 +324,7 @@ class CentreRuntime:
 
     def catch_up(self) -> None:
         """Bring the engine to the real-time clock (on a paused clock: fire what is due now)."""
-        self.engine.advance_to(max(self.frame.engine_time(self.clock.now()), self.engine.now))
+        self._advance_engine(max(self.frame.engine_time(self.clock.now()), self.engine.now))
         self._flush()
         self._place_due_callbacks()
 
@@ -320,7 +335,7 @@ class CentreRuntime:
         speed = self.clock.speed
         target = self.frame.engine_time(self.clock.now())
         limit = self.engine.now + max(1.0, speed * DRIVER_SLICE_S)
-        self.engine.advance_to(max(min(target, limit), self.engine.now))
+        self._advance_engine(max(min(target, limit), self.engine.now))
         self._flush()
         self._place_due_callbacks()
         behind = target - self.engine.now
@@ -328,8 +343,20 @@ class CentreRuntime:
             self.clock.anchor(self.now + speed * MAX_LAG_S)
         return behind > 0
 
+    def _advance_engine(self, engine_time: float) -> None:
+        """Move the engine to `engine_time`, placing the surges' callers on the way, each
+        at its time and journaled (replay places them again)."""
+        if self.surges is not None:
+            for at, queue_id in self.surges.take_until(self.frame.time(engine_time)):
+                self.engine.advance_to(max(self.frame.engine_time(at), self.engine.now))
+                args = {"queue_id": queue_id}
+                self.dispatcher.apply(self.engine, "inject_call", args)
+                self.store.journal(self.now, "inject_call", args, SURGE_ACTOR)
+        self.engine.advance_to(engine_time)
+
     def _next_due(self) -> float:
-        return self.frame.time(self.engine.next_timer_time())
+        due = self.frame.time(self.engine.next_timer_time())
+        return min(due, self.surges.next_at()) if self.surges is not None else due
 
     def _flush(self) -> None:
         self.pipeline.flush(self.now)

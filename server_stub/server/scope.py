@@ -51,6 +51,18 @@ NOT_FOR_MASKED = frozenset({EventType.AGENT_SCREEN})
 # A queue's figures and alerts are the centre's, not a team's: every supervisor sees them.
 QUEUE_WIDE_TYPES = frozenset({EventType.QUEUE_STATS, EventType.SUPERVISION_QUEUE_BOARD})
 ALERT_PREFIX = "alert."
+# A supervisor's actions the agent named sees on its desk (never the silent monitoring).
+AGENT_NOTICE_TYPES = frozenset(
+    {
+        EventType.SUPERVISOR_WHISPER,
+        EventType.SUPERVISOR_FORCED_STATE,
+        EventType.SUPERVISOR_WRAPUP_ENDED,
+        EventType.SUPERVISOR_BARGED,
+    }
+)
+TEAM_MESSAGE_TYPES = frozenset(
+    {EventType.SUPERVISOR_MESSAGE, EventType.SUPERVISOR_MESSAGE_WITHDRAWN}
+)
 # Event types an agent sees when they name it (not e.g. a supervisor's silent monitor).
 OWN_EVENT_PREFIXES = ("call.", "agent.", "ticket.", "callback.")
 # What a department user's feed carries: the ticket loop's events of its work queues.
@@ -183,10 +195,12 @@ class Audience:
     ) -> bool:
         if type_ == EventType.QUEUE_STATS:
             return queue_id in self.queues
-        if type_ == EventType.SUPERVISOR_MESSAGE:
+        if type_ in TEAM_MESSAGE_TYPES:
             if agent_id is not None:
                 return agent_id == self.user_id
             return team_id is None or team_id == self.own_team
+        if type_ in AGENT_NOTICE_TYPES:
+            return agent_id == self.user_id
         if agent_id == self.user_id and type_.startswith(OWN_EVENT_PREFIXES):
             if call_id is not None and type_.startswith("call."):
                 # Later events of this call may not name the agent (the caller hangs up).

@@ -1,8 +1,9 @@
-"""The supervisor's parts on the engine's timeline: alerts and the queues board (companions).
+"""The supervisor's parts on the engine's timeline: alerts, the queues board, actions.
 
 `attach_supervision(engine, config, supervision)` attaches `AlertCompanion` (the
-`AlertEngine` of SV4 on the engine's clock) as "alerts" and `QueueBoardCompanion` as
-"queue_board". Both see every event at its instant and log their own, so every
+`AlertEngine` of SV4 on the engine's clock) as "alerts", `QueueBoardCompanion` as
+"queue_board" and `ActionsRegistry` (pinned broadcasts, monitoring sessions) as
+"actions". They see every event at its instant and the first two log their own, so every
 supervisor's screen and the stored log agree, and a restart by replay gives the same
 alerts (docs/architecture.md "Companions on the engine's timeline"). A supervisor's
 acknowledgement is a companion command (`engine.companion_command("alerts",
@@ -25,6 +26,7 @@ from server_stub.protocol.supervision import (
     AlertSnapshot,
     Thresholds,
 )
+from server_stub.supervision.actions import ActionsRegistry
 from server_stub.supervision.alerts import AlertChange, AlertEngine, AlertError
 from server_stub.supervision.board import QueueBoardCompanion
 from server_stub.supervision.config import SupervisionConfig
@@ -35,7 +37,7 @@ LogEntry = tuple[float, str, str | None, str | None, str | None, Any]
 
 ALERT_TYPES = frozenset({ALERT_RAISED, ALERT_CLEARED, ALERT_ACKNOWLEDGED})
 HISTORY_KEPT = 500  # alert events the route's history holds (the log holds them all)
-ALERTS, QUEUE_BOARD = "alerts", "queue_board"
+ALERTS, QUEUE_BOARD, ACTIONS = "alerts", "queue_board", "actions"
 
 
 class _Attachable(Protocol):
@@ -102,6 +104,7 @@ class SupervisionParts:
 
     alerts: AlertCompanion
     board: QueueBoardCompanion
+    actions: ActionsRegistry
 
 
 def attach_supervision(
@@ -113,6 +116,8 @@ def attach_supervision(
     forecast = Forecast.from_centre(config)
     alerts = AlertCompanion(AlertEngine.for_centre(config, thresholds, forecast))
     board = QueueBoardCompanion(config, alerts.alerts.thresholds, forecast)
+    actions = ActionsRegistry()
     engine.attach(ALERTS, alerts)
     engine.attach(QUEUE_BOARD, board)
-    return SupervisionParts(alerts=alerts, board=board)
+    engine.attach(ACTIONS, actions)
+    return SupervisionParts(alerts=alerts, board=board, actions=actions)

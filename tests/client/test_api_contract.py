@@ -53,6 +53,15 @@ from server_stub.protocol.quality_api import (
     SampleRequest,
 )
 from server_stub.protocol.scripts import FlowScript
+from server_stub.protocol.supervision_actions import (
+    Broadcast,
+    BroadcastRequest,
+    ForceStateRequest,
+    ForceStateResult,
+    MonitorRequest,
+    MonitorSession,
+)
+from server_stub.protocol.supervision_board import AlertsView, SupervisionBoard
 from server_stub.protocol.workflow_api import TransitionRequest
 from server_stub.server.app import create_app
 from server_stub.server.runtime import CentreRuntime
@@ -219,6 +228,55 @@ async def test_the_work_queue_pull_and_a_transition_parse_for_a_department_user(
     assert done.workflow is not None and done.workflow.state == "callback_pending"
     seen = await agent.ticket_detail(ticket.id)
     assert [h.transition for h in seen.history if h.transition][-1] == "schedule_callback"
+
+
+async def test_every_supervisor_action_parses_and_reaches_the_log(
+    connect: Callable[[str], Awaitable[CentreApi]], runtime: CentreRuntime
+) -> None:
+    supervisor, agent = await connect("s100"), await connect("1001")
+    trainer = await connect("t100")
+    pinned = await supervisor.broadcast(BroadcastRequest(text="统一口径", team_id="A"))
+    assert isinstance(pinned, Broadcast) and pinned.team_id == "A"
+    assert [b.broadcast_id for b in (await agent.broadcasts()).active] == [pinned.broadcast_id]
+    assert isinstance(await supervisor.withdraw_broadcast(pinned.broadcast_id), CommandResult)
+    await agent.set_state("ready")
+    sent = await trainer.send_caller(TrainerCallRequest(queue_id="enquiry"))
+    assert sent.call_id is not None
+    await agent.answer(sent.call_id)
+    await agent.publish_screen(DeskScreenState(call_id=sent.call_id, pane="script"))
+    assert (await supervisor.agent_screen("1001")).call_id == sent.call_id
+    session = await supervisor.monitor(MonitorRequest(agent_id="1001"))
+    assert isinstance(session, MonitorSession) and session.call_id == sent.call_id
+    assert isinstance(await supervisor.whisper("1001", "慢一点 slower"), CommandResult)
+    assert isinstance(await supervisor.barge(session.monitor_id), CommandResult)
+    assert isinstance(await supervisor.stop_monitor(session.monitor_id), CommandResult)
+    forced = await supervisor.force_state("1001", ForceStateRequest(state="logged_out"))
+    assert isinstance(forced, ForceStateResult) and forced.after_call
+    await agent.hangup(sent.call_id)
+    assert isinstance(await supervisor.end_wrapup("1001"), CommandResult)
+    kinds = [e.type for e in runtime.store.iter_events() if e.type.startswith("supervisor.")]
+    assert kinds[-6:] == [
+        "supervisor.monitor_started",
+        "supervisor.whisper",
+        "supervisor.barged",
+        "supervisor.monitor_ended",
+        "supervisor.forced_state",
+        "supervisor.wrapup_ended",
+    ]
+
+
+async def test_the_supervision_board_and_alerts_parse_and_a_stale_alert_is_refused(
+    connect: Callable[[str], Awaitable[CentreApi]],
+) -> None:
+    supervisor = await connect("s100")
+    board = await supervisor.supervision_board()
+    assert isinstance(board, SupervisionBoard) and board.queues
+    assert {row.status.team for row in board.agents} == {"A"}
+    alerts = await supervisor.supervision_alerts()
+    assert isinstance(alerts, AlertsView) and alerts.active == []
+    with pytest.raises(ApiError) as missing:
+        await supervisor.acknowledge_alert("al1", "看过了 seen")
+    assert (missing.value.status, missing.value.code) == (404, "alert_not_found")
 
 
 async def test_a_refusal_carries_the_servers_code_and_words(

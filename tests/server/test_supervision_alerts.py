@@ -20,6 +20,7 @@ from server_stub.server.testing import (
     paused_runtime,
     stored_log,
 )
+from server_stub.supervision.config import DayConfig
 from server_stub.supervision.loader import load_default_supervision
 
 
@@ -69,8 +70,10 @@ def test_the_demo_floor_at_its_forecast_raises_neither_the_projected_breach_nor_
 ):
     """The demo centre's first hour without its surge: traffic as forecast, staffed for it."""
     config = demo_centre()
-    runtime = paused_runtime(config=config, supervision=load_default_supervision(config))
+    calm = load_default_supervision(config).model_copy(update={"day": DayConfig()})
+    runtime = paused_runtime(config=config, supervision=calm)
     try:
+        assert runtime.surges is not None and len(runtime.surges) == 0
         runtime.advance(3_600)
         kinds = {a["kind"] for a in _alerts(runtime)}
         assert "sl_projected_breach" not in kinds and "sl_breached" not in kinds

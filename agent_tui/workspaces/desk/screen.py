@@ -49,6 +49,7 @@ from agent_tui.workspaces.desk.message_banner import MessageBanner, MessageLogPa
 from agent_tui.workspaces.desk.reporting import ScreenPublisher, ScriptStepReporter
 from agent_tui.workspaces.desk.script_pane import ScriptPane
 from agent_tui.workspaces.desk.state_bar import StateBar
+from agent_tui.workspaces.desk.supervisor_notices import SupervisorNotices
 from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND as TICKET_DRAFT
 from agent_tui.workspaces.desk.ticket_form import TicketForm
 from agent_tui.workspaces.desk.wrapup_panel import WrapupPanel
@@ -132,6 +133,7 @@ class DeskScreen(WorkspaceScreen):
     def compose(self) -> ComposeResult:
         yield StateBar(id="state-bar")
         yield MessageBanner(id="message-banner")
+        yield SupervisorNotices(id="supervisor-notices")  # the supervisor stream's strip
         with Horizontal(id="desk-body"):
             with Vertical(id="desk-left"):
                 yield CustomerCard(id="customer-card")

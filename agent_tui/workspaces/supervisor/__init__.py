@@ -1,9 +1,8 @@
 """The supervisor's monitor (supervisors, team leaders, admins): the floor as it is now.
 
-Until the monitor's own issue (alerts, actions, attendance, wallboard) is built, it shows
-what the server offers today: the queues and the team's agents from `/v1/supervisor/*`,
-kept live from the event feed and refreshed in the background, and messages to agents
-and teams (SV3).
+The queues board, the alerts and the agents board of the user's teams (the floor
+manager's whole floor), from `/v1/supervision/board` and `/alerts`, kept live by the
+event feed and refreshed in the background; messages to agents and teams (SV3).
 """
 
 from __future__ import annotations
@@ -26,16 +25,20 @@ def _monitor_screen() -> Screen[Any]:
 
 
 async def load_floor(api: CentreApi, store: ClientStore, first: bool) -> frozenset[str]:
-    """Every agent and queue as the server sees them now (the feed keeps them current)."""
-    agents = await api.floor_agents()
-    queues = await api.floor_queues()
-    return store.load_floor(agents) | store.load_queues(queues)
+    """Both boards and the alerts as the server sees them now (the feed keeps them current)."""
+    from agent_tui.client.floor_board import FloorBoardSection
+
+    board = await api.supervision_board()
+    alerts = await api.supervision_alerts()
+    section = store.section(FloorBoardSection)
+    parts = store.load_floor([row.status for row in board.agents])
+    return parts | section.load_board(board) | section.load_alerts(alerts)
 
 
 WORKSPACE = WorkspaceSpec(
     id="supervisor",
     title="Supervisor monitor 班长监控",
-    summary="The floor now: queues, your team's agents, messages to them",
+    summary="The floor now: queues, alerts, your team's agents, messages to them",
     roles=("supervisor", "admin"),
     scope="supervisor",
     screen=_monitor_screen,

@@ -1,50 +1,300 @@
-"""The monitor's agents board as rows of cells: pure functions of the store, tested as text.
+"""The monitor's boards as rows of cells: pure functions of the store, tested as text.
 
-`agent_rows` returns {agent id: cells} for `ui.tables.sync_rows`, which touches only the
-cells that changed (the queues board is `ui.queues`). Times are computed from the store's
-sim clock, so a frozen clock gives a stable picture.
+`queue_rows` and `agent_rows` return {row key: cells} for `ui.tables.sync_rows`, which
+touches only the cells that changed. Figures are the server's (`supervision.queue_board`
+events and `AgentDay`); their definitions are `server_stub.protocol.supervision_board`'s,
+and each board's title says which variant it shows. Time in state is coloured by the
+centre's ladder (`state_severity`, the function the alerts use, so a red cell and a
+critical alert agree). Times come from the store's sim clock: a frozen clock gives a
+stable picture.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal
 
 from rich.text import Text
 
-from agent_tui.ui.labels import STATE_STYLES, clock_face, state_label
+from agent_tui.ui.labels import clock_face
+from server_stub.protocol.supervision import Severity, state_severity
+from server_stub.protocol.supervision_board import (
+    SL_VARIANT,
+    AgentDay,
+    QueueBoardFigures,
+    answer_rate,
+    asa_s,
+    service_level,
+    sl_label,
+)
 
 if TYPE_CHECKING:
     from server_stub.protocol.api import AgentStatus
+    from server_stub.protocol.supervision import Thresholds
 
-# The team last: a team leader's board is one team, and 80 columns hold all the rest.
-AGENT_COLUMNS = ("Agent", "Name", "State", "Time", "Call", "Calls", "Team")
+Window = Literal["interval", "today"]
+
+# Short headers: both boards fit 80 columns.
+QUEUE_COLUMNS = (
+    "Queue",
+    "Wait",
+    "Long",
+    "Offer",
+    "Ans",
+    "Abd",
+    "接通",
+    "SL",
+    "ASA",
+    "R/B/W/N",
+    "Need",
+)
+AGENT_COLUMNS = ("Agent", "Name", "State", "Time", "Queue", "Tier", "Calls", "AHT", "Occ", "Team")
+
+SEVERITY_STYLES: dict[str, str] = {
+    Severity.INFO: "bold #5fa8d3",
+    Severity.WARNING: "bold #1f2430 on #e0b860",
+    Severity.CRITICAL: "bold #ffffff on #bf616a",
+}
+BOARD_STATES: dict[str, tuple[str, str]] = {
+    "logged_out": ("登出 out", "dim"),
+    "not_ready": ("示忙 NR", "#e0b860"),
+    "ready": ("就绪 ready", "#8fbf7f"),
+    "reserved": ("振铃 ring", "#5fa8d3"),
+    "busy": ("通话 call", "#b48ead"),
+    "wrap_up": ("话后 ACW", "#d08770"),
+}
+TIERS = {"vip": "贵宾", "gold": "金卡", "silver": "银卡", "normal": "普通"}
+DASH = Text("—", style="dim", justify="right")
 
 
-def agent_rows(agents: Iterable[AgentStatus], now: float) -> dict[str, tuple[Text, ...]]:
+def short_name(name: str) -> str:
+    """The first word of a bilingual name (`咨询 Enquiries` → `咨询`): the board is narrow."""
+    return name.split(" ", 1)[0] if name else name
+
+
+def _share(value: float | None, good: float | None = None) -> Text:
+    if value is None:
+        return DASH
+    style = ""
+    if good is not None:
+        style = "bold #8fbf7f" if value >= good else "bold #e06c75"
+    return Text(f"{value:.0%}", style=style, justify="right")
+
+
+def _number(value: int, hot: bool = False) -> Text:
+    return Text(str(value), style="bold #e06c75" if hot else "", justify="right")
+
+
+def queue_rows(queues: Iterable[QueueBoardFigures], window: Window) -> dict[str, tuple[Text, ...]]:
     rows: dict[str, tuple[Text, ...]] = {}
-    for agent in sorted(agents, key=lambda a: (a.team, a.agent_id)):
-        label = state_label(agent.state, agent.reason, agent.leg)
-        rows[agent.agent_id] = (
-            Text(agent.agent_id, style="bold" if not agent.simulated else ""),
-            Text(agent.name),
-            Text(label, style=STATE_STYLES.get(agent.state, "bold")),
-            Text(clock_face(max(0.0, now - agent.since)), justify="right"),
-            Text(agent.call_id or "—", style="" if agent.call_id else "dim"),
-            Text(str(agent.calls_handled), justify="right"),
-            Text(agent.team),
+    for figures in sorted(queues, key=lambda q: q.queue_id):
+        counts = figures.interval if window == "interval" else figures.today
+        level = service_level(counts, figures.waiting_past_target)
+        asa = asa_s(counts)
+        agents = figures.agents
+        need = "/".join(
+            "—" if n is None else str(n)
+            for n in (figures.required_erlang_c, figures.required_erlang_a)
+        )
+        short = figures.required_erlang_a or figures.required_erlang_c or 0
+        long_wait = figures.longest_wait_s > figures.target_s
+        rows[figures.queue_id] = (
+            Text(short_name(figures.name)),
+            _number(figures.waiting, hot=figures.waiting > 0),
+            Text(
+                clock_face(figures.longest_wait_s),
+                style="bold #e0b860" if long_wait else "",
+                justify="right",
+            ),
+            _number(counts.offered),
+            _number(counts.answered),
+            _number(counts.abandoned, hot=counts.abandoned > 0),
+            _share(answer_rate(counts)),
+            _share(level, good=figures.sl_goal),
+            Text("—" if asa is None else f"{asa:.0f}s", justify="right"),
+            Text(
+                f"{agents.ready}/{agents.ringing + agents.busy}/{agents.wrap_up}/{agents.not_ready}"
+            ),
+            Text(need, style="bold #e06c75" if agents.staffed < short else "", justify="right"),
         )
     return rows
 
 
-def floor_summary(agents: Iterable[AgentStatus]) -> Text:
-    """`14 agents · 3 ready · 8 on calls · 2 not ready`: the team at a glance."""
+def queues_title(queues: Iterable[QueueBoardFigures], window: Window, clock: str) -> Text:
+    """`Queues 队列 · this half-hour · SL 80/20 (abandons in) · as of 10:31:05`."""
+    figures = list(queues)
+    title = Text("Queues 队列", style="bold")
+    title.append(
+        " · this half-hour 本时段" if window == "interval" else " · today 今日", style="bold"
+    )
+    goals = sorted({sl_label(q.target_s, q.sl_goal) for q in figures})
+    if goals:
+        title.append(f" · {', '.join(goals)} ({SL_VARIANT})", style="dim")
+    if figures:
+        title.append(f" · {clock}", style="dim")
+    return title
+
+
+# ---------------------------------------------------------------------- agents
+
+
+SortKey = Literal["team", "time", "state", "aht", "occupancy", "calls"]
+SORT_KEYS: tuple[SortKey, ...] = ("team", "time", "state", "aht", "occupancy", "calls")
+SORT_WORDS: dict[SortKey, str] = {
+    "team": "team, agent",
+    "time": "longest in state",
+    "state": "state",
+    "aht": "AHT, longest",
+    "occupancy": "occupancy, highest",
+    "calls": "calls, most",
+}
+_STATE_ORDER = {
+    s: i for i, s in enumerate(("busy", "wrap_up", "reserved", "not_ready", "ready", "logged_out"))
+}
+
+
+@dataclass(frozen=True)
+class AgentView:
+    """How the agents board is sorted and filtered (`filter_text` is what the user typed:
+    `state:busy team:A queue:vip 王` — words without a colon match id or name)."""
+
+    sort: SortKey = "team"
+    filter_text: str = ""
+    states: frozenset[str] = field(default_factory=frozenset)
+    teams: frozenset[str] = field(default_factory=frozenset)
+    queues: frozenset[str] = field(default_factory=frozenset)
+    words: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str, sort: SortKey = "team") -> AgentView:
+        states: set[str] = set()
+        teams: set[str] = set()
+        queues: set[str] = set()
+        words: list[str] = []
+        for token in text.split():
+            key, colon, value = token.partition(":")
+            if colon and key.lower() in ("state", "team", "queue") and value:
+                {"state": states, "team": teams, "queue": queues}[key.lower()].add(value)
+            else:
+                words.append(token.lower())
+        return cls(
+            sort, text.strip(), frozenset(states), frozenset(teams), frozenset(queues), tuple(words)
+        )
+
+    def sorted_by(self, sort: SortKey) -> AgentView:
+        return replace(self, sort=sort)
+
+    def next_sort(self) -> AgentView:
+        return self.sorted_by(SORT_KEYS[(SORT_KEYS.index(self.sort) + 1) % len(SORT_KEYS)])
+
+    def admits(self, agent: AgentStatus, call_queue: str | None) -> bool:
+        if self.states and agent.state not in self.states:
+            return False
+        if self.teams and agent.team not in self.teams:
+            return False
+        if self.queues and call_queue not in self.queues and self.queues.isdisjoint(agent.queues):
+            return False
+        haystack = f"{agent.agent_id} {agent.name}".lower()
+        return all(word in haystack for word in self.words)
+
+
+@dataclass(frozen=True)
+class AgentLine:
+    """One agent with what the board needs of it."""
+
+    status: AgentStatus
+    day: AgentDay | None
+    call_queue: str | None
+    call_tier: str | None
+
+
+def _sort_key(line: AgentLine, sort: SortKey, now: float) -> tuple[object, ...]:
+    status, day = line.status, line.day
+    ident = (status.team, status.agent_id)
+    if sort == "time":  # the longest in its state first: changes only when a state does
+        return (status.state == "logged_out", status.since, *ident)
+    if sort == "state":
+        return (_STATE_ORDER.get(status.state, 9), status.since, *ident)
+    if sort == "aht":
+        aht = day.aht_s if day is not None else None
+        return (aht is None, -(aht or 0.0), *ident)
+    if sort == "occupancy":
+        occ = day.occupancy(now) if day is not None else None
+        return (occ is None, -round(occ or 0.0, 2), *ident)
+    if sort == "calls":
+        return (-(day.handled if day is not None else 0), *ident)
+    return ident
+
+
+def time_in_state_cell(
+    status: AgentStatus,
+    day: AgentDay | None,
+    now: float,
+    thresholds: Thresholds | None,
+    queue: str | None,
+) -> Text:
+    seconds = max(0.0, now - status.since)
+    style = ""
+    if thresholds is not None:
+        ladder = thresholds.ladder_for(status.team, queue)
+        measured = day.call_seconds(now) if status.state == "busy" and day is not None else seconds
+        severity = state_severity(status.state, status.reason, measured, ladder)
+        style = SEVERITY_STYLES.get(severity, "") if severity is not None else ""
+    return Text(clock_face(seconds), style=style, justify="right")
+
+
+def agent_rows(
+    lines: Iterable[AgentLine],
+    now: float,
+    view: AgentView,
+    thresholds: Thresholds | None,
+    queue_names: Mapping[str, str],
+) -> dict[str, tuple[Text, ...]]:
+    chosen = [line for line in lines if view.admits(line.status, line.call_queue)]
+    chosen.sort(key=lambda line: _sort_key(line, view.sort, now))
+    rows: dict[str, tuple[Text, ...]] = {}
+    for line in chosen:
+        status, day = line.status, line.day
+        label, style = BOARD_STATES.get(status.state, (status.state, ""))
+        if status.state == "busy" and status.leg == "held":
+            label = "保持 hold"
+        elif status.state in ("not_ready", "logged_out") and status.reason:
+            label = f"{label.split(' ')[0]} {status.reason}"
+        aht = day.aht_s if day is not None else None
+        occupancy = day.occupancy(now) if day is not None else None
+        queue = line.call_queue
+        rows[status.agent_id] = (
+            Text(status.agent_id, style="bold" if not status.simulated else ""),
+            Text(short_name(status.name)),
+            Text(label, style=style),
+            time_in_state_cell(status, day, now, thresholds, queue),
+            Text(
+                short_name(queue_names.get(queue, queue)) if queue else "—",
+                style="" if queue else "dim",
+            ),
+            Text(
+                TIERS.get(line.call_tier or "", line.call_tier or "—"),
+                style="" if line.call_tier else "dim",
+            ),
+            Text(str(day.handled if day is not None else 0), justify="right"),
+            Text(clock_face(aht) if aht is not None else "—", justify="right"),
+            _share(occupancy),
+            Text(status.team),
+        )
+    return rows
+
+
+def agents_title(
+    lines: Iterable[AgentLine], shown: int, view: AgentView, scope: str, following: str | None
+) -> Text:
+    """`14 agents · 3 ready · 8 on calls (team A) · sorted by … · filter … · following …`."""
     counts: dict[str, int] = {}
     total = 0
-    for agent in agents:
+    for line in lines:
         total += 1
-        counts[agent.state] = counts.get(agent.state, 0) + 1
-    line = Text(f"{total} agents", style="bold")
+        counts[line.status.state] = counts.get(line.status.state, 0) + 1
+    title = Text(f"{total} agents", style="bold")
     for state, word in (
         ("ready", "ready"),
         ("reserved", "ringing"),
@@ -54,5 +304,12 @@ def floor_summary(agents: Iterable[AgentStatus]) -> Text:
         ("logged_out", "logged out"),
     ):
         if counts.get(state):
-            line.append(f" · {counts[state]} {word}", style="dim")
-    return line
+            title.append(f" · {counts[state]} {word}", style="dim")
+    title.append(f"  ({scope})", style="dim")
+    title.append(f" · by {SORT_WORDS[view.sort]}", style="dim")
+    if view.filter_text:
+        title.append(f" · filter “{view.filter_text}” {shown}/{total}", style="bold #e0b860")
+    if following:
+        title.append(f" · following {following}", style="bold #5fa8d3")
+    title.append(" · AHT/Occ today", style="dim")
+    return title

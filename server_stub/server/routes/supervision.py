@@ -65,6 +65,7 @@ async def board(scope: FloorScope, runtime: RuntimeDep) -> SupervisionBoard:
         seq=runtime.hub.last_seq,
         queues=companion.figures(runtime.engine.now),
         agents=rows,
+        thresholds=runtime.supervision.alerts.alerts.thresholds,
     )
 
 
