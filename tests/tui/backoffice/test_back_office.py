@@ -135,6 +135,6 @@ def test_back_office_with_a_ticket_in_progress(
         await until(lambda: _queue(pilot.app).row_count == 2, pilot)
         await pilot.press("f3")
         await until(lambda: "Mine 1" in screen_text(pilot.app), pilot)
-        await until(lambda: "Holder" in screen_text(pilot.app), pilot)
+        await until(lambda: "Holder     d100" in screen_text(pilot.app), pilot)
 
     assert login_picture("d100", "backoffice", size, steps)
