@@ -805,6 +805,9 @@ class TicketLoop:
         call_id = str(entry[2])
         if etype == "call.answered" and entry[3] is not None:
             self._callback_answered_by[call_id] = str(entry[3])
+            plan = self.tickets[ticket_id].callback
+            if plan is not None and plan.agent_id is None:
+                plan.agent_id = str(entry[3])  # from the queue: whoever answered enters it
             return
         if etype not in ("call.ended", "call.abandoned"):
             return
