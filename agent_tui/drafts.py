@@ -4,10 +4,17 @@ One small JSON file per draft, replaced atomically (temp file, fsync, rename) on
 change, so a crash or a SIGKILL leaves either the previous or the new draft, never half
 of one. `pending()` lists what was never submitted, so the desk can offer it back.
 Nothing secret goes here: passwords live only in the keyring.
+
+Call ids start again on every centre (c1, c2…), so drafts are kept per server, centre and
+log (`use_scope`, set at login): a draft never comes back on another centre, or attached
+to another call that happens to get the same id. A draft whose call is gone is offered
+back once (`mark_offered`); after that it stays on disk until discarded, but is not
+offered again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -26,6 +33,7 @@ class Draft:
     key: str  # what it belongs to, e.g. the call id
     fields: dict[str, Any]
     saved_at: float  # unix time of the last save
+    offered: bool = False  # offered back once already (its call was gone)
 
 
 def default_drafts_dir() -> Path:
@@ -36,18 +44,35 @@ def default_drafts_dir() -> Path:
 
 class DraftStore:
     def __init__(self, directory: Path | str | None = None) -> None:
-        self.directory = Path(directory) if directory is not None else default_drafts_dir()
+        self.root = Path(directory) if directory is not None else default_drafts_dir()
+        self.directory = self.root
+
+    def use_scope(self, server_url: str, centre: str, log_id: str) -> None:
+        """Keep drafts apart per server, centre and log from now on (at login)."""
+        identity = "\n".join((server_url.rstrip("/"), centre, log_id)).encode("utf-8")
+        self.directory = self.root / hashlib.sha256(identity).hexdigest()[:16]
 
     def _path(self, kind: str, key: str) -> Path:
         # Ids come from the server; keep them from naming a path outside the directory.
         return self.directory / f"{_SAFE_NAME.sub('_', kind)}--{_SAFE_NAME.sub('_', key)}.json"
 
-    def save(self, kind: str, key: str, fields: dict[str, Any]) -> None:
-        """Write the draft atomically; called on every keystroke, so it stays small."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        record = {"kind": kind, "key": key, "fields": fields, "saved_at": time.time()}
-        payload = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    def save(self, kind: str, key: str, fields: dict[str, Any], *, offered: bool = False) -> None:
+        """Write the draft atomically; called on every keystroke, so it stays small. The
+        same fields again (a form refilled from its draft) change nothing, not even
+        whether it was offered."""
         target = self._path(kind, key)
+        known = self._read(target)
+        if known is not None and known.fields == fields and known.offered >= offered:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        record = {
+            "kind": kind,
+            "key": key,
+            "fields": fields,
+            "saved_at": time.time(),
+            "offered": offered,
+        }
+        payload = json.dumps(record, ensure_ascii=False).encode("utf-8")
         descriptor, temp_name = tempfile.mkstemp(
             prefix=f".{target.stem}.", suffix=".tmp", dir=self.directory
         )
@@ -67,6 +92,11 @@ class DraftStore:
 
     def discard(self, kind: str, key: str) -> None:
         self._path(kind, key).unlink(missing_ok=True)
+
+    def mark_offered(self, draft: Draft) -> None:
+        """The desk offered this draft back: it will not be offered again."""
+        if not draft.offered:
+            self.save(draft.kind, draft.key, draft.fields, offered=True)
 
     def pending(self, kind: str | None = None) -> list[Draft]:
         """Drafts not yet submitted (or discarded), oldest first."""
@@ -92,4 +122,5 @@ class DraftStore:
             key=str(record.get("key", "")),
             fields=record["fields"],
             saved_at=float(record.get("saved_at", 0.0)),
+            offered=bool(record.get("offered", False)),
         )

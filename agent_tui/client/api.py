@@ -44,7 +44,15 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
-from server_stub.protocol.desk_screen import DeskScreenState, HoldRequest, ScriptStepRequest
+from server_stub.protocol.desk_screen import (
+    DeskScreenState,
+    HoldRequest,
+    ScriptProgress,
+    ScriptStepRequest,
+    WrapupExtended,
+    WrapupNotesRequest,
+)
+from server_stub.protocol.events import Event
 from server_stub.protocol.quality_api import (
     CalibrationCreate,
     CalibrationRound,
@@ -73,6 +81,17 @@ from server_stub.protocol.supervision_actions import (
     WhisperRequest,
 )
 from server_stub.protocol.supervision_board import AcknowledgeRequest, AlertsView, SupervisionBoard
+from server_stub.protocol.training_api import (
+    DeskAction,
+    ScenarioSummary,
+    SessionControl,
+    SessionCreate,
+    SessionView,
+    TrainingResult,
+)
+from server_stub.protocol.training_api import (
+    WhisperRequest as TraineeWhisper,
+)
 from server_stub.protocol.workflow_api import TicketDetail, TransitionRequest, WorkQueueView
 
 __all__ = ["ApiError", "CentreApi", "ServerUnreachable", "new_request_id"]
@@ -85,8 +104,12 @@ _QUEUES = TypeAdapter(list[QueueStats])
 _AGENTS = TypeAdapter(list[AgentStatus])
 _SCRIPTS = TypeAdapter(list[FlowScript])
 _WORK_QUEUES = TypeAdapter(list[WorkQueueView])
+_EVENTS = TypeAdapter(list[Event])
 _EVALUATIONS = TypeAdapter(list[EvaluationView])
 _ROUNDS = TypeAdapter(list[CalibrationRound])
+_SCENARIOS = TypeAdapter(list[ScenarioSummary])
+_SESSIONS = TypeAdapter(list[SessionView])
+_RESULTS = TypeAdapter(list[TrainingResult])
 
 
 class CentreApi:
@@ -202,6 +225,12 @@ class CentreApi:
     async def script_step(self, call_id: str, request: ScriptStepRequest) -> CommandResult:
         return await self._call(CommandResult, "POST", f"/calls/{call_id}/script", body=request)
 
+    async def script_progress(self, call_id: str) -> ScriptProgress:
+        return await self._call(ScriptProgress, "GET", f"/calls/{call_id}/script")
+
+    async def my_messages(self) -> list[Event]:
+        return await self._list(_EVENTS, "/agent/messages")
+
     async def publish_screen(self, screen: DeskScreenState) -> CommandResult:
         return await self._call(CommandResult, "PUT", "/agent/screen", body=screen)
 
@@ -222,6 +251,13 @@ class CentreApi:
 
     async def wrapup(self, call_id: str, request: WrapupRequest) -> CommandResult:
         return await self._call(CommandResult, "POST", f"/calls/{call_id}/wrapup", body=request)
+
+    async def save_wrapup_notes(self, call_id: str, request: WrapupNotesRequest) -> CommandResult:
+        path = f"/calls/{call_id}/wrapup/notes"
+        return await self._call(CommandResult, "PUT", path, body=request)
+
+    async def extend_wrapup(self, call_id: str) -> WrapupExtended:
+        return await self._call(WrapupExtended, "POST", f"/calls/{call_id}/wrapup/extend")
 
     # -- lookups --------------------------------------------------------------------
 
@@ -339,6 +375,40 @@ class CentreApi:
     async def send_caller(self, request: TrainerCallRequest) -> CommandResult:
         """A caller arrives now in a queue (TR1); the result names the new call."""
         return await self._call(CommandResult, "POST", "/trainer/calls", body=request)
+
+    # -- training sessions (trainers and admins; a trainee its own) -------------------
+
+    async def training_scenarios(self) -> list[ScenarioSummary]:
+        return await self._list(_SCENARIOS, "/training/scenarios")
+
+    async def start_session(self, request: SessionCreate) -> SessionView:
+        """The scenario's call rings the trainee, on a centre and clock of its own."""
+        return await self._call(SessionView, "POST", "/training/sessions", body=request)
+
+    async def training_sessions(self) -> list[SessionView]:
+        return await self._list(_SESSIONS, "/training/sessions")
+
+    async def training_session(self, session_id: str) -> SessionView:
+        return await self._call(SessionView, "GET", f"/training/sessions/{session_id}")
+
+    async def my_session(self) -> SessionView:
+        return await self._call(SessionView, "GET", "/training/me")
+
+    async def steer_session(self, session_id: str, request: SessionControl) -> SessionView:
+        path = f"/training/sessions/{session_id}/control"
+        return await self._call(SessionView, "POST", path, body=request)
+
+    async def whisper_to_trainee(self, session_id: str, request: TraineeWhisper) -> SessionView:
+        path = f"/training/sessions/{session_id}/whisper"
+        return await self._call(SessionView, "POST", path, body=request)
+
+    async def session_desk(self, session_id: str, request: DeskAction) -> SessionView:
+        path = f"/training/sessions/{session_id}/desk"
+        return await self._call(SessionView, "POST", path, body=request)
+
+    async def training_results(self, trainee: str | None = None) -> list[TrainingResult]:
+        params = {"trainee": trainee} if trainee is not None else None
+        return await self._list(_RESULTS, "/training/results", params)
 
     # -- quality (evaluators and admins) ---------------------------------------------
 

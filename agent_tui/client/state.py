@@ -68,6 +68,7 @@ class CallInfo:
     tier: str | None = None
     waited_s: float = 0.0
     ivr_path: tuple[Any, ...] = ()
+    answered_at: float | None = None  # sim seconds: the call's own duration runs from here
     # The screen pop (customer record, prior contacts, open tickets) that rides on
     # `call.offered`, so the card renders without a second round trip.
     pop: ScreenPop | None = None
@@ -203,6 +204,13 @@ class ClientStore:
     def seconds_in_state(self) -> float:
         return max(0.0, self.sim_now() - self.state_since)
 
+    def call_seconds(self) -> float | None:
+        """How long the current call has been connected (None before it is answered)."""
+        call = self.call
+        if call is None or call.answered_at is None or call.status == "ended":
+            return None
+        return max(0.0, self.sim_now() - call.answered_at)
+
     def wrapup_remaining(self) -> float | None:
         if self.wrapup_deadline is None:
             return None
@@ -267,6 +275,9 @@ class ClientStore:
                 known or CallInfo(call_id=call_id),
                 status=_status_for(self.state, self.leg),
                 direction=me.direction or (known.direction if known else "inbound"),
+                # Busy since the answer: holds no longer restart the time in state.
+                answered_at=(known.answered_at if known else None)
+                or (me.since if me.state == AgentState.BUSY else None),
             )
         if me.last_call_id:
             self.last_call_id = me.last_call_id
@@ -294,9 +305,31 @@ class ClientStore:
         """The screen pop of a call that had none (outbound, or after a restart)."""
         if self.call is None or self.call.call_id != call_id:
             return NOTHING
-        customer_id = self.call.customer_id or (pop.customer.id if pop.customer else None)
-        self.call = replace(self.call, pop=pop, customer_id=customer_id)
+        call = self.call
+        customer_id = call.customer_id or (pop.customer.id if pop.customer else None)
+        # A call known from /v1/me alone (a login mid-call) learns its queue and caller here.
+        self.call = replace(
+            call,
+            pop=pop,
+            customer_id=customer_id,
+            queue_id=call.queue_id or pop.queue_id,
+            ani=call.ani or pop.ani,
+            tier=call.tier or pop.tier,
+            waited_s=call.waited_s or pop.waited_s or 0.0,
+            ivr_path=call.ivr_path or tuple(pop.ivr_path),
+        )
         return frozenset({"call"})
+
+    def load_messages(self, events: Iterable[Event]) -> frozenset[str]:
+        """Messages sent before this login (`GET /v1/agent/messages`): already seen."""
+        known = {(m.at, m.text) for m in self.messages}
+        for event in events:
+            if (event.sim_time, str(event.data.get("text") or "")) not in known:
+                self._on_message(event)
+        self.messages = sorted((replace(m, read=True) for m in self.messages), key=lambda m: m.at)[
+            -MAX_MESSAGES:
+        ]
+        return frozenset({"messages"})
 
     def add_ticket(self, ticket: Ticket) -> frozenset[str]:
         """A ticket this desk just made: it shows among the caller's open tickets at once."""
@@ -365,9 +398,11 @@ class ClientStore:
         if event.agent_id != self.agent_id or not self.agent_id:
             return changed
         data = event.data
-        self.state = str(data.get("to") or self.state)
+        to = str(data.get("to") or self.state)
+        if to != self.state or data.get("reason") != self.reason:
+            self.state_since = event.sim_time  # not on hold, retrieve or a pending state
+        self.state = to
         self.reason = data.get("reason")
-        self.state_since = event.sim_time
         self.pending = _pending_from(data.get("pending"))
         self.leg = data.get("leg")
         self.direction = data.get("direction")
@@ -397,11 +432,13 @@ class ClientStore:
             return NOTHING
         data = event.data
         deadline = data.get("wrapup_deadline")
+        to = str(data.get("to") or known.state)
+        same_state = to == known.state and data.get("reason") == known.reason
         self.floor[known.agent_id] = known.model_copy(
             update={
-                "state": str(data.get("to") or known.state),
+                "state": to,
                 "reason": data.get("reason"),
-                "since": event.sim_time,
+                "since": known.since if same_state else event.sim_time,
                 "pending": _pending_from(data.get("pending")),
                 "leg": data.get("leg"),
                 "direction": data.get("direction"),
@@ -451,7 +488,8 @@ class ClientStore:
             # An outbound call that was never offered: it appears when it connects.
             call = CallInfo(call_id=event.call_id, queue_id=event.queue_id)
         direction = str(event.data.get("direction") or call.direction)
-        self.call = replace(call, status="talking", direction=direction)
+        answered_at = call.answered_at if call.answered_at is not None else event.sim_time
+        self.call = replace(call, status="talking", direction=direction, answered_at=answered_at)
         return frozenset({"call"})
 
     def _on_held(self, event: Event) -> frozenset[str]:

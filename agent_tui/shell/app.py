@@ -242,7 +242,9 @@ class ShellApp(App[None], inherit_bindings=False):
         if not self.open_workspaces:
             raise NoWorkspace(list(self.store.roles))
         # Where the log stands; a desk's /v1/me, read after this, says it again, later.
-        self.store.load_health(await self.api.health())
+        health = await self.api.health()
+        self.store.load_health(health)
+        self._drafts.use_scope(self.api.base_url, health.centre, health.log_id)
         await self._load_workspaces(first=True)
 
     async def _load_workspaces(self, *, first: bool) -> frozenset[str]:
@@ -443,7 +445,9 @@ class ShellApp(App[None], inherit_bindings=False):
         spec = self._current_spec()
         shown = [spec] if spec is not None else list(self.open_workspaces or self.workspace_specs)
         sections += [(each.title, each.scope) for each in shown]
-        self.push_screen(HelpScreen(self._resolved_keymap, sections))
+        workspace = self._workspace_screen()
+        labels = workspace.action_labels() if workspace is not None else {}
+        self.push_screen(HelpScreen(self._resolved_keymap, sections, labels))
 
     def action_switch_workspace(self) -> None:
         self.switch_workspace()
@@ -464,6 +468,25 @@ class ShellApp(App[None], inherit_bindings=False):
         await self.log_out(reason)
 
     async def action_quit(self) -> None:
+        self.run_worker(self._quit_asked(), group="quit", exclusive=True, exit_on_error=False)
+
+    async def _quit_asked(self) -> None:
+        """A call or unsent work on the workspace: ask before leaving (and say that a demo
+        centre this app started stops with it)."""
+        from agent_tui.ui.pickers import Choice, ChoicePicker
+
+        screen = self._workspace_screen()
+        unfinished = screen.unfinished_work() if screen is not None else None
+        if unfinished is not None:
+            if self._server_ready is not None:
+                unfinished += " Quitting also stops the demo centre."
+            choices = [Choice("stay", "Stay 留下"), Choice("quit", "Quit anyway 仍然退出")]
+            picker = ChoicePicker(f"Quit? 退出? {unfinished}", choices)
+            if await self.push_screen_wait(picker) != "quit":
+                return
+        await self._quit()
+
+    async def _quit(self) -> None:
         self.workers.cancel_group(self, "feed")
         if self._api is not None and self._api.token is not None:
             # Leaving without logging out would keep calls coming to an empty seat.

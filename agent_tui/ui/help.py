@@ -6,7 +6,7 @@ help closes it again (the shell's help action toggles), and so does Esc.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -50,10 +50,18 @@ HelpScreen {
 """
 
 
-def help_rows(keymap: ResolvedKeymap, scope: Scope) -> list[tuple[str, str, str]]:
-    """(keys, description, binding id) for each action of one scope, in registry order."""
+def help_rows(
+    keymap: ResolvedKeymap, scope: Scope, labels: Mapping[str, str] | None = None
+) -> list[tuple[str, str, str]]:
+    """(keys, description, binding id) for each action of one scope, in registry order;
+    `labels` names what a key does now where that differs (Retrieve while on hold)."""
+    labels = labels or {}
     return [
-        (keymap.display(action.id) or "—  (palette)", action.description, action.id)
+        (
+            keymap.display(action.id) or "—  (palette)",
+            labels.get(action.id, action.description),
+            action.id,
+        )
         for action in actions_of(scope)
     ]
 
@@ -62,10 +70,16 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = HELP_CSS
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_help", "Close")]
 
-    def __init__(self, keymap: ResolvedKeymap, sections: Sequence[tuple[str, Scope]]) -> None:
+    def __init__(
+        self,
+        keymap: ResolvedKeymap,
+        sections: Sequence[tuple[str, Scope]],
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.keymap = keymap
         self.sections = list(sections)  # (title, scope), the shell's first
+        self.labels = dict(labels or {})
 
     def compose(self) -> ComposeResult:
         closing = " / ".join(dict.fromkeys(["Esc", self.keymap.key("app.help")]))
@@ -78,7 +92,7 @@ class HelpScreen(ModalScreen[None]):
                 )
                 table.can_focus = False  # the scroll box takes the keys: arrows, pgup/pgdn
                 table.add_columns("Keys", "Action", "Binding id")
-                for row in help_rows(self.keymap, scope):
+                for row in help_rows(self.keymap, scope, self.labels):
                     table.add_row(*row)
                 yield table
             files = ", ".join(path.name for path in self.keymap.files)

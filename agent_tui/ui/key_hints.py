@@ -7,7 +7,7 @@ changes state many times a minute costs more than the screen pop itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rich.text import Text
 from textual.widgets import Static
@@ -18,9 +18,16 @@ from agent_tui.keymap import ResolvedKeymap
 KEY_STYLE = "bold #1f2430 on #5fa8d3"
 
 
-def hint_line(keymap: ResolvedKeymap, scope: Scope, offered: Iterable[str]) -> Text:
+def hint_line(
+    keymap: ResolvedKeymap,
+    scope: Scope,
+    offered: Iterable[str],
+    labels: Mapping[str, str] | None = None,
+) -> Text:
     """`F4 Answer  F5 Hold …`: the offered actions of `scope` and of the app (by action
-    name) that are shown in hints, the workspace's first; then the command palette."""
+    name) that are shown in hints, the workspace's first; then the command palette.
+    `labels` (binding id → words) names what a key does now (F5 Retrieve while on hold)."""
+    labels = labels or {}
     offered_names = set(offered)
     shown: list[Action] = [
         action
@@ -35,7 +42,7 @@ def hint_line(keymap: ResolvedKeymap, scope: Scope, offered: Iterable[str]) -> T
     line = Text(no_wrap=True, overflow="ellipsis")
     for action in shown:
         line.append(f" {keymap.key(action.id)} ", style=KEY_STYLE)
-        line.append(f" {action.description} ")
+        line.append(f" {labels.get(action.id, action.description)} ")
     if keymap.keys_for("app.palette"):
         line.append(f" {keymap.key('app.palette')} ", style=KEY_STYLE)
         line.append(" Commands")
@@ -52,5 +59,11 @@ class KeyHints(Static):
     }
     """
 
-    def show(self, keymap: ResolvedKeymap, scope: Scope, offered: Iterable[str]) -> None:
-        self.update(hint_line(keymap, scope, offered), layout=False)  # always one line
+    def show(
+        self,
+        keymap: ResolvedKeymap,
+        scope: Scope,
+        offered: Iterable[str],
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
+        self.update(hint_line(keymap, scope, offered, labels), layout=False)  # always one line

@@ -125,6 +125,7 @@ class WorkspaceScreen(Screen[None]):
     SCOPE: ClassVar[Scope]  # its actions in agent_tui.actions
     PARTS: ClassVar[frozenset[str]] = ALL_PARTS  # the parts of the store it shows
     _keys_offered: frozenset[str] | None = None
+    _labels_shown: dict[str, str] | None = None
 
     @property
     def shell(self) -> Shell:
@@ -158,14 +159,25 @@ class WorkspaceScreen(Screen[None]):
             [a.action for a in actions_of(self.SCOPE) if self.check_action(a.action, ())]
             + [a.action for a in actions_of("app") if app.check_action(a.action, ())]
         )
-        if offered != self._keys_offered:
+        labels = self.action_labels()
+        if offered != self._keys_offered or labels != self._labels_shown:
             self._keys_offered = offered
+            self._labels_shown = labels
             self.refresh_bindings()  # for the command palette and anything else that asks
-            self.query_one(KeyHints).show(self.shell.keymap, self.SCOPE, offered)
+            self.query_one(KeyHints).show(self.shell.keymap, self.SCOPE, offered, labels)
+
+    def action_labels(self) -> dict[str, str]:
+        """Binding id → what its key does now, where that is not its usual description
+        (the hold key reads Retrieve while on hold): for the key hints and help."""
+        return {}
 
     def logout_allowed(self) -> bool:
         """Whether logging out makes sense now (the desk says no mid-call)."""
         return True
+
+    def unfinished_work(self) -> str | None:
+        """What quitting now would leave behind, in the user's words (None: nothing)."""
+        return None
 
     async def logout_reason(self) -> tuple[bool, str | None]:
         """Ask what the log-out needs (the desk asks why): (go ahead, reason)."""

@@ -66,6 +66,9 @@ class QueueConfig(Strict):
     ring_timeout_s: float = Field(default=15, gt=0)
     sl_target_s: float = Field(default=20, gt=0)
     wrapup_limit_s: float = Field(default=60, gt=0)
+    wrapup_extend_s: float = Field(
+        default=0, ge=0, description="seconds a human may add to a wrap-up, once (0: never)"
+    )
     talk_time: Distribution
     after_call_work: Distribution | None = None  # None: no after-call work
     patience: Distribution | None = None  # None: callers never abandon

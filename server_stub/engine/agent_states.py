@@ -100,9 +100,10 @@ class AgentStates(Scheduler):
             agent.state_counts.move(frm, to)
             if frm is READY:
                 agent.ready_seq = 0  # its entries in the ready heaps are stale now
+        if frm is not to or reason != agent.reason:
+            agent.since = self.now  # not on hold, retrieve or a pending state: the same state
         agent.state = to
         agent.reason = reason
-        agent.since = self.now
         call = agent.call
         if call is not None:
             call_id: str | None = call.id
@@ -150,6 +151,9 @@ class AgentStates(Scheduler):
             limit = queue.wrapup_limit_s if queue is not None else self._wrapup_limit(agent)
             deadline = self.now + limit
         agent.wrapup_deadline = deadline
+        agent.wrapup_notes = ""
+        agent.wrapup_path = []
+        agent.wrapup_extended = False
         self._set_state(agent, WRAP_UP)
         agent.wrap_seq = self._at(deadline, K_WRAP_END, agent)
 
@@ -165,6 +169,7 @@ class AgentStates(Scheduler):
         agent.wrap_seq = 0
         call = agent.call
         codes = self._wrapup_codes
+        data: dict[str, Any]
         if agent.simulated and codes:
             count = len(codes)
             bits = self._wrapup_bits
@@ -174,7 +179,12 @@ class AgentStates(Scheduler):
                 pick = getrandbits(bits)
             data = self._wrapup_data[pick]
         else:
-            data = {"code": "auto", "notes": "", "script_path": []}  # over-ran the limit
+            # Over-ran the limit: what the agent typed goes with it, never lost.
+            data = {
+                "code": "auto",
+                "notes": agent.wrapup_notes,
+                "script_path": agent.wrapup_path,
+            }
         if call is not None:
             call_id: str | None = call.id
             queue_id = call.queue.id if call.queue is not None else None

@@ -28,6 +28,7 @@ from server_stub.engine.vocabulary import (
     INBOUND,
     K_CONNECT,
     K_TALK_END,
+    K_WRAP_END,
     OFFERED,
     OUT_ABANDONED,
     OUT_ANSWERED,
@@ -484,6 +485,40 @@ class CommandEngine(Simulation):
             {"code": code, "notes": notes, "script_path": [list(step) for step in script_path]},
         )
         self._after_call(agent)
+
+    @_notifies
+    def save_wrapup_notes(
+        self, agent_id: str, call_id: str, notes: str, script_path: Sequence[Sequence[str]] = ()
+    ) -> None:
+        """What the agent has typed so far in wrap-up: an automatic wrap-up carries it."""
+        agent = self._wrapping_up(agent_id, call_id)
+        agent.wrapup_notes = notes
+        agent.wrapup_path = [list(step) for step in script_path]
+
+    @_notifies
+    def extend_wrapup(self, agent_id: str, call_id: str) -> float:
+        """Add the queue's `wrapup_extend_s` to the deadline, once; returns the new one."""
+        agent = self._wrapping_up(agent_id, call_id)
+        call = agent.call
+        queue = call.queue if call is not None else None
+        extend_s = queue.wrapup_extend_s if queue is not None else 0.0
+        if extend_s <= 0:
+            raise EngineError("no_extension", "this queue's wrap-up cannot be extended")
+        if agent.wrapup_extended or agent.wrapup_deadline is None:
+            raise EngineError("already_extended", "a wrap-up is extended only once")
+        agent.wrapup_extended = True
+        deadline = agent.wrapup_deadline + extend_s
+        agent.wrapup_deadline = deadline
+        agent.wrap_seq = self._at(deadline, K_WRAP_END, agent)  # the old timer goes stale
+        self._set_state(agent, WRAP_UP)  # same state: tells clients the new deadline
+        return deadline
+
+    def _wrapping_up(self, agent_id: str, call_id: str) -> Agent:
+        agent = self._human(agent_id)
+        self._own_call(agent, call_id)
+        if agent.state != WRAP_UP:
+            raise EngineError("invalid_state", f"agent {agent_id} is not wrapping up {call_id}")
+        return agent
 
 
 def _queue_id(call: Call) -> str | None:

@@ -93,6 +93,9 @@ class Agent:
         "state_counts",
         "wrap_seq",
         "wrapup_deadline",
+        "wrapup_extended",
+        "wrapup_notes",
+        "wrapup_path",
     )
 
     def __init__(self, config: AgentConfig) -> None:
@@ -110,6 +113,10 @@ class Agent:
         self.direction: str | None = None
         self.call: Call | None = None  # the call rung, talked or wrapped; never two
         self.wrapup_deadline: float | None = None
+        # What a human has typed in wrap-up so far: it goes with an automatic wrap-up.
+        self.wrapup_notes = ""
+        self.wrapup_path: list[list[str]] = []
+        self.wrapup_extended = False  # a wrap-up may be extended once
         self.calls_handled = 0
         self.ready_seq = 0  # nonzero while READY: validates entries in the queues' ready heaps
         self.wrap_seq = 0
@@ -221,6 +228,7 @@ class Queue:
         "talk",
         "waiting",
         "waiting_count",
+        "wrapup_extend_s",
         "wrapup_limit_s",
     )
 
@@ -240,6 +248,7 @@ class Queue:
         self.sl_target_s = float(config.sl_target_s)
         self.ring_timeout_s = float(config.ring_timeout_s)
         self.wrapup_limit_s = float(config.wrapup_limit_s)
+        self.wrapup_extend_s = float(config.wrapup_extend_s)
         self.talk = talk
         self.acw = acw
         self.patience = patience

@@ -55,6 +55,10 @@ class HealthResponse(BaseModel):
     speed: float = Field(description="simulated seconds per real second; 0 = paused")
     epoch: str = Field(description="ISO date-time of sim time 0")
     last_seq: int = Field(description="seq of the newest event in the log")
+    centre: str = Field(default="", description="the centre's name")
+    log_id: str = Field(
+        default="", description="this centre's log (its database): call ids are unique in it"
+    )
 
 
 class LoginRequest(Request):
@@ -342,6 +346,9 @@ class Codes(BaseModel):
     reason_codes: list[Code]
     wrapup_codes: list[Code]
     ticket_categories: list[Code]
+    wrapup_extend_s: dict[str, float] = Field(
+        default_factory=dict, description="queue id → seconds a wrap-up may be extended, once"
+    )
 
 
 # --------------------------------------------------------------------------- supervisor

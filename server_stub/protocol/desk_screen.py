@@ -8,6 +8,8 @@ and the desk's screen.
 - `HoldRequest` (`POST /v1/calls/{id}/hold`, optional body): the agent confirmed saying
   the standard hold phrase (`phrase: true`), and the script step it held on; `call.held`
   carries both.
+- `WrapupNotesRequest`, `WrapupExtended`: wrap-up notes kept by the centre as they are
+  typed (an automatic wrap-up carries them); a wrap-up extended once where the queue allows.
 - `DeskScreenState` (`PUT /v1/agent/screen`): what the desk shows, published on change
   (at most twice a second); logged as `agent.screen` for the agent's supervisors, the floor
   manager and the admin, so their views draw the same desk (`agent_tui/ui/desk_view.py`)
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from server_stub.protocol.api import LONG_TEXT, SHORT_TEXT, Request
 
@@ -48,6 +50,29 @@ class ScriptStepRequest(Request):
 class HoldRequest(Request):
     phrase: bool = Field(default=False, description="the standard hold phrase was said")
     script_step: str | None = Field(default=None, pattern=STEP_ID)
+
+
+class WrapupNotesRequest(Request):
+    """What the agent has typed in wrap-up so far (`PUT /v1/calls/{id}/wrapup/notes`): if
+    the wrap-up time runs out, the automatic wrap-up carries it."""
+
+    notes: str = Field(default="", max_length=LONG_TEXT)
+    script_path: list[tuple[str, str]] = Field(default_factory=list, max_length=500)
+
+
+class WrapupExtended(BaseModel):
+    """`POST /v1/calls/{id}/wrapup/extend`: the wrap-up's new deadline (sim seconds)."""
+
+    seq: int
+    wrapup_deadline: float
+
+
+class ScriptProgress(BaseModel):
+    """`GET /v1/calls/{id}/script`: the path the agent has walked on the call so far, folded
+    from its `call.script_step` events (a desk that logs in again mid-call resumes it)."""
+
+    call_id: str
+    path: list[tuple[str, str]] = Field(default_factory=list)
 
 
 class TicketDraftView(Request):

@@ -148,6 +148,9 @@ def transcript(
         ),
         0,
     )
+    if untimed:
+        note = "— the steps walked, in order (the desk did not publish their times) —"
+        untimed = [TranscriptLine(sim_time=None, speaker="system", text=note), *untimed]
     return lines[:cut] + untimed + lines[cut:]
 
 

@@ -31,6 +31,7 @@ from server_stub.server.routes import (
     supervisor,
     tickets,
     trainer,
+    training,
     workflow,
 )
 from server_stub.server.routes import (
@@ -131,6 +132,7 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         trainer,
         workflow,
         quality,
+        training,
     ):
         app.include_router(module.router, prefix="/v1")
     app.include_router(events.router, prefix="/v1")

@@ -69,6 +69,12 @@ class CommandDispatcher:
                 return engine.consult_action(args["agent_id"], args["call_id"], args["action"])
             case "dial":
                 return engine.dial(args["agent_id"], args["number"], args.get("customer_id"))
+            case "save_wrapup_notes":
+                return engine.save_wrapup_notes(
+                    args["agent_id"], args["call_id"], args["notes"], args.get("script_path", [])
+                )
+            case "extend_wrapup":
+                return engine.extend_wrapup(args["agent_id"], args["call_id"])
             case "wrapup":
                 return engine.complete_wrapup(
                     args["agent_id"],

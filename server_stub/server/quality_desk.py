@@ -118,7 +118,8 @@ class QualityDesk:
 
     def sample(self, request: SampleRequest, evaluator_id: str) -> SampleResult:
         """Ended calls of the month to evaluate, drawn the same way for the same seed;
-        calls this evaluator has already evaluated are left out."""
+        calls this evaluator has confirmed an evaluation of are left out (a draft stays,
+        to be finished)."""
         month = request.month or self.call_date(self.now())[:7]
         since, until = self.month_window(month)
         value = request.value
@@ -134,7 +135,11 @@ class QualityDesk:
         ended = [c for c in calls if c.ended_at is not None and c.agent_id is not None]
         confirmed = [e for e in self.store.evaluations() if e.status == "confirmed"]
         per_call = Counter(e.call_id for e in confirmed if e.calibration is None)
-        mine = {e.call_id for e in self.store.evaluations(evaluator_id=evaluator_id)}
+        mine = {
+            e.call_id
+            for e in self.store.evaluations(evaluator_id=evaluator_id)
+            if e.status == "confirmed" and e.calibration is None
+        }
         quota = self._quota(ended, confirmed, month)
         candidates = [c for c in ended if c.call_id not in mine]
         draw = random.Random(f"{month}:{request.by}:{value}:{request.seed}")

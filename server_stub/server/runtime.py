@@ -18,6 +18,7 @@ import asyncio
 import gc
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,7 @@ from server_stub.server.store import Store
 from server_stub.server.surges import SURGE_ACTOR, SurgeCallers
 from server_stub.server.throttle import Buckets
 from server_stub.server.ticket_runtime import build_ticket_loop, centre_workflow
+from server_stub.server.training_sessions import TrainingDesk
 from server_stub.supervision.clock import CentreClock
 from server_stub.supervision.companions import SupervisionParts, attach_supervision
 from server_stub.supervision.config import SupervisionConfig
@@ -120,6 +122,9 @@ class CentreRuntime:
         self.screens = Buckets(rate=SCREENS_PER_S, burst=2 * SCREENS_PER_S)
         self.last_screens: dict[str, tuple[int, dict[str, Any]]] = {}
         self.pops = ScreenPopBuilder(store)
+        # Names this log (this database) to clients: call ids restart on every new centre.
+        self.log_id = store.get_meta("log_id") or uuid.uuid4().hex
+        store.set_meta("log_id", self.log_id)
         self.dispatcher = CommandDispatcher(config)
         self.workflow = TicketWorkflow(centre_workflow(self.scripts_dir))
         self._placing_callbacks = False
@@ -127,6 +132,8 @@ class CentreRuntime:
         self.frame = RunFrame.from_meta(store.get_meta)
         forms_dir = self.scripts_dir.parent / "forms" if self.scripts_dir is not None else None
         self.quality = QualityDesk(config, store, self.scripts, forms_dir, lambda: self.now)
+        scenarios = self.scripts_dir.parent / "scenarios" if self.scripts_dir is not None else None
+        self.training = TrainingDesk(config, store, scenarios, self.scripts, monotonic, wall_clock)
         self._build_run()
         self.driver = ClockDriver(self.clock, self._drive_step, self._next_due)
         self._keepalive: asyncio.Task[None] | None = None

@@ -10,7 +10,9 @@ A login's `Reach` is the union of what its roles reach:
   calling numbers masked) and no agent's screen (`agent.screen`); the work itself (wrap-up
   notes, ticket text) is what they review, and an evaluator reads tickets over REST too;
   an evaluator reads a call's timeline masked the same way, and its colleagues'
-  evaluations except in a blind calibration round until it has scored the call itself.
+  evaluations except in a blind calibration round until it has scored the call itself;
+- training sessions (engines of their own: never in the live log or feed): trainers and
+  the admin steer and read them all, a trainee reads and works only its own.
 - department (back office): the tickets in or through its work queues, their events and
   their callbacks; no calls, no customer records.
 A team leader who takes calls (agent + supervisor) gets both. Nothing a client writes
@@ -526,6 +528,23 @@ class Scope:
             raise ApiError(
                 403, "not_your_evaluation", f"evaluation {evaluation.id} is another evaluator's"
             )
+
+    # ------------------------------------------------------------------ training
+
+    @property
+    def trains(self) -> bool:
+        """Trainers and the admin steer every training session and read every result."""
+        return self.principal.has("trainer") or self.principal.has("admin")
+
+    def check_training_reader(self, trainee: str) -> None:
+        """A training session or result: its trainee's, or any for a trainer or the admin."""
+        if not self.trains and trainee != self.reach.user_id:
+            raise out_of_scope(f"the training of {trainee} is not yours to read")
+
+    def check_trainee(self, trainee: str) -> None:
+        """Only the trainee works a session's call."""
+        if trainee != self.reach.user_id:
+            raise ApiError(403, "not_your_session", f"this session is {trainee}'s")
 
     # ------------------------------------------------------------------ audit
 

@@ -39,6 +39,7 @@ from server_stub.protocol.api import (
 from server_stub.protocol.events import Event
 from server_stub.protocol.quality_api import CalibrationRound
 from server_stub.protocol.quality_form_model import Evaluation
+from server_stub.protocol.training_api import TrainingResult
 from server_stub.server.db_lock import DatabaseLock
 
 SCHEMA_VERSION = "2"
@@ -79,6 +80,11 @@ CREATE TABLE IF NOT EXISTS evaluations (
     UNIQUE (evaluator_id, request_id)
 );
 CREATE INDEX IF NOT EXISTS evaluations_call ON evaluations(call_id);
+CREATE TABLE IF NOT EXISTS training_results (
+    session_id TEXT NOT NULL, trainee TEXT NOT NULL, scenario TEXT NOT NULL,
+    wall_time REAL NOT NULL, body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS training_results_trainee ON training_results(trainee, wall_time);
 CREATE TABLE IF NOT EXISTS calibrations (
     id TEXT PRIMARY KEY,
     request_id TEXT NOT NULL,
@@ -108,6 +114,8 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_call ON events(call_id);
 CREATE INDEX IF NOT EXISTS events_ticket ON events(ticket_id, seq) WHERE ticket_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS events_tickets ON events(seq) WHERE ticket_id IS NOT NULL;
+-- Supervisors' messages are rare among events: a partial index finds a desk's recent ones.
+CREATE INDEX IF NOT EXISTS events_messages ON events(seq) WHERE type = 'supervisor.message';
 CREATE TABLE IF NOT EXISTS commands (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     sim_time REAL NOT NULL,
@@ -380,6 +388,17 @@ class Store:
                 (seq, upto, limit),
             ).fetchall()
         return [tuple(r) for r in rows]
+
+    def recent_messages(self, limit: int) -> list[Event]:
+        """The newest `limit` supervisor messages (all of them: the caller filters), oldest
+        first."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_EVENT_COLUMNS}, data FROM events "
+                "WHERE type = 'supervisor.message' ORDER BY seq DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [_event_from_row(tuple(r)) for r in reversed(rows)]
 
     def events_for_ticket(self, ticket_id: str, limit: int = 1_000) -> list[Event]:
         """A ticket's events, oldest first: its history (TK7)."""
@@ -885,6 +904,29 @@ class Store:
             created_by=str(row["created_by"]),
             evaluators=[str(r["evaluator_id"]) for r in done],
         )
+
+    def put_training_result(self, result: TrainingResult) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO training_results(session_id, trainee, scenario, wall_time, body) "
+                "VALUES (?,?,?,?,?)",
+                (
+                    result.session_id,
+                    result.trainee,
+                    result.scenario,
+                    result.wall_time,
+                    result.model_dump_json(),
+                ),
+            )
+
+    def training_results(self, trainee: str | None = None) -> list[TrainingResult]:
+        """Scored sessions, oldest first (one trainee's when given)."""
+        query, params = "SELECT body FROM training_results", cast(tuple[str, ...], ())
+        if trainee is not None:
+            query, params = query + " WHERE trainee = ?", (trainee,)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY wall_time, rowid", params).fetchall()
+        return [TrainingResult.model_validate_json(r["body"]) for r in rows]
 
     def calibration_ids(self, call_id: str) -> list[str]:
         with self._lock:

@@ -39,7 +39,13 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
-from server_stub.protocol.desk_screen import DeskScreenState, HoldRequest, ScriptStepRequest
+from server_stub.protocol.desk_screen import (
+    DeskScreenState,
+    HoldRequest,
+    ScriptStepRequest,
+    WrapupExtended,
+    WrapupNotesRequest,
+)
 from server_stub.protocol.quality_api import (
     CalibrationCreate,
     CalibrationRound,
@@ -62,6 +68,15 @@ from server_stub.protocol.supervision_actions import (
     MonitorSession,
 )
 from server_stub.protocol.supervision_board import AlertsView, SupervisionBoard
+from server_stub.protocol.training_api import (
+    DeskAction,
+    SessionControl,
+    SessionCreate,
+    SessionView,
+)
+from server_stub.protocol.training_api import (
+    WhisperRequest as TraineeWhisper,
+)
 from server_stub.protocol.workflow_api import TransitionRequest
 from server_stub.server.app import create_app
 from server_stub.server.runtime import CentreRuntime
@@ -128,6 +143,8 @@ async def test_an_agents_call_from_ring_to_wrap_up_parses_at_every_step(
     assert isinstance(await agent.retrieve(call_id), CommandResult)
     walked = ScriptStepRequest(step="greet", key="1", next="verify")
     assert (await agent.script_step(call_id, walked)).call_id == call_id
+    assert (await agent.script_progress(call_id)).path == [("greet", "1")]
+    assert isinstance(await agent.my_messages(), list)
     screen = DeskScreenState(call_id=call_id, customer_id=CUSTOMER, step="verify", pane="script")
     assert (await agent.publish_screen(screen)).call_id == call_id
     assert isinstance(await agent.set_pending("not_ready", "break"), CommandResult)
@@ -162,6 +179,10 @@ async def test_an_agents_call_from_ring_to_wrap_up_parses_at_every_step(
     assert isinstance(callback, Callback) and callback.agent_id == "1001"
 
     assert isinstance(await agent.hangup(call_id), CommandResult)
+    notes = WrapupNotesRequest(notes="so far", script_path=[("greet", "1")])
+    assert (await agent.save_wrapup_notes(call_id, notes)).call_id == call_id
+    extended = await agent.extend_wrapup(call_id)
+    assert isinstance(extended, WrapupExtended) and extended.wrapup_deadline > 0
     wrapped = await agent.wrapup(call_id, WrapupRequest(code="resolved", notes="ok"))
     assert isinstance(wrapped, CommandResult)
     assert (await agent.me()).state in ("ready", "not_ready")
@@ -352,6 +373,28 @@ async def test_the_quality_routes_parse_for_an_evaluator(
     await evaluator.confirm_evaluation(scored.evaluation.id, EvaluationConfirm())
     view = await evaluator.calibration(round_.id)
     assert isinstance(view, CalibrationView) and view.round.evaluators == ["e100"]
+
+
+async def test_the_training_routes_parse_for_a_trainer_and_a_trainee(
+    connect: Callable[[str], Awaitable[CentreApi]],
+) -> None:
+    trainer, trainee = await connect("t100"), await connect("1001")
+    scenarios = await trainer.training_scenarios()
+    assert "enquiry_tariffs" in {s.id for s in scenarios}
+    made = SessionCreate(request_id=new_request_id(), scenario="enquiry_tariffs", trainee="1001")
+    session = await trainer.start_session(made)
+    assert isinstance(session, SessionView) and session.trainee_state == "reserved"
+    assert [s.id for s in await trainer.training_sessions()] == [session.id]
+    assert (await trainee.my_session()).id == session.id
+    paused = await trainer.steer_session(session.id, SessionControl(action="pause"))
+    assert paused.paused
+    whispered = await trainer.whisper_to_trainee(session.id, TraineeWhisper(text="慢一点 slower"))
+    assert whispered.events[-1].type == "training.whisper"
+    answered = await trainee.session_desk(session.id, DeskAction(action="answer"))
+    assert answered.trainee_state == "busy"
+    assert (await trainer.training_session(session.id)).trainee_state == "busy"
+    assert await trainee.training_results() == []
+    assert await trainer.training_results("1001") == []
 
 
 def test_every_client_method_is_called_here() -> None:

@@ -190,3 +190,37 @@ def test_the_trainers_live_stream_carries_script_steps_but_not_the_agents_screen
     assert EventType.CALL_SCRIPT_STEP in types_for_trainer
     assert EventType.AGENT_SCREEN not in types_for_trainer
     assert {EventType.CALL_SCRIPT_STEP, EventType.AGENT_SCREEN} <= types_for_agent
+
+
+async def test_the_script_progress_folds_the_agents_steps_and_backs(
+    api: httpx.AsyncClient,
+) -> None:
+    agent, other = await login(api, "1001"), await login(api, "1002")
+    call_id = await talking(api, agent)
+    for body in (
+        {"step": "greet", "key": "6", "next": "knowledge_lookup"},
+        {"step": "knowledge_lookup", "back": True},
+        {"step": "greet", "key": "1", "next": "tariffs"},
+    ):
+        await api.post(f"/v1/calls/{call_id}/script", json=body, headers=agent)
+    progress = await api.get(f"/v1/calls/{call_id}/script", headers=agent)
+    assert progress.json() == {"call_id": call_id, "path": [["greet", "1"]]}
+    theirs = await api.get(f"/v1/calls/{call_id}/script", headers=other)
+    assert theirs.status_code == 403
+
+
+async def test_an_agent_gets_back_only_the_messages_its_feed_would_carry(
+    api: httpx.AsyncClient,
+) -> None:
+    agent = await login(api, "1001")
+    admin = await login(api, "admin")
+    for body in (
+        {"text": "to you", "agent_id": "1001"},
+        {"text": "to 1002", "agent_id": "1002"},
+        {"text": "team A", "team_id": "A"},
+        {"text": "team B", "team_id": "B"},
+    ):
+        sent = await api.post("/v1/supervisor/messages", json=body, headers=admin)
+        assert sent.status_code == 201, sent.text
+    mine = (await api.get("/v1/agent/messages", headers=agent)).json()
+    assert [m["data"]["text"] for m in mine] == ["to you", "team A"]

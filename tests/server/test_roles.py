@@ -48,7 +48,11 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/calls/{call_id}/consult"): AGENT,
     ("POST", "/v1/calls/{call_id}/wrapup"): AGENT,
     ("POST", "/v1/calls/{call_id}/script"): AGENT,
+    ("PUT", "/v1/calls/{call_id}/wrapup/notes"): AGENT,
+    ("POST", "/v1/calls/{call_id}/wrapup/extend"): AGENT,
     ("PUT", "/v1/agent/screen"): AGENT,
+    ("GET", "/v1/calls/{call_id}/script"): AGENT,
+    ("GET", "/v1/agent/messages"): AGENT,
     ("POST", "/v1/calls/dial"): AGENT,
     ("POST", "/v1/callbacks"): AGENT,
     ("GET", "/v1/calls/{call_id}/pop"): AGENT | FLOOR,
@@ -89,6 +93,15 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/admin/clock"): frozenset({"admin"}),
     ("POST", "/v1/admin/clock"): frozenset({"admin"}),
     ("GET", "/v1/events"): EVERYONE,
+    ("GET", "/v1/training/scenarios"): frozenset({"trainer", "admin"}),
+    ("POST", "/v1/training/sessions"): frozenset({"trainer", "admin"}),
+    ("GET", "/v1/training/sessions"): frozenset({"trainer", "admin"}),
+    ("GET", "/v1/training/me"): AGENT,
+    ("GET", "/v1/training/sessions/{session_id}"): AGENT | {"trainer", "admin"},
+    ("POST", "/v1/training/sessions/{session_id}/control"): frozenset({"trainer", "admin"}),
+    ("POST", "/v1/training/sessions/{session_id}/whisper"): frozenset({"trainer", "admin"}),
+    ("POST", "/v1/training/sessions/{session_id}/desk"): AGENT,
+    ("GET", "/v1/training/results"): AGENT | {"trainer", "admin"},
     **{
         (method, f"/v1/quality/{path}"): frozenset({"evaluator", "admin"})
         for method, path in (

@@ -81,3 +81,28 @@ def test_a_draft_survives_sigkill_in_the_middle_of_saving(tmp_path: Path) -> Non
         assert len(fields["description"]) == fields["length"] > 0
     leftovers = [p.name for p in tmp_path.iterdir() if not p.name.endswith(".json")]
     assert len(leftovers) <= 3  # at most one temp file per kill, never read as a draft
+
+
+def test_drafts_of_one_server_centre_or_log_never_show_in_another(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path)
+    store.use_scope("http://127.0.0.1:8765", "示例中心 Demo", "log-1")
+    store.save("ticket", "c1", {"subject": "first demo"})
+    for other in (
+        ("http://127.0.0.1:8765", "示例中心 Demo", "log-2"),  # the same server, a new log
+        ("http://10.0.0.2:8765", "示例中心 Demo", "log-1"),
+        ("http://127.0.0.1:8765", "Other centre", "log-1"),
+    ):
+        store.use_scope(*other)
+        assert store.pending("ticket") == [] and store.load("ticket", "c1") is None
+    store.use_scope("http://127.0.0.1:8765/", "示例中心 Demo", "log-1")
+    assert store.load("ticket", "c1") == {"subject": "first demo"}
+
+
+def test_a_draft_offered_once_is_remembered_as_offered(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path)
+    store.save("ticket", "c1", {"subject": "x"})
+    (draft,) = store.pending("ticket")
+    assert not draft.offered
+    store.mark_offered(draft)
+    (again,) = DraftStore(tmp_path).pending("ticket")
+    assert again.offered and again.fields == {"subject": "x"}

@@ -39,6 +39,10 @@ async def load_desk(api: CentreApi, store: ClientStore, first: bool) -> frozense
             await api.set_state(NOT_READY)
             me = await api.me()
     parts = store.load_me(me)
+    if first:
+        # The message log as it was before this login (another workstation, a restart).
+        with contextlib.suppress(ApiError, ServerUnreachable):
+            parts |= store.load_messages(await api.my_messages())
     call = store.call
     if call is not None and call.pop is None and call.status != "ended":
         # After a resync or a restart mid-call: fetch the screen pop the event carried.

@@ -26,9 +26,11 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Select, TextArea
 
 from agent_tui.client.api import new_request_id
+from agent_tui.client.errors import ApiError, ServerUnreachable
 from agent_tui.client.parts import AGENT, CALL, CONNECTION, MESSAGES, QUEUES
 from agent_tui.client.state import CallInfo, ClientStore
 from agent_tui.keymap import default_bindings
@@ -52,7 +54,7 @@ from agent_tui.workspaces.desk.state_bar import StateBar
 from agent_tui.workspaces.desk.supervisor_notices import SupervisorNotices
 from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND as TICKET_DRAFT
 from agent_tui.workspaces.desk.ticket_form import TicketForm
-from agent_tui.workspaces.desk.wrapup_panel import WrapupPanel
+from agent_tui.workspaces.desk.wrapup_panel import WARN_S, WrapupPanel
 from server_stub.protocol.api import (
     LONG_TEXT,
     SHORT_TEXT,
@@ -73,6 +75,7 @@ from server_stub.protocol.desk_screen import (
     DeskScreenState,
     HoldRequest,
     TicketDraftView,
+    WrapupNotesRequest,
 )
 from server_stub.protocol.phrases import carries_phrase
 from server_stub.protocol.scripts import FlowScript
@@ -95,6 +98,7 @@ FALLBACK_CODES = Codes(
     ticket_categories=[],
 )
 WIDE_WIDTH, WIDE_HEIGHT = 110, 32
+NOTES_SAVE_AFTER_S = 1.0  # wrap-up notes go to the centre when typing pauses this long
 DEFAULT_CENTRE_NAME = "客服中心 Contact Centre"
 
 PANE_SCRIPT, PANE_TICKET, PANE_WRAPUP = "script-pane", "ticket-form", "wrapup-panel"
@@ -125,6 +129,12 @@ class DeskScreen(WorkspaceScreen):
         self.orphan_ticket_draft = False  # a ticket draft came back for a call that is gone
         self._pane_before_ticket = PANE_SCRIPT
         self.callbacks_scheduled: list[Callback] = []  # this shift's, newest last
+        # The wrap-up in progress: warned of its end, extended, the notes the centre has.
+        self.wrapup_warned = False
+        self.wrapup_extended = False
+        self.wrapup_notes_sent = ""
+        self._notes_timer: Timer | None = None
+        self._resumed_call: str | None = None  # a call already under way at login
         self.screen_publisher: ScreenPublisher | None = None  # made on mount (needs the shell)
         self.step_reporter: ScriptStepReporter | None = None
 
@@ -179,14 +189,14 @@ class DeskScreen(WorkspaceScreen):
             self.query_one(MessageBanner).show_messages(state.messages, self.key("desk.messages"))
             self.query_one(MessageLogPanel).show_messages(state.messages, state.sim_now())
         if self.wrapup_call_id is not None:
-            self.query_one(WrapupPanel).show_countdown(state.wrapup_remaining())
+            self._show_countdown()
         self.refresh_key_hints()
 
     def _tick(self) -> None:
         state = self.store
         self.query_one(StateBar).show(state)
         if self.wrapup_call_id is not None:
-            self.query_one(WrapupPanel).show_countdown(state.wrapup_remaining())
+            self._show_countdown()
         if self.has_class("-wide") and state.messages:
             self.query_one(MessageLogPanel).show_messages(state.messages, state.sim_now())
 
@@ -237,6 +247,8 @@ class DeskScreen(WorkspaceScreen):
             # refresh has reached it, and the script pane would join the first frame.
             self.call_id = call.call_id
             self.verified = False
+            if call.status != "ringing":
+                self._resumed_call = call.call_id  # on the desk before it was drawn
             card.show_call(call, verified=False)
             self._say_if_ringing_elsewhere(call)
         elif call is not None:
@@ -248,6 +260,7 @@ class DeskScreen(WorkspaceScreen):
         if in_wrapup and wrapup_call is not None and self.wrapup_call_id != wrapup_call:
             self._start_wrapup(wrapup_call)
         elif not in_wrapup and self.wrapup_call_id is not None:
+            self._wrapup_over()
             self.wrapup_call_id = None
             if self.query_one(ContentSwitcher).current == PANE_WRAPUP:
                 self._show_pane(PANE_SCRIPT)
@@ -279,6 +292,8 @@ class DeskScreen(WorkspaceScreen):
         if call.queue_id:
             script_pane.clear("Loading the script 正在加载脚本…")
             self.load_script(call.call_id, call.queue_id)
+        elif call.pop is None:
+            script_pane.clear("Loading the call 正在加载通话…")  # its queue comes with the pop
         else:
             script_pane.clear("No script for this call (outbound). 本通话无脚本")
         customer = call.customer
@@ -320,7 +335,9 @@ class DeskScreen(WorkspaceScreen):
         panel = self.query_one(WrapupPanel)
         panel.start(self.shell.drafts, call_id)
         panel.suggest(self.query_one(ScriptPane).outcome, self.key("desk.wrapup"))
-        panel.show_countdown(self.store.wrapup_remaining())
+        self.wrapup_warned = self.wrapup_extended = False
+        self.wrapup_notes_sent = ""
+        self._show_countdown()
         if self.query_one(ContentSwitcher).current != PANE_TICKET:
             self._show_pane(PANE_WRAPUP)
             self.query_one("#wrapup-notes", TextArea).focus()
@@ -333,28 +350,68 @@ class DeskScreen(WorkspaceScreen):
         return idle_text(self.key)
 
     def _bring_back_orphan_draft(self) -> None:
-        """After a crash: a ticket draft whose call is gone comes back in the form."""
+        """A ticket draft of this centre whose call is gone (a crash, a lost connection)
+        comes back in the form, once: the next session does not offer it again."""
         if self.store.call is not None:
             return
         if self.call_id is None:
             self.query_one(ScriptPane).clear(self._idle_text())
-        pending = self.shell.drafts.pending(TICKET_DRAFT)
+        drafts = self.shell.drafts
+        pending = [d for d in drafts.pending(TICKET_DRAFT) if not d.offered]
         if not pending:
             return
         draft = pending[-1]
         self.query_one(TicketForm).start(
-            self.shell.drafts,
+            drafts,
             call_id=draft.key,
             customer_id=draft.fields.get("customer_id"),
             customer_name=None,
             tickets=[],
         )
+        drafts.mark_offered(draft)
         self.orphan_ticket_draft = True
         self.notify(
             f"An unsent ticket draft (call {draft.key}) came back. "
-            f"{self.key('desk.ticket')} shows it.",
-            timeout=6,
+            f"{self.key('desk.ticket')} shows it; Esc there keeps or discards it.",
+            timeout=8,
         )
+
+    def on_ticket_form_close_requested(self, _: TicketForm.CloseRequested) -> None:
+        """Esc in the ticket form: back to where the agent was; an orphan draft asks first."""
+        if not self.orphan_ticket_draft:
+            self._leave_ticket_pane()
+            return
+        choices = [
+            Choice("keep", "Keep the draft for later 保留草稿"),
+            Choice("discard", "Discard the draft 丢弃草稿"),
+        ]
+        self.app.push_screen(
+            ChoicePicker("Unsent ticket draft 未提交的工单草稿", choices), self._orphan_decided
+        )
+
+    def _orphan_decided(self, choice: str | None) -> None:
+        if choice is None:
+            return
+        form = self.query_one(TicketForm)
+        if choice == "discard":
+            form.discard_draft()
+            self.orphan_ticket_draft = False
+            self.notify("Ticket draft discarded 草稿已丢弃", timeout=3)
+        self._leave_ticket_pane()
+
+    def _leave_ticket_pane(self) -> None:
+        back_to = self._pane_before_ticket
+        if self.wrapup_call_id is not None:
+            back_to = PANE_WRAPUP
+        elif self.store.call is None or back_to == PANE_TICKET:
+            back_to = PANE_SCRIPT
+        self._show_pane(back_to)
+        if back_to == PANE_WRAPUP:
+            self.query_one("#wrapup-notes", TextArea).focus()
+        elif self.store.call is not None:
+            self.query_one(ScriptPane).focus()
+        else:
+            self.set_focus(None)
 
     # -- keys: what makes sense now ------------------------------------------------------
 
@@ -381,8 +438,27 @@ class DeskScreen(WorkspaceScreen):
             "focus_ticket": (call is not None or self.orphan_ticket_draft) and pane != PANE_TICKET,
             "submit_ticket": pane == PANE_TICKET,
             "wrapup": agent == "wrap_up",
+            "extend_wrapup": agent == "wrap_up"
+            and not self.wrapup_extended
+            and bool(self._extend_s()),
         }
         return allowed.get(action, True)
+
+    def action_labels(self) -> dict[str, str]:
+        call = self.store.call
+        if call is not None and call.status == "held":
+            return {"call.hold": "Retrieve 取回"}
+        return {}
+
+    def unfinished_work(self) -> str | None:
+        state = self.store.state
+        if self.store.call is not None or state in ("reserved", "busy"):
+            return "A call is on your desk. 通话进行中"
+        if state == "wrap_up":
+            return "The wrap-up is not finished. 话后未完成"
+        if self.orphan_ticket_draft or self.query_one(TicketForm).has_unsent_text():
+            return "A ticket draft is not sent (it is kept). 工单未提交"
+        return None
 
     def logout_allowed(self) -> bool:
         # Not with a call on the desk: the shift ends between calls.
@@ -450,6 +526,22 @@ class DeskScreen(WorkspaceScreen):
             pane.clear(f"No script for queue {queue_id}.")
             return
         pane.set_script(script, self._script_values(self.store.call))
+        if self._resumed_call == call_id:
+            await self._resume_walk(call_id)
+
+    async def _resume_walk(self, call_id: str) -> None:
+        """Back on a call after logging in again: the script where the agent left it."""
+        ok, progress = await self._attempt(
+            "find where the script was", self.shell.api.script_progress(call_id)
+        )
+        pane = self.query_one(ScriptPane)
+        if not ok or progress is None or self.call_id != call_id or not progress.path:
+            return
+        if pane.resume(list(progress.path)) and pane.walker is not None:
+            self.verified = bool(identity_verified(pane.walker))
+            call = self._call()
+            if call is not None:
+                self.query_one(CustomerCard).show_call(call, verified=self.verified)
 
     @work(exclusive=True, group="pop", exit_on_error=False)
     async def load_pop(self, call_id: str) -> None:
@@ -458,7 +550,13 @@ class DeskScreen(WorkspaceScreen):
             return
         self.shell.publish(self.store.set_pop(call_id, pop))
         call = self.store.call
-        if call is not None and call.call_id == call_id and call.customer is not None:
+        if call is None or call.call_id != call_id:
+            return
+        if call.queue_id:
+            self.load_script(call_id, call.queue_id)
+        else:
+            self.query_one(ScriptPane).clear("No script for this call (outbound). 本通话无脚本")
+        if call.customer is not None:
             self.query_one(TicketForm).start(
                 self.shell.drafts,
                 call_id=call_id,
@@ -723,19 +821,99 @@ class DeskScreen(WorkspaceScreen):
             return
         self.query_one(TicketForm).submitted(ticket)
         self.shell.publish(self.store.add_ticket(ticket))
-        call = self._call()
         self.orphan_ticket_draft = False
         self.notify(f"Ticket {ticket.id} saved 工单已创建", timeout=4)
-        back_to = self._pane_before_ticket
-        if self.wrapup_call_id is not None:
-            back_to = PANE_WRAPUP
-        elif call is None:
-            back_to = PANE_SCRIPT
-        self._show_pane(back_to)
-        if back_to == PANE_SCRIPT and call is not None:
-            self.query_one(ScriptPane).focus()
-        elif back_to == PANE_WRAPUP:
-            self.query_one("#wrapup-notes", TextArea).focus()
+        self._leave_ticket_pane()
+
+    # The wrap-up clock: notes reach the centre as they are typed (an automatic wrap-up
+    # carries them), a warning before the end, one extension where the queue allows it.
+
+    def _extend_s(self) -> float:
+        call = self.store.call
+        queue_id = call.queue_id if call is not None else None
+        return self.codes.wrapup_extend_s.get(queue_id or "", 0.0)
+
+    def _show_countdown(self) -> None:
+        remaining = self.store.wrapup_remaining()
+        extend_s = self._extend_s()
+        hint = None
+        if extend_s and not self.wrapup_extended:
+            hint = f"{self.key('desk.extend_wrapup')} adds {extend_s:g} s, once 延长一次"
+        self.query_one(WrapupPanel).show_countdown(remaining, hint)
+        if remaining is not None and 0 < remaining < WARN_S and not self.wrapup_warned:
+            self.wrapup_warned = True
+            self._send_notes()
+            self.app.bell()
+            more = f" {hint} more." if hint else ""
+            self.notify(
+                f"Wrap-up ends in {remaining:.0f} s: your notes go with it.{more}",
+                title="Wrap-up 话后 ending",
+                severity="warning",
+                timeout=8,
+            )
+
+    def on_wrapup_panel_notes_changed(self, _: WrapupPanel.NotesChanged) -> None:
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+        self._notes_timer = self.set_timer(NOTES_SAVE_AFTER_S, self._send_notes)
+
+    def _send_notes(self) -> None:
+        call_id = self.wrapup_call_id
+        notes = self.query_one(WrapupPanel).notes
+        if call_id is None or notes == self.wrapup_notes_sent:
+            return
+        request = WrapupNotesRequest(notes=notes, script_path=self.query_one(ScriptPane).path)
+        self.send_notes(call_id, request)
+
+    @work(exclusive=True, group="wrapup-notes", exit_on_error=False)
+    async def send_notes(self, call_id: str, request: WrapupNotesRequest) -> None:
+        try:
+            await self.shell.api.save_wrapup_notes(call_id, request)
+        except (ApiError, ServerUnreachable):
+            return  # the local draft still has them; the next change or the warning retries
+        if self.wrapup_call_id == call_id:
+            self.wrapup_notes_sent = request.notes
+
+    def action_extend_wrapup(self) -> None:
+        call_id = self.wrapup_call_id
+        if call_id is not None:
+            self.extend_wrapup(call_id)
+
+    @work(exclusive=True, group="wrapup-extend", exit_on_error=False)
+    async def extend_wrapup(self, call_id: str) -> None:
+        ok, extended = await self._attempt(
+            "extend the wrap-up", self.shell.api.extend_wrapup(call_id)
+        )
+        if ok and extended is not None:
+            self.wrapup_extended = True
+            self.wrapup_warned = False
+            self.notify(f"Wrap-up extended by {self._extend_s():g} s 已延长话后", timeout=3)
+            self.refresh_key_hints()
+
+    def _wrapup_over(self) -> None:
+        """The wrap-up ended: by the agent's code, or by the clock (then say so)."""
+        panel = self.query_one(WrapupPanel)
+        if panel.sent:
+            return
+        notes = panel.notes
+        if notes == self.wrapup_notes_sent:
+            panel.forget_draft()
+            kept = " with your notes" if notes else ""
+            self.notify(
+                f"Wrap-up time ran out: the call was wrapped up automatically{kept}. "
+                "话后时间已到, 已自动完成",
+                title="Wrap-up 话后",
+                severity="warning",
+                timeout=10,
+            )
+        else:
+            self.notify(
+                "Wrap-up time ran out before your last notes reached the centre: "
+                "they are kept on this desk as a draft.",
+                title="Wrap-up 话后",
+                severity="error",
+                timeout=10,
+            )
 
     def action_wrapup(self) -> None:
         self._show_pane(PANE_WRAPUP)

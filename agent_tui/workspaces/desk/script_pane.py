@@ -74,6 +74,23 @@ class ScriptPane(Static, can_focus=True):
             self.border_title = "Script 脚本"
         self._draw()
 
+    def resume(self, path: list[tuple[str, str]]) -> bool:
+        """Walk `path` again silently (a desk that logged in mid-call); False, and the
+        walk left at the start, when the path does not fit this script."""
+        if self.walker is None:
+            return False
+        walker = ScriptWalker(self.walker.script)
+        try:
+            for step_id, key in path:
+                if walker.current != step_id:
+                    return False
+                walker.choose(key)
+        except ScriptWalkError:
+            return False
+        self.walker = walker
+        self._draw()
+        return True
+
     def set_values(self, values: Mapping[str, str]) -> None:
         self.values = dict(values)
         self._draw()

@@ -30,6 +30,10 @@ def agent_line(state: ClientStore) -> Text:
     line.append(f" {clock_face(state.seconds_in_state())}", style="bold")
     if state.state == "busy" and state.direction == "outbound":
         line.append("  outbound 呼出", style="#5fa8d3")
+    on_call = state.call_seconds()
+    if on_call is not None:
+        line.append("  call 通话 ", style="dim")
+        line.append(clock_face(on_call), style="bold")
     if state.pending is not None:
         pending = STATE_LABELS.get(state.pending.state, state.pending.state)
         if state.pending.reason:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import ValidationError
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from agent_tui.drafts import DraftStore
@@ -35,6 +37,13 @@ TEXT_FIELDS = ("department", "subject")
 
 
 class TicketForm(Vertical):
+    """The form; Esc asks the desk to close it (`CloseRequested`)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close", show=False)]
+
+    class CloseRequested(Message):
+        """Esc: the agent is done with the form for now."""
+
     DEFAULT_CSS = """
     TicketForm {
         border: round $accent 60%;
@@ -122,6 +131,9 @@ class TicketForm(Vertical):
         self.query_one(TextArea).cursor_blink = blink
         self._draw_tickets()
 
+    def action_close(self) -> None:
+        self.post_message(self.CloseRequested())
+
     # -- what the screen calls --------------------------------------------------------
 
     def set_categories(self, categories: Iterable[tuple[str, str]]) -> None:
@@ -129,9 +141,15 @@ class TicketForm(Vertical):
         self._categories = list(categories) or list(DEFAULT_CATEGORIES)
         select: Select[str] = self.query_one("#ticket-category", Select)
         current = select.value
+        if isinstance(current, str) and current not in {code for code, _ in self._categories}:
+            self._categories.append((current, current))  # the agent's choice stays
         select.set_options([(label, code) for code, label in self._categories])
-        if isinstance(current, str) and current in {code for code, _ in self._categories}:
-            select.value = current
+        if isinstance(current, str):
+            self._restoring = True  # the same value again: not a change to save
+            try:
+                select.value = current
+            finally:
+                self._restoring = False
 
     def start(
         self,
@@ -237,6 +255,20 @@ class TicketForm(Vertical):
             self._restoring = False
         self._draw_tickets()
 
+    def has_unsent_text(self) -> bool:
+        fields = self.fields()
+        return any(fields[name] for name in ("department", "subject", "description"))
+
+    def discard_draft(self) -> None:
+        """Forget the draft and empty the form (the agent said so)."""
+        if self.drafts is not None and self.call_id is not None:
+            self.drafts.discard(DRAFT_KIND, self.call_id)
+        self._restoring = True
+        try:
+            self._fill({})
+        finally:
+            self._restoring = False
+
     def set_tickets(self, tickets: list[Ticket]) -> None:
         self.tickets = list(tickets)
         self._draw_tickets()
@@ -260,7 +292,12 @@ class TicketForm(Vertical):
     def _fill(self, values: dict[str, Any]) -> None:
         category = values.get("category")
         select: Select[str] = self.query_one("#ticket-category", Select)
-        if category in {code for code, _ in self._categories}:
+        if category and category not in {code for code, _ in self._categories}:
+            # A draft's category may come back before the server's list (or have left
+            # it): offer it as it is rather than drop what the agent chose.
+            self._categories.append((str(category), str(category)))
+            select.set_options([(label, code) for code, label in self._categories])
+        if category:
             select.value = str(category)
         else:
             select.clear()

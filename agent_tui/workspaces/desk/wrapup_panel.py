@@ -1,8 +1,10 @@
 """Wrap-up (IN8, ST2 after-call work): the countdown, the disposition code, the notes.
 
 The notes are a draft like the ticket form (kind "wrapup", keyed by the call id), saved on
-every change. The code is picked in a dialog (the wrap-up key); the script's outcome is
-offered first.
+every change, and the desk sends them to the centre too (`NotesChanged`), so that an
+automatic wrap-up at the deadline carries them. The code is picked in a dialog (the
+wrap-up key); the script's outcome is offered first. `WARN_S` before the deadline the
+countdown turns red and says the notes go with it, and how to extend where that is allowed.
 """
 
 from __future__ import annotations
@@ -10,22 +12,29 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Static, TextArea
 
 from agent_tui.drafts import DraftStore
 from agent_tui.ui.labels import clock_face
 
 DRAFT_KIND = "wrapup"
+WARN_S = 15.0  # the countdown warns this long before the deadline
 
 
-def countdown_text(remaining: float | None, limit_known: bool = True) -> Text:
+def countdown_text(remaining: float | None, extend_hint: str | None = None) -> Text:
+    """The countdown; near the end it says what happens, and how to get more time."""
     if remaining is None:
         return Text("Wrap-up 话后处理: no deadline", style="dim")
     line = Text("Wrap-up 话后处理  ")
-    style = "bold #e06c75" if remaining < 15 else "bold #d08770"
+    style = "bold #e06c75" if remaining < WARN_S else "bold #d08770"
     line.append(f" {clock_face(max(0.0, remaining))} left ", style=f"{style} reverse")
     if remaining <= 0:
-        line.append("  time is up: the server closes it", style="bold #e06c75")
+        line.append("  time is up: your notes go with it", style="bold #e06c75")
+    elif remaining < WARN_S:
+        line.append("  ends soon: your notes go with it 备注将随自动话后提交", style="#e06c75")
+    if extend_hint and remaining > 0:
+        line.append(f"\n{extend_hint}", style="dim")
     return line
 
 
@@ -40,6 +49,9 @@ def code_line(code: str | None, wrapup_key: str) -> Text:
 
 
 class WrapupPanel(Vertical):
+    class NotesChanged(Message):
+        """The agent typed in the notes (the desk sends them to the centre, debounced)."""
+
     DEFAULT_CSS = """
     WrapupPanel {
         border: round $warning 60%;
@@ -66,6 +78,7 @@ class WrapupPanel(Vertical):
         self.drafts: DraftStore | None = None
         self.call_id: str | None = None
         self.suggested_code: str | None = None
+        self.sent = False  # the agent wrapped up (not the timer)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="wrapup-countdown")
@@ -84,11 +97,12 @@ class WrapupPanel(Vertical):
         self.drafts = drafts
         self.call_id = call_id
         self.border_title = f"Wrap-up 话后 · call {call_id}"
+        self.sent = False
         saved = drafts.load(DRAFT_KIND, call_id)
         self.query_one(TextArea).text = str((saved or {}).get("notes") or "")
 
-    def show_countdown(self, remaining: float | None) -> None:
-        self.query_one("#wrapup-countdown", Static).update(countdown_text(remaining))
+    def show_countdown(self, remaining: float | None, extend_hint: str | None = None) -> None:
+        self.query_one("#wrapup-countdown", Static).update(countdown_text(remaining, extend_hint))
 
     def suggest(self, code: str | None, wrapup_key: str) -> None:
         """Show the script's outcome, if any, and the key (`wrapup_key`) that picks a code."""
@@ -100,6 +114,10 @@ class WrapupPanel(Vertical):
         return self.query_one(TextArea).text
 
     def submitted(self) -> None:
+        self.sent = True
+        self.forget_draft()
+
+    def forget_draft(self) -> None:
         if self.drafts is not None and self.call_id is not None:
             self.drafts.discard(DRAFT_KIND, self.call_id)
 
@@ -107,6 +125,7 @@ class WrapupPanel(Vertical):
         event.stop()
         if self.drafts is None or self.call_id is None:
             return
+        self.post_message(self.NotesChanged())
         if event.text_area.text:
             self.drafts.save(DRAFT_KIND, self.call_id, {"notes": event.text_area.text})
         else:

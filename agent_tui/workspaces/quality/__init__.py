@@ -1,9 +1,9 @@
 """Quality (evaluators, admins).
 
-Until its own issue (sampling, scorecards, statistics, calibration: QA1–QA3) is built, it
-shows what an evaluator can read today: every call wrapped up since login, as the log
-records it (agent, queue, code, notes, the path through the script, the tickets made on
-the call), and any ticket by its id.
+QA1–QA3: calls sampled to each agent's monthly quota (or at random, by agent, queue or
+customer), each call's transcript and timeline from the log, the scorecard on the
+centre's form with what the log decides prefilled, the statistics, and blind calibration
+rounds where several evaluators score one call. Any ticket by its id.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _quality_screen() -> Screen[Any]:
 WORKSPACE = WorkspaceSpec(
     id="quality",
     title="Quality 质检",
-    summary="Calls as they are wrapped up: code, notes, script path, tickets",
+    summary="Sample calls, read their transcripts, score them on the form, count and calibrate",
     roles=("evaluator", "admin"),
     scope="quality",
     screen=_quality_screen,

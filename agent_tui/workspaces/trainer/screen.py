@@ -1,42 +1,85 @@
-"""The training console: the queues, a caller sent into one on a key, and each call's trail.
+"""The training console: sessions on their own clocks, the highlighted one in full, and the
+queues a caller can be sent into now.
 
-The trainer's feed carries every event, so a call it sent is followed from the store
-(`CallTrail`): ringing at an agent, answered, held, ended, wrapped up.
+A session is a scenario's call to a trainee on a simulated centre of its own (the server's
+`TrainingSession`): the trainer starts one, pauses, steps and resumes its clock, makes the
+caller angrier or calmer and whispers to the trainee, and reads the call as it goes (the
+caller's lines, the trainee's actions) and its score with every reason at the end. The
+sessions are read again every second while one runs: their clocks are not the floor's,
+so the feed does not carry them.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
 from agent_tui.client.parts import CONNECTION, QUEUES, TRAILS
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.header import WorkspaceHeader
 from agent_tui.ui.key_hints import KeyHints
+from agent_tui.ui.panels import DetailPanel
 from agent_tui.ui.queues import QueuesBoard
 from agent_tui.ui.requests import attempt
 from agent_tui.ui.tables import highlighted_key, sync_rows
 from agent_tui.workspaces.base import WorkspaceScreen
 from agent_tui.workspaces.trainer import load_queues
 from agent_tui.workspaces.trainer.send_dialog import SendCallerDialog
+from agent_tui.workspaces.trainer.session_dialogs import StartSessionDialog, WhisperDialog
+from agent_tui.workspaces.trainer.sessions import SESSION_COLUMNS, session_block, session_rows
 from agent_tui.workspaces.trainer.trails import TRAIL_COLUMNS, trail_rows
 from server_stub.protocol.api import TrainerCallRequest
-
-NOTE = (
-    "Scenarios, sessions, the trainee's desk and scoring come with their own issue."
-    " Here today: send a caller into a queue and follow the call."
+from server_stub.protocol.training_api import (
+    ControlAction,
+    SessionControl,
+    SessionCreate,
+    SessionView,
+    WhisperRequest,
 )
 
+NOTE = "Sessions run on their own clocks: pausing one never stops the floor. 培训不影响现场"
+EMPTY = "No training session yet: start one on a scenario. 暂无培训场次"
+STEERING = frozenset({"pause_session", "step_session", "angrier", "calmer", "whisper"})
+POLL_S = 1.0
+
 CONSOLE_CSS = """
-ConsoleScreen #trails-board {
+ConsoleScreen #console-body {
     height: 1fr;
 }
+ConsoleScreen #console-left {
+    width: 1fr;
+}
+ConsoleScreen #sessions-board {
+    height: 1fr;
+    min-height: 3;
+}
+ConsoleScreen #trails-board {
+    height: 5;
+}
+ConsoleScreen #session-detail {
+    width: 52;
+}
+ConsoleScreen.-narrow #console-body {
+    layout: vertical;
+}
+ConsoleScreen.-narrow #console-left {
+    width: 100%;
+    height: 6;
+}
+ConsoleScreen.-narrow #session-detail {
+    width: 100%;
+}
+ConsoleScreen.-narrow #queues, ConsoleScreen.-narrow #trails-title,
+ConsoleScreen.-narrow #trails-board {
+    display: none;
+}
 """
+SIDE_BY_SIDE_WIDTH = 110
 
 
 class ConsoleScreen(WorkspaceScreen):
@@ -45,19 +88,38 @@ class ConsoleScreen(WorkspaceScreen):
     SCOPE = "trainer"
     PARTS: ClassVar[frozenset[str]] = frozenset({QUEUES, TRAILS, CONNECTION})
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.sessions: dict[str, SessionView] = {}
+        self.last_trainee = "1001"
+
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader("Training console 培训控制台", NOTE, id="console-header")
-        with Vertical():
-            yield QueuesBoard("Queues 队列: where a caller goes", cursor=True, id="queues")
-            yield Static("Callers you sent 已发送来电", classes="board-title")
-            trails: DataTable[object] = DataTable(id="trails-board", cursor_type="none")
-            yield trails
+        with Horizontal(id="console-body"):
+            with Vertical(id="console-left"):
+                yield Static("Sessions 培训场次", classes="board-title")
+                sessions: DataTable[object] = DataTable(id="sessions-board", cursor_type="row")
+                yield sessions
+                yield QueuesBoard("Queues 队列: where a caller goes", cursor=True, id="queues")
+                yield Static(
+                    "Callers you sent 已发送来电", classes="board-title", id="trails-title"
+                )
+                trails: DataTable[object] = DataTable(id="trails-board", cursor_type="none")
+                yield trails
+            yield DetailPanel("Session 场次", EMPTY, id="session-detail")
         yield KeyHints(id="key-hints")
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < SIDE_BY_SIDE_WIDTH, "-narrow")
+
     def on_mount(self) -> None:
+        self.set_class(self.size.width < SIDE_BY_SIDE_WIDTH, "-narrow")
         self.query_one("#trails-board", DataTable).add_columns(*TRAIL_COLUMNS)
+        self.query_one("#sessions-board", DataTable).add_columns(*SESSION_COLUMNS)
         self.show_parts(self.PARTS)
-        self.query_one(QueuesBoard).table.focus()
+        self.query_one("#sessions-board", DataTable).focus()
+        self.load_sessions()
+        self.set_interval(POLL_S, self._poll)
 
     def show_parts(self, parts: frozenset[str]) -> None:
         store = self.store
@@ -68,10 +130,130 @@ class ConsoleScreen(WorkspaceScreen):
             sync_rows(self.query_one("#trails-board", DataTable), trail_rows(store))
         self.refresh_key_hints()
 
+    def _selected(self) -> SessionView | None:
+        key = highlighted_key(self.query_one("#sessions-board", DataTable))
+        return self.sessions.get(key) if key is not None else None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "send_caller":
             return bool(self.store.queues)
+        if action in STEERING:
+            selected = self._selected() if self.is_mounted else None
+            return selected is not None and selected.score is None
         return True
+
+    # ------------------------------------------------------------------ sessions
+
+    def _poll(self) -> None:
+        if any(not s.paused and s.score is None for s in self.sessions.values()):
+            self.load_sessions()
+
+    @work(exclusive=True, group="sessions", exit_on_error=False)
+    async def load_sessions(self) -> None:
+        ok, found = await attempt(
+            self.notify, "read the sessions", self.shell.api.training_sessions()
+        )
+        if ok and found is not None:
+            self._show_sessions(found)
+
+    def _show_sessions(self, found: list[SessionView]) -> None:
+        self.sessions = {view.id: view for view in found}
+        sync_rows(self.query_one("#sessions-board", DataTable), session_rows(found))
+        self._show_selected()
+        self.refresh_key_hints()
+
+    def _replace(self, view: SessionView) -> None:
+        self._show_sessions([*[s for s in self.sessions.values() if s.id != view.id], view])
+
+    @on(DataTable.RowHighlighted, "#sessions-board")
+    def _highlighted(self) -> None:
+        self._show_selected()
+        self.refresh_key_hints()
+
+    def _show_selected(self) -> None:
+        selected = self._selected()
+        panel = self.query_one(DetailPanel)
+        if selected is None:
+            panel.show("Session 场次", EMPTY)
+        else:
+            panel.show(f"Session 场次 {selected.id}", session_block(selected))
+
+    def action_start_session(self) -> None:
+        self.pick_scenario()
+
+    @work(exclusive=True, group="scenarios", exit_on_error=False)
+    async def pick_scenario(self) -> None:
+        ok, scenarios = await attempt(
+            self.notify, "read the scenarios", self.shell.api.training_scenarios()
+        )
+        if ok and scenarios is not None:
+            dialog = StartSessionDialog(scenarios, self.last_trainee)
+            self.app.push_screen(dialog, self._start_given)
+
+    def _start_given(self, request: SessionCreate | None) -> None:
+        if request is not None:
+            self.last_trainee = request.trainee
+            self.start_session(request)
+
+    @work(group="start", exit_on_error=False)
+    async def start_session(self, request: SessionCreate) -> None:
+        ok, view = await attempt(
+            self.notify, "start the session", self.shell.api.start_session(request)
+        )
+        if ok and view is not None:
+            self._replace(view)
+            self.notify(f"Session {view.id}: {view.trainee}'s phone rings 已振铃", timeout=3)
+
+    def _steer(self, action: ControlAction) -> None:
+        selected = self._selected()
+        if selected is not None:
+            self.steer(selected.id, SessionControl(action=action))
+
+    @work(exclusive=True, group="steer", exit_on_error=False)
+    async def steer(self, session_id: str, control: SessionControl) -> None:
+        request = self.shell.api.steer_session(session_id, control)
+        ok, view = await attempt(self.notify, f"{control.action} the session", request)
+        if ok and view is not None:
+            self._replace(view)
+
+    def action_pause_session(self) -> None:
+        selected = self._selected()
+        if selected is not None:
+            self._steer("resume" if selected.paused else "pause")
+
+    def action_step_session(self) -> None:
+        selected = self._selected()
+        if selected is not None and not selected.paused:
+            self.notify("Pause the session first, then step it.", timeout=3)
+            return
+        self._steer("step")
+
+    def action_angrier(self) -> None:
+        self._steer("angrier")
+
+    def action_calmer(self) -> None:
+        self._steer("calmer")
+
+    def action_whisper(self) -> None:
+        selected = self._selected()
+        if selected is not None:
+            self.app.push_screen(
+                WhisperDialog(selected.trainee),
+                lambda request: self._whisper_given(selected.id, request),
+            )
+
+    def _whisper_given(self, session_id: str, request: WhisperRequest | None) -> None:
+        if request is not None:
+            self.whisper_now(session_id, request)
+
+    @work(group="whisper", exit_on_error=False)
+    async def whisper_now(self, session_id: str, request: WhisperRequest) -> None:
+        sent = self.shell.api.whisper_to_trainee(session_id, request)
+        ok, view = await attempt(self.notify, "whisper", sent)
+        if ok and view is not None:
+            self._replace(view)
+
+    # ------------------------------------------------------------------ callers into the floor
 
     def action_send_caller(self) -> None:
         queues = [(q.queue_id, f"{q.name} ({q.queue_id})") for q in self.store.queues.values()]
@@ -93,6 +275,7 @@ class ConsoleScreen(WorkspaceScreen):
 
     def action_refresh(self) -> None:
         self.refresh_queues()
+        self.load_sessions()
 
     @work(exclusive=True, group="queues", exit_on_error=False)
     async def refresh_queues(self) -> None:

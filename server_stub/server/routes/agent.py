@@ -19,12 +19,13 @@ from server_stub.protocol.api import (
     StateChangeRequest,
 )
 from server_stub.protocol.desk_screen import SCREENS_PER_S, DeskScreenState
-from server_stub.protocol.events import EventType
+from server_stub.protocol.events import Event, EventType
 from server_stub.server.auth import Principal
 from server_stub.server.deps import AgentUser, RuntimeDep
 from server_stub.server.errors import ApiError
 from server_stub.server.floor import AgentView
 from server_stub.server.runtime import CentreRuntime
+from server_stub.server.scope import HIDDEN, audience_for
 from server_stub.server.throttle import retry_after
 
 router = APIRouter(tags=["agent"])
@@ -123,3 +124,16 @@ async def publish_screen(
     applied = await runtime.command("record", args, user.user_id)
     runtime.last_screens[user.user_id] = (applied.seq, data)
     return CommandResult(seq=applied.seq, call_id=body.call_id)
+
+
+MESSAGES_KEPT = 200  # the desk's log holds as many (client/state.py MAX_MESSAGES)
+
+
+@router.get("/agent/messages", response_model=list[Event])
+async def my_messages(user: AgentUser, runtime: RuntimeDep) -> list[Event]:
+    """The supervisors' messages this agent's feed would have carried, newest last: a desk
+    that logs in again has its message log back."""
+    runtime.catch_up()
+    audience = audience_for(user, runtime.floor)
+    recent = runtime.store.recent_messages(MESSAGES_KEPT * 4)
+    return [event for event in recent if audience.admits(event) != HIDDEN][-MESSAGES_KEPT:]

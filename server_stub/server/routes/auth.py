@@ -28,6 +28,8 @@ async def health(runtime: RuntimeDep) -> HealthResponse:
         speed=runtime.speed,
         epoch=runtime.config.centre.epoch,
         last_seq=runtime.hub.last_seq,
+        centre=runtime.config.centre.name,
+        log_id=runtime.log_id,
     )
 
 

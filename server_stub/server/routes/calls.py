@@ -22,7 +22,13 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
-from server_stub.protocol.desk_screen import HoldRequest, ScriptStepRequest
+from server_stub.protocol.desk_screen import (
+    HoldRequest,
+    ScriptProgress,
+    ScriptStepRequest,
+    WrapupExtended,
+    WrapupNotesRequest,
+)
 from server_stub.protocol.events import EventType
 from server_stub.server.auth import Principal
 from server_stub.server.deps import AgentUser, RuntimeDep, scoped
@@ -160,6 +166,47 @@ async def wrapup(
         notes=body.notes,
         script_path=[list(pair) for pair in body.script_path],
     )
+
+
+@router.get("/calls/{call_id}/script", response_model=ScriptProgress)
+async def script_progress(call_id: str, user: AgentUser, runtime: RuntimeDep) -> ScriptProgress:
+    """Where the agent's walk of the call's script stands (its own call only)."""
+    own_call(runtime, call_id, user)
+    path: list[tuple[str, str]] = []
+    for event in runtime.store.call_events(call_id):
+        if event.type != EventType.CALL_SCRIPT_STEP or event.agent_id != user.user_id:
+            continue
+        data = event.data
+        if data.get("back"):
+            if path:
+                path.pop()
+        else:
+            path.append((str(data.get("step")), str(data.get("key"))))
+    return ScriptProgress(call_id=call_id, path=path)
+
+
+@router.put("/calls/{call_id}/wrapup/notes", response_model=CommandResult)
+async def save_wrapup_notes(
+    call_id: str, body: WrapupNotesRequest, user: AgentUser, runtime: RuntimeDep
+) -> CommandResult:
+    """Notes typed so far: they go with the automatic wrap-up if the time runs out."""
+    return await _call_command(
+        runtime,
+        "save_wrapup_notes",
+        call_id,
+        user,
+        notes=body.notes,
+        script_path=[list(pair) for pair in body.script_path],
+    )
+
+
+@router.post("/calls/{call_id}/wrapup/extend", response_model=WrapupExtended)
+async def extend_wrapup(call_id: str, user: AgentUser, runtime: RuntimeDep) -> WrapupExtended:
+    """Once per wrap-up, where the queue allows it (`wrapup_extend_s`; else 409)."""
+    own_call(runtime, call_id, user)
+    args = {"agent_id": user.user_id, "call_id": call_id}
+    applied = await runtime.command("extend_wrapup", args, user.user_id)
+    return WrapupExtended(seq=applied.seq, wrapup_deadline=float(applied.value))
 
 
 AgentScope = Annotated[Scope, Depends(scoped("agent"))]

@@ -62,6 +62,7 @@ async def codes(user: AnyUser, runtime: RuntimeDep) -> Codes:
         reason_codes=[Code(code=c.code, label=c.label) for c in config.reason_codes],
         wrapup_codes=[Code(code=c.code, label=c.label) for c in config.wrapup_codes],
         ticket_categories=ticket_categories(config),
+        wrapup_extend_s={q.id: q.wrapup_extend_s for q in config.queues if q.wrapup_extend_s},
     )
 
 

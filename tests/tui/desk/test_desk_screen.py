@@ -18,6 +18,7 @@ from textual.widgets import ContentSwitcher
 
 from agent_tui.drafts import DraftStore
 from agent_tui.shell.app import ShellApp
+from agent_tui.ui.pickers import ChoicePicker
 from agent_tui.workspaces.desk.customer_card import CustomerCard
 from agent_tui.workspaces.desk.screen import PANE_TICKET, DeskScreen
 from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND, TicketForm
@@ -151,6 +152,53 @@ async def test_an_unsent_ticket_draft_comes_back_after_a_crash(
         assert request.request_id == "a" * 32  # the retry is the same ticket
         assert request.call_id == "C000007"
         assert request.customer_id == "K00002"
+
+
+_OLD_DRAFT = {
+    "category": "fault",
+    "priority": "normal",
+    "department": "",
+    "subject": "旧草稿 old draft",
+    "description": "",
+    "request_id": "b" * 32,
+    "customer_id": "K1",
+}
+
+
+async def test_an_orphan_draft_is_offered_once_and_can_be_discarded_with_esc(
+    tmp_path: Path, config_dir: Path
+) -> None:
+    DraftStore(tmp_path / "drafts").save(DRAFT_KIND, "c1", _OLD_DRAFT)
+    app = _app(tmp_path, config_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await _desk(app, pilot)
+        assert desk.orphan_ticket_draft
+    app = _app(tmp_path, config_dir)  # the next session: not offered again
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await _desk(app, pilot)
+        assert not desk.orphan_ticket_draft
+        assert not desk.check_action("focus_ticket", ())
+    assert DraftStore(tmp_path / "drafts").load(DRAFT_KIND, "c1") is not None  # not lost
+
+
+async def test_esc_on_an_orphan_draft_asks_and_discards_it(
+    tmp_path: Path, config_dir: Path
+) -> None:
+    DraftStore(tmp_path / "drafts").save(DRAFT_KIND, "c1", _OLD_DRAFT)
+    app = _app(tmp_path, config_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await _desk(app, pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert desk.query_one(ContentSwitcher).current == PANE_TICKET
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoicePicker)
+        await pilot.press(*"discard", "enter")
+        await pilot.pause()
+        assert desk.query_one(ContentSwitcher).current != PANE_TICKET
+        assert not desk.check_action("focus_ticket", ())
+    assert DraftStore(tmp_path / "drafts").pending(DRAFT_KIND) == []
 
 
 async def test_a_ticket_pane_opened_as_the_call_arrives_is_not_taken_away(

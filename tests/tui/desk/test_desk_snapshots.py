@@ -177,3 +177,15 @@ def test_desk_supervisor_message(desk_picture: DeskPicture, size: Size) -> None:
         await until(lambda: len(app.store.messages) == 2, pilot)
 
     assert desk_picture(size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_desk_asks_before_quitting_mid_call(
+    desk_picture: DeskPicture, live: LiveServer, size: Size
+) -> None:
+    async def steps(pilot: Pilot[Any], world: World, desk: DeskScreen) -> None:
+        await talking(lambda: first_customer(live, "normal"))(pilot, world, desk)
+        await pilot.press("ctrl+q")
+        await until(lambda: isinstance(pilot.app.screen, ChoicePicker), pilot)
+
+    assert desk_picture(size, steps)

@@ -309,3 +309,25 @@ def test_a_screen_whose_path_does_not_fit_the_script_names_the_step_instead() ->
     text = render_text(desk_screen_renderable(screen, call=None, script=script, keys=KEYS), 100)
     assert "Script fault_report at step gone" in text
     assert "No ticket draft" in text
+
+
+async def test_a_restored_draft_keeps_a_category_the_built_in_list_does_not_have(
+    tmp_path: Path,
+) -> None:
+    drafts = DraftStore(tmp_path)
+    drafts.save(DRAFT_KIND, "C9", {"category": "billing", "subject": "账单 Bill"})
+    app = TicketHost(drafts)
+    async with app.run_test(size=(100, 30)) as pilot:
+        form = app.query_one(TicketForm)
+        form.start(drafts, call_id="C9", customer_id="K1", customer_name=None, tickets=[])
+        await pilot.pause()
+        assert form.fields()["category"] == "billing"
+        # The server's categories arrive later: the agent's choice stays chosen.
+        form.set_categories([("billing", "账务 Billing"), ("fault", "故障 Fault")])
+        await pilot.pause()
+        assert form.fields()["category"] == "billing"
+        form.set_categories([("fault", "故障 Fault")])  # not offered any more: still kept
+        await pilot.pause()
+        assert form.request().category == "billing"
+    saved = drafts.load(DRAFT_KIND, "C9")
+    assert saved is not None and saved["category"] == "billing"

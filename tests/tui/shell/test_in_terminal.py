@@ -138,20 +138,20 @@ def test_a_ticket_draft_typed_before_a_sigkill_is_back_after_a_restart(
         desk.send(TYPED)
 
         def draft_has_the_text() -> bool:
-            return any(TYPED in path.read_text("utf-8") for path in drafts_dir.glob("*.json"))
+            return any(TYPED in path.read_text("utf-8") for path in drafts_dir.rglob("*.json"))
 
         _until(draft_has_the_text, "the draft on disk")
     finally:
         desk.kill()  # SIGKILL: no chance to save anything more or clean up
 
-    (draft_file,) = drafts_dir.glob("ticket--*.json")
+    (draft_file,) = drafts_dir.rglob("ticket--*.json")  # under the centre's own folder
     assert TYPED in json.loads(draft_file.read_text("utf-8"))["fields"]["department"]
 
     again = DeskInPty(tmp_path, "--server", live.base_url, "--agent", "1001")
     try:
         _until(lambda: b"Password" in again.output, "the login screen again")
         again.send("demo\r")
-        _until(lambda: b"Answer" in again.output or b"Hang up" in again.output, "the desk")
+        _until(lambda: b"Answer" in again.output or b"Hang up" in again.output, "the desk", 60)
         mark = len(again.output)
         again.send(CTRL_T)
         _until(lambda: TYPED.encode() in again.output[mark:], "the draft back in the form")
@@ -179,7 +179,7 @@ def test_demo_starts_its_own_server_fills_in_the_agent_and_stops_the_server_on_q
         _until(lambda: b"Password" in desk.output and b"1001" in desk.output, "the login", 60)
         (server_pid,) = desk.children()
         desk.send("\r")
-        _until(lambda: b"Hang up" in desk.output or b"Ready" in desk.output, "the desk")
+        _until(lambda: b"Hang up" in desk.output or b"Ready" in desk.output, "the desk", 60)
         desk.send(b"\x11")  # ctrl+q
         desk.process.wait(timeout=15)
         _until(lambda: not _alive(server_pid), "the demo server to stop", timeout=10)

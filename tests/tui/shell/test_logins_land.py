@@ -145,7 +145,7 @@ async def test_an_evaluator_lands_in_quality(
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in_as(pilot, "quality")
         assert isinstance(app.screen, QualityScreen)
-        assert "No call has been wrapped up" in screen_text(app)
+        assert "Calls sampled for evaluation" in screen_text(app)  # the month's sample
 
 
 async def test_an_admin_chooses_among_every_workspace_and_switches_by_key(

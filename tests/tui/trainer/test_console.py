@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
-from live_helpers import LoginPicture, World, client_as, frozen_app, log_in_as, until
+from live_helpers import (
+    LoginPicture,
+    World,
+    client_as,
+    frozen_app,
+    log_in_as,
+    screen_text,
+    until,
+)
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
+from agent_tui.client.api import CentreApi, new_request_id
 from agent_tui.shell.app import ShellApp
 from agent_tui.workspaces.trainer.screen import ConsoleScreen
 from agent_tui.workspaces.trainer.send_dialog import SendCallerDialog
+from agent_tui.workspaces.trainer.session_dialogs import StartSessionDialog, WhisperDialog
 from agent_tui.workspaces.trainer.trails import TRAIL_COLUMNS
+from server_stub.protocol.training_api import (
+    DeskAction,
+    SessionControl,
+    SessionCreate,
+    SessionView,
+)
 from server_stub.server.testing import LiveServer
 
 SIZES = [(80, 24), (120, 40)]
@@ -64,7 +81,7 @@ async def test_a_caller_sent_by_key_is_followed_until_an_agent_answers(
         await agent.close()
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", [(120, 40)], ids=["120x40"])
 def test_console_with_one_caller_answered_and_one_waiting(
     login_picture: LoginPicture, centre: LiveServer, size: tuple[int, int]
 ) -> None:
@@ -84,5 +101,154 @@ def test_console_with_one_caller_answered_and_one_waiting(
         await until(lambda: _now(console, waiting) == "waiting in the queue", pilot)
         store = console.store
         await until(lambda: all(q.as_of == 30.0 for q in store.queues.values()), pilot)
+
+    assert login_picture("t100", "trainer", size, steps)
+
+
+# ------------------------------------------------------------------------------ sessions
+
+
+async def play(
+    trainer: CentreApi, trainee: CentreApi, session_id: str, actions: list[tuple[float, DeskAction]]
+) -> SessionView:
+    """The trainee's desk acts at each instant of the session's own (paused) clock: the
+    trainer steps the clock to it first."""
+    view = await trainer.training_session(session_id)
+    for at, action in actions:
+        if at > view.sim_time:
+            await trainer.steer_session(
+                session_id, SessionControl(action="step", seconds=at - view.sim_time)
+            )
+        view = await trainee.session_desk(session_id, action)
+    return view
+
+
+def step(key: str, step_id: str, following: str) -> DeskAction:
+    return DeskAction(action="script_step", args={"step": step_id, "key": key, "next": following})
+
+
+ENQUIRY_OPENING = [
+    (4.0, DeskAction(action="answer")),
+    (15.0, step("1", "greet", "tariffs")),
+]
+ENQUIRY_TO_THE_END = [
+    *ENQUIRY_OPENING,
+    (60.0, step("1", "tariffs", "anything_else")),
+    (90.0, step("2", "anything_else", "closing_info")),
+    (100.0, DeskAction(action="hangup")),
+    (
+        120.0,
+        DeskAction(
+            action="wrapup",
+            args={
+                "code": "info_given",
+                "notes": "问59元套餐流量 / asked about the 59 plan",
+                "script_path": [["greet", "1"], ["tariffs", "1"], ["anything_else", "2"]],
+            },
+        ),
+    ),
+]
+
+
+def shown_session(pilot: Pilot[Any]) -> SessionView | None:
+    console = pilot.app.screen
+    if not isinstance(console, ConsoleScreen) or not console.sessions:
+        return None
+    return next(iter(console.sessions.values()))
+
+
+def said_lines(pilot: Pilot[Any]) -> int:
+    view = shown_session(pilot)
+    return 0 if view is None else sum(e.type == "call.caller_said" for e in view.events)
+
+
+def scored(pilot: Pilot[Any]) -> float | None:
+    view = shown_session(pilot)
+    return None if view is None or view.score is None else view.score.total
+
+
+async def a_paused_session(centre: LiveServer, actions: list[tuple[float, DeskAction]]) -> str:
+    trainer = await client_as(centre.base_url, "t100")
+    trainee = await client_as(centre.base_url, "1001")
+    try:
+        made = SessionCreate(
+            request_id=new_request_id(), scenario="enquiry_tariffs", trainee="1001", paused=True
+        )
+        session = await trainer.start_session(made)
+        await play(trainer, trainee, session.id, actions)
+        return session.id
+    finally:
+        await trainer.close()
+        await trainee.close()
+
+
+async def test_a_trainer_starts_a_session_pauses_steps_steers_and_whispers(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    app = frozen_app(centre, tmp_path, config_dir, "t100")
+    trainee = await client_as(centre.base_url, "1001")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await log_in_as(pilot, "trainer")
+            console = app.screen
+            assert isinstance(console, ConsoleScreen)
+            await pilot.press("f3")
+            await until(lambda: isinstance(app.screen, StartSessionDialog), pilot)
+            await pilot.press("enter")  # the first scenario (the tariff enquiry), for 1001
+            await until(lambda: len(console.sessions) == 1, pilot)
+            (session,) = console.sessions.values()
+            assert session.scenario == "enquiry_tariffs" and session.trainee == "1001"
+            await until(lambda: "the trainee's phone rings" in screen_text(app), pilot)
+
+            await pilot.press("f6")  # pause
+            await until(lambda: console.sessions[session.id].paused, pilot)
+            paused_at = console.sessions[session.id].sim_time
+            await pilot.press("f7")  # step 5 s
+            await until(lambda: console.sessions[session.id].sim_time == paused_at + 5, pilot)
+
+            await trainee.session_desk(session.id, DeskAction(action="answer"))
+            await pilot.press("f5")  # read the session again (it is paused: no polling)
+            await until(lambda: "喂,你好。 / Hello?" in screen_text(app), pilot)
+            await pilot.press("f8")  # angrier: calm → neutral
+            await until(lambda: console.sessions[session.id].mood == "neutral", pilot)
+            await pilot.press("f10")
+            await until(lambda: isinstance(app.screen, WhisperDialog), pilot)
+            await pilot.press(*"问清需求", "enter")
+            await until(lambda: "问清需求" in screen_text(app), pilot)
+            await pilot.press("f6")  # resume: the console follows the running clock
+            await until(lambda: not console.sessions[session.id].paused, pilot)
+            running_at = console.sessions[session.id].sim_time
+            await until(lambda: console.sessions[session.id].sim_time > running_at, pilot)
+    finally:
+        await trainee.close()
+    mine = await client_as(centre.base_url, "1001")
+    try:
+        view = await mine.my_session()
+    finally:
+        await mine.close()
+    whispers = [e.data["text"] for e in view.events if e.type == "training.whisper"]
+    assert whispers == ["问清需求"]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_console_with_a_session_in_progress(
+    login_picture: LoginPicture, centre: LiveServer, size: tuple[int, int]
+) -> None:
+    asyncio.run(a_paused_session(centre, ENQUIRY_OPENING))
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await until(lambda: said_lines(pilot) == 3, pilot)  # hello, the question, the 59 plan
+
+    assert login_picture("t100", "trainer", size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_console_with_a_session_scored(
+    login_picture: LoginPicture, centre: LiveServer, size: tuple[int, int]
+) -> None:
+    asyncio.run(a_paused_session(centre, ENQUIRY_TO_THE_END))
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await until(lambda: scored(pilot) == 100, pilot)
 
     assert login_picture("t100", "trainer", size, steps)

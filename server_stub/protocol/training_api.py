@@ -1,0 +1,87 @@
+"""The training API's requests and responses (TR1, TR2): sessions, their controls, results.
+
+A session is one scenario's call to one trainee on a simulated centre of its own
+(`SessionView` carries the session's own clock, its events, and the score once the
+trainee has wrapped up). The trainer starts, pauses, steps, resumes, moves the caller's
+mood and whispers (`SessionControl`, `WhisperRequest`); the trainee's desk acts on the
+session's call (`DeskAction`). `TrainingResult` is one scored session, kept for the
+trainee's history.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from server_stub.protocol.api import SHORT_TEXT, Request
+from server_stub.protocol.events import Event
+from server_stub.protocol.scenario_model import TrainingScore
+
+ControlAction = Literal["pause", "resume", "step", "angrier", "calmer"]
+DeskActionKind = Literal[
+    "answer", "hold", "retrieve", "hangup", "script_step", "ticket", "transfer", "wrapup"
+]
+
+
+class ScenarioSummary(BaseModel):
+    id: str
+    version: int
+    title: str
+    difficulty: str
+    queue: str
+    script: str
+    max_total: float
+
+
+class SessionCreate(Request):
+    request_id: str = Field(min_length=1, max_length=64)
+    scenario: str = Field(min_length=1, max_length=64)
+    trainee: str = Field(min_length=1, max_length=64)
+    paused: bool = Field(default=False, description="ring, but hold the clock until resumed")
+
+
+class SessionControl(Request):
+    action: ControlAction
+    seconds: float = Field(default=5.0, gt=0, le=3600, description="for step")
+
+
+class WhisperRequest(Request):
+    text: str = Field(min_length=1, max_length=SHORT_TEXT)
+
+
+class DeskAction(Request):
+    action: DeskActionKind
+    args: dict[str, Any] = Field(
+        default_factory=dict,
+        description="script_step {step, key, next} or {back}; ticket {category, …}; "
+        "transfer {to_agent | to_queue, mode}; wrapup {code, notes, script_path}",
+    )
+
+
+class SessionView(BaseModel):
+    id: str
+    scenario: str
+    scenario_version: int
+    title: str
+    trainee: str
+    trainer: str
+    call_id: str | None
+    sim_time: float = Field(description="the session's own clock")
+    paused: bool
+    trainee_state: str
+    mood: str
+    events: list[Event]
+    score: TrainingScore | None = None
+
+
+class TrainingResult(BaseModel):
+    session_id: str
+    trainee: str
+    trainer: str
+    scenario: str
+    scenario_version: int
+    total: float
+    max_total: float
+    wall_time: float
+    score: TrainingScore

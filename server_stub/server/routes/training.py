@@ -1,0 +1,136 @@
+"""Training routes (TR1, TR2): scenarios, sessions on their own clock, controls, results.
+
+Trainers and the admin start and steer sessions; a trainee (an agent) reads and works
+only its own session, and reads only its own results. A session's events live with the
+session, on its own engine: they never enter the live floor's log or feed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from server_stub.protocol.training_api import (
+    DeskAction,
+    ScenarioSummary,
+    SessionControl,
+    SessionCreate,
+    SessionView,
+    TrainingResult,
+    WhisperRequest,
+)
+from server_stub.server.deps import RuntimeDep, scoped
+from server_stub.server.errors import ApiError
+from server_stub.server.scope import Scope
+from server_stub.server.training_sessions import TrainingSession
+
+router = APIRouter(tags=["training"], prefix="/training")
+
+TrainerScope = Annotated[Scope, Depends(scoped("trainer", "admin"))]
+SessionReader = Annotated[Scope, Depends(scoped("agent", "trainer", "admin"))]
+TraineeScope = Annotated[Scope, Depends(scoped("agent"))]
+MOOD_STEPS = {"angrier": -1, "calmer": 1}
+
+
+@router.get("/scenarios", response_model=list[ScenarioSummary])
+async def scenarios(scope: TrainerScope, runtime: RuntimeDep) -> list[ScenarioSummary]:
+    return [
+        ScenarioSummary(
+            id=s.id,
+            version=s.version,
+            title=s.title,
+            difficulty=s.difficulty,
+            queue=s.queue,
+            script=s.script,
+            max_total=s.score.path
+            + s.score.actions
+            + s.score.phrases
+            + s.score.time
+            + s.score.wrapup,
+        )
+        for s in runtime.training.scenarios.values()
+    ]
+
+
+@router.post("/sessions", response_model=SessionView, status_code=201)
+async def start_session(
+    body: SessionCreate, scope: TrainerScope, runtime: RuntimeDep
+) -> SessionView:
+    session = runtime.training.create(
+        body.request_id, body.scenario, body.trainee, scope.principal.user_id, paused=body.paused
+    )
+    return session.view()
+
+
+@router.get("/sessions", response_model=list[SessionView])
+async def sessions(scope: TrainerScope, runtime: RuntimeDep) -> list[SessionView]:
+    return [session.view() for session in runtime.training.sessions.values()]
+
+
+@router.get("/me", response_model=SessionView)
+async def my_session(scope: TraineeScope, runtime: RuntimeDep) -> SessionView:
+    session = runtime.training.of_trainee(scope.principal.user_id)
+    if session is None:
+        raise ApiError(404, "no_session", "you are not in a training session")
+    return session.view()
+
+
+def _readable(scope: Scope, session: TrainingSession) -> TrainingSession:
+    scope.check_training_reader(session.trainee)
+    return session
+
+
+@router.get("/sessions/{session_id}", response_model=SessionView)
+async def session(session_id: str, scope: SessionReader, runtime: RuntimeDep) -> SessionView:
+    return _readable(scope, runtime.training.session(session_id)).view()
+
+
+@router.post("/sessions/{session_id}/control", response_model=SessionView)
+async def control(
+    session_id: str, body: SessionControl, scope: TrainerScope, runtime: RuntimeDep
+) -> SessionView:
+    found = runtime.training.session(session_id)
+    if body.action == "pause":
+        found.pause()
+    elif body.action == "resume":
+        found.resume()
+    elif body.action == "step":
+        found.step(body.seconds)
+    else:
+        found.mood(MOOD_STEPS[body.action])
+    return found.view()
+
+
+@router.post("/sessions/{session_id}/whisper", response_model=SessionView)
+async def whisper(
+    session_id: str, body: WhisperRequest, scope: TrainerScope, runtime: RuntimeDep
+) -> SessionView:
+    found = runtime.training.session(session_id)
+    found.whisper(body.text)
+    return found.view()
+
+
+@router.post("/sessions/{session_id}/desk", response_model=SessionView)
+async def desk(
+    session_id: str, body: DeskAction, scope: TraineeScope, runtime: RuntimeDep
+) -> SessionView:
+    found = runtime.training.session(session_id)
+    scope.check_trainee(found.trainee)
+    found.desk(body.action, body.args)
+    runtime.training.finish(found)
+    return found.view()
+
+
+@router.get("/results", response_model=list[TrainingResult])
+async def results(
+    scope: SessionReader,
+    runtime: RuntimeDep,
+    trainee: Annotated[str | None, Query(max_length=64)] = None,
+) -> list[TrainingResult]:
+    """Scored sessions, oldest first: a trainer's pick of trainee (or all), an agent's own."""
+    if trainee is None and not scope.trains:
+        trainee = scope.principal.user_id
+    if trainee is not None:
+        scope.check_training_reader(trainee)
+    return runtime.training.store.training_results(trainee)

@@ -1,0 +1,316 @@
+"""Training sessions (TR1): a scenario's call on a simulated centre of its own, with its own clock.
+
+Each `TrainingSession` owns an `Engine` built from the centre's configuration with only the
+trainee at a seat (the centre's team leaders as simulated agents, to take an escalation),
+no callers of its own, and the scenario's caller (`ScriptedCaller`) as a companion on its
+timeline. Its clock is a `RealTimeClock` of its own: pausing, stepping or resuming a
+session never touches the live floor's clock, and the live floor never moves a session.
+The session's events are kept with it (one call's worth); when the trainee completes the
+wrap-up, the call is scored (`score_session`, each point with its reason) and the result
+stored for the trainee's history. `TrainingDesk` holds the sessions of one centre.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from server_stub.centre.customers import customer_refs
+from server_stub.centre.schema import CentreConfig
+from server_stub.engine import Engine, EngineError
+from server_stub.protocol.call_facts import SCRIPT_STEP_EVENT, session_facts
+from server_stub.protocol.events import Event, EventType
+from server_stub.protocol.scenario_check import load_scenarios
+from server_stub.protocol.scenario_model import Scenario, TrainingScore
+from server_stub.protocol.scripts import FlowScript
+from server_stub.protocol.training_api import SessionView, TrainingResult
+from server_stub.server.clock import RealTimeClock
+from server_stub.server.dispatch import CommandDispatcher
+from server_stub.server.errors import ApiError, not_found
+from server_stub.server.store import Store
+from server_stub.training.caller_companion import ScriptedCaller
+from server_stub.training.centre_facts import centre_facts, team_leaders
+from server_stub.training.scoring import score_session
+
+CALLER = "caller"
+WHISPER_EVENT = "training.whisper"
+SESSION_SEED = 12  # a session's engine draws nothing that matters; fixed, so runs repeat
+SESSIONS_KEPT = 50  # finished sessions kept in memory (their results are stored)
+
+
+def session_centre(config: CentreConfig, trainee: str) -> CentreConfig:
+    """The centre a session runs: the trainee alone at a seat, skilled for every queue (the
+    team leaders simulated, to take an escalation), no arrivals and no abandons: only the
+    scenario's caller."""
+    seat = next((a for a in config.agents if a.id == trainee and not a.simulated), None)
+    if seat is None:
+        raise ApiError(422, "not_a_trainee", f"{trainee} is not an agent with a seat")
+    # The trainee takes whatever queue the scenario rings in; the leaders take no queue's
+    # calls, only the escalations put to them.
+    skills = {q.skill: max(seat.skills.get(q.skill, 0), 5) for q in config.queues}
+    seat = seat.model_copy(update={"skills": {**seat.skills, **skills}})
+    leaders = [
+        a.model_copy(update={"simulated": True, "shift": None, "skills": {}})
+        for a in config.agents
+        if a.supervises and a.id != trainee
+    ]
+    queues = [q.model_copy(update={"arrivals": None, "patience": None}) for q in config.queues]
+    return config.model_copy(update={"agents": [seat, *leaders], "queues": queues})
+
+
+class TrainingSession:
+    """One trainee, one scenario, one call, on an engine and clock of its own."""
+
+    def __init__(
+        self,
+        session_id: str,
+        scenario: Scenario,
+        script: FlowScript,
+        *,
+        trainee: str,
+        trainer: str,
+        config: CentreConfig,
+        monotonic: Callable[[], float],
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.id = session_id
+        self.scenario = scenario
+        self.script = script
+        self.trainee = trainee
+        self.trainer = trainer
+        self.config = session_centre(config, trainee)
+        self.team_leaders = team_leaders(config)
+        self._wall_clock = wall_clock
+        self.engine = Engine(self.config, SESSION_SEED, customers=customer_refs(config))
+        self.dispatcher = CommandDispatcher(self.config)
+        self.caller = ScriptedCaller(scenario, script.start)
+        self.engine.attach(CALLER, self.caller)
+        self.events: list[Event] = []
+        self.engine.subscribe(self._collect)
+        self.clock = RealTimeClock(0.0, monotonic)
+        self.call_id: str | None = None
+        self.score: TrainingScore | None = None
+        self.engine.advance_to(0.0)
+        self.apply("set_state", {"agent_id": trainee, "state": "ready"})
+
+    def _collect(self, seq: int, entry: tuple[Any, ...]) -> None:
+        at, kind, call_id, agent_id, queue_id, data = entry
+        self.events.append(
+            Event(
+                seq=seq,
+                sim_time=at,
+                wall_time=self._wall_clock(),
+                type=kind,
+                call_id=call_id,
+                agent_id=agent_id,
+                queue_id=queue_id,
+                data=dict(data),
+            )
+        )
+
+    # ------------------------------------------------------------------ the clock
+
+    @property
+    def now(self) -> float:
+        return self.engine.now
+
+    @property
+    def paused(self) -> bool:
+        return self.clock.speed == 0
+
+    def catch_up(self) -> None:
+        """Bring the session's engine to its own clock."""
+        self.engine.advance_to(max(self.clock.now(), self.engine.now))
+
+    def start(self, *, paused: bool = False) -> None:
+        """The scenario's caller rings the trainee; the session's clock starts (or waits
+        for the trainer to resume it)."""
+        self.call_id = self.apply(
+            "inject_call",
+            {"queue_id": self.scenario.queue, "customer_id": self.scenario.customer.id},
+        )
+        if not paused:
+            self.resume()
+
+    def pause(self) -> None:
+        self.catch_up()
+        self.clock.speed = 0.0
+        self.clock.anchor(self.engine.now)
+
+    def resume(self) -> None:
+        self.catch_up()
+        self.clock.speed = 1.0
+        self.clock.anchor(self.engine.now)
+
+    def step(self, seconds: float) -> None:
+        """Move a paused session on by `seconds` of its own time."""
+        if not self.paused:
+            raise ApiError(409, "session_running", "pause the session before stepping it")
+        self.engine.advance_to(self.engine.now + seconds)
+        self.clock.anchor(self.engine.now)
+
+    # ------------------------------------------------------------------ commands
+
+    def apply(self, kind: str, args: dict[str, Any]) -> Any:
+        self.catch_up()
+        try:
+            return self.dispatcher.apply(self.engine, kind, args)
+        except EngineError as error:
+            raise ApiError(409, error.code, error.message) from error
+
+    def desk(self, action: str, args: dict[str, Any]) -> None:
+        """The trainee's desk acts on the session's call."""
+        if self.call_id is None:
+            raise ApiError(409, "not_started", f"session {self.id} has not started")
+        if self.score is not None:
+            raise ApiError(409, "session_over", f"session {self.id} is over")
+        call = {"agent_id": self.trainee, "call_id": self.call_id}
+        if action == "script_step":
+            self.record(SCRIPT_STEP_EVENT, {k: v for k, v in args.items() if v is not None})
+        elif action == "ticket":
+            self.record(EventType.TICKET_CREATED.value, args)
+        elif action == "transfer":
+            self.apply("transfer", {**call, **args})
+        elif action == "wrapup":
+            self.apply("wrapup", {**call, **args})
+            self.score = score_session(
+                self.scenario,
+                session_facts(self.events, self.call_id, team_leaders=self.team_leaders),
+                self.script,
+            )
+            self.pause()
+        else:
+            self.apply(action, call)
+
+    def record(self, kind: str, data: dict[str, Any]) -> None:
+        args = {"type": kind, "call_id": self.call_id, "agent_id": self.trainee, "data": data}
+        self.apply("record", args)
+
+    def mood(self, step: int) -> str:
+        self.catch_up()
+        name: str = self.engine.companion_command(CALLER, "mood", {"step": step})
+        return name
+
+    def whisper(self, text: str) -> None:
+        self.record(WHISPER_EVENT, {"text": text, "by": self.trainer})
+
+    def view(self) -> SessionView:
+        self.catch_up()
+        agent = self.engine.agent_view(self.trainee)
+        return SessionView(
+            id=self.id,
+            scenario=self.scenario.id,
+            scenario_version=self.scenario.version,
+            title=self.scenario.title,
+            trainee=self.trainee,
+            trainer=self.trainer,
+            call_id=self.call_id,
+            sim_time=self.engine.now,
+            paused=self.paused,
+            trainee_state=str(agent["state"]),
+            mood=self.caller.state.mood_name,
+            events=list(self.events),
+            score=self.score,
+        )
+
+
+class TrainingDesk:
+    """The centre's training sessions: made, found, finished, and their results stored."""
+
+    def __init__(
+        self,
+        config: CentreConfig,
+        store: Store,
+        scenarios_dir: Path | None,
+        scripts: dict[str, FlowScript],
+        monotonic: Callable[[], float],
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.wall_clock = wall_clock
+        self.scenarios_dir = scenarios_dir
+        self._scenarios: dict[str, Scenario] | None = None
+        self.scripts = scripts
+        self.monotonic = monotonic
+        self.sessions: dict[str, TrainingSession] = {}
+        self._made = 0
+        self._by_request: dict[tuple[str, str], str] = {}
+
+    @property
+    def scenarios(self) -> dict[str, Scenario]:
+        """The centre's scenarios, loaded when first asked for (start-up stays quick)."""
+        if self._scenarios is None:
+            folder = self.scenarios_dir
+            loaded = (
+                load_scenarios(folder, centre_facts(self.config), self.scripts)
+                if folder is not None and folder.is_dir()
+                else {}
+            )
+            self._scenarios = {s.id: s for s in loaded.values()}
+        return self._scenarios
+
+    def create(
+        self, request_id: str, scenario_id: str, trainee: str, trainer: str, *, paused: bool = False
+    ) -> TrainingSession:
+        known = self._by_request.get((trainer, request_id))
+        if known is not None and known in self.sessions:
+            return self.sessions[known]
+        scenario = self.scenarios.get(scenario_id)
+        if scenario is None:
+            raise not_found("scenario", scenario_id)
+        busy = [s for s in self.sessions.values() if s.trainee == trainee and s.score is None]
+        if busy:
+            raise ApiError(409, "trainee_busy", f"{trainee} is in session {busy[0].id}")
+        self._made += 1
+        session = TrainingSession(
+            f"S{self._made:04d}",
+            scenario,
+            self.scripts[scenario.script],
+            trainee=trainee,
+            trainer=trainer,
+            config=self.config,
+            monotonic=self.monotonic,
+            wall_clock=self.wall_clock,
+        )
+        self.sessions[session.id] = session
+        self._by_request[(trainer, request_id)] = session.id
+        self._forget_old()
+        session.start(paused=paused)
+        return session
+
+    def _forget_old(self) -> None:
+        finished = [s.id for s in self.sessions.values() if s.score is not None]
+        for session_id in finished[: max(0, len(finished) - SESSIONS_KEPT)]:
+            del self.sessions[session_id]
+
+    def session(self, session_id: str) -> TrainingSession:
+        session = self.sessions.get(session_id)
+        if session is None:
+            raise not_found("session", session_id)
+        return session
+
+    def of_trainee(self, trainee: str) -> TrainingSession | None:
+        """The trainee's session in progress (the newest), if any."""
+        mine = [s for s in self.sessions.values() if s.trainee == trainee and s.score is None]
+        return mine[-1] if mine else None
+
+    def finish(self, session: TrainingSession) -> None:
+        """Store a scored session's result for the trainee's history."""
+        if session.score is None:
+            return
+        self.store.put_training_result(
+            TrainingResult(
+                session_id=session.id,
+                trainee=session.trainee,
+                trainer=session.trainer,
+                scenario=session.scenario.id,
+                scenario_version=session.scenario.version,
+                total=session.score.total,
+                max_total=session.score.max_total,
+                wall_time=self.wall_clock(),
+                score=session.score,
+            )
+        )

@@ -1,0 +1,253 @@
+"""Training sessions on the real app: each on an engine and clock of its own, the caller's
+lines as said, the trainer's controls, and the score at the end, the same on every run."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from server_stub.protocol.call_facts import SCRIPT_STEP_EVENT
+from server_stub.protocol.events import Event, EventType
+from server_stub.server.runtime import CentreRuntime
+from server_stub.server.store import Store
+from server_stub.server.testing import (
+    asgi_client,
+    demo_centre,
+    demo_scripts_dir,
+    login,
+    quiet_centre,
+)
+from tests.training import demo_runs
+from tests.training.test_scoring import score
+
+TEAM_LEADER = "1100"
+
+
+class FakeMonotonic:
+    """The wall clock both the live floor and the sessions run on, moved by the test."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeMonotonic:
+    return FakeMonotonic()
+
+
+@pytest.fixture
+def runtime(clock: FakeMonotonic) -> Iterator[CentreRuntime]:
+    """A live floor running at 1× on the fake clock, with the team leader at a seat."""
+    quiet = quiet_centre()
+    leader = next(a for a in demo_centre().agents if a.id == TEAM_LEADER)
+    config = quiet.model_copy(update={"agents": [*quiet.agents, leader]})
+    runtime = CentreRuntime(
+        config, Store(":memory:"), speed=1.0, scripts_dir=demo_scripts_dir(), monotonic=clock
+    )
+    runtime.keep_customer_cache = True
+    runtime.open()
+    yield runtime
+    runtime.store.close()
+
+
+@pytest.fixture
+async def api(runtime: CentreRuntime) -> AsyncIterator[httpx.AsyncClient]:
+    async with asgi_client(runtime) as client:
+        yield client
+
+
+async def start(api: httpx.AsyncClient, scenario: str, trainee: str = "1001") -> dict[str, Any]:
+    trainer = await login(api, "t100")
+    made = await api.post(
+        "/v1/training/sessions",
+        json={"request_id": f"r-{scenario}", "scenario": scenario, "trainee": trainee},
+        headers=trainer,
+    )
+    assert made.status_code == 201, made.text
+    body: dict[str, Any] = made.json()
+    return body
+
+
+def said(view: dict[str, Any]) -> list[str]:
+    return [e["data"]["text"] for e in view["events"] if e["type"] == "call.caller_said"]
+
+
+async def test_pausing_a_session_leaves_the_live_floors_clock_running(
+    api: httpx.AsyncClient, runtime: CentreRuntime, clock: FakeMonotonic
+) -> None:
+    trainer = await login(api, "t100")
+    session = await start(api, "enquiry_tariffs")
+    assert session["trainee_state"] == "reserved"  # the trainee's phone rings at once
+    live_before = runtime.sim_now()
+    url = f"/v1/training/sessions/{session['id']}"
+    paused = await api.post(f"{url}/control", json={"action": "pause"}, headers=trainer)
+    assert paused.json()["paused"] is True
+    clock.now += 30
+    view = (await api.get(url, headers=trainer)).json()
+    assert view["sim_time"] == session["sim_time"]  # the session stands still
+    assert runtime.sim_now() == live_before + 30  # the floor does not
+    stepped = await api.post(
+        f"{url}/control", json={"action": "step", "seconds": 5}, headers=trainer
+    )
+    assert stepped.json()["sim_time"] == session["sim_time"] + 5
+    await api.post(f"{url}/control", json={"action": "resume"}, headers=trainer)
+    clock.now += 10
+    view = (await api.get(url, headers=trainer)).json()
+    assert view["sim_time"] == session["sim_time"] + 15
+    assert runtime.sim_now() == live_before + 40
+    # Nothing of the session reaches the floor's log.
+    assert not [e for e in runtime.store.iter_events() if e.type == "call.caller_said"]
+
+
+async def test_the_caller_says_its_lines_as_the_trainee_walks_and_the_trainer_steers(
+    api: httpx.AsyncClient, clock: FakeMonotonic
+) -> None:
+    session = await start(api, "enquiry_tariffs")
+    trainee, trainer = await login(api, "1001"), await login(api, "t100")
+    url = f"/v1/training/sessions/{session['id']}"
+    mine = (await api.get("/v1/training/me", headers=trainee)).json()
+    assert mine["id"] == session["id"] and said(mine) == []
+    clock.now += 4
+    answered = await api.post(f"{url}/desk", json={"action": "answer"}, headers=trainee)
+    assert said(answered.json()) == [
+        "喂,你好。 / Hello?",
+        "你好,我想问一下现在有没有流量多一点的套餐? / Hi, do you have any plans with more "
+        "mobile data?",
+    ]
+    step = {"step": "greet", "key": "1", "next": "tariffs"}
+    walked = await api.post(
+        f"{url}/desk", json={"action": "script_step", "args": step}, headers=trainee
+    )
+    assert (
+        said(walked.json())[-1]
+        == "每月59元的那个包含多少流量? / How much data does the 59-yuan plan include?"
+    )
+    angrier = await api.post(f"{url}/control", json={"action": "angrier"}, headers=trainer)
+    assert (session["mood"], angrier.json()["mood"]) == ("calm", "neutral")
+    await api.post(
+        f"{url}/whisper", json={"text": "先确认需求 / ask what they need"}, headers=trainer
+    )
+    view = (await api.get(url, headers=trainee)).json()
+    whispers = [e["data"]["text"] for e in view["events"] if e["type"] == "training.whisper"]
+    assert whispers == ["先确认需求 / ask what they need"]
+
+
+async def test_only_the_trainee_works_its_session_and_only_trainers_steer_it(
+    api: httpx.AsyncClient,
+) -> None:
+    session = await start(api, "enquiry_tariffs")
+    url = f"/v1/training/sessions/{session['id']}"
+    other = await login(api, "1002")
+    refused = await api.post(f"{url}/desk", json={"action": "answer"}, headers=other)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_your_session"
+    assert (await api.get(url, headers=other)).status_code == 403
+    for user in ("1001", "s100", "e100"):
+        headers = await login(api, user)
+        steer = await api.post(f"{url}/control", json={"action": "pause"}, headers=headers)
+        assert steer.status_code == 403, user
+    busy = await api.post(
+        "/v1/training/sessions",
+        json={"request_id": "again", "scenario": "vip_quick_change", "trainee": "1001"},
+        headers=await login(api, "t100"),
+    )
+    assert busy.status_code == 409 and busy.json()["error"]["code"] == "trainee_busy"
+
+
+def desk_actions(events: list[Event]) -> list[tuple[float, dict[str, Any]]]:
+    """What the trainee did in a demo run, as desk actions at their instants."""
+    actions: list[tuple[float, dict[str, Any]]] = []
+    for event in events:
+        data = event.data
+        if event.type == EventType.CALL_ANSWERED:
+            actions.append((event.sim_time, {"action": "answer"}))
+        elif event.type == SCRIPT_STEP_EVENT:
+            actions.append((event.sim_time, {"action": "script_step", "args": data}))
+        elif event.type == EventType.CALL_HELD:
+            actions.append((event.sim_time, {"action": "hold"}))
+        elif event.type == EventType.CALL_RETRIEVED:
+            actions.append((event.sim_time, {"action": "retrieve"}))
+        elif event.type == EventType.TICKET_CREATED:
+            actions.append((event.sim_time, {"action": "ticket", "args": data}))
+        elif event.type == EventType.CALL_ENDED and data.get("by") == "agent":
+            actions.append((event.sim_time, {"action": "hangup"}))
+        elif event.type == EventType.CALL_WRAPUP_COMPLETED:
+            args = {k: data[k] for k in ("code", "notes", "script_path")}
+            actions.append((event.sim_time, {"action": "wrapup", "args": args}))
+    return actions
+
+
+PLAYABLE = [
+    "enquiry_tariffs",
+    "fault_damaged_modem",
+    "vip_quick_change",
+    "fails_verification",
+    "hold_hangup",
+]
+
+
+@pytest.mark.parametrize("scenario_id", PLAYABLE)
+async def test_a_scenario_done_right_at_the_trainees_desk_scores_top_marks_every_run(
+    api: httpx.AsyncClient, runtime: CentreRuntime, clock: FakeMonotonic, scenario_id: str
+) -> None:
+    run = demo_runs.RIGHT_RUNS[scenario_id]()
+    trainee = await login(api, "1001")
+    totals = []
+    for attempt in range(2):
+        session = await start(api, scenario_id) if attempt == 0 else await restart(api, scenario_id)
+        url = f"/v1/training/sessions/{session['id']}"
+        begun = session["sim_time"]
+        view: dict[str, Any] = session
+        for at, action in desk_actions(run):
+            clock.now += begun + at - view["sim_time"]
+            answer = await api.post(f"{url}/desk", json=action, headers=trainee)
+            assert answer.status_code == 200, (action, answer.text)
+            view = answer.json()
+        assert view["score"] is not None
+        lost = [
+            (line["item"], line["reason"])
+            for d in view["score"]["dimensions"]
+            for line in d["lines"]
+            if line["earned"] < line["possible"]
+        ]
+        assert lost == []
+        assert view["score"]["total"] == view["score"]["max_total"] == 100
+        totals.append(view["score"])
+    assert totals[0] == totals[1]  # the same actions, the same score, line for line
+    results = (
+        await api.get("/v1/training/results?trainee=1001", headers=await login(api, "t100"))
+    ).json()
+    assert [(r["scenario"], r["total"]) for r in results] == [(scenario_id, 100.0)] * 2
+
+
+async def restart(api: httpx.AsyncClient, scenario_id: str) -> dict[str, Any]:
+    trainer = await login(api, "t100")
+    made = await api.post(
+        "/v1/training/sessions",
+        json={"request_id": f"again-{scenario_id}", "scenario": scenario_id, "trainee": "1001"},
+        headers=trainer,
+    )
+    assert made.status_code == 201, made.text
+    body: dict[str, Any] = made.json()
+    return body
+
+
+async def test_a_complaint_not_escalated_loses_exactly_what_the_pure_score_says(
+    api: httpx.AsyncClient, clock: FakeMonotonic
+) -> None:
+    run = demo_runs.angry_complaint_not_escalated()
+    expected = score("angry_complaint", run)
+    trainee = await login(api, "1001")
+    session = await start(api, "angry_complaint")
+    url = f"/v1/training/sessions/{session['id']}"
+    view: dict[str, Any] = session
+    for at, action in desk_actions(run):
+        clock.now += session["sim_time"] + at - view["sim_time"]
+        view = (await api.post(f"{url}/desk", json=action, headers=trainee)).json()
+    assert view["score"]["total"] == expected.total < 100
+    assert view["score"]["dimensions"] == [d.model_dump(mode="json") for d in expected.dimensions]
