@@ -11,6 +11,8 @@ API's error shape with a status that says what kind of problem it is.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from server_stub.protocol.api import Ticket
 from server_stub.protocol.events import Event
 from server_stub.protocol.tickets import (
@@ -23,6 +25,8 @@ from server_stub.protocol.tickets import (
 from server_stub.protocol.workflow_api import HistoryEntry, TicketDetail, WorkflowState
 from server_stub.server.auth import Principal
 from server_stub.server.errors import ApiError
+from server_stub.workflow.business_calendar import BusinessCalendar
+from server_stub.workflow.callbacks import check_requested_callback
 from server_stub.workflow.lifecycle import Refusal
 from server_stub.workflow.ticket_loop import TicketLoop, TicketRecord
 
@@ -145,4 +149,21 @@ def ticket_detail(
             "workflow": workflow,
             "history": history(events),
         }
+    )
+
+
+def check_callback_time(
+    calendar: BusinessCalendar, epoch: float, due_at: float, sim_now: float
+) -> None:
+    """OB3: a callback a caller asks for must be ahead and when the centre is open; the
+    refusal (422) offers the next opening, on the centre's clock and as a sim time."""
+    check = check_requested_callback(calendar, epoch + due_at, epoch + sim_now)
+    if check.accepted or check.code is None:
+        return
+    local = dt.datetime.fromtimestamp(check.at, calendar.tz).strftime("%Y-%m-%d %H:%M")
+    raise ApiError(
+        422,
+        check.code.value,
+        f"{check.message}: the next opening is {local}",
+        details=[{"loc": ["body", "due_at"], "suggested_due_at": check.at - epoch}],
     )

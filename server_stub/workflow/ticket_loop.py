@@ -174,6 +174,7 @@ class TicketLoop:
         self._pending_pickups: dict[str, int] = {}
         self._timers: list[_Timer] = []
         self._order = 0
+        self._held: dict[str, set[str]] = {}  # holder → the tickets it took and works
         self._callback_calls: dict[str, str] = {}  # call id → ticket id
         self._callback_answered_by: dict[str, str] = {}
         self._due_callbacks: list[str] = []  # ticket ids whose callback waits to be placed
@@ -315,6 +316,11 @@ class TicketLoop:
             items += self.queues.in_order(key, limit)
         items.sort(key=_pull_order)
         return items[:limit]
+
+    def held_by(self, holder: str) -> list[TicketRecord]:
+        """The tickets `holder` took and still works (or waits on), earliest deadline first."""
+        records = [self.tickets[t] for t in self._held.get(holder, ()) if t in self.tickets]
+        return sorted(records, key=lambda r: r.clocks.due_at(self.calendar) or math.inf)
 
     def queue_size(self, keys: Iterable[str]) -> int:
         return sum(self.queues.size(k) for k in keys)
@@ -524,6 +530,7 @@ class TicketLoop:
     def _change_holder(self, record: TicketRecord, state: TicketState, actor: str) -> None:
         if state is TicketState.IN_PROGRESS and record.holder is None:
             record.holder = actor
+            self._held.setdefault(actor, set()).add(record.snapshot.ticket_id)
             return
         if state in (TicketState.IN_PROGRESS, TicketState.WAITING_THIRD_PARTY):
             return
@@ -531,6 +538,8 @@ class TicketLoop:
             return
         holder, record.holder = record.holder, None
         record.work_token += 1  # a simulated worker's timers on it are void
+        if holder is not None:
+            self._held.get(holder, set()).discard(record.snapshot.ticket_id)
         if holder is not None and is_simulated_worker(holder):
             self._release(holder)
 
@@ -796,6 +805,9 @@ class TicketLoop:
         call_id = str(entry[2])
         if etype == "call.answered" and entry[3] is not None:
             self._callback_answered_by[call_id] = str(entry[3])
+            plan = self.tickets[ticket_id].callback
+            if plan is not None and plan.agent_id is None:
+                plan.agent_id = str(entry[3])  # from the queue: whoever answered enters it
             return
         if etype not in ("call.ended", "call.abandoned"):
             return

@@ -242,8 +242,8 @@ async def test_the_work_queue_pull_and_a_transition_parse_for_a_department_user(
     )
     billing = await connect("d101")
     queues = await billing.work_queues()
-    assert [q.queue for q in queues] == ["billing"]
-    assert [item.ticket_id for item in queues[0].items] == [ticket.id]
+    assert [q.queue for q in queues] == ["mine", "billing"]
+    assert [item.ticket_id for item in queues[1].items] == [ticket.id]
     taken = await billing.pull_next("billing")
     assert taken.workflow is not None and taken.workflow.state == "in_progress"
     request = TransitionRequest(transition="resolve", fields={"resolution_note": "已退 Refunded"})

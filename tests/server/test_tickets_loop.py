@@ -17,7 +17,7 @@ import pytest
 from server_stub.centre.schema import CentreConfig, centre_epoch
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.testing import asgi_client, login, paused_runtime, quiet_centre
-from tests.server.api_steps import finish
+from tests.server.api_steps import finish, ready
 from tests.server.ticket_steps import detail, pull, ticket_on_call, transition
 
 HOUR = 3600.0
@@ -196,13 +196,22 @@ async def test_a_callback_whose_agent_is_not_ready_waits_in_the_agents_call_queu
     ticket_id, agent = await complaint_resolved_after_hours(api, api_runtime)
     away = {"state": "not_ready", "reason": "break"}
     assert (await api.post("/v1/agent/state", json=away, headers=agent)).status_code == 200
+    colleague = await login(api, "1002")  # the same queue, another team
+    await ready(api, colleague)
     api_runtime.advance(TUESDAY_0800 - api_runtime.now + 60)
     placed = [e for e in ticket_events(api_runtime, ticket_id) if e.type == "callback.placed"]
     assert [e.data["via"] for e in placed] == ["queue"]
-    call_events = [
-        e.type for e in api_runtime.store.iter_events() if e.call_id == placed[0].data["call_id"]
-    ]
-    assert call_events[:2] == ["call.arrived", "call.queued"]
+    call_id = placed[0].data["call_id"]
+    call_events = [e.type for e in api_runtime.store.iter_events() if e.call_id == call_id]
+    assert call_events[:3] == ["call.arrived", "call.queued", "call.offered"]
+    assert (await api.post(f"/v1/calls/{call_id}/answer", headers=colleague)).status_code == 200
+    # whoever answered the callback from the queue enters its outcome
+    closed = await transition(
+        api, colleague, ticket_id, "complete_callback", callback_outcome="satisfied"
+    )
+    assert closed["workflow"]["close_reason"] == "satisfied"
+    done = next(h for h in closed["history"] if h["transition"] == "complete_callback")
+    assert done["actor"] == "1002"
 
 
 async def test_simulated_departments_work_the_same_way_for_the_same_seed() -> None:

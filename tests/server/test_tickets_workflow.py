@@ -113,13 +113,18 @@ async def test_the_work_queue_is_in_priority_then_deadline_order_and_pull_takes_
         api_runtime.advance(60)  # each a minute after the one before
     billing = await login(api, "d101")
     queues = (await api.get("/v1/workflow/queues", headers=billing)).json()
-    assert [q["queue"] for q in queues] == ["billing"]
-    items = queues[0]["items"]
+    assert [(q["queue"], q["size"]) for q in queues] == [("mine", 0), ("billing", 4)]
+    items = queues[1]["items"]
     assert [i["priority"] for i in items] == ["urgent", "normal", "normal", "low"]
     assert items[1]["ticket_id"] == made["normal"]  # the older normal one is due first
     assert items[1]["due_at"] < items[2]["due_at"]
     assert (await pull(api, billing, "billing"))["id"] == made["urgent"]
     assert (await pull(api, billing, "billing"))["id"] == made["normal"]
+    queues = (await api.get("/v1/workflow/queues", headers=billing)).json()
+    mine = queues[0]
+    assert [i["ticket_id"] for i in mine["items"]] == [made["urgent"], made["normal"]]
+    assert {i["state"] for i in mine["items"]} == {"in_progress"}
+    assert queues[1]["size"] == 2
 
 
 async def test_a_tickets_history_is_every_event_of_it_in_the_log(

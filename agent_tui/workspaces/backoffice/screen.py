@@ -44,6 +44,7 @@ from agent_tui.workspaces.base import WorkspaceScreen
 from server_stub.protocol.workflow_api import TicketDetail, TransitionRequest, WorkQueueView
 
 REFRESH_EVERY_S = 5.0
+HELD_ROLE = "holder"  # the server's list of the tickets in my hands
 NOTE = "Tickets of your work queues: pull the next, work it, enter the result 工单处理"
 
 BACK_OFFICE_CSS = """
@@ -165,7 +166,7 @@ class BackOfficeScreen(WorkspaceScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pull_next":
-            return any(queue.size for queue in self.queues)
+            return bool(self._pullable())
         if action == "act":
             return bool(
                 self.shown is not None
@@ -186,12 +187,16 @@ class BackOfficeScreen(WorkspaceScreen):
         if ticket_id is not None:
             self.show_ticket(ticket_id)
 
+    def _pullable(self) -> list[WorkQueueView]:
+        """The work queues with items to pull (not the tickets already in my hands)."""
+        return [queue for queue in self.queues if queue.size and queue.role != HELD_ROLE]
+
     def action_pull_next(self) -> None:
         self.pull_next()
 
     @work(exclusive=True, group="pull", exit_on_error=False)
     async def pull_next(self) -> None:
-        waiting = [queue for queue in self.queues if queue.size]
+        waiting = self._pullable()
         if not waiting:
             return
         queue_id: str | None = waiting[0].queue

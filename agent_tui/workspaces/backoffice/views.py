@@ -81,7 +81,8 @@ def queue_rows(
     items: list[WorkItemView] = [item for queue in queues for item in queue.items]
     return {
         item.ticket_id: (
-            Text(item.ticket_id, style="bold"),
+            # in my hands (taken, or waiting on someone) vs. waiting in a queue to be pulled
+            Text(item.ticket_id, style="bold" if item.state == "dispatched" else "bold #8fbcbb"),
             priority_badge(item.priority),
             business_left(item.remaining_s),
             subject_cell(item.subject, subject_width),
@@ -91,9 +92,9 @@ def queue_rows(
 
 
 def queues_title(queues: Sequence[WorkQueueView]) -> Text:
-    title = Text("Work queue 工作队列  ", style="bold")
-    if not queues:
-        return title.append("no work queue of yours 无工作队列", style="dim")
+    title = Text()
+    if not [queue for queue in queues if queue.role != "holder"]:
+        return title.append("No work queue of yours 无工作队列", style="dim")
     for index, queue in enumerate(queues):
         if index:
             title.append(" · ", style="dim")

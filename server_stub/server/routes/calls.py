@@ -36,6 +36,7 @@ from server_stub.server.errors import ApiError, not_found, request_id_reused
 from server_stub.server.floor import CallView
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.scope import Scope
+from server_stub.server.ticket_access import check_callback_time
 
 router = APIRouter(tags=["calls"])
 
@@ -258,6 +259,8 @@ async def schedule_callback(
         raise not_found("customer", body.customer_id)
     runtime.catch_up()
     scope.check_customer(body.customer_id)
+    # OB3: only a time the centre is open (ticket_access.check_callback_time)
+    check_callback_time(runtime.workflow.calendar, runtime.tickets.epoch, body.due_at, runtime.now)
     callback = Callback(
         id=f"CB{runtime.store.callback_count() + 1:06d}",
         request_id=body.request_id,

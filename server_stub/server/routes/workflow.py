@@ -9,13 +9,14 @@ item of the caller's part of a queue (`accept`), journaled like every command.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
 from server_stub.protocol.events import Event
-from server_stub.protocol.tickets import PRIORITY_RANK, ActorRole, TicketEventType
+from server_stub.protocol.tickets import ActorRole, TicketEventType
 from server_stub.protocol.workflow_api import (
     OutboxMessage,
     TicketDetail,
@@ -31,13 +32,13 @@ from server_stub.server.runtime import CentreRuntime
 from server_stub.server.scope import Scope
 from server_stub.workflow.ticket_figures import TicketFigures
 from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
+from server_stub.workflow.ticket_loop import TicketRecord
 
 router = APIRouter(tags=["workflow"])
 
 FigureReader = Annotated[Scope, Depends(scoped("supervisor", "admin"))]
 LOOP_EVENT_PREFIXES = ("ticket.", "callback.")
 QueueWorker = Annotated[Scope, Depends(scoped("supervisor", "admin", "department"))]
-_RANK_NAME = {rank: name.value for name, rank in PRIORITY_RANK.items()}
 
 
 def worked_queues(principal: Principal, runtime: CentreRuntime) -> dict[str, list[str]]:
@@ -58,27 +59,33 @@ def worked_queues(principal: Principal, runtime: CentreRuntime) -> dict[str, lis
     return worked
 
 
+def item_view(
+    runtime: CentreRuntime, record: TicketRecord, queue: str, due: float | None
+) -> WorkItemView:
+    """One item as a list shows it; `due` is its deadline instant (POSIX; inf: none)."""
+    loop = runtime.tickets
+    due_sim = None if due is None or due == math.inf else loop.sim_time(due)
+    snapshot = record.snapshot
+    return WorkItemView(
+        ticket_id=snapshot.ticket_id,
+        queue=queue,
+        priority=snapshot.priority.value,
+        due_at=due_sim,
+        remaining_s=None if due_sim is None else loop.business_seconds_until(due_sim, runtime.now),
+        type=snapshot.type_id,
+        subject=record.subject,
+        state=snapshot.state.value,
+    )
+
+
 def queue_view(runtime: CentreRuntime, queue_id: str, keys: list[str], limit: int) -> WorkQueueView:
     loop = runtime.tickets
     config = runtime.workflow.config.queue(queue_id)
     assert config is not None
-    items = []
-    for item in loop.queue_items(keys, limit):
-        record = loop.tickets[item.item_id]
-        due = None if item.due == float("inf") else loop.sim_time(item.due)
-        remaining = None if due is None else loop.business_seconds_until(due, runtime.now)
-        items.append(
-            WorkItemView(
-                ticket_id=item.item_id,
-                queue=item.queue,
-                priority=_RANK_NAME[item.priority],
-                due_at=due,
-                remaining_s=remaining,
-                type=record.snapshot.type_id,
-                subject=record.subject,
-                state=record.snapshot.state.value,
-            )
-        )
+    items = [
+        item_view(runtime, loop.tickets[item.item_id], item.queue, item.due)
+        for item in loop.queue_items(keys, limit)
+    ]
     return WorkQueueView(
         id=keys[0] if len(keys) == 1 else queue_id,
         queue=queue_id,
@@ -89,16 +96,39 @@ def queue_view(runtime: CentreRuntime, queue_id: str, keys: list[str], limit: in
     )
 
 
+HELD = "mine"  # the pseudo-queue of the tickets the caller took and still works
+
+
+def held_view(runtime: CentreRuntime, holder: str, limit: int) -> WorkQueueView:
+    """The tickets `holder` took: in progress or waiting, earliest deadline first."""
+    loop = runtime.tickets
+    records = loop.held_by(holder)
+    items = [
+        item_view(runtime, record, record.snapshot.queue or "", record.clocks.due_at(loop.calendar))
+        for record in records[:limit]
+    ]
+    return WorkQueueView(
+        id=HELD,
+        queue=HELD,
+        name="在办 Mine",
+        role="holder",
+        size=len(records),
+        items=items,
+    )
+
+
 @router.get("/workflow/queues", response_model=list[WorkQueueView])
 async def my_queues(
     scope: QueueWorker,
     runtime: RuntimeDep,
     limit: Annotated[int, Query(ge=0, le=200)] = 20,
 ) -> list[WorkQueueView]:
-    """The work queues the caller works, each with its first `limit` items."""
+    """The tickets the caller holds (`mine`), then the work queues it works, each with its
+    first `limit` items."""
     runtime.catch_up()
     worked = worked_queues(scope.principal, runtime)
-    return [queue_view(runtime, queue, keys, limit) for queue, keys in worked.items()]
+    held = held_view(runtime, scope.principal.user_id, limit)
+    return [held, *(queue_view(runtime, queue, keys, limit) for queue, keys in worked.items())]
 
 
 @router.post("/workflow/queues/{queue_id}/next", response_model=TicketDetail)

@@ -70,12 +70,14 @@ async def test_a_department_user_pulls_the_next_item_and_resolves_it_by_keys(
         rows = [row.key.value for row in _queue(app).ordered_rows]
         assert rows == [urgent, normal]  # the urgent one first
         text = screen_text(app)
-        assert "网络维修 Network repair 2" in text
+        assert "在办 Mine 0 · 网络维修 Network repair 2" in text
         assert "15:00" in text  # an urgent fault's first response: 15 business minutes
         await pilot.press("f3")  # pull next
-        await until(lambda: _queue(app).row_count == 1, pilot)
+        await until(lambda: "在办 Mine 1 · 网络维修 Network repair 1" in screen_text(app), pilot)
         await until(lambda: "处理中 In progress" in screen_text(app), pilot)
         assert f"Ticket 工单 {urgent}" in screen_text(app)
+        rows = [row.key.value for row in _queue(app).ordered_rows]
+        assert rows == [urgent, normal]  # mine first, then the queue
         await pilot.press("f6")
         await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
         await pilot.press(*"resolve", "enter")
@@ -132,7 +134,7 @@ def test_back_office_with_a_ticket_in_progress(
         await pilot.press("f5")
         await until(lambda: _queue(pilot.app).row_count == 2, pilot)
         await pilot.press("f3")
-        await until(lambda: _queue(pilot.app).row_count == 1, pilot)
-        await until(lambda: "Holder" in screen_text(pilot.app), pilot)
+        await until(lambda: "Mine 1" in screen_text(pilot.app), pilot)
+        await until(lambda: "Holder     d100" in screen_text(pilot.app), pilot)
 
     assert login_picture("d100", "backoffice", size, steps)
