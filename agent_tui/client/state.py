@@ -567,6 +567,10 @@ class ClientStore:
 
     def _on_message(self, event: Event) -> frozenset[str]:
         data = event.data
+        if data.get("pinned"):
+            # A pinned broadcast lives in the desk's notices strip until it is withdrawn;
+            # here it would stay on in the banner and the log after the withdrawal.
+            return NOTHING
         sender = data.get("sender") or "supervisor"
         broadcast = bool(data.get("broadcast", event.agent_id is None))
         self.messages.append(

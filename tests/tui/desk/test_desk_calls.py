@@ -6,11 +6,7 @@ a call, so every call rings where the test expects.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from desk_live import World, answer_a_call, desk_app, log_in, log_in_ready, pick
+from desk_live import World, answer_a_call, log_in, log_in_ready, pick
 from live_helpers import AGENT, screen_text, until
 
 from agent_tui.shell.app import ShellApp
@@ -21,25 +17,7 @@ from agent_tui.workspaces.desk.message_banner import MessageBanner
 from agent_tui.workspaces.desk.screen import DeskScreen
 from agent_tui.workspaces.desk.script_pane import ScriptPane
 from agent_tui.workspaces.desk.wrapup_panel import WrapupPanel
-from server_stub.server.testing import LiveServer, quiet_centre, start_live_server, stored_log
-
-
-@pytest.fixture
-def live() -> Iterator[LiveServer]:
-    with start_live_server(quiet_centre(), speed=0.0) as server:
-        yield server
-
-
-@pytest.fixture
-def world(live: LiveServer) -> World:
-    """The trainer, supervisor and admin around the desk."""
-    return World(live)
-
-
-@pytest.fixture
-def app(live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None) -> ShellApp:
-    """The real desk, agent 1001 on the login form, not started yet."""
-    return desk_app(live, tmp_path, config_dir)
+from server_stub.server.testing import LiveServer, stored_log
 
 
 async def test_not_ready_asks_for_a_reason_and_ready_is_one_key(app: ShellApp) -> None:

@@ -5,35 +5,16 @@ screen (`agent.screen`), against the real server.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from desk_live import World, answer_a_call, desk_app, log_in_ready
+from desk_live import World, answer_a_call, log_in_ready
 from live_helpers import AGENT, until
 from textual.widgets import Input
 
 from agent_tui.shell.app import ShellApp
 from agent_tui.workspaces.desk.script_pane import ScriptPane
 from server_stub.protocol.events import EventType
-from server_stub.server.testing import LiveServer, quiet_centre, start_live_server, stored_log
-
-
-@pytest.fixture
-def live() -> Iterator[LiveServer]:
-    with start_live_server(quiet_centre(), speed=0.0) as server:
-        yield server
-
-
-@pytest.fixture
-def world(live: LiveServer) -> World:
-    return World(live)
-
-
-@pytest.fixture
-def app(live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None) -> ShellApp:
-    return desk_app(live, tmp_path, config_dir)
+from server_stub.server.testing import LiveServer, stored_log
 
 
 def _logged(live: LiveServer, type_: str) -> list[tuple[str | None, dict[str, Any]]]:

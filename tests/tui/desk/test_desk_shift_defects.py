@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from desk_live import World, answer_a_call, desk_app, log_in, log_in_ready
 from live_helpers import AGENT, screen_text, until
 from textual.widgets import Input
@@ -18,22 +16,6 @@ from agent_tui.workspaces.desk.script_pane import ScriptPane
 from agent_tui.workspaces.desk.state_bar import agent_line
 from agent_tui.workspaces.desk.ticket_form import TicketForm
 from server_stub.server.testing import LiveServer, quiet_centre, start_live_server
-
-
-@pytest.fixture
-def live() -> Iterator[LiveServer]:
-    with start_live_server(quiet_centre(), speed=0.0) as server:
-        yield server
-
-
-@pytest.fixture
-def world(live: LiveServer) -> World:
-    return World(live)
-
-
-@pytest.fixture
-def app(live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None) -> ShellApp:
-    return desk_app(live, tmp_path, config_dir)
 
 
 async def test_hold_and_retrieve_keep_the_state_timer_and_the_call_shows_its_own_duration(

@@ -3,34 +3,14 @@ timer warns before it runs out, and the agent may extend it once where the centr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from desk_live import World, answer_a_call, desk_app, log_in_ready
+from desk_live import World, answer_a_call, log_in_ready
 from live_helpers import AGENT, screen_text, until
 
 from agent_tui.shell.app import ShellApp
 from agent_tui.workspaces.desk.screen import DeskScreen
 from agent_tui.workspaces.desk.wrapup_panel import WARN_S
 from server_stub.protocol.events import EventType
-from server_stub.server.testing import LiveServer, quiet_centre, start_live_server, stored_log
-
-
-@pytest.fixture
-def live() -> Iterator[LiveServer]:
-    with start_live_server(quiet_centre(), speed=0.0) as server:
-        yield server
-
-
-@pytest.fixture
-def world(live: LiveServer) -> World:
-    return World(live)
-
-
-@pytest.fixture
-def app(live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None) -> ShellApp:
-    return desk_app(live, tmp_path, config_dir)
+from server_stub.server.testing import LiveServer, stored_log
 
 
 def _notices(app: ShellApp) -> list[str]:
