@@ -239,6 +239,7 @@ class ShellApp(App[None], inherit_bindings=False):
         await self.wait_for_server()
         self._use_server(server_url)
         from agent_tui.shell.workspaces import workspaces_for
+        from agent_tui.ui.labels import use_codes
 
         login = await self.api.login(user_id, password)
         self._store = self._new_store()
@@ -251,6 +252,9 @@ class ShellApp(App[None], inherit_bindings=False):
         health = await self.api.health()
         self.store.load_health(health)
         self._drafts.use_scope(self.api.base_url, health.centre, health.log_id)
+        # Every workspace shows codes by the centre's labels (a monitor mirrors a desk).
+        codes = await self.api.codes()
+        use_codes(codes)
         await self._load_workspaces(first=True)
 
     async def _load_workspaces(self, *, first: bool) -> frozenset[str]:

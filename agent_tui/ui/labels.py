@@ -9,8 +9,12 @@ and for codes the centre does not list, the built-in labels below, else the code
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from server_stub.protocol.api import Codes
 
 # What the agent sees for each state the server sends (wire names as keys).
 STATE_LABELS: dict[str, str] = {
@@ -81,8 +85,19 @@ _centre_labels: dict[str, str] = {}
 
 
 def use_centre_codes(codes: Iterable[tuple[str, str | None]]) -> None:
-    """The centre's (code, label) pairs: from now on every code shows by its label."""
-    _centre_labels.update({code: label for code, label in codes if label})
+    """The centre's (code, label) pairs: from now on every code shows by its label (a
+    login on another centre replaces the last one's)."""
+    labels = {code: label for code, label in codes if label}
+    _centre_labels.clear()
+    _centre_labels.update(labels)
+
+
+def use_codes(codes: Codes) -> None:
+    """Every code of `/v1/codes` (reasons, wrap-up codes, ticket categories) by its label."""
+    use_centre_codes(
+        (c.code, c.label)
+        for c in (*codes.reason_codes, *codes.wrapup_codes, *codes.ticket_categories)
+    )
 
 
 def code_label(code: str | None) -> str:

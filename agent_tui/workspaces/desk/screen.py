@@ -36,7 +36,7 @@ from agent_tui.client.state import CallInfo, ClientStore
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.desk_view import identity_verified
 from agent_tui.ui.key_hints import KeyHints
-from agent_tui.ui.labels import code_label, use_centre_codes
+from agent_tui.ui.labels import code_label, use_codes
 from agent_tui.ui.pickers import Choice, ChoicePicker, code_choices
 from agent_tui.ui.requests import attempt
 from agent_tui.workspaces.base import WorkspaceScreen
@@ -588,10 +588,7 @@ class DeskScreen(WorkspaceScreen):
         ok, codes = await self._attempt("load the codes", self.shell.api.codes())
         if ok and codes is not None:
             self.codes = codes
-            use_centre_codes(
-                (c.code, c.label)
-                for c in (*codes.reason_codes, *codes.wrapup_codes, *codes.ticket_categories)
-            )
+            use_codes(codes)
             categories = [(c.code, c.label or c.code) for c in codes.ticket_categories]
             self.query_one(TicketForm).set_categories(categories)
 
