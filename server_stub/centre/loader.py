@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from server_stub.centre.passwords import is_password_hash
 from server_stub.centre.schema import CentreConfig
@@ -503,19 +503,29 @@ def _check_shifts(config: CentreConfig, problems: _Problems, reason_codes: set[s
 # Public API
 
 
-def parse_centre(text: str, path: str = "centre.yaml") -> CentreConfig:
-    """Validate centre YAML given as text; `path` is only used in error messages."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_validated(text: str, path: str, model: type[M]) -> tuple[M, Any, _Problems]:
+    """YAML text read with its line numbers and validated into `model`: the config, the
+    raw data and an empty problem list by line for the caller's own checks. Raises
+    `CentreConfigError` naming every problem of the YAML or of the model, by line."""
     data, lines, found = _parse_yaml(text, path)
     if found:
         raise CentreConfigError(found)
     try:
-        config = CentreConfig.model_validate(data)
+        config = model.model_validate(data)
     except ValidationError as exc:
         problems = _Problems(path, lines)
         for error in exc.errors():
             problems.add(_pydantic_loc(tuple(error["loc"]), lines), _pydantic_message(dict(error)))
         raise CentreConfigError(problems.found) from None
-    problems = _Problems(path, lines)
+    return config, data, _Problems(path, lines)
+
+
+def parse_centre(text: str, path: str = "centre.yaml") -> CentreConfig:
+    """Validate centre YAML given as text; `path` is only used in error messages."""
+    config, _, problems = parse_validated(text, path, CentreConfig)
     _check_references(config, problems)
     if problems.found:
         raise CentreConfigError(problems.found)

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from server_stub.centre.loader import (
     CentreConfigError,
     CentreProblem,
-    _parse_yaml,
     _Problems,
-    _pydantic_loc,
-    _pydantic_message,
+    parse_validated,
 )
 from server_stub.centre.schema import CentreConfig
 from server_stub.supervision.clock import parse_hhmm
@@ -212,19 +208,9 @@ def parse_supervision(
     """Validate supervision YAML given as text against `centre`; the wrap-up limits of
     the thresholds are the centre's queues'."""
     try:
-        data, lines, found = _parse_yaml(text, path)
+        config, data, problems = parse_validated(text, path, SupervisionConfig)
     except CentreConfigError as exc:
         raise SupervisionConfigError(exc.problems) from None
-    if found:
-        raise SupervisionConfigError(found)
-    try:
-        config = SupervisionConfig.model_validate(data)
-    except ValidationError as exc:
-        problems = _Problems(path, lines)
-        for error in exc.errors():
-            problems.add(_pydantic_loc(tuple(error["loc"]), lines), _pydantic_message(dict(error)))
-        raise SupervisionConfigError(problems.found) from None
-    problems = _Problems(path, lines)
     _check(config, centre, data, problems)
     if problems.found:
         raise SupervisionConfigError(problems.found)

@@ -14,15 +14,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from server_stub.centre.loader import (
     CentreConfigError,
     CentreProblem,
-    _parse_yaml,
     _Problems,
-    _pydantic_loc,
-    _pydantic_message,
+    parse_validated,
 )
 from server_stub.protocol.tickets import TicketPriority
 from server_stub.workflow.business_calendar import BusinessCalendar
@@ -39,19 +35,9 @@ class WorkflowConfigError(CentreConfigError):
 def parse_workflow(text: str, path: str = "workflow.yaml") -> WorkflowConfig:
     """Validate workflow YAML given as text; `path` is only used in error messages."""
     try:
-        data, lines, found = _parse_yaml(text, path)
+        config, _, problems = parse_validated(text, path, WorkflowConfig)
     except CentreConfigError as exc:
         raise WorkflowConfigError(exc.problems) from None
-    if found:
-        raise WorkflowConfigError(found)
-    try:
-        config = WorkflowConfig.model_validate(data)
-    except ValidationError as exc:
-        problems = _Problems(path, lines)
-        for error in exc.errors():
-            problems.add(_pydantic_loc(tuple(error["loc"]), lines), _pydantic_message(dict(error)))
-        raise WorkflowConfigError(problems.found) from None
-    problems = _Problems(path, lines)
     _check_workflow(config, problems)
     if problems.found:
         raise WorkflowConfigError(problems.found)
