@@ -61,3 +61,4 @@ class AttendanceView(_Strict):
     late: list[AttendanceRow]
     points: dict[str, int]
     absence_reasons: list[CodeLabel] = Field(default_factory=list)
+    violation_categories: list[CodeLabel] = Field(default_factory=list)

@@ -33,6 +33,7 @@ from agent_tui.workspaces.base import WorkspaceScreen
 from agent_tui.workspaces.supervisor import load_floor
 from agent_tui.workspaces.supervisor.agent_actions import ActionPicker, agent_actions
 from agent_tui.workspaces.supervisor.alerts_panel import ALERT_COLUMNS, alert_rows, alerts_title
+from agent_tui.workspaces.supervisor.attendance_view import AttendanceScreen
 from agent_tui.workspaces.supervisor.boards import (
     AGENT_COLUMNS,
     QUEUE_COLUMNS,
@@ -232,7 +233,7 @@ class MonitorScreen(WorkspaceScreen):
             return bool(self.store.teams) or self._whole_floor
         if action == "listen":
             return any(a.state == "busy" for a in self.store.team_agents())
-        return True
+        return action != "violation"  # on the attendance view (SV5)
 
     @property
     def _whole_floor(self) -> bool:
@@ -443,6 +444,11 @@ class MonitorScreen(WorkspaceScreen):
                 TextDialog("Customer account 客户编号", placeholder="C000001", required=True),
                 by_customer,
             )
+
+    # -- attendance and discipline (SV5) ------------------------------------------------
+
+    def action_attendance(self) -> None:
+        self.app.push_screen(AttendanceScreen())
 
     @work(group="supervisor-action", exit_on_error=False)
     async def send_action(self, what: str, request: Awaitable[object]) -> None:

@@ -89,6 +89,7 @@ async def attendance(scope: FloorScope, runtime: RuntimeDep, month: Month = None
         late=late,
         points={a: p for a, p in points.items() if a in seen or scope.sees_agent(a)},
         absence_reasons=_labels(register.absence_reasons),
+        violation_categories=_labels(register.categories),
     )
 
 
