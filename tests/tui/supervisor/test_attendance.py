@@ -47,7 +47,7 @@ def _logged_in(live: LiveServer) -> set[str]:
 async def _open_attendance(pilot: Pilot[Any]) -> AttendanceScreen:
     monitor = pilot.app.screen
     assert isinstance(monitor, MonitorScreen)
-    await pilot.press("f4")
+    await pilot.press("ctrl+t")
     await until(lambda: isinstance(pilot.app.screen, AttendanceScreen), pilot)
     screen = pilot.app.screen
     assert isinstance(screen, AttendanceScreen)
@@ -77,7 +77,7 @@ async def test_the_attendance_view_shows_the_teams_roster_as_the_log_has_it(
         summary = screen.query_one("#attendance-summary", DataTable).get_row("A")
         assert summary[2] == str(len(shown & came))  # present
         # Back to the monitor by the same key.
-        await pilot.press("f4")
+        await pilot.press("ctrl+t")
         await until(lambda: isinstance(app.screen, MonitorScreen), pilot)
 
 
