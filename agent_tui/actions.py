@@ -69,6 +69,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("supervisor.attendance", "attendance", "Attendance", "supervisor"),
     Action("supervisor.violation", "violation", "Record violation", "supervisor"),
     Action("supervisor.wallboard", "wallboard", "Wallboard", "supervisor"),
+    Action("supervisor.wall_next", "wall_next", "Next view", "supervisor"),
+    Action("supervisor.wall_cycle", "wall_cycle", "Cycle views", "supervisor"),
     Action("trainer.send_caller", "send_caller", "Send a caller", "trainer"),
     Action("trainer.refresh", "refresh", "Refresh", "trainer", show=False),
     Action("trainer.session", "start_session", "Start session", "trainer"),

@@ -53,6 +53,7 @@ from agent_tui.workspaces.supervisor.message_dialog import (
 )
 from agent_tui.workspaces.supervisor.screen_view import AgentScreenView
 from agent_tui.workspaces.supervisor.text_dialog import TextDialog, filter_dialog
+from agent_tui.workspaces.supervisor.wallboard import WallboardScreen
 from server_stub.protocol.api import SupervisorMessageRequest
 from server_stub.protocol.supervision_actions import (
     BroadcastRequest,
@@ -233,7 +234,7 @@ class MonitorScreen(WorkspaceScreen):
             return bool(self.store.teams) or self._whole_floor
         if action == "listen":
             return any(a.state == "busy" for a in self.store.team_agents())
-        return action != "violation"  # on the attendance view (SV5)
+        return action not in ("violation", "wall_next", "wall_cycle")  # their own screens
 
     @property
     def _whole_floor(self) -> bool:
@@ -449,6 +450,9 @@ class MonitorScreen(WorkspaceScreen):
 
     def action_attendance(self) -> None:
         self.app.push_screen(AttendanceScreen())
+
+    def action_wallboard(self) -> None:
+        self.app.push_screen(WallboardScreen())
 
     @work(group="supervisor-action", exit_on_error=False)
     async def send_action(self, what: str, request: Awaitable[object]) -> None:
