@@ -27,10 +27,9 @@ from textual.widgets import Digits, Static
 
 from agent_tui.client.floor_board import FloorBoardSection
 from agent_tui.client.parts import BOARD, CONNECTION, FLOOR
-from agent_tui.keymap import default_bindings
 from agent_tui.ui.key_hints import KeyHints
 from agent_tui.ui.labels import clock_face
-from agent_tui.workspaces.base import WorkspaceScreen
+from agent_tui.workspaces.supervisor.over_monitor import OverMonitorScreen, over_monitor_bindings
 from server_stub.protocol.api import AgentStatus
 from server_stub.protocol.supervision_board import (
     CallCounts,
@@ -146,15 +145,11 @@ def _percent(share: float | None) -> str:
     return "--" if share is None else f"{share:.0%}".removesuffix("%")
 
 
-class WallboardScreen(WorkspaceScreen):
+class WallboardScreen(OverMonitorScreen):
     """Over the monitor until the wallboard key (or Esc) again."""
 
     DEFAULT_CSS = WALLBOARD_CSS
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *default_bindings("supervisor"),
-        ("escape", "wallboard", "Back"),
-    ]
-    SCOPE = "supervisor"
+    BINDINGS: ClassVar[list[BindingType]] = over_monitor_bindings("wallboard")
     PARTS: ClassVar[frozenset[str]] = frozenset({BOARD, FLOOR, CONNECTION})
     OWN: ClassVar[frozenset[str]] = frozenset({"wallboard", "wall_next", "wall_cycle"})
     _cycle_timer: Timer | None = None
@@ -219,12 +214,8 @@ class WallboardScreen(WorkspaceScreen):
         box.set_class(bad is True, "-bad")
         box.set_class(bad is False, "-good")
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "wall_next":
-            return len(self.views()) > 1
-        if action in _supervisor_actions():
-            return action in self.OWN
-        return True
+    def allows(self, action: str) -> bool:
+        return action != "wall_next" or len(self.views()) > 1
 
     def action_labels(self) -> dict[str, str]:
         cycle = "Stop cycling" if self.cycling else "Cycle views"
@@ -247,9 +238,3 @@ class WallboardScreen(WorkspaceScreen):
         if self._cycle_timer is not None:
             self._cycle_timer.stop()
         self.dismiss()
-
-
-def _supervisor_actions() -> frozenset[str]:
-    from agent_tui.actions import actions_of
-
-    return frozenset(a.action for a in actions_of("supervisor"))
