@@ -43,7 +43,8 @@ class StaffingTable(_Strict):
     source: StaffingSource
     as_of: float
     shrinkage: float
-    day_start: float = Field(description="sim time of today's 00:00 (actual: callers since)")
+    day_start: float = Field(description="sim time today's re-run starts (00:00, or sim 0)")
+    now_slot: int = Field(description="the half-hour of the day `as_of` falls in")
     queues: list[str]
     rows: list[StaffingRowModel]
 

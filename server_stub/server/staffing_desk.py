@@ -122,6 +122,7 @@ def staffing_table(
         as_of=now,
         shrinkage=shrinkage,
         day_start=start,
+        now_slot=CentreClock(config.centre.epoch).slot(now),
         queues=list(queues),
         rows=rows,
     )
@@ -182,7 +183,7 @@ def whatif_result(
         )
     return WhatIfResultModel(
         replications=result.replications,
-        workers=workers,
+        workers=result.workers,
         start=start,
         until=now,
         callers=len(callers),

@@ -26,6 +26,7 @@ import statistics
 import sys
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from server_stub.centre.schema import AgentConfig, Break, CentreConfig, Shift
@@ -107,6 +108,7 @@ class WhatIfSlot:
 @dataclass(frozen=True)
 class WhatIfResult:
     replications: int
+    workers: int  # worker processes the replications ran on (1: the caller's own)
     slots: tuple[WhatIfSlot, ...]  # by queue (config order), then half-hour
 
 
@@ -312,32 +314,55 @@ def run_whatif(
     pool: Executor | None = None,
 ) -> WhatIfResult:
     """`replications` replications of the what-if, on `workers` processes (1: this one), or
-    on `pool` when given; the same result whatever the number of workers."""
+    on `pool` (of `workers` processes) when given; the same result whatever the number of
+    workers. Where worker processes cannot start (a host whose stderr is not a file, as
+    under a TUI test harness), they run here, and the result says 1 worker."""
     if not 1 <= replications <= MAX_REPLICATIONS:
         raise ValueError(f"replications must be 1–{MAX_REPLICATIONS}")
     reps = list(range(replications))
-    if pool is None and workers <= 1:
+    runs: list[Replication] | None = None
+    used = 1
+    if pool is not None or workers > 1:
+        used = max(workers, 1)
+        runs = _in_workers(inputs, reps, used, pool)
+    if runs is None:
+        used = 1
         runs = _replicate_many(inputs, reps)
-    else:
-        size = workers if pool is None else max(workers, 1)
-        chunks = [reps[i::size] for i in range(size) if reps[i::size]]
-        owned = worker_pool(size) if pool is None else None
-        executor = owned if owned is not None else pool
-        assert executor is not None
+    return summarise(inputs.config, runs, inputs.start, inputs.until, workers=used)
+
+
+def _in_workers(
+    inputs: WhatIfInputs, reps: list[int], size: int, pool: Executor | None
+) -> list[Replication] | None:
+    """The replications, dealt round-robin to `size` workers; None if none could start."""
+    chunks = [reps[i::size] for i in range(size) if reps[i::size]]
+    owned: ProcessPoolExecutor | None = None
+    try:
         try:
+            # the pool's semaphores start multiprocessing's resource tracker, which passes
+            # it sys.stderr's file descriptor: here is where a host without one fails
+            owned = worker_pool(size) if pool is None else None
+            executor = owned if owned is not None else pool
+            assert executor is not None
             futures = [executor.submit(_replicate_many, inputs, chunk) for chunk in chunks]
-            by_rep: dict[int, Replication] = {}
-            for chunk, future in zip(chunks, futures, strict=True):
-                by_rep.update(zip(chunk, future.result(), strict=True))
-        finally:
-            if owned is not None:
-                owned.shutdown()
-        runs = [by_rep[r] for r in reps]
-    return summarise(inputs.config, runs, inputs.start, inputs.until)
+        except (OSError, ValueError, BrokenProcessPool):
+            return None
+        by_rep: dict[int, Replication] = {}
+        for chunk, future in zip(chunks, futures, strict=True):
+            by_rep.update(zip(chunk, future.result(), strict=True))
+    finally:
+        if owned is not None:
+            owned.shutdown()
+    return [by_rep[r] for r in reps]
 
 
 def summarise(
-    config: CentreConfig, runs: Sequence[Replication], start: float, until: float
+    config: CentreConfig,
+    runs: Sequence[Replication],
+    start: float,
+    until: float,
+    *,
+    workers: int = 1,
 ) -> WhatIfResult:
     """Mean and spread per queue and half-hour between `start` and `until`, in rep order."""
     clock = CentreClock(config.centre.epoch)
@@ -360,4 +385,4 @@ def summarise(
                     occupancy=Spread.of([o.occupancy for o in outcomes]),
                 )
             )
-    return WhatIfResult(len(runs), tuple(rows))
+    return WhatIfResult(len(runs), workers, tuple(rows))

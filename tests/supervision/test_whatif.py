@@ -7,7 +7,10 @@ log, folded again here.
 
 from __future__ import annotations
 
+import io
+import sys
 from collections.abc import Iterator
+from multiprocessing import resource_tracker
 
 import pytest
 
@@ -125,7 +128,9 @@ def test_more_agents_never_lower_the_peaks_service_level_in_a_replication(mornin
 
 def test_the_result_does_not_depend_on_the_number_of_workers(morning) -> None:
     inputs = _inputs(morning, staffing=(StaffingChange("fault", PEAK + 1, -3),))
-    assert run_whatif(inputs, 5, workers=1) == run_whatif(inputs, 5, workers=2)
+    alone, shared = run_whatif(inputs, 5, workers=1), run_whatif(inputs, 5, workers=2)
+    assert (alone.workers, shared.workers) == (1, 2)  # two worker processes ran it
+    assert alone.slots == shared.slots and alone.replications == shared.replications == 5
 
 
 def test_the_summary_is_mean_and_spread_of_each_replications_own_fold(morning) -> None:
@@ -178,3 +183,20 @@ def test_breaks_in_a_half_hour_can_be_cancelled_or_moved(morning) -> None:
 def test_a_change_on_an_unknown_queue_is_refused(morning) -> None:
     with pytest.raises(ValueError, match="no queue 'nowhere'"):
         changed_config(morning[0], [StaffingChange("nowhere", 20, 1)])
+
+
+class _NoFileStderr(io.StringIO):
+    def fileno(self) -> int:
+        return -1  # what a TUI harness's captured stderr says
+
+
+def test_replications_run_here_when_worker_processes_cannot_start(
+    morning, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs = _inputs(morning)
+    expected = run_whatif(inputs, 2)
+    monkeypatch.setattr(resource_tracker._resource_tracker, "_fd", None)
+    monkeypatch.setattr(resource_tracker._resource_tracker, "_pid", None)
+    monkeypatch.setattr(sys, "stderr", _NoFileStderr())
+    result = run_whatif(inputs, 2, workers=2)
+    assert result.workers == 1 and result.slots == expected.slots
