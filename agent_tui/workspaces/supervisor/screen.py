@@ -52,6 +52,7 @@ from agent_tui.workspaces.supervisor.message_dialog import (
     MessageDialog,
 )
 from agent_tui.workspaces.supervisor.screen_view import AgentScreenView
+from agent_tui.workspaces.supervisor.staffing_view import StaffingView
 from agent_tui.workspaces.supervisor.text_dialog import TextDialog, filter_dialog
 from server_stub.protocol.api import SupervisorMessageRequest
 from server_stub.protocol.supervision_actions import (
@@ -452,6 +453,11 @@ class MonitorScreen(WorkspaceScreen):
 
     def action_attendance(self) -> None:
         self.app.push_screen(AttendanceScreen())
+
+    # -- the staffing view (issue 10 item 6) ---------------------------------------------
+
+    def action_staffing(self) -> None:
+        self.app.push_screen(StaffingView())
 
     @work(group="supervisor-action", exit_on_error=False)
     async def send_action(self, what: str, request: Awaitable[object]) -> None:
