@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Scope = Literal["app", "desk", "supervisor", "trainer", "quality", "backoffice"]
+Scope = Literal["app", "desk", "supervisor", "trainer", "quality", "backoffice", "staffing"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,15 @@ ACTIONS: tuple[Action, ...] = (
     Action("supervisor.wallboard", "wallboard", "Wallboard", "supervisor"),
     Action("supervisor.wall_next", "wall_next", "Next view", "supervisor"),
     Action("supervisor.wall_cycle", "wall_cycle", "Cycle views", "supervisor"),
+    # the staffing view (issue 10 item 6), its own scope: a screen over the monitor
+    Action("supervisor.staffing", "staffing", "Staffing", "supervisor"),
+    Action("staffing.queue", "next_queue", "Queue", "staffing"),
+    Action("staffing.source", "source", "Source", "staffing"),
+    Action("staffing.fewer", "fewer", "−1", "staffing"),
+    Action("staffing.more", "more", "+1", "staffing"),
+    Action("staffing.breaks", "breaks", "Breaks", "staffing"),
+    Action("staffing.run", "run", "Run", "staffing"),
+    Action("staffing.reset", "reset", "Clear", "staffing"),
     Action("trainer.send_caller", "send_caller", "Send a caller", "trainer"),
     Action("trainer.refresh", "refresh", "Refresh", "trainer", show=False),
     Action("trainer.session", "start_session", "Start session", "trainer"),

@@ -75,6 +75,7 @@ from server_stub.protocol.quality_api import (
     StatisticsPeriod,
 )
 from server_stub.protocol.scripts import FlowScript
+from server_stub.protocol.staffing import StaffingSource, StaffingTable, WhatIfJob, WhatIfRequest
 from server_stub.protocol.supervision import ViolationView
 from server_stub.protocol.supervision_actions import (
     Broadcast,
@@ -398,6 +399,20 @@ class CentreApi:
         """What an agent's desk shows now (a supervisor's view of it)."""
         path = f"/supervision/agents/{agent_id}/screen"
         return await self._call(DeskScreenState, "GET", path)
+
+    # -- staffing and what-if (issue 10 item 6) ---------------------------------------
+
+    async def staffing(self, source: StaffingSource = "forecast") -> StaffingTable:
+        """Agents required per queue and half-hour (Erlang C and A) for my queues."""
+        params: dict[str, str] = {"source": source}
+        return await self._call(StaffingTable, "GET", "/supervision/staffing", params=params)
+
+    async def start_whatif(self, request: WhatIfRequest) -> WhatIfJob:
+        """Start re-running today with changed staffing; the job runs on the server."""
+        return await self._call(WhatIfJob, "POST", "/supervision/whatif", body=request)
+
+    async def whatif(self, job_id: str) -> WhatIfJob:
+        return await self._call(WhatIfJob, "GET", f"/supervision/whatif/{job_id}")
 
     # -- training (trainers and admins) ---------------------------------------------
 

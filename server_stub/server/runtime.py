@@ -50,6 +50,7 @@ from server_stub.server.replay import (
 )
 from server_stub.server.run_frame import RunFrame
 from server_stub.server.scope import Scope, SearchGrants
+from server_stub.server.staffing_desk import WhatIfJobs
 from server_stub.server.store import Store
 from server_stub.server.surges import SURGE_ACTOR, SurgeCallers
 from server_stub.server.throttle import Buckets
@@ -138,6 +139,7 @@ class CentreRuntime:
         self.driver = ClockDriver(self.clock, self._drive_step, self._next_due)
         self._keepalive: asyncio.Task[None] | None = None
         self.startup_s: dict[str, float] = {}
+        self.whatif_jobs = WhatIfJobs()  # the staffing view's re-runs (routes/staffing.py)
         # Tests make many databases for one centre: they keep the generated customers.
         self.keep_customer_cache = False
 
