@@ -344,8 +344,17 @@ async def test_a_recorded_call_replays_masked_and_becomes_a_scenario_draft_that_
     assert (await api.get(f"/v1/training/calls/{call_id}/draft", headers=trainer)).json() == draft
 
 
-async def walk_to_line_test(api: httpx.AsyncClient, url: str, trainee: dict[str, str]) -> None:
-    """Answer the hold_hangup caller and walk to the line test, the hold phrase said."""
+async def held_at_line_test(
+    api: httpx.AsyncClient, trainer: dict[str, str], trainee: dict[str, str]
+) -> str:
+    """A paused hold_hangup session, answered and walked to the line test, the caller on
+    hold with the hold phrase said; returns the session's URL."""
+    made = await api.post(
+        "/v1/training/sessions",
+        json={"request_id": "hh", "scenario": "hold_hangup", "trainee": "1001", "paused": True},
+        headers=trainer,
+    )
+    url = f"/v1/training/sessions/{made.json()['id']}"
     await api.post(f"{url}/desk", json={"action": "answer"}, headers=trainee)
     for step, key, following in (
         ("greet", "1", "verify"),
@@ -359,6 +368,7 @@ async def walk_to_line_test(api: httpx.AsyncClient, url: str, trainee: dict[str,
         )
     hold = {"action": "hold", "args": {"phrase": True, "script_step": "line_test"}}
     assert (await api.post(f"{url}/desk", json=hold, headers=trainee)).status_code == 200
+    return url
 
 
 def ended(view: dict[str, Any]) -> list[tuple[float, str]]:
@@ -370,13 +380,7 @@ async def test_a_caller_kept_on_hold_past_her_patience_hangs_up_at_that_instant_
     api: httpx.AsyncClient, steps: list[float]
 ) -> None:
     trainer, trainee = await login(api, "t100"), await login(api, "1001")
-    made = await api.post(
-        "/v1/training/sessions",
-        json={"request_id": "hh", "scenario": "hold_hangup", "trainee": "1001", "paused": True},
-        headers=trainer,
-    )
-    url = f"/v1/training/sessions/{made.json()['id']}"
-    await walk_to_line_test(api, url, trainee)
+    url = await held_at_line_test(api, trainer, trainee)
     held_at = (await api.get(url, headers=trainee)).json()["sim_time"]
     for seconds in steps:
         step = {"action": "step", "seconds": seconds}
@@ -398,13 +402,7 @@ async def test_a_caller_back_from_hold_in_time_stays_on_the_line(
     api: httpx.AsyncClient,
 ) -> None:
     trainer, trainee = await login(api, "t100"), await login(api, "1001")
-    made = await api.post(
-        "/v1/training/sessions",
-        json={"request_id": "ok", "scenario": "hold_hangup", "trainee": "1001", "paused": True},
-        headers=trainer,
-    )
-    url = f"/v1/training/sessions/{made.json()['id']}"
-    await walk_to_line_test(api, url, trainee)
+    url = await held_at_line_test(api, trainer, trainee)
     await api.post(f"{url}/control", json={"action": "step", "seconds": 30}, headers=trainer)
     await api.post(f"{url}/desk", json={"action": "retrieve"}, headers=trainee)
     step = {"action": "step", "seconds": 120}
