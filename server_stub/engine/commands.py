@@ -248,6 +248,19 @@ class CommandEngine(Simulation):
         agent.calls_handled += 1
         self._start_wrapup(agent, call)
 
+    @_notifies
+    def caller_hangup(self, call_id: str) -> None:
+        """The caller of a human's connected call hangs up (a training scenario's caller
+        left on hold too long); the agent wraps up, a consulted second agent is freed."""
+        call = self.calls.get(call_id)
+        agent = call.agent if call is not None else None
+        if call is None or agent is None or agent.simulated or agent.state != BUSY:
+            raise EngineError("invalid_state", f"call {call_id} is not connected to a human")
+        self._end_call(call, "caller", "hangup", OUT_ANSWERED)
+        self._release_consulted(call, wrap=call.consult_state == "conference")
+        agent.calls_handled += 1
+        self._start_wrapup(agent, call)
+
     def _leave_consult(self, call: Call) -> None:
         """The second agent leaves a consult or conference; the first talks to the caller again."""
         owner = call.agent

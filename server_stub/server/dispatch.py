@@ -55,6 +55,8 @@ class CommandDispatcher:
                     bool(args.get("phrase", False)),
                     args.get("script_step"),
                 )
+            case "caller_hangup":  # a training session's caller gives up
+                return engine.caller_hangup(args["call_id"])
             case "answer" | "reject" | "retrieve" | "hangup":
                 return getattr(engine, kind)(args["agent_id"], args["call_id"])
             case "transfer":

@@ -12,6 +12,7 @@ stored for the trainee's history. `TrainingDesk` holds the sessions of one centr
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -130,7 +131,18 @@ class TrainingSession:
 
     def catch_up(self) -> None:
         """Bring the session's engine to its own clock."""
-        self.engine.advance_to(max(self.clock.now(), self.engine.now))
+        self.advance_to(max(self.clock.now(), self.engine.now))
+
+    def advance_to(self, target: float) -> None:
+        """Move the session's engine to `target`, the caller hanging up on the way at the
+        instant it gives up (whatever the slices of time the clock is read in)."""
+        while (due := self.caller.hangup_due()) <= target and self.call_id is not None:
+            self.engine.advance_to(max(due, self.engine.now))
+            # A guard: the companion forgets its deadline when the call ends or moves on.
+            with contextlib.suppress(EngineError):
+                self.dispatcher.apply(self.engine, "caller_hangup", {"call_id": self.call_id})
+            self.caller.patience_until = self.caller.gives_up_at = None
+        self.engine.advance_to(target)
 
     def start(self, *, paused: bool = False) -> None:
         """The scenario's caller rings the trainee; the session's clock starts (or waits
@@ -156,7 +168,7 @@ class TrainingSession:
         """Move a paused session on by `seconds` of its own time."""
         if not self.paused:
             raise ApiError(409, "session_running", "pause the session before stepping it")
-        self.engine.advance_to(self.engine.now + seconds)
+        self.advance_to(self.engine.now + seconds)
         self.clock.anchor(self.engine.now)
 
     # ------------------------------------------------------------------ commands

@@ -237,20 +237,42 @@ async def restart(api: httpx.AsyncClient, scenario_id: str) -> dict[str, Any]:
     return body
 
 
-async def test_a_complaint_not_escalated_loses_exactly_what_the_pure_score_says(
+async def test_a_complaint_offered_a_remedy_hangs_up_furious_and_scores_as_the_pure_model(
     api: httpx.AsyncClient, clock: FakeMonotonic
 ) -> None:
-    run = demo_runs.angry_complaint_not_escalated()
-    expected = score("angry_complaint", run)
+    """The angry caller offered a remedy instead of his manager goes furious and hangs up
+    (the scenario's `hangs_up_at_mood`); the session's score equals the pure scoring of
+    the same call written by hand."""
     trainee = await login(api, "1001")
     session = await start(api, "angry_complaint")
     url = f"/v1/training/sessions/{session['id']}"
-    view: dict[str, Any] = session
-    for at, action in desk_actions(run):
-        clock.now += session["sim_time"] + at - view["sim_time"]
-        view = (await api.post(f"{url}/desk", json=action, headers=trainee)).json()
-    assert view["score"]["total"] == expected.total < 100
-    assert view["score"]["dimensions"] == [d.model_dump(mode="json") for d in expected.dimensions]
+    clock.now += 5
+    await api.post(f"{url}/desk", json={"action": "answer"}, headers=trainee)
+    for at, step, key, following in (
+        (15, "greet", "1", "verify"),
+        (35, "verify", "y", "assess"),
+        (60, "assess", "1", "resolve_now"),
+    ):
+        clock.now = 1000.0 + at
+        walked = {"step": step, "key": key, "next": following}
+        view = (
+            await api.post(
+                f"{url}/desk", json={"action": "script_step", "args": walked}, headers=trainee
+            )
+        ).json()
+    assert view["mood"] == "furious" and ended(view) == [(60.0, "caller")]
+    clock.now = 1000.0 + 90
+    path = [["greet", "1"], ["verify", "y"], ["assess", "1"]]
+    wrapup = {"code": "complaint_logged", "notes": "hung up", "script_path": path}
+    done = await api.post(f"{url}/desk", json={"action": "wrapup", "args": wrapup}, headers=trainee)
+    call = demo_runs.call_for("angry_complaint").ring().answer(5)
+    call.choose(15, "1").choose(35, "y").choose(60, "1").end(60, by="caller")
+    call.start_wrapup(120).wrapup(90, "complaint_logged", "hung up")
+    expected = score("angry_complaint", call.events)
+    assert done.json()["score"]["total"] == expected.total < 100
+    assert done.json()["score"]["dimensions"] == [
+        d.model_dump(mode="json") for d in expected.dimensions
+    ]
 
 
 async def a_recorded_fault_call(api: httpx.AsyncClient, clock: FakeMonotonic) -> str:
@@ -320,3 +342,80 @@ async def test_a_recorded_call_replays_masked_and_becomes_a_scenario_draft_that_
         assert expected in text, expected
     # The same call gives the same draft, word for word.
     assert (await api.get(f"/v1/training/calls/{call_id}/draft", headers=trainer)).json() == draft
+
+
+async def held_at_line_test(
+    api: httpx.AsyncClient, trainer: dict[str, str], trainee: dict[str, str]
+) -> str:
+    """A paused hold_hangup session, answered and walked to the line test, the caller on
+    hold with the hold phrase said; returns the session's URL."""
+    made = await api.post(
+        "/v1/training/sessions",
+        json={"request_id": "hh", "scenario": "hold_hangup", "trainee": "1001", "paused": True},
+        headers=trainer,
+    )
+    url = f"/v1/training/sessions/{made.json()['id']}"
+    await api.post(f"{url}/desk", json={"action": "answer"}, headers=trainee)
+    for step, key, following in (
+        ("greet", "1", "verify"),
+        ("verify", "y", "describe_fault"),
+        ("describe_fault", "2", "basic_check"),
+        ("basic_check", "2", "line_test"),
+    ):
+        walked = {"step": step, "key": key, "next": following}
+        await api.post(
+            f"{url}/desk", json={"action": "script_step", "args": walked}, headers=trainee
+        )
+    hold = {"action": "hold", "args": {"phrase": True, "script_step": "line_test"}}
+    assert (await api.post(f"{url}/desk", json=hold, headers=trainee)).status_code == 200
+    return url
+
+
+def ended(view: dict[str, Any]) -> list[tuple[float, str]]:
+    return [(e["sim_time"], e["data"]["by"]) for e in view["events"] if e["type"] == "call.ended"]
+
+
+@pytest.mark.parametrize("steps", [[45.0], [10.0, 10.0, 10.0, 10.0, 5.0], [39.0, 0.5, 5.5]])
+async def test_a_caller_kept_on_hold_past_her_patience_hangs_up_at_that_instant_however_time_is_cut(
+    api: httpx.AsyncClient, steps: list[float]
+) -> None:
+    trainer, trainee = await login(api, "t100"), await login(api, "1001")
+    url = await held_at_line_test(api, trainer, trainee)
+    held_at = (await api.get(url, headers=trainee)).json()["sim_time"]
+    for seconds in steps:
+        step = {"action": "step", "seconds": seconds}
+        view = (await api.post(f"{url}/control", json=step, headers=trainer)).json()
+    assert ended(view) == [(held_at + 40, "caller")]  # the scenario's hangs_up_after_s: 40
+    assert view["trainee_state"] == "wrap_up"
+    gone = await api.post(f"{url}/desk", json={"action": "retrieve"}, headers=trainee)
+    assert gone.status_code == 409  # nobody left on the line
+    path = [["greet", "1"], ["verify", "y"], ["describe_fault", "2"], ["basic_check", "2"]]
+    wrapup = {"code": "no_action", "notes": "hung up on hold", "script_path": path}
+    done = await api.post(f"{url}/desk", json={"action": "wrapup", "args": wrapup}, headers=trainee)
+    lines = {line["item"]: line for d in done.json()["score"]["dimensions"] for line in d["lines"]}
+    assert lines["step log_fault"]["reason"] == (
+        "'log_fault' not reached: the caller hung up at 'line_test' (40 s)"
+    )
+
+
+async def test_a_caller_back_from_hold_in_time_stays_on_the_line(
+    api: httpx.AsyncClient,
+) -> None:
+    trainer, trainee = await login(api, "t100"), await login(api, "1001")
+    url = await held_at_line_test(api, trainer, trainee)
+    await api.post(f"{url}/control", json={"action": "step", "seconds": 30}, headers=trainer)
+    await api.post(f"{url}/desk", json={"action": "retrieve"}, headers=trainee)
+    step = {"action": "step", "seconds": 120}
+    view = (await api.post(f"{url}/control", json=step, headers=trainer)).json()
+    assert ended(view) == [] and view["trainee_state"] == "busy"
+
+
+async def test_a_caller_the_trainer_makes_furious_hangs_up(api: httpx.AsyncClient) -> None:
+    session = await start(api, "angry_complaint")  # angry; hangs up at furious
+    trainer, trainee = await login(api, "t100"), await login(api, "1001")
+    url = f"/v1/training/sessions/{session['id']}"
+    await api.post(f"{url}/desk", json={"action": "answer"}, headers=trainee)
+    view = (await api.post(f"{url}/control", json={"action": "angrier"}, headers=trainer)).json()
+    assert view["mood"] == "furious"
+    assert [by for _, by in ended(view)] == ["caller"]
+    assert view["trainee_state"] == "wrap_up"

@@ -48,6 +48,8 @@ async def play(trainee: Trainee, scenario: str, run: Run) -> tuple[TrainingScore
 
 
 HOLD_PHRASE = "hold phrase confirmed"
+GONE_AT_REMEDY = "not reached: the caller hung up at 'resolve_now' (0 s)"
+HUNG_UP = "not reached: the caller hung up at 'line_test' (40 s)"
 # Each scenario done wrong: (total, every point lost as (dimension, item, points, reason)).
 WRONG_SCORES: dict[str, tuple[float, Lost]] = {
     "enquiry_tariffs": (85, [("wrapup", "wrap-up code", 15, "'resolved', expected 'info_given'")]),
@@ -55,14 +57,13 @@ WRONG_SCORES: dict[str, tuple[float, Lost]] = {
         85,
         [("actions", "ticket (category fault, department network)", 15, "not done")],
     ),
-    "angry_complaint": (
-        40,
+    "angry_complaint": (  # offered a remedy, he goes furious and hangs up at once
+        48.5,
         [
-            ("path", "step escalate_leader", 8, "'escalate_leader' not walked"),
-            ("path", "step transferred_leader", 8, "'transferred_leader' not walked"),
+            ("path", "step escalate_leader", 8, f"'escalate_leader' {GONE_AT_REMEDY}"),
+            ("path", "step transferred_leader", 8, f"'transferred_leader' {GONE_AT_REMEDY}"),
             ("path", "step resolve_now", 8, "walked 'resolve_now', off the expected path"),
-            ("path", "step log_complaint", 8, "walked 'log_complaint', off the expected path"),
-            ("path", "step closing_logged", 8, "walked 'closing_logged', off the expected path"),
+            ("actions", "ticket (category complaint)", 7.5, "not done"),
             ("actions", "hold_with_phrase (max_s 60)", 7.5, "not done"),
             ("actions", "transfer (mode consult, role team_leader)", 7.5, "not done"),
             ("wrapup", "wrap-up code", 5, "'complaint_logged', expected 'transferred'"),
@@ -92,15 +93,19 @@ WRONG_SCORES: dict[str, tuple[float, Lost]] = {
             ("wrapup", "wrap-up code", 10, "'info_given', expected 'not_verified'"),
         ],
     ),
-    "hold_hangup": (
-        95,
+    "hold_hangup": (  # the hold ends when she hangs up, at 40 s: not over its limit
+        70.24,
         [
+            ("path", "step log_fault", 5.71, f"'log_fault' {HUNG_UP}"),
+            ("path", "step closing_ticket", 5.71, f"'closing_ticket' {HUNG_UP}"),
+            ("actions", "ticket (category fault)", 10, "not done"),
             (
-                "actions",
-                "ticket (category fault)",
-                5,
-                "ticket T000001 (fault), but before 'hold_with_phrase (max_s 40)': out of order",
-            )
+                "phrases",
+                "结束语 / closing",
+                3.33,
+                "the walk stopped at 'line_test', which has no closing",
+            ),
+            ("wrapup", "wrap-up code", 5, "'no_action', expected 'ticket_created'"),
         ],
     ),
 }
@@ -142,3 +147,18 @@ async def test_the_caller_says_its_lines_on_the_desk_and_a_fatal_walk_scores_not
     assert score.fatal == ["walked 'account_info', which a trainee must never do in this scenario"]
     assert "✖ 0 points 零分: walked 'account_info'" in text
     assert "客户" in text  # the caller's lines, as said
+
+
+async def test_a_caller_kept_on_hold_too_long_hangs_up_on_the_trainees_desk(
+    trainee: Trainee,
+) -> None:
+    await trainee.trainer.start("hold_hangup")
+    await trainee.rung()
+    await trainee.answer()
+    await trainee.walk("1y22")
+    await trainee.hold()
+    await trainee.wait(45)
+    await trainee.until_state("wrap_up")
+    text = screen_text(trainee.app)
+    assert "The caller hung up." in text
+    assert "ENDED" in text  # the caller's card

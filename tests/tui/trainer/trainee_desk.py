@@ -100,6 +100,9 @@ class Trainee:
         stepped = await self.trainer.step(seconds)
         await until(lambda: self.session.sim_time >= stepped.sim_time, self.pilot)
 
+    async def until_state(self, state: str) -> None:
+        await until(lambda: self.session.trainee_state == state, self.pilot)
+
     async def hold(self) -> None:
         await self.press("f5")
 

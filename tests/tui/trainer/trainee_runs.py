@@ -57,13 +57,10 @@ async def complaint_right(t: Trainee) -> None:
 
 
 async def complaint_not_escalated(t: Trainee) -> None:
-    """Offers a remedy instead of escalating, then logs the complaint."""
+    """Offers a remedy instead of escalating: the angry caller goes furious and hangs up."""
     await t.answer()
     await t.walk("1y1")  # resolve_now
-    await t.walk("2")  # not satisfied: log_complaint opens the ticket form
-    await t.ticket("要求找领导 Wants a manager")
-    await t.walk("1")  # closing_logged
-    await t.hang_up()
+    await t.until_state("wrap_up")
     await t.wrap_up("complaint_logged", "wanted a manager")
 
 
@@ -118,21 +115,14 @@ async def hold_hangup_right(t: Trainee) -> None:
     await t.wrap_up("ticket_created", "Fibre drops")
 
 
-async def hold_hangup_ticket_first(t: Trainee) -> None:
-    """Logs the ticket while the caller describes the fault, before the line test."""
+async def hold_hangup_kept_too_long(t: Trainee) -> None:
+    """A 45-second line test: the caller hangs up on hold after 40 s."""
     await t.answer()
-    await t.walk("1y")
-    await t.ticket("Fibre drops", category="fault")
-    await t.wait(5)
-    await t.walk("22")
+    await t.walk("1y22")
     await t.hold()
-    await t.wait(30)
-    await t.hold()
-    await t.walk("1")
-    await t.pilot.press("escape")  # logged already: the prefilled form is left unsent
-    await t.walk("1")
-    await t.hang_up()
-    await t.wrap_up("ticket_created", "Fibre drops")
+    await t.wait(45)
+    await t.until_state("wrap_up")
+    await t.wrap_up("no_action", "Caller hung up during the line test")
 
 
 RIGHT: dict[str, Run] = {
@@ -149,5 +139,5 @@ WRONG: dict[str, Run] = {
     "angry_complaint": complaint_not_escalated,
     "vip_quick_change": vip_held_too_long,
     "fails_verification": verification_disclosed,
-    "hold_hangup": hold_hangup_ticket_first,
+    "hold_hangup": hold_hangup_kept_too_long,
 }
