@@ -49,6 +49,13 @@ ACTIONS: tuple[Action, ...] = (
     Action("desk.wrapup", "wrapup", "Wrap up", "desk"),
     Action("desk.extend_wrapup", "extend_wrapup", "More wrap-up time", "desk", show=False),
     Action("desk.messages", "messages", "Messages", "desk", show=False),
+    Action(
+        "desk.acknowledge_violation",
+        "acknowledge_violation",
+        "Acknowledge violation",
+        "desk",
+        show=False,
+    ),
     Action("supervisor.message", "message", "Message", "supervisor"),
     Action("supervisor.refresh", "refresh", "Refresh", "supervisor"),
     Action("supervisor.acknowledge", "acknowledge", "Acknowledge", "supervisor"),
@@ -59,6 +66,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("supervisor.act", "act", "Act on agent", "supervisor"),
     Action("supervisor.broadcast", "broadcast", "Broadcast", "supervisor"),
     Action("supervisor.listen", "listen", "Listen in", "supervisor"),
+    Action("supervisor.attendance", "attendance", "Attendance", "supervisor"),
+    Action("supervisor.violation", "violation", "Record violation", "supervisor"),
+    Action("supervisor.wallboard", "wallboard", "Wallboard", "supervisor"),
     # the staffing view (issue 10 item 6), its own scope: a screen over the monitor
     Action("supervisor.staffing", "staffing", "Staffing", "supervisor"),
     Action("staffing.queue", "next_queue", "Queue", "staffing"),

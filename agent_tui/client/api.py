@@ -44,6 +44,12 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
+from server_stub.protocol.attendance_api import (
+    AttendanceView,
+    ViolationAckRequest,
+    ViolationRequest,
+    ViolationsView,
+)
 from server_stub.protocol.desk_screen import (
     DeskScreenState,
     HoldRequest,
@@ -70,6 +76,7 @@ from server_stub.protocol.quality_api import (
 )
 from server_stub.protocol.scripts import FlowScript
 from server_stub.protocol.staffing import StaffingSource, StaffingTable, WhatIfJob, WhatIfRequest
+from server_stub.protocol.supervision import ViolationView
 from server_stub.protocol.supervision_actions import (
     Broadcast,
     BroadcastRequest,
@@ -367,6 +374,26 @@ class CentreApi:
 
     async def stop_monitor(self, monitor_id: str) -> CommandResult:
         return await self._call(CommandResult, "DELETE", f"/supervision/monitors/{monitor_id}")
+
+    # -- attendance and discipline (SV5) ----------------------------------------------
+
+    async def attendance(self) -> AttendanceView:
+        """Each team against today's roster (the caller's teams; the floor manager's all)."""
+        return await self._call(AttendanceView, "GET", "/supervision/attendance")
+
+    async def team_violations(self) -> ViolationsView:
+        return await self._call(ViolationsView, "GET", "/supervision/violations")
+
+    async def record_violation(self, request: ViolationRequest) -> ViolationView:
+        return await self._call(ViolationView, "POST", "/supervision/violations", body=request)
+
+    async def my_violations(self) -> ViolationsView:
+        return await self._call(ViolationsView, "GET", "/agent/violations")
+
+    async def acknowledge_violation(self, violation_id: str, comment: str = "") -> CommandResult:
+        path = f"/agent/violations/{violation_id}/acknowledge"
+        body = ViolationAckRequest(comment=comment)
+        return await self._call(CommandResult, "POST", path, body=body)
 
     async def agent_screen(self, agent_id: str) -> DeskScreenState:
         """What an agent's desk shows now (a supervisor's view of it)."""

@@ -19,6 +19,7 @@ from server_stub.server.body_limit import BodyLimit
 from server_stub.server.errors import ApiError
 from server_stub.server.routes import (
     agent,
+    attendance,
     auth,
     calls,
     customers,
@@ -119,6 +120,7 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         return JSONResponse(body, status_code=500)
 
     for module in (
+        attendance,
         auth,
         agent,
         calls,

@@ -171,11 +171,13 @@ class CentreRuntime:
         self.surges: SurgeCallers | None = None
         if self.supervision_config is not None and self.frame.number == 1:
             clock = CentreClock(self.config.centre.epoch)
-            self.surges = SurgeCallers(
-                day_plan(self.supervision_config, clock),
-                self.supervision.board.forecast,
-                clock,
-                self.seed,
+            plan = day_plan(self.supervision_config, clock)
+            self.surges = SurgeCallers(plan, self.supervision.board.forecast, clock, self.seed)
+            # Today's roster: who stays away, who comes late (humans log in themselves).
+            simulated = {a.id for a in self.config.agents if a.simulated}
+            self.engine.plan_attendance(
+                {a: t for a, t in plan.late_logins.items() if a in simulated},
+                simulated & plan.stays_out,
             )
 
     @property
