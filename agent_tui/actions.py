@@ -49,6 +49,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("desk.wrapup", "wrapup", "Wrap up", "desk"),
     Action("desk.extend_wrapup", "extend_wrapup", "More wrap-up time", "desk", show=False),
     Action("desk.messages", "messages", "Messages", "desk", show=False),
+    Action("desk.tickets", "track_tickets", "My tickets", "desk", show=False),  # TK2
     Action("supervisor.message", "message", "Message", "supervisor"),
     Action("supervisor.refresh", "refresh", "Refresh", "supervisor"),
     Action("supervisor.acknowledge", "acknowledge", "Acknowledge", "supervisor"),

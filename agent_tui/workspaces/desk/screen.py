@@ -55,6 +55,7 @@ from agent_tui.workspaces.desk.state_bar import StateBar
 from agent_tui.workspaces.desk.supervisor_notices import SupervisorNotices
 from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND as TICKET_DRAFT
 from agent_tui.workspaces.desk.ticket_form import TicketForm
+from agent_tui.workspaces.desk.ticket_tracker import TicketResultWatch, TicketTracker
 from agent_tui.workspaces.desk.training_call import TrainingWatch
 from agent_tui.workspaces.desk.wrapup_panel import WARN_S, WrapupPanel
 from server_stub.protocol.api import (
@@ -157,6 +158,7 @@ class DeskScreen(WorkspaceScreen):
                 yield WrapupPanel(id=PANE_WRAPUP)
         yield KeyHints(id="key-hints")
         yield TrainingWatch()  # the training stream's: a session's call opens over the desk
+        yield TicketResultWatch(self.key)  # ticket tracking: results that come back (TK2)
 
     def key(self, binding_id: str) -> str:
         """The key to name on screen for an action, from the keymap in force."""
@@ -1059,6 +1061,18 @@ class DeskScreen(WorkspaceScreen):
             self.notify(f"Wrapped up: {code_label(request.code)} 话后完成", timeout=3)
 
     # -- messages --------------------------------------------------------------------------
+
+    # -- ticket tracking (TK2): my tickets and the caller's -------------------------------
+
+    def action_track_tickets(self) -> None:
+        call = self.store.call
+        customer = call.customer if call is not None else None
+        self.app.push_screen(
+            TicketTracker(
+                customer_id=customer.id if customer is not None else None,
+                customer_name=customer.name if customer is not None else "",
+            )
+        )
 
     def action_messages(self) -> None:
         self.shell.publish(self.store.mark_messages_read())
