@@ -50,6 +50,10 @@ from agent_tui.workspaces.desk.dialogs import (
 )
 from agent_tui.workspaces.desk.message_banner import MessageBanner, MessageLogPanel
 from agent_tui.workspaces.desk.reporting import ScreenPublisher, ScriptStepReporter
+from agent_tui.workspaces.desk.satisfaction_callback import (
+    SatisfactionCallbackStrip,
+    enter_callback_outcome,
+)
 from agent_tui.workspaces.desk.script_pane import ScriptPane
 from agent_tui.workspaces.desk.state_bar import StateBar
 from agent_tui.workspaces.desk.supervisor_notices import SupervisorNotices
@@ -149,6 +153,7 @@ class DeskScreen(WorkspaceScreen):
         yield StateBar(id="state-bar")
         yield MessageBanner(id="message-banner")
         yield SupervisorNotices(id="supervisor-notices")  # the supervisor stream's strip
+        yield SatisfactionCallbackStrip(self.key)  # the ticket of a satisfaction callback
         yield ViolationNotice(id="violation-notice")  # the supervisor stream's (SV5)
         with Horizontal(id="desk-body"):
             with Vertical(id="desk-left"):
@@ -1088,6 +1093,9 @@ class DeskScreen(WorkspaceScreen):
                 customer_name=customer.name if customer is not None else "",
             )
         )
+
+    def action_callback_outcome(self) -> None:
+        self.run_worker(enter_callback_outcome(self), group="callback-outcome", exit_on_error=False)
 
     def action_messages(self) -> None:
         self.shell.publish(self.store.mark_messages_read())
