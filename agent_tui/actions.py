@@ -71,6 +71,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("supervisor.attendance", "attendance", "Attendance", "supervisor"),
     Action("supervisor.violation", "violation", "Record violation", "supervisor"),
     Action("supervisor.wallboard", "wallboard", "Wallboard", "supervisor"),
+    Action("supervisor.wall_next", "wall_next", "Next view", "supervisor"),
+    Action("supervisor.wall_cycle", "wall_cycle", "Cycle views", "supervisor"),
     # the staffing view (issue 10 item 6), its own scope: a screen over the monitor
     Action("supervisor.staffing", "staffing", "Staffing", "supervisor"),
     Action("staffing.queue", "next_queue", "Queue", "staffing"),

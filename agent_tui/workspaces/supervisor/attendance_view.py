@@ -23,12 +23,11 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
 from agent_tui.client.parts import CONNECTION, DISCIPLINE
-from agent_tui.keymap import default_bindings
 from agent_tui.ui.key_hints import KeyHints
 from agent_tui.ui.pickers import Choice, ChoicePicker
 from agent_tui.ui.requests import attempt
 from agent_tui.ui.tables import highlighted_key, sync_rows
-from agent_tui.workspaces.base import WorkspaceScreen
+from agent_tui.workspaces.supervisor.over_monitor import OverMonitorScreen, over_monitor_bindings
 from agent_tui.workspaces.supervisor.text_dialog import TextDialog
 from server_stub.protocol.attendance_api import AttendanceView, ViolationRequest
 from server_stub.protocol.supervision import VIOLATION_POINTS, AttendanceRow, AttendanceStatus
@@ -112,15 +111,11 @@ def _hhmm(clock_text: str) -> str:
     return clock_text[:5] if clock_text[2:3] == ":" else clock_text
 
 
-class AttendanceScreen(WorkspaceScreen):
+class AttendanceScreen(OverMonitorScreen):
     """Over the monitor until the attendance key (or Esc) again."""
 
     DEFAULT_CSS = ATTENDANCE_CSS
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *default_bindings("supervisor"),
-        ("escape", "attendance", "Back"),
-    ]
-    SCOPE = "supervisor"
+    BINDINGS: ClassVar[list[BindingType]] = over_monitor_bindings("attendance")
     PARTS: ClassVar[frozenset[str]] = frozenset({CONNECTION, DISCIPLINE})
     OWN: ClassVar[frozenset[str]] = frozenset({"attendance", "violation", "refresh"})
     _refresh_timer: Timer | None = None
@@ -148,12 +143,8 @@ class AttendanceScreen(WorkspaceScreen):
         self.refresh_key_hints()
         self.load()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "violation":
-            return self._highlighted() is not None
-        if action in {a for a in _supervisor_actions()}:
-            return action in self.OWN
-        return True
+    def allows(self, action: str) -> bool:
+        return action != "violation" or self._highlighted() is not None
 
     def action_labels(self) -> dict[str, str]:
         return {"supervisor.attendance": "Back to monitor"}
@@ -251,9 +242,3 @@ class AttendanceScreen(WorkspaceScreen):
                 timeout=3,
             )
             self.load()
-
-
-def _supervisor_actions() -> list[str]:
-    from agent_tui.actions import actions_of
-
-    return [a.action for a in actions_of("supervisor")]

@@ -54,6 +54,7 @@ from agent_tui.workspaces.supervisor.message_dialog import (
 from agent_tui.workspaces.supervisor.screen_view import AgentScreenView
 from agent_tui.workspaces.supervisor.staffing_view import StaffingView
 from agent_tui.workspaces.supervisor.text_dialog import TextDialog, filter_dialog
+from agent_tui.workspaces.supervisor.wallboard import WallboardScreen
 from server_stub.protocol.api import SupervisorMessageRequest
 from server_stub.protocol.supervision_actions import (
     BroadcastRequest,
@@ -237,7 +238,7 @@ class MonitorScreen(WorkspaceScreen):
             return bool(self.store.teams) or self._whole_floor
         if action == "listen":
             return any(a.state == "busy" for a in self.store.team_agents())
-        return action != "violation"  # on the attendance view (SV5)
+        return action not in ("violation", "wall_next", "wall_cycle")  # their own screens
 
     @property
     def _whole_floor(self) -> bool:
@@ -453,6 +454,9 @@ class MonitorScreen(WorkspaceScreen):
 
     def action_attendance(self) -> None:
         self.app.push_screen(AttendanceScreen())
+
+    def action_wallboard(self) -> None:
+        self.app.push_screen(WallboardScreen())
 
     # -- the staffing view (issue 10 item 6) ---------------------------------------------
 

@@ -5,7 +5,6 @@ an event in the log, and the agent sees it on the desk and acknowledges it by ke
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,20 +19,9 @@ from agent_tui.workspaces.supervisor.attendance_view import AGENT_COLUMNS, Atten
 from agent_tui.workspaces.supervisor.screen import MonitorScreen
 from agent_tui.workspaces.supervisor.text_dialog import TextDialog
 from server_stub.protocol.attendance_api import ViolationRequest
-from server_stub.server.testing import LiveServer, demo_centre, start_live_server, stored_log
-from server_stub.supervision.loader import load_default_supervision
+from server_stub.server.testing import LiveServer, stored_log
 
 SIZES = [(80, 24), (120, 40)]
-TEN_PAST_TEN = 600.0
-
-
-@pytest.fixture
-def demo_morning() -> Iterator[LiveServer]:
-    config = demo_centre()
-    supervision = load_default_supervision(config)
-    with start_live_server(config, speed=0.0, seed=1, supervision=supervision) as live:
-        live.runtime.advance(TEN_PAST_TEN)
-        yield live
 
 
 def _logged_in(live: LiveServer) -> set[str]:
