@@ -3,30 +3,15 @@ caller's) with their workflow state, nearest deadline and result, and nobody els
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from server_stub.server.runtime import CentreRuntime
-from server_stub.server.testing import asgi_client, login
+from server_stub.server.testing import login
 from tests.server.api_steps import finish
-from tests.server.test_tickets_loop import loop_runtime
 from tests.server.ticket_steps import pull, ticket_on_call, transition
-
-
-@pytest.fixture
-def api_runtime() -> Iterator[CentreRuntime]:
-    runtime = loop_runtime()
-    yield runtime
-    runtime.store.close()
-
-
-@pytest.fixture
-async def api(api_runtime: CentreRuntime) -> AsyncIterator[httpx.AsyncClient]:
-    async with asgi_client(api_runtime) as client:
-        yield client
 
 
 async def mine(api: httpx.AsyncClient, who: dict[str, str], **params: str) -> list[dict[str, Any]]:

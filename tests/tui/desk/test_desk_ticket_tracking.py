@@ -64,20 +64,27 @@ def table_text(tracker: TicketTracker, table_id: str) -> str:
     )
 
 
+async def tracker_with_a_complaint(pilot: Any, world: World) -> tuple[str, TicketTracker]:
+    """Ready, a complaint recorded on a call, then Alt+I: the tracker lists it."""
+    app = pilot.app
+    await log_in_ready(pilot)
+    ticket_id = await complaint_on_the_line(pilot, world)
+    section = app.store.section(TicketTrackingSection)
+    await until(lambda: ticket_id in section.tickets, pilot)
+    await pilot.press("alt+i")
+    await until(lambda: isinstance(app.screen, TicketTracker), pilot)
+    tracker = app.screen
+    assert isinstance(tracker, TicketTracker)
+    await until(lambda: ticket_id in table_text(tracker, "#my-tickets"), pilot)
+    return ticket_id, tracker
+
+
 async def test_the_tracker_follows_an_escalated_complaint_to_its_result_live(
     app: ShellApp, world: World, live: LiveServer
 ) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
-        await log_in_ready(pilot)
-        ticket_id = await complaint_on_the_line(pilot, world)
+        ticket_id, tracker = await tracker_with_a_complaint(pilot, world)
         section = app.store.section(TicketTrackingSection)
-        await until(lambda: ticket_id in section.tickets, pilot)
-
-        await pilot.press("alt+i")
-        await until(lambda: isinstance(app.screen, TicketTracker), pilot)
-        tracker = app.screen
-        assert isinstance(tracker, TicketTracker)
-        await until(lambda: ticket_id in table_text(tracker, "#my-tickets"), pilot)
         # the caller's tickets, this one among them, in the second list
         await until(lambda: ticket_id in table_text(tracker, "#caller-tickets"), pilot)
         assert "已派单" in table_text(tracker, "#my-tickets")  # with the team leader
@@ -105,19 +112,12 @@ async def test_on_a_narrow_desk_enter_opens_a_ticket_s_history_and_esc_goes_back
     app: ShellApp, world: World
 ) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        await log_in_ready(pilot)
-        ticket_id = await complaint_on_the_line(pilot, world)
-        section = app.store.section(TicketTrackingSection)
-        await until(lambda: ticket_id in section.tickets, pilot)
-        await pilot.press("alt+i")
-        await until(lambda: isinstance(app.screen, TicketTracker), pilot)
-        tracker = app.screen
-        assert isinstance(tracker, TicketTracker)
-        await until(lambda: ticket_id in table_text(tracker, "#my-tickets"), pilot)
+        ticket_id, tracker = await tracker_with_a_complaint(pilot, world)
         assert not tracker.query_one(DetailPanel).display or not tracker.has_class("-detail")
         await pilot.press("enter")
         await until(lambda: "处理记录" in screen_text(app), pilot)
         assert "派单 Dispatch" in screen_text(app)
+        assert ticket_id in str(tracker.query_one(DetailPanel).border_title)
         await pilot.press("escape")
         await until(lambda: not tracker.has_class("-detail"), pilot)
         assert isinstance(app.screen, TicketTracker)
