@@ -56,6 +56,8 @@ ACTIONS: tuple[Action, ...] = (
         "desk",
         show=False,
     ),
+    Action("desk.tickets", "track_tickets", "My tickets", "desk", show=False),  # TK2
+    Action("desk.callback_outcome", "callback_outcome", "Callback outcome", "desk", show=False),
     Action("supervisor.message", "message", "Message", "supervisor"),
     Action("supervisor.refresh", "refresh", "Refresh", "supervisor"),
     Action("supervisor.acknowledge", "acknowledge", "Acknowledge", "supervisor"),

@@ -89,6 +89,7 @@ from server_stub.protocol.supervision_actions import (
     WhisperRequest,
 )
 from server_stub.protocol.supervision_board import AcknowledgeRequest, AlertsView, SupervisionBoard
+from server_stub.protocol.ticket_tracking import TrackedTicket
 from server_stub.protocol.training_api import (
     DeskAction,
     RecordedCall,
@@ -110,6 +111,7 @@ API_PREFIX = "/v1"
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _TICKETS = TypeAdapter(list[Ticket])
+_TRACKED = TypeAdapter(list[TrackedTicket])
 _QUEUES = TypeAdapter(list[QueueStats])
 _AGENTS = TypeAdapter(list[AgentStatus])
 _SCRIPTS = TypeAdapter(list[FlowScript])
@@ -276,6 +278,11 @@ class CentreApi:
 
     async def tickets_for(self, customer_id: str) -> list[Ticket]:
         return await self._list(_TICKETS, "/tickets", {"customer_id": customer_id})
+
+    async def tracked_tickets(self, customer_id: str | None = None) -> list[TrackedTicket]:
+        """The agent's own tickets (or its caller's), with workflow state and result."""
+        params = None if customer_id is None else {"customer_id": customer_id}
+        return await self._list(_TRACKED, "/agent/tickets", params)
 
     async def ticket(self, ticket_id: str) -> Ticket:
         return await self._call(Ticket, "GET", f"/tickets/{ticket_id}")

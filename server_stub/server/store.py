@@ -736,6 +736,16 @@ class Store:
             tickets = [t for t in tickets if t.status in OPEN_TICKET_STATUSES]
         return tickets
 
+    def tickets_created_by(self, user_id: str, limit: int = 200) -> list[Ticket]:
+        """The tickets `user_id` recorded, newest first (the desk's ticket tracking)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM tickets WHERE created_by = ? ORDER BY created_at DESC, id DESC "
+                "LIMIT ?",
+                (user_id, limit),
+            ).fetchall()
+        return [Ticket.model_validate(dict(r)) for r in rows]
+
     def _derive_ticket_status(self, event: Event) -> None:
         """The ticket loop's events carry the ticket's status: the record follows them."""
         status = event.data.get("status") if event.type.startswith("ticket.") else None

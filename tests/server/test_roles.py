@@ -60,6 +60,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/customers"): AGENT | FLOOR,
     ("POST", "/v1/tickets"): AGENT | FLOOR,
     ("GET", "/v1/tickets"): AGENT | FLOOR | {"evaluator"},
+    ("GET", "/v1/agent/tickets"): AGENT,
     ("GET", "/v1/tickets/{ticket_id}"): AGENT | FLOOR | BACK_OFFICE | {"evaluator"},
     ("POST", "/v1/tickets/{ticket_id}/transitions"): AGENT | FLOOR | BACK_OFFICE,
     ("GET", "/v1/workflow/queues"): FLOOR | BACK_OFFICE,

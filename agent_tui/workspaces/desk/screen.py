@@ -50,11 +50,16 @@ from agent_tui.workspaces.desk.dialogs import (
 )
 from agent_tui.workspaces.desk.message_banner import MessageBanner, MessageLogPanel
 from agent_tui.workspaces.desk.reporting import ScreenPublisher, ScriptStepReporter
+from agent_tui.workspaces.desk.satisfaction_callback import (
+    SatisfactionCallbackStrip,
+    enter_callback_outcome,
+)
 from agent_tui.workspaces.desk.script_pane import ScriptPane
 from agent_tui.workspaces.desk.state_bar import StateBar
 from agent_tui.workspaces.desk.supervisor_notices import SupervisorNotices
 from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND as TICKET_DRAFT
 from agent_tui.workspaces.desk.ticket_form import TicketForm
+from agent_tui.workspaces.desk.ticket_tracker import TicketResultWatch, TicketTracker
 from agent_tui.workspaces.desk.training_call import TrainingWatch
 from agent_tui.workspaces.desk.violation_notice import ViolationNotice
 from agent_tui.workspaces.desk.wrapup_panel import WARN_S, WrapupPanel
@@ -148,6 +153,7 @@ class DeskScreen(WorkspaceScreen):
         yield StateBar(id="state-bar")
         yield MessageBanner(id="message-banner")
         yield SupervisorNotices(id="supervisor-notices")  # the supervisor stream's strip
+        yield SatisfactionCallbackStrip(self.key)  # the ticket of a satisfaction callback
         yield ViolationNotice(id="violation-notice")  # the supervisor stream's (SV5)
         with Horizontal(id="desk-body"):
             with Vertical(id="desk-left"):
@@ -159,6 +165,7 @@ class DeskScreen(WorkspaceScreen):
                 yield WrapupPanel(id=PANE_WRAPUP)
         yield KeyHints(id="key-hints")
         yield TrainingWatch()  # the training stream's: a session's call opens over the desk
+        yield TicketResultWatch(self.key)  # ticket tracking: results that come back (TK2)
 
     def key(self, binding_id: str) -> str:
         """The key to name on screen for an action, from the keymap in force."""
@@ -1074,6 +1081,21 @@ class DeskScreen(WorkspaceScreen):
             self.notify(f"Wrapped up: {code_label(request.code)} 话后完成", timeout=3)
 
     # -- messages --------------------------------------------------------------------------
+
+    # -- ticket tracking (TK2): my tickets and the caller's -------------------------------
+
+    def action_track_tickets(self) -> None:
+        call = self.store.call
+        customer = call.customer if call is not None else None
+        self.app.push_screen(
+            TicketTracker(
+                customer_id=customer.id if customer is not None else None,
+                customer_name=customer.name if customer is not None else "",
+            )
+        )
+
+    def action_callback_outcome(self) -> None:
+        self.run_worker(enter_callback_outcome(self), group="callback-outcome", exit_on_error=False)
 
     def action_messages(self) -> None:
         self.shell.publish(self.store.mark_messages_read())
