@@ -56,6 +56,7 @@ from agent_tui.workspaces.desk.supervisor_notices import SupervisorNotices
 from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND as TICKET_DRAFT
 from agent_tui.workspaces.desk.ticket_form import TicketForm
 from agent_tui.workspaces.desk.training_call import TrainingWatch
+from agent_tui.workspaces.desk.violation_notice import ViolationNotice
 from agent_tui.workspaces.desk.wrapup_panel import WARN_S, WrapupPanel
 from server_stub.protocol.api import (
     LONG_TEXT,
@@ -147,6 +148,7 @@ class DeskScreen(WorkspaceScreen):
         yield StateBar(id="state-bar")
         yield MessageBanner(id="message-banner")
         yield SupervisorNotices(id="supervisor-notices")  # the supervisor stream's strip
+        yield ViolationNotice(id="violation-notice")  # the supervisor stream's (SV5)
         with Horizontal(id="desk-body"):
             with Vertical(id="desk-left"):
                 yield CustomerCard(id="customer-card")
@@ -269,8 +271,7 @@ class DeskScreen(WorkspaceScreen):
         elif not in_wrapup and self.wrapup_call_id is not None:
             self._wrapup_over()
             self.wrapup_call_id = None
-            if self.query_one(ContentSwitcher).current == PANE_WRAPUP:
-                self._show_pane(PANE_SCRIPT)
+            self.call_after_refresh(self._show_idle_work_area)
         if call is not None and call.status in ACTIVE_CALL and self.focused is None:
             self.query_one(ScriptPane).focus()
 
@@ -361,9 +362,20 @@ class DeskScreen(WorkspaceScreen):
         self.verified = False
         self.consulting = False
         self.query_one(CustomerCard).show_call(None)
-        self.query_one(ScriptPane).clear(self._idle_text())
-        self._show_pane(PANE_SCRIPT)
-        self.set_focus(None)
+        # The idle work area waits a frame: when the next call rings the moment the agent
+        # is free (a queue at its peak), its card is drawn first, without redrawing the
+        # whole work area in the same frame (IN4).
+        self.call_after_refresh(self._show_idle_work_area)
+
+    def _show_idle_work_area(self) -> None:
+        if self.wrapup_call_id is not None:
+            return  # the call went on into wrap-up: its panel stays
+        if self.call_id is None:
+            self.query_one(ScriptPane).clear(self._idle_text())
+            self._show_pane(PANE_SCRIPT)
+            self.set_focus(None)
+        elif self.query_one(ContentSwitcher).current == PANE_WRAPUP:
+            self._show_pane(PANE_SCRIPT)  # the next call's own start fills the script
 
     def _start_wrapup(self, call_id: str) -> None:
         self.wrapup_call_id = call_id
@@ -450,6 +462,9 @@ class DeskScreen(WorkspaceScreen):
             self.set_focus(None)
 
     # -- keys: what makes sense now ------------------------------------------------------
+
+    def action_acknowledge_violation(self) -> None:
+        self.query_one(ViolationNotice).acknowledge()  # the supervisor stream's (SV5)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A key that does not apply now still reaches its action, which says why (`_refused`);

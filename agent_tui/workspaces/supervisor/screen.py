@@ -33,6 +33,7 @@ from agent_tui.workspaces.base import WorkspaceScreen
 from agent_tui.workspaces.supervisor import load_floor
 from agent_tui.workspaces.supervisor.agent_actions import ActionPicker, agent_actions
 from agent_tui.workspaces.supervisor.alerts_panel import ALERT_COLUMNS, alert_rows, alerts_title
+from agent_tui.workspaces.supervisor.attendance_view import AttendanceScreen
 from agent_tui.workspaces.supervisor.boards import (
     AGENT_COLUMNS,
     QUEUE_COLUMNS,
@@ -52,6 +53,7 @@ from agent_tui.workspaces.supervisor.message_dialog import (
 )
 from agent_tui.workspaces.supervisor.pacing import DrawPacer
 from agent_tui.workspaces.supervisor.screen_view import AgentScreenView
+from agent_tui.workspaces.supervisor.staffing_view import StaffingView
 from agent_tui.workspaces.supervisor.text_dialog import TextDialog, filter_dialog
 from server_stub.protocol.api import SupervisorMessageRequest
 from server_stub.protocol.supervision_actions import (
@@ -243,7 +245,7 @@ class MonitorScreen(WorkspaceScreen):
             return bool(self.store.teams) or self._whole_floor
         if action == "listen":
             return any(a.state == "busy" for a in self.store.team_agents())
-        return True
+        return action != "violation"  # on the attendance view (SV5)
 
     @property
     def _whole_floor(self) -> bool:
@@ -454,6 +456,16 @@ class MonitorScreen(WorkspaceScreen):
                 TextDialog("Customer account 客户编号", placeholder="C000001", required=True),
                 by_customer,
             )
+
+    # -- attendance and discipline (SV5) ------------------------------------------------
+
+    def action_attendance(self) -> None:
+        self.app.push_screen(AttendanceScreen())
+
+    # -- the staffing view (issue 10 item 6) ---------------------------------------------
+
+    def action_staffing(self) -> None:
+        self.app.push_screen(StaffingView())
 
     @work(group="supervisor-action", exit_on_error=False)
     async def send_action(self, what: str, request: Awaitable[object]) -> None:
