@@ -17,16 +17,25 @@ FRAME_S = 1 / 30  # what the eye takes as live; well inside the board's 50 ms bu
 
 
 class DrawPacer:
+    """`started()` and `drawn()` around each draw; `delay()` before scheduling the next.
+    A frame is at least `frame_s` and at least as long as the last draw took, so drawing
+    never takes more than half the loop, however slow the machine."""
+
     def __init__(
         self, frame_s: float = FRAME_S, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.frame_s = frame_s
         self._clock = clock
-        self._last = -math.inf
+        self._began = -math.inf
+        self._ended = -math.inf
 
     def delay(self) -> float:
         """Seconds to wait before the next draw (0: draw now)."""
-        return max(0.0, self._last + self.frame_s - self._clock())
+        took = max(0.0, self._ended - self._began)
+        return max(0.0, self._ended + max(self.frame_s - took, took) - self._clock())
+
+    def started(self) -> None:
+        self._began = self._clock()
 
     def drawn(self) -> None:
-        self._last = self._clock()
+        self._ended = self._clock()

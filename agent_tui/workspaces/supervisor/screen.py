@@ -149,7 +149,11 @@ class MonitorScreen(WorkspaceScreen):
         self._dirty |= parts
 
     def _draw_dirty(self) -> None:
+        self._pacer.started()
+        self._draw_parts()
         self._pacer.drawn()
+
+    def _draw_parts(self) -> None:
         parts, self._dirty = self._dirty, set()
         self.query_one(WorkspaceHeader).show(self.store)
         if BOARD in parts:
