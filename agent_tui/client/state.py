@@ -291,7 +291,12 @@ class ClientStore:
 
     def load_floor(self, agents: Iterable[AgentStatus]) -> frozenset[str]:
         """Every agent's state, from `GET /v1/supervisor/agents` (the truth; events follow)."""
-        self.floor = {agent.agent_id: agent for agent in agents}
+        # An agent as it was is kept (the same object): boards redraw by identity.
+        known = self.floor
+        self.floor = {
+            agent.agent_id: agent if known.get(agent.agent_id) != agent else known[agent.agent_id]
+            for agent in agents
+        }
         return frozenset({"floor"})
 
     def load_queues(self, queues: Iterable[QueueStats]) -> frozenset[str]:
