@@ -24,6 +24,7 @@ from server_stub.protocol.api import (
     Codes,
     CommandResult,
     ConsultRequest,
+    CustomerView,
     DialRequest,
     Directory,
     ErrorResponse,
@@ -44,6 +45,7 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
+from server_stub.protocol.caller_link import CallerLinkRequest
 from server_stub.protocol.desk_screen import (
     DeskScreenState,
     HoldRequest,
@@ -102,6 +104,7 @@ API_PREFIX = "/v1"
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _TICKETS = TypeAdapter(list[Ticket])
+_CUSTOMERS = TypeAdapter(list[CustomerView])
 _QUEUES = TypeAdapter(list[QueueStats])
 _AGENTS = TypeAdapter(list[AgentStatus])
 _SCRIPTS = TypeAdapter(list[FlowScript])
@@ -265,6 +268,14 @@ class CentreApi:
 
     async def pop(self, call_id: str) -> ScreenPop:
         return await self._call(ScreenPop, "GET", f"/calls/{call_id}/pop")
+
+    async def search_customers(self, query: str, call_id: str) -> list[CustomerView]:
+        """Customers by name, phone or account, searched during `call_id` (rate-limited)."""
+        return await self._list(_CUSTOMERS, "/customers", {"q": query, "call_id": call_id})
+
+    async def link_caller(self, call_id: str, request: CallerLinkRequest) -> ScreenPop:
+        """The call's caller is this customer (found or new): the call's pop, now theirs."""
+        return await self._call(ScreenPop, "POST", f"/calls/{call_id}/customer", body=request)
 
     async def tickets_for(self, customer_id: str) -> list[Ticket]:
         return await self._list(_TICKETS, "/tickets", {"customer_id": customer_id})

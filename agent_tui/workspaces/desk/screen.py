@@ -40,6 +40,7 @@ from agent_tui.ui.labels import code_label, use_codes
 from agent_tui.ui.pickers import Choice, ChoicePicker, code_choices
 from agent_tui.ui.requests import attempt
 from agent_tui.workspaces.base import WorkspaceScreen
+from agent_tui.workspaces.desk.caller_lookup import CallerChoice, CallerLookup
 from agent_tui.workspaces.desk.customer_card import CustomerCard
 from agent_tui.workspaces.desk.dialogs import (
     CallbackChoice,
@@ -71,6 +72,7 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
+from server_stub.protocol.caller_link import CallerLinkRequest
 from server_stub.protocol.desk_screen import (
     SCREENS_PER_S,
     DeskPane,
@@ -167,6 +169,7 @@ class DeskScreen(WorkspaceScreen):
         self.set_interval(1.0, self._tick)
         self.screen_publisher = ScreenPublisher(self.shell.api.publish_screen)
         self.step_reporter = ScriptStepReporter(self.shell.api.script_step)
+        self.query_one(TicketForm).find_caller_help = self._find_caller_help()
         self.set_interval(1.0 / SCREENS_PER_S, self._offer_screen)
         self.show_parts(self.PARTS)
         self._bring_back_orphan_draft()
@@ -486,7 +489,8 @@ class DeskScreen(WorkspaceScreen):
             "dial": "Dial between calls (ready or not ready)."
             if on_call or state.state == "wrap_up"
             else "Log in to dial.",
-            "callback": "A callback needs a caller with a record: find or add the customer.",
+            "callback": f"A callback needs a caller with a record: {self._find_caller_help()}.",
+            "find_caller": "No call: the caller is looked up during a call or its wrap-up.",
             "focus_script": "No call: the script shows when a call rings.",
             "focus_ticket": "No call: a ticket is made for the caller of a call.",
             "submit_ticket": f"Open the ticket form first ({key('desk.ticket')}).",
@@ -518,7 +522,9 @@ class DeskScreen(WorkspaceScreen):
             "dial": agent in ("ready", "not_ready"),
             "callback": call is not None and call.customer is not None,
             "focus_script": call is not None and pane != PANE_SCRIPT,
-            "focus_ticket": (call is not None or self.orphan_ticket_draft) and pane != PANE_TICKET,
+            "focus_ticket": call is not None or self.orphan_ticket_draft or pane == PANE_TICKET,
+            # In the hints for an unknown caller; the key works on any call (`_caller_call_id`).
+            "find_caller": self._caller_call_id() is not None and self._caller_unknown(),
             "submit_ticket": pane == PANE_TICKET,
             "wrapup": agent == "wrap_up",
             "extend_wrapup": agent == "wrap_up"
@@ -529,9 +535,12 @@ class DeskScreen(WorkspaceScreen):
 
     def action_labels(self) -> dict[str, str]:
         call = self.store.call
+        labels: dict[str, str] = {}
         if call is not None and call.status == "held":
-            return {"call.hold": "Retrieve 取回"}
-        return {}
+            labels["call.hold"] = "Retrieve 取回"
+        if self._current_pane() == PANE_TICKET:
+            labels["desk.ticket"] = "Close ticket 关闭工单"
+        return labels
 
     def unfinished_work(self) -> str | None:
         state = self.store.state
@@ -892,8 +901,10 @@ class DeskScreen(WorkspaceScreen):
         if self._refused("focus_ticket"):
             return
         current = self.query_one(ContentSwitcher).current
-        if current != PANE_TICKET:
-            self._pane_before_ticket = current or PANE_SCRIPT
+        if current == PANE_TICKET:  # the key that opened the form closes it, as Esc does
+            self.on_ticket_form_close_requested(TicketForm.CloseRequested())
+            return
+        self._pane_before_ticket = current or PANE_SCRIPT
         self._show_pane(PANE_TICKET)
         form = self.query_one(TicketForm)
         first_empty = "#ticket-category" if not form.fields()["category"] else "#ticket-subject"
@@ -1057,6 +1068,75 @@ class DeskScreen(WorkspaceScreen):
         if ok:
             self.query_one(WrapupPanel).submitted()
             self.notify(f"Wrapped up: {code_label(request.code)} 话后完成", timeout=3)
+
+    # -- who is calling (IN5): search, link, or add the caller's record --------------------
+
+    def _caller_call_id(self) -> str | None:
+        """The call whose caller may be looked up now: the one on the desk, or wrapping up."""
+        call = self.store.call
+        if call is not None and call.status != "ringing":
+            return call.call_id
+        return self.wrapup_call_id
+
+    def _caller_unknown(self) -> bool:
+        call = self.store.call
+        if call is not None:
+            return call.customer is None
+        try:
+            return self.query_one(TicketForm).customer_id is None
+        except NoMatches:  # the footer asks before the screen is composed
+            return False
+
+    def _find_caller_help(self) -> str:
+        return f"{self.key('desk.caller')} finds the customer or adds their record 查找或新建客户"
+
+    def action_find_caller(self) -> None:
+        call_id = self._caller_call_id()
+        if call_id is None:
+            self.notify(self.why_not("find_caller"), title="Not now 当前不可用", timeout=4)
+            return
+        call = self.store.call
+        api = self.shell.api
+        lookup = CallerLookup(
+            lambda query: api.search_customers(query, call_id),
+            number=call.ani if call is not None else None,
+        )
+        self.app.push_screen(lookup, lambda choice: self._caller_chosen(call_id, choice))
+
+    def _caller_chosen(self, call_id: str, choice: CallerChoice | None) -> None:
+        if choice is None:
+            return
+        request = CallerLinkRequest(
+            request_id=new_request_id(),
+            customer_id=choice.customer_id,
+            new_customer=choice.new,
+            need=choice.need,
+        )
+        self.link_caller(call_id, request)
+
+    @work(exclusive=True, group="caller", exit_on_error=False)
+    async def link_caller(self, call_id: str, request: CallerLinkRequest) -> None:
+        made = self.shell.api.link_caller(call_id, request)
+        ok, pop = await self._attempt("link the caller", made)
+        if not ok or pop is None or pop.customer is None:
+            return
+        customer = pop.customer
+        self.shell.publish(self.store.set_pop(call_id, pop))
+        form = self.query_one(TicketForm)
+        if form.call_id == call_id:  # what the agent typed stays; the form is the caller's now
+            form.start(
+                self.shell.drafts,
+                call_id=call_id,
+                customer_id=customer.id,
+                customer_name=customer.name,
+                tickets=list(pop.open_tickets),
+            )
+            if request.need:
+                form.prefill({"subject": request.need})
+        self.query_one(ScriptPane).set_values(self._script_values(self.store.call))
+        self.refresh_key_hints()
+        what = "New record" if request.new_customer is not None else "Caller"
+        self.notify(f"{what}: {customer.name} ({customer.id}) 已关联来电", timeout=4)
 
     # -- messages --------------------------------------------------------------------------
 
