@@ -4,13 +4,16 @@ The server runs as a child process (`python -m server_stub.cli serve`) on a free
 loopback port with a throw-away database; the desk never imports the server, it only
 starts it. The login screen opens at once while the centre boots (making its customers
 takes a few seconds) and logging in waits for it. The process is stopped when the desk
-exits, whatever the way out.
+exits, whatever the way out: the server watches a pipe on its standard input whose other
+end only the desk holds, so even a desk killed with SIGKILL takes its server with it, and
+the next demo removes the folder such a desk left behind.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
@@ -27,8 +30,37 @@ DEMO_AGENT_ID = "1001"
 DEMO_PASSWORD = "demo"
 
 
+WORKDIR_PREFIX = "agent-tui-demo-"
+OWNER_FILE = "desk.pid"  # the pid of the desk that owns the folder
+
+
 class DemoServerError(RuntimeError):
     """The demo server did not start; the message carries the end of its log."""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: not ours to judge
+    return True
+
+
+def remove_orphaned_workdirs(root: Path | None = None) -> list[Path]:
+    """Remove demo folders whose desk is gone (killed before it could clean up)."""
+    base = Path(root or tempfile.gettempdir())
+    removed = []
+    for folder in base.glob(f"{WORKDIR_PREFIX}*"):
+        try:
+            owner = int((folder / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue  # not a folder this version made, or still being made
+        if not _alive(owner):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -70,7 +102,9 @@ class DemoServer:
 
     def launch(self) -> str:
         """Start the process and return its URL at once: the login shows while it boots."""
-        self._workdir = Path(tempfile.mkdtemp(prefix="agent-tui-demo-"))
+        remove_orphaned_workdirs()
+        self._workdir = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
+        (self._workdir / OWNER_FILE).write_text(str(os.getpid()))
         self.port = free_port(self.host)
         command = [
             sys.executable, "-m", "server_stub.cli", "serve",
@@ -78,11 +112,13 @@ class DemoServer:
             "--port", str(self.port),
             "--db", str(self._workdir / "demo.sqlite"),
             "--speed", f"{self.speed:g}",
+            "--exit-with-stdin",
         ]  # fmt: skip
         log = (self._workdir / "server.log").open("wb")
         # The server's output goes to a file: on the terminal it would tear the desk apart.
+        # Its standard input is a pipe the desk never writes to: its end is the desk's end.
         self.process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.PIPE
         )
         log.close()
         return self.url
@@ -117,6 +153,8 @@ class DemoServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.process is not None and self.process.stdin is not None:
+            self.process.stdin.close()
         self.process = None
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)

@@ -20,6 +20,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--speed", type=float, default=1.0, help="simulated seconds per second")
     serve.add_argument("--seed", type=int, default=1)
+    serve.add_argument(
+        "--exit-with-stdin",
+        action="store_true",
+        help="stop when standard input closes (the program that started the server is gone)",
+    )
 
     sim = commands.add_parser("simulate", help="run days as fast as possible and print metrics")
     sim.add_argument("--config", default=None, help="centre YAML")

@@ -87,7 +87,7 @@ class LoginScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.shell
         with Vertical(id="login-box"):
-            yield Static("座席工作台  Agent desk", id="login-title")
+            yield Static("呼叫中心工作台  Call-centre workspace", id="login-title")
             with Horizontal(classes="login-row"):
                 yield Label("Server", classes="login-label")
                 yield Input(

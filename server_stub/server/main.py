@@ -23,7 +23,7 @@ from server_stub.server.app import create_app
 from server_stub.server.db_lock import DatabaseInUseError
 from server_stub.server.replay import ForeignCustomersError
 from server_stub.server.runtime import CentreRuntime
-from server_stub.server.serving import CentreServer, server_config
+from server_stub.server.serving import CentreServer, server_config, stop_when_stream_closes
 from server_stub.server.store import Store, StoreError
 from server_stub.supervision.config import SupervisionConfig
 from server_stub.supervision.loader import SupervisionConfigError, load_supervision
@@ -133,6 +133,8 @@ def run_serve_command(args: argparse.Namespace) -> int:
     )
     log.info("serving on %s (API under /v1, OpenAPI at /openapi.json)", url)
     server = CentreServer(server_config(create_app(runtime), args.host, args.port), runtime.hub)
+    if args.exit_with_stdin:
+        stop_when_stream_closes(server)
     try:
         # uvicorn re-raises the Ctrl+C it caught once it has shut down: that is the end.
         with contextlib.suppress(KeyboardInterrupt):

@@ -204,6 +204,10 @@ class CentreRuntime:
         except ReplayDivergedError as why:
             self._start_new_day(str(why))
         self.startup_s["replay"] = time.perf_counter() - replay_started
+        # The desks' screens as they were: a supervisor's mirror works before they change.
+        for screen in self.store.latest_screens(after_seq=self.frame.seq_base):
+            if screen.agent_id is not None:
+                self.last_screens[screen.agent_id] = (screen.seq, screen.data)
         last_seq = self.store.last_seq()
         self.hub.start_at(
             last_seq,

@@ -10,7 +10,9 @@ client's address (which failed logins slow down) is the peer's, not what it clai
 from __future__ import annotations
 
 import socket
-from typing import Any
+import sys
+import threading
+from typing import Any, BinaryIO
 
 import uvicorn
 
@@ -27,6 +29,22 @@ class CentreServer(uvicorn.Server):
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self._hub.end_all()  # before uvicorn waits for the connections to close
         await super().shutdown(sockets=sockets)
+
+
+def stop_when_stream_closes(server: uvicorn.Server, stream: BinaryIO | None = None) -> None:
+    """Stop `server` once `stream` (standard input) reaches its end.
+
+    The desk that starts a private demo server holds the other end of this pipe; when the
+    desk dies, even by SIGKILL, the system closes it, so the server never outlives it.
+    """
+    source = stream if stream is not None else sys.stdin.buffer
+
+    def watch() -> None:
+        while source.read(4096):
+            pass  # nothing is ever sent: only the end matters
+        server.should_exit = True  # uvicorn's main loop polls it and shuts down
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def server_config(app: Any, host: str, port: int, **extra: Any) -> uvicorn.Config:

@@ -121,6 +121,8 @@ CREATE INDEX IF NOT EXISTS events_ticket ON events(ticket_id, seq) WHERE ticket_
 CREATE INDEX IF NOT EXISTS events_tickets ON events(seq) WHERE ticket_id IS NOT NULL;
 -- Supervisors' messages are rare among events: a partial index finds a desk's recent ones.
 CREATE INDEX IF NOT EXISTS events_messages ON events(seq) WHERE type = 'supervisor.message';
+-- And each desk's latest screen (`agent.screen`), which a restart brings back.
+CREATE INDEX IF NOT EXISTS events_screens ON events(agent_id, seq) WHERE type = 'agent.screen';
 CREATE TABLE IF NOT EXISTS commands (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     sim_time REAL NOT NULL,
@@ -404,6 +406,17 @@ class Store:
                 (limit,),
             ).fetchall()
         return [_event_from_row(tuple(r)) for r in reversed(rows)]
+
+    def latest_screens(self, after_seq: int = 0) -> list[Event]:
+        """Each agent's newest `agent.screen` event after `after_seq` (what its desk shows)."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_EVENT_COLUMNS}, data FROM events WHERE seq IN ("
+                "SELECT MAX(seq) FROM events WHERE type = 'agent.screen' AND seq > ? "
+                "GROUP BY agent_id) ORDER BY seq",
+                (after_seq,),
+            ).fetchall()
+        return [_event_from_row(tuple(r)) for r in rows]
 
     def events_for_ticket(self, ticket_id: str, limit: int = 1_000) -> list[Event]:
         """A ticket's events, oldest first: its history (TK7)."""

@@ -162,3 +162,30 @@ def test_a_database_with_another_centres_customers_is_refused_by_name(tmp_path: 
     with pytest.raises(ForeignCustomersError, match=r"centre\.sqlite holds the") as refused:
         paused_runtime(db, config=other)
     assert "delete" not in str(refused.value)
+
+
+async def test_a_restart_brings_back_each_desks_last_screen_for_its_supervisor(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "centre.sqlite"
+    before = paused_runtime(db)
+    screen = {"pane": "script", "path": [], "step": "greet"}
+    async with asgi_client(before) as api:
+        agent = await login(api, "1001")
+        answer = await api.put("/v1/agent/screen", json=screen, headers=agent)
+        assert answer.status_code == 200, answer.text
+    await before.stop()
+    before.store.close()
+
+    after = paused_runtime(db)
+    try:
+        async with asgi_client(after) as api:
+            supervisor = await login(api, "s100")
+            manager = await login(api, "admin")
+            shown = await api.get("/v1/supervision/agents/1001/screen", headers=supervisor)
+            assert shown.status_code == 200, shown.text
+            assert (shown.json()["pane"], shown.json()["step"]) == ("script", "greet")
+            other = await api.get("/v1/supervision/agents/1002/screen", headers=manager)
+            assert other.status_code == 404  # that desk never published a screen
+    finally:
+        after.store.close()

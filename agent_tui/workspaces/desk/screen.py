@@ -272,8 +272,7 @@ class DeskScreen(WorkspaceScreen):
         elif not in_wrapup and self.wrapup_call_id is not None:
             self._wrapup_over()
             self.wrapup_call_id = None
-            if self.query_one(ContentSwitcher).current == PANE_WRAPUP:
-                self._show_pane(PANE_SCRIPT)
+            self.call_after_refresh(self._show_idle_work_area)
         if call is not None and call.status in ACTIVE_CALL and self.focused is None:
             self.query_one(ScriptPane).focus()
 
@@ -364,9 +363,20 @@ class DeskScreen(WorkspaceScreen):
         self.verified = False
         self.consulting = False
         self.query_one(CustomerCard).show_call(None)
-        self.query_one(ScriptPane).clear(self._idle_text())
-        self._show_pane(PANE_SCRIPT)
-        self.set_focus(None)
+        # The idle work area waits a frame: when the next call rings the moment the agent
+        # is free (a queue at its peak), its card is drawn first, without redrawing the
+        # whole work area in the same frame (IN4).
+        self.call_after_refresh(self._show_idle_work_area)
+
+    def _show_idle_work_area(self) -> None:
+        if self.wrapup_call_id is not None:
+            return  # the call went on into wrap-up: its panel stays
+        if self.call_id is None:
+            self.query_one(ScriptPane).clear(self._idle_text())
+            self._show_pane(PANE_SCRIPT)
+            self.set_focus(None)
+        elif self.query_one(ContentSwitcher).current == PANE_WRAPUP:
+            self._show_pane(PANE_SCRIPT)  # the next call's own start fills the script
 
     def _start_wrapup(self, call_id: str) -> None:
         self.wrapup_call_id = call_id
