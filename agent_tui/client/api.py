@@ -55,6 +55,7 @@ from server_stub.protocol.desk_screen import (
     WrapupNotesRequest,
 )
 from server_stub.protocol.events import Event
+from server_stub.protocol.knowledge import KnowledgeArticleResponse, KnowledgeSearchResult
 from server_stub.protocol.quality_api import (
     CalibrationCreate,
     CalibrationRound,
@@ -276,6 +277,14 @@ class CentreApi:
     async def link_caller(self, call_id: str, request: CallerLinkRequest) -> ScreenPop:
         """The call's caller is this customer (found or new): the call's pop, now theirs."""
         return await self._call(ScreenPop, "POST", f"/calls/{call_id}/customer", body=request)
+
+    async def knowledge_search(self, query: str, queue: str | None = None) -> KnowledgeSearchResult:
+        """Articles ranked for `query` (Chinese, English or both); `queue`'s rank first."""
+        params = {"q": query} | ({"queue": queue} if queue else {})
+        return await self._call(KnowledgeSearchResult, "GET", "/knowledge", params=params)
+
+    async def knowledge_article(self, article_id: str) -> KnowledgeArticleResponse:
+        return await self._call(KnowledgeArticleResponse, "GET", f"/knowledge/{article_id}")
 
     async def tickets_for(self, customer_id: str) -> list[Ticket]:
         return await self._list(_TICKETS, "/tickets", {"customer_id": customer_id})

@@ -49,6 +49,7 @@ from agent_tui.workspaces.desk.dialogs import (
     MessageLogScreen,
     directory_choices,
 )
+from agent_tui.workspaces.desk.knowledge_pane import KnowledgePane
 from agent_tui.workspaces.desk.message_banner import MessageBanner, MessageLogPanel
 from agent_tui.workspaces.desk.reporting import ScreenPublisher, ScriptStepReporter
 from agent_tui.workspaces.desk.script_pane import ScriptPane
@@ -81,6 +82,7 @@ from server_stub.protocol.desk_screen import (
     TicketDraftView,
     WrapupNotesRequest,
 )
+from server_stub.protocol.knowledge import KnowledgeAction
 from server_stub.protocol.phrases import carries_phrase
 from server_stub.protocol.scripts import FlowScript
 
@@ -106,10 +108,12 @@ NOTES_SAVE_AFTER_S = 1.0  # wrap-up notes go to the centre when typing pauses th
 DEFAULT_CENTRE_NAME = "客服中心 Contact Centre"
 
 PANE_SCRIPT, PANE_TICKET, PANE_WRAPUP = "script-pane", "ticket-form", "wrapup-panel"
+PANE_KNOWLEDGE = "knowledge-pane"
 SCREEN_PANES: dict[str, DeskPane] = {
     PANE_SCRIPT: "script",
     PANE_TICKET: "ticket",
     PANE_WRAPUP: "wrapup",
+    PANE_KNOWLEDGE: "knowledge",
 }
 ACTIVE_CALL = ("talking", "held", "conference")
 
@@ -132,6 +136,7 @@ class DeskScreen(WorkspaceScreen):
         self.scripts_by_queue: dict[str, FlowScript | None] = {}
         self.orphan_ticket_draft = False  # a ticket draft came back for a call that is gone
         self._pane_before_ticket = PANE_SCRIPT
+        self._pane_before_knowledge = PANE_SCRIPT
         self.callbacks_scheduled: list[Callback] = []  # this shift's, newest last
         # The wrap-up in progress: warned of its end, extended, the notes the centre has.
         self.wrapup_warned = False
@@ -157,6 +162,7 @@ class DeskScreen(WorkspaceScreen):
                 yield ScriptPane(self.key, id=PANE_SCRIPT)
                 yield TicketForm(id=PANE_TICKET)
                 yield WrapupPanel(id=PANE_WRAPUP)
+                yield KnowledgePane(id=PANE_KNOWLEDGE)
         yield KeyHints(id="key-hints")
         yield TrainingWatch()  # the training stream's: a session's call opens over the desk
 
@@ -170,6 +176,11 @@ class DeskScreen(WorkspaceScreen):
         self.screen_publisher = ScreenPublisher(self.shell.api.publish_screen)
         self.step_reporter = ScriptStepReporter(self.shell.api.script_step)
         self.query_one(TicketForm).find_caller_help = self._find_caller_help()
+        api = self.shell.api
+        self.query_one(KnowledgePane).bind(
+            lambda query: api.knowledge_search(query, self._knowledge_queue()),
+            api.knowledge_article,
+        )
         self.set_interval(1.0 / SCREENS_PER_S, self._offer_screen)
         self.show_parts(self.PARTS)
         self._bring_back_orphan_draft()
@@ -234,6 +245,9 @@ class DeskScreen(WorkspaceScreen):
             path=script.path,
             ticket=draft
             if any(fields[k] for k in ("category", "subject", "description"))
+            else None,
+            knowledge_article=self.query_one(KnowledgePane).article_id
+            if pane == PANE_KNOWLEDGE
             else None,
             pane=SCREEN_PANES.get(pane or "", "idle"),
         )
@@ -326,6 +340,7 @@ class DeskScreen(WorkspaceScreen):
             return  # gone before its first frame was drawn
         self.consulting = False
         self.orphan_ticket_draft = False
+        self.query_one(KnowledgePane).reset()
         script_pane = self.query_one(ScriptPane)
         if call.queue_id:
             script_pane.clear("Loading the script 正在加载脚本…")
@@ -501,6 +516,7 @@ class DeskScreen(WorkspaceScreen):
             else "Log in to dial.",
             "callback": f"A callback needs a caller with a record: {self._find_caller_help()}.",
             "find_caller": "No call: the caller is looked up during a call or its wrap-up.",
+            "open_knowledge": "Log in first: the knowledge base is the centre's.",
             "focus_script": "No call: the script shows when a call rings.",
             "focus_ticket": "No call: a ticket is made for the caller of a call.",
             "submit_ticket": f"Open the ticket form first ({key('desk.ticket')}).",
@@ -535,6 +551,7 @@ class DeskScreen(WorkspaceScreen):
             "focus_ticket": call is not None or self.orphan_ticket_draft or pane == PANE_TICKET,
             # In the hints for an unknown caller; the key works on any call (`_caller_call_id`).
             "find_caller": self._caller_call_id() is not None and self._caller_unknown(),
+            "open_knowledge": agent != "logged_out",
             "submit_ticket": pane == PANE_TICKET,
             "wrapup": agent == "wrap_up",
             "extend_wrapup": agent == "wrap_up"
@@ -550,6 +567,8 @@ class DeskScreen(WorkspaceScreen):
             labels["call.hold"] = "Retrieve 取回"
         if self._current_pane() == PANE_TICKET:
             labels["desk.ticket"] = "Close ticket 关闭工单"
+        if self._current_pane() == PANE_KNOWLEDGE:
+            labels["desk.knowledge"] = "Close knowledge 关闭知识库"
         return labels
 
     def unfinished_work(self) -> str | None:
@@ -1147,6 +1166,59 @@ class DeskScreen(WorkspaceScreen):
         self.refresh_key_hints()
         what = "New record" if request.new_customer is not None else "Caller"
         self.notify(f"{what}: {customer.name} ({customer.id}) 已关联来电", timeout=4)
+
+    # -- the knowledge base beside the call (IN6) -------------------------------------------
+
+    def _knowledge_queue(self) -> str | None:
+        call = self.store.call
+        return call.queue_id if call is not None else None
+
+    def action_open_knowledge(self) -> None:
+        if self._refused("open_knowledge"):
+            return
+        if self._current_pane() == PANE_KNOWLEDGE:  # the key that opened it closes it
+            self._close_knowledge()
+            return
+        self._pane_before_knowledge = self._current_pane() or PANE_SCRIPT
+        self._show_pane(PANE_KNOWLEDGE)
+        # On a step that says to look it up, the step's words and article (the key the
+        # step names opens it: the script's option keys stay the script's until then).
+        wanted = self._step_knowledge() if self._pane_before_knowledge == PANE_SCRIPT else None
+        pane = self.query_one(KnowledgePane)
+        if wanted is None:
+            pane.open()
+        else:
+            pane.open(wanted.query, wanted.article_id)
+
+    def _step_knowledge(self) -> KnowledgeAction | None:
+        walker = self.query_one(ScriptPane).walker
+        arguments = (walker.step.action or {}).get("knowledge") if walker is not None else None
+        if not isinstance(arguments, dict):
+            return None
+        try:
+            return KnowledgeAction.model_validate(arguments)
+        except ValidationError:
+            return None  # `scripts check` reports a bad action; the walk goes on
+
+    def on_knowledge_pane_close_requested(self, _: KnowledgePane.CloseRequested) -> None:
+        self._close_knowledge()
+
+    def on_knowledge_pane_article_shown(self, _: KnowledgePane.ArticleShown) -> None:
+        self._offer_screen()  # supervisors see which article the agent reads
+
+    def _close_knowledge(self) -> None:
+        back_to = self._pane_before_knowledge
+        if back_to == PANE_KNOWLEDGE or (back_to == PANE_WRAPUP and self.wrapup_call_id is None):
+            back_to = PANE_SCRIPT
+        self._show_pane(back_to)
+        if back_to == PANE_WRAPUP:
+            self.query_one("#wrapup-notes", TextArea).focus()
+        elif back_to == PANE_TICKET:
+            self.query_one("#ticket-subject").focus()
+        elif self.store.call is not None:
+            self.query_one(ScriptPane).focus()
+        else:
+            self.set_focus(None)
 
     # -- messages --------------------------------------------------------------------------
 

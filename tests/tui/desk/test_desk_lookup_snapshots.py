@@ -1,5 +1,6 @@
-"""Snapshots of finding an unknown caller (IN5) at 80×24 and 120×40: the search with its
-matches, and the new record's form."""
+"""Snapshots of the desk's lookups at 80×24 and 120×40: finding an unknown caller (IN5),
+the search with its matches and the new record's form; the knowledge base beside the call
+(IN6)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from textual.pilot import Pilot
 
 from agent_tui.shell.app import ShellApp
 from agent_tui.workspaces.desk.caller_lookup import CallerLookup, NewCallerDialog
+from agent_tui.workspaces.desk.knowledge_pane import KnowledgePane
 from agent_tui.workspaces.desk.screen import DeskScreen
+from agent_tui.workspaces.desk.script_pane import ScriptPane
 from server_stub.server.testing import LiveServer
 
 __all__ = ["desk_picture", "live"]  # the fixtures, shared with the desk's other pictures
@@ -58,5 +61,25 @@ def test_desk_new_caller_record(desk_picture: DeskPicture, size: Size) -> None:
         await pilot.press(*"Li Lei", "enter")
         await until(lambda: isinstance(pilot.app.screen, NewCallerDialog), pilot)
         await pilot.press("tab", "tab", *"北京市海淀区中关村大街 1 号", "tab", *"查询话费 bill")
+
+    assert desk_picture(size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_desk_knowledge_article_beside_the_call(
+    desk_picture: DeskPicture, live: LiveServer, size: Size
+) -> None:
+    async def steps(pilot: Pilot[Any], world: World, desk: DeskScreen) -> None:
+        app = pilot.app
+        assert isinstance(app, ShellApp)
+        await go_ready(pilot)
+        call_id = await world.send_call("fault", "C000001")
+        await until(lambda: app.store.call is not None and app.store.call.call_id == call_id, pilot)
+        await until(lambda: desk.query_one(ScriptPane).walker is not None, pilot)
+        await pilot.press("f4")
+        await until(lambda: app.store.state == "busy", pilot)
+        await pilot.press("3", "alt+k")  # the outage step: its words and its article
+        pane = desk.query_one(KnowledgePane)
+        await until(lambda: pane.article_id == "outage_notices" and bool(pane.hits), pilot)
 
     assert desk_picture(size, steps)
