@@ -865,7 +865,8 @@ class DeskScreen(WorkspaceScreen):
             agent_id=target_id if kind == "agent" else None,
             queue_id=target_id if kind == "queue" else None,
         )
-        ok, _ = await self._attempt("transfer", self.shell.api.transfer(call.call_id, request))
+        what = "consult" if mode == "consult" else "transfer"
+        ok, _ = await self._attempt(what, self.shell.api.transfer(call.call_id, request))
         if ok and mode == "consult":
             self.consulting = True
             self.notify(consult_notice(self.key), timeout=4)

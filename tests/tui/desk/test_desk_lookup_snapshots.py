@@ -13,6 +13,7 @@ from test_desk_snapshots import SIZE_IDS, SIZES, DeskPicture, Size, desk_picture
 from textual.pilot import Pilot
 
 from agent_tui.shell.app import ShellApp
+from agent_tui.ui.pickers import ChoicePicker
 from agent_tui.workspaces.desk.caller_lookup import CallerLookup, NewCallerDialog
 from agent_tui.workspaces.desk.knowledge_pane import KnowledgePane
 from agent_tui.workspaces.desk.screen import DeskScreen
@@ -81,5 +82,21 @@ def test_desk_knowledge_article_beside_the_call(
         await pilot.press("3", "alt+k")  # the outage step: its words and its article
         pane = desk.query_one(KnowledgePane)
         await until(lambda: pane.article_id == "outage_notices" and bool(pane.hits), pilot)
+
+    assert desk_picture(size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_desk_consult_directory(desk_picture: DeskPicture, size: Size) -> None:
+    async def steps(pilot: Pilot[Any], world: World, desk: DeskScreen) -> None:
+        app = pilot.app
+        assert isinstance(app, ShellApp)
+        await go_ready(pilot)
+        call_id = await world.send_call("complaint", "C000001")
+        await until(lambda: app.store.call is not None and app.store.call.call_id == call_id, pilot)
+        await pilot.press("f4")
+        await until(lambda: app.store.state == "busy", pilot)
+        await pilot.press("f7")  # the expert group first; no logged-out agent
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
 
     assert desk_picture(size, steps)
