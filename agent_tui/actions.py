@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Scope = Literal["app", "desk", "supervisor", "trainer", "quality", "backoffice"]
+Scope = Literal["app", "desk", "supervisor", "trainer", "quality", "backoffice", "staffing"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,13 @@ ACTIONS: tuple[Action, ...] = (
     Action("desk.wrapup", "wrapup", "Wrap up", "desk"),
     Action("desk.extend_wrapup", "extend_wrapup", "More wrap-up time", "desk", show=False),
     Action("desk.messages", "messages", "Messages", "desk", show=False),
+    Action(
+        "desk.acknowledge_violation",
+        "acknowledge_violation",
+        "Acknowledge violation",
+        "desk",
+        show=False,
+    ),
     Action("supervisor.message", "message", "Message", "supervisor"),
     Action("supervisor.refresh", "refresh", "Refresh", "supervisor"),
     Action("supervisor.acknowledge", "acknowledge", "Acknowledge", "supervisor"),
@@ -62,6 +69,18 @@ ACTIONS: tuple[Action, ...] = (
     Action("supervisor.act", "act", "Act on agent", "supervisor"),
     Action("supervisor.broadcast", "broadcast", "Broadcast", "supervisor"),
     Action("supervisor.listen", "listen", "Listen in", "supervisor"),
+    Action("supervisor.attendance", "attendance", "Attendance", "supervisor"),
+    Action("supervisor.violation", "violation", "Record violation", "supervisor"),
+    Action("supervisor.wallboard", "wallboard", "Wallboard", "supervisor"),
+    # the staffing view (issue 10 item 6), its own scope: a screen over the monitor
+    Action("supervisor.staffing", "staffing", "Staffing", "supervisor"),
+    Action("staffing.queue", "next_queue", "Queue", "staffing"),
+    Action("staffing.source", "source", "Source", "staffing"),
+    Action("staffing.fewer", "fewer", "−1", "staffing"),
+    Action("staffing.more", "more", "+1", "staffing"),
+    Action("staffing.breaks", "breaks", "Breaks", "staffing"),
+    Action("staffing.run", "run", "Run", "staffing"),
+    Action("staffing.reset", "reset", "Clear", "staffing"),
     Action("trainer.send_caller", "send_caller", "Send a caller", "trainer"),
     Action("trainer.refresh", "refresh", "Refresh", "trainer", show=False),
     Action("trainer.session", "start_session", "Start session", "trainer"),

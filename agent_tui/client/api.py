@@ -45,6 +45,12 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
+from server_stub.protocol.attendance_api import (
+    AttendanceView,
+    ViolationAckRequest,
+    ViolationRequest,
+    ViolationsView,
+)
 from server_stub.protocol.caller_link import CallerLinkRequest
 from server_stub.protocol.desk_screen import (
     DeskScreenState,
@@ -72,6 +78,8 @@ from server_stub.protocol.quality_api import (
     StatisticsPeriod,
 )
 from server_stub.protocol.scripts import FlowScript
+from server_stub.protocol.staffing import StaffingSource, StaffingTable, WhatIfJob, WhatIfRequest
+from server_stub.protocol.supervision import ViolationView
 from server_stub.protocol.supervision_actions import (
     Broadcast,
     BroadcastRequest,
@@ -387,10 +395,44 @@ class CentreApi:
     async def stop_monitor(self, monitor_id: str) -> CommandResult:
         return await self._call(CommandResult, "DELETE", f"/supervision/monitors/{monitor_id}")
 
+    # -- attendance and discipline (SV5) ----------------------------------------------
+
+    async def attendance(self) -> AttendanceView:
+        """Each team against today's roster (the caller's teams; the floor manager's all)."""
+        return await self._call(AttendanceView, "GET", "/supervision/attendance")
+
+    async def team_violations(self) -> ViolationsView:
+        return await self._call(ViolationsView, "GET", "/supervision/violations")
+
+    async def record_violation(self, request: ViolationRequest) -> ViolationView:
+        return await self._call(ViolationView, "POST", "/supervision/violations", body=request)
+
+    async def my_violations(self) -> ViolationsView:
+        return await self._call(ViolationsView, "GET", "/agent/violations")
+
+    async def acknowledge_violation(self, violation_id: str, comment: str = "") -> CommandResult:
+        path = f"/agent/violations/{violation_id}/acknowledge"
+        body = ViolationAckRequest(comment=comment)
+        return await self._call(CommandResult, "POST", path, body=body)
+
     async def agent_screen(self, agent_id: str) -> DeskScreenState:
         """What an agent's desk shows now (a supervisor's view of it)."""
         path = f"/supervision/agents/{agent_id}/screen"
         return await self._call(DeskScreenState, "GET", path)
+
+    # -- staffing and what-if (issue 10 item 6) ---------------------------------------
+
+    async def staffing(self, source: StaffingSource = "forecast") -> StaffingTable:
+        """Agents required per queue and half-hour (Erlang C and A) for my queues."""
+        params: dict[str, str] = {"source": source}
+        return await self._call(StaffingTable, "GET", "/supervision/staffing", params=params)
+
+    async def start_whatif(self, request: WhatIfRequest) -> WhatIfJob:
+        """Start re-running today with changed staffing; the job runs on the server."""
+        return await self._call(WhatIfJob, "POST", "/supervision/whatif", body=request)
+
+    async def whatif(self, job_id: str) -> WhatIfJob:
+        return await self._call(WhatIfJob, "GET", f"/supervision/whatif/{job_id}")
 
     # -- training (trainers and admins) ---------------------------------------------
 

@@ -21,6 +21,7 @@ BOARD: Final = "board"  # the supervisor's queue figures and agents' days
 ALERTS: Final = "alerts"  # the supervisor's alerts
 SCREENS: Final = "screens"  # agents' desks as they show them (agent.screen)
 NOTICES: Final = "notices"  # what supervisors pinned or said on this agent's desk
+DISCIPLINE: Final = "discipline"  # violations (SV5): the agent's own, a team's
 
 ALL_PARTS: Final[frozenset[str]] = frozenset(
     {
@@ -37,6 +38,7 @@ ALL_PARTS: Final[frozenset[str]] = frozenset(
         ALERTS,
         SCREENS,
         NOTICES,
+        DISCIPLINE,
     }
 )
 NOTHING: Final[frozenset[str]] = frozenset()

@@ -36,6 +36,7 @@ FEATURE_SECTIONS: tuple[str, ...] = (
     "agent_tui.client.ticket_loop:TicketLoopSection",
     "agent_tui.client.floor_board:FloorBoardSection",
     "agent_tui.client.supervisor_notices:SupervisorNoticesSection",
+    "agent_tui.client.discipline:DisciplineSection",
 )
 _features_added = False
 

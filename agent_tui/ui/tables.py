@@ -11,35 +11,148 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from rich.console import RenderableType
+from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
+from textual.widgets.data_table import Column
+
+
+class _Widths:
+    """How wide each cell of one column is (text cells, by their length in cells), so that
+    the column's width can follow its widest cell without measuring the column again."""
+
+    __slots__ = ("exact", "keys", "of")
+
+    def __init__(self) -> None:
+        self.keys: dict[int, set[str]] = {}  # width → the rows whose cell is that wide
+        self.of: dict[str, int] = {}
+        self.exact = True  # False once a cell is not one-line text: Textual measures then
+
+    def put(self, key: str, cell: RenderableType) -> int | None:
+        """Record the row's new cell; its width (None when only Textual can tell)."""
+        self.drop(key)
+        if not isinstance(cell, Text) or "\n" in cell.plain:
+            self.exact = False
+            return None
+        width = cell.cell_len
+        self.of[key] = width
+        self.keys.setdefault(width, set()).add(key)
+        return width
+
+    def drop(self, key: str) -> None:
+        width = self.of.pop(key, None)
+        if width is not None:
+            keys = self.keys[width]
+            keys.discard(key)
+            if not keys:
+                del self.keys[width]
+
+    def widest(self) -> tuple[int, str] | None:
+        if not self.keys:
+            return None
+        width = max(self.keys)
+        return width, next(iter(self.keys[width]))
+
+
+class _Synced:
+    """What `sync_rows` last put in a table: each row's cells (the very sequence it was
+    given), the rows' order and the cells' widths. A board that hands back the same
+    sequence for a row that did not change is then not compared cell by cell, its order
+    is not read back from the table (which rebuilds it after every cell update), and a
+    cell that narrows does not make Textual measure its whole column again: 2,000 rows, a
+    few changed, a column of ticking clocks."""
+
+    __slots__ = ("cells", "order", "widths")
+
+    def __init__(self, table: DataTable[Any]) -> None:
+        self.order: list[str] = [row.key.value or "" for row in table.ordered_rows]
+        self.widths = [_Widths() for _ in table.ordered_columns]
+        self.cells: dict[str, Sequence[RenderableType]] = {}
+        for key in self.order:
+            self.cells[key] = cells = table.get_row(key)
+            self.put(key, cells)
+
+    def put(self, key: str, cells: Sequence[RenderableType]) -> None:
+        for widths, cell in zip(self.widths, cells, strict=False):
+            widths.put(key, cell)
+
+    def drop(self, key: str) -> None:
+        self.cells.pop(key, None)
+        for widths in self.widths:
+            widths.drop(key)
+
+
+_SYNCED: WeakKeyDictionary[DataTable[Any], _Synced] = WeakKeyDictionary()
 
 
 def sync_rows(table: DataTable[Any], rows: Mapping[str, Sequence[RenderableType]]) -> bool:
     """Bring the table to `rows`; True when anything changed."""
     changed = False
-    columns = [column.key for column in table.ordered_columns]
+    columns = table.ordered_columns
+    synced = _SYNCED.get(table)
+    if synced is None or len(synced.order) != table.row_count or len(synced.widths) != len(columns):
+        synced = _SYNCED[table] = _Synced(table)  # new, or changed behind our back
+    last_cells = synced.cells
+    kept = synced.order
+    added: list[str] = []
+    narrowed: set[int] = set()
     with table.app.batch_update():
-        for stale in [key for key in table.rows if key.value not in rows]:
-            table.remove_row(stale)
-            changed = True
+        if len(rows) != len(kept) or any(key not in rows for key in kept):
+            for stale in [key for key in table.rows if key.value not in rows]:
+                table.remove_row(stale)
+                synced.drop(stale.value or "")
+                changed = True
+            kept = [key for key in kept if key in rows]
         for key, cells in rows.items():
+            if last_cells.get(key) is cells:
+                continue  # the very cells drawn last time
+            last_cells[key] = cells
             if key not in table.rows:
                 table.add_row(*cells, key=key)
+                synced.put(key, cells)
+                added.append(key)
                 changed = True
                 continue
-            for column, old, new in zip(columns, table.get_row(key), cells, strict=True):
+            for index, (column, old, new) in enumerate(
+                zip(columns, table.get_row(key), cells, strict=True)
+            ):
                 if old is not new and old != new:  # a cached cell is the same object
+                    widths = synced.widths[index]
+                    was = widths.of.get(key)
+                    width = widths.put(key, new)
                     # A longer state or count widens its column, as a new row would.
-                    table.update_cell(key, column, new, update_width=True)
+                    grows = width is None or not widths.exact or width > column.content_width
+                    table.update_cell(key, column.key, new, update_width=grows)
+                    if not grows and was == column.content_width and width != was:
+                        narrowed.add(index)
                     changed = True
+        for index in narrowed:
+            _narrow(table, columns[index], synced.widths[index])
         # A new sort changes the order alone: compare it even when no cell changed.
-        if [row.key.value for row in table.ordered_rows] != list(rows):
+        order = list(rows)
+        if kept + added != order:
             _reorder(table, rows)
             changed = True
+        synced.order = order
     return changed
+
+
+def _narrow(table: DataTable[Any], column: Column, widths: _Widths) -> None:
+    """The column's widest cell narrowed: the column follows its widest cell now (or its
+    label), as Textual would after measuring every cell of it."""
+    widest = widths.widest()
+    label_width = column.label.cell_len
+    width = max(label_width, widest[0]) if widest is not None else label_width
+    if width >= column.content_width:
+        return
+    column.content_width = width
+    if widest is not None:
+        # Textual lays the table out again after measuring one cell as wide as its column.
+        key = widest[1]
+        table.update_cell(key, column.key, table.get_cell(key, column.key), update_width=True)
 
 
 def _reorder(table: DataTable[Any], rows: Mapping[str, Sequence[RenderableType]]) -> None:
@@ -51,6 +164,14 @@ def _reorder(table: DataTable[Any], rows: Mapping[str, Sequence[RenderableType]]
         table.add_row(*cells, key=key)
     if highlighted is not None and highlighted in rows:
         table.move_cursor(row=table.get_row_index(highlighted))
+
+
+def rows_on_screen(table: DataTable[Any]) -> range:
+    """The positions of the rows the table shows now, and a screenful either side (a page
+    key away), for boards that bring only those up to date between their changes."""
+    top = int(table.scroll_y)
+    height = max(table.size.height, 1)
+    return range(max(0, top - height), top + 2 * height)
 
 
 def highlighted_key(table: DataTable[Any]) -> str | None:

@@ -146,7 +146,7 @@ class AgentStates(Scheduler):
             if acw is None:
                 self._after_call(agent)
                 return
-            deadline = self.now + acw()
+            deadline = self.now + (call.acw_s if call.acw_s >= 0.0 else acw())
         else:
             limit = queue.wrapup_limit_s if queue is not None else self._wrapup_limit(agent)
             deadline = self.now + limit

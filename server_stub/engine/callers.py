@@ -186,7 +186,10 @@ class Callers(Routing):
     def _start_patience(self, call: Call, queue: Queue) -> None:
         patience = queue.patience
         if patience is not None and call.abandon_seq == 0:
-            call.abandon_seq = self._at(self.now + patience(), K_ABANDON, call)
+            given = call.patience_s
+            call.abandon_seq = self._at(
+                self.now + (given if given >= 0.0 else patience()), K_ABANDON, call
+            )
 
     def _on_abandon(self, call: Call, seq: int) -> None:
         if call.abandon_seq != seq:

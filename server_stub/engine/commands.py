@@ -442,9 +442,14 @@ class CommandEngine(Simulation):
         ani: str | None = None,
         customer_id: str | None = None,
         via_ivr: bool = False,
+        talk_s: float = -1.0,
+        acw_s: float = -1.0,
+        patience_s: float = -1.0,
     ) -> str:
         """A caller for `queue_id` arrives now (trainers replaying a call, tests); returns the
-        call id. A known customer brings its own tier and number unless they are given."""
+        call id. A known customer brings its own tier and number unless they are given.
+        `talk_s`, `acw_s`, `patience_s` (when ≥ 0) are this caller's, instead of draws from
+        the queue's distributions: a what-if gives each caller the same in every variant."""
         if queue_id not in self.queues_by_id:
             raise EngineError("no_such_queue", f"no queue {queue_id!r}")
         known = self._known_customer(customer_id)
@@ -454,6 +459,9 @@ class CommandEngine(Simulation):
         ani = ani if ani is not None else "10000000000"
         tier = tier if tier is not None else self._unknown_tier
         call = self._new_call(ani, customer_id, tier, INBOUND)
+        call.talk_s = talk_s
+        call.acw_s = acw_s
+        call.patience_s = patience_s
         self._emit(
             ARRIVED, call.id, None, queue_id, {"ani": ani, "customer_id": customer_id, "tier": tier}
         )

@@ -93,7 +93,10 @@ class HotPath(Workforce):
         agent.state = BUSY
         busy = self._state_data(RESERVED, BUSY, None, pending, TALKING, direction, None)
         out.append((now, STATE_CHANGED, call_id, agent_id, queue_id, busy))
-        call.step_seq = self._at(now + queue.talk(), K_TALK_END, call)
+        talk_s = call.talk_s
+        call.step_seq = self._at(
+            now + (talk_s if talk_s >= 0.0 else queue.talk()), K_TALK_END, call
+        )
 
     def _on_talk_end(self, call: Call, seq: int) -> None:
         """The caller hangs up on a simulated agent: ended, then wrap-up for the queue's
@@ -127,7 +130,8 @@ class HotPath(Workforce):
         agent.calls_handled += 1
         agent.leg = None
         agent.call = call
-        deadline = now + acw()
+        acw_s = call.acw_s
+        deadline = now + (acw_s if acw_s >= 0.0 else acw())
         agent.wrapup_deadline = deadline
         frm = agent.state
         if frm is not WRAP_UP:

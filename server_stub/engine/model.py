@@ -130,6 +130,7 @@ class Agent:
 class Call:
     __slots__ = (
         "abandon_seq",
+        "acw_s",
         "agent",
         "ani",
         "answered_at",
@@ -143,11 +144,13 @@ class Call:
         "ivr_path",
         "ivr_steps",
         "offer_queue",
+        "patience_s",
         "priority",
         "queue",
         "queued_at",
         "state",
         "step_seq",
+        "talk_s",
         "tier",
         "tier_priority",
         "visited",
@@ -187,6 +190,11 @@ class Call:
         self.consult_agent: Agent | None = None
         self.consult_state: str | None = None  # ringing | consulting | conference
         self.visited: set[str] | None = None  # queues passed by overflow, to stop loops
+        # Durations given with the call (a what-if's common random numbers: the same caller
+        # talks as long whoever answers); below 0 the queue's samplers draw them.
+        self.talk_s = -1.0
+        self.acw_s = -1.0
+        self.patience_s = -1.0
 
 
 class Lane:

@@ -330,7 +330,8 @@ class Routing(AgentStates):
         self._set_state(agent, BUSY)
         if agent.simulated:
             talk = queue.talk if queue is not None else self._talk_sampler(call, agent)
-            call.step_seq = self._at(now + talk(), K_TALK_END, call)
+            talk_s = call.talk_s if call.talk_s >= 0.0 else talk()
+            call.step_seq = self._at(now + talk_s, K_TALK_END, call)
 
     def _count_answer(self, call: Call, waited: float) -> None:
         """The answer counts for the queue that offered it (once: not for a transfer)."""

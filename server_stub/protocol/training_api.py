@@ -14,13 +14,21 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from server_stub.protocol.api import SHORT_TEXT, Request
+from server_stub.protocol.api import SHORT_TEXT, Directory, Request, ScreenPop
 from server_stub.protocol.events import Event
 from server_stub.protocol.scenario_model import TrainingScore
 
 ControlAction = Literal["pause", "resume", "step", "angrier", "calmer"]
 DeskActionKind = Literal[
-    "answer", "hold", "retrieve", "hangup", "script_step", "ticket", "transfer", "wrapup"
+    "answer",
+    "hold",
+    "retrieve",
+    "hangup",
+    "script_step",
+    "ticket",
+    "transfer",
+    "consult",
+    "wrapup",
 ]
 
 
@@ -54,8 +62,9 @@ class DeskAction(Request):
     action: DeskActionKind
     args: dict[str, Any] = Field(
         default_factory=dict,
-        description="script_step {step, key, next} or {back}; ticket {category, …}; "
-        "transfer {to_agent | to_queue, mode}; wrapup {code, notes, script_path}",
+        description="script_step {step, key, next} or {back}; hold {phrase, script_step}; "
+        "ticket {category, …}; transfer {to_agent | to_queue, mode}; "
+        "consult {action: complete | conference | cancel}; wrapup {code, notes, script_path}",
     )
 
 
@@ -75,6 +84,13 @@ class SessionView(BaseModel):
     mood: str
     events: list[Event]
     score: TrainingScore | None = None
+    directory: Directory = Field(
+        default_factory=lambda: Directory(queues=[], agents=[]),
+        description="whom the trainee can consult or transfer to on the session's centre",
+    )
+    pop: ScreenPop | None = Field(
+        default=None, description="the caller's record, for the trainee's desk only"
+    )
 
 
 class RecordedCall(BaseModel):

@@ -19,6 +19,7 @@ from server_stub.server.body_limit import BodyLimit
 from server_stub.server.errors import ApiError
 from server_stub.server.routes import (
     agent,
+    attendance,
     auth,
     calls,
     customers,
@@ -37,6 +38,7 @@ from server_stub.server.routes import (
 from server_stub.server.routes import (
     centre as centre_routes,
 )
+from server_stub.server.routes import staffing as staffing_routes
 from server_stub.server.runtime import CentreRuntime
 
 log = logging.getLogger("server")
@@ -118,6 +120,7 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         return JSONResponse(body, status_code=500)
 
     for module in (
+        attendance,
         auth,
         agent,
         calls,
@@ -135,5 +138,6 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         training,
     ):
         app.include_router(module.router, prefix="/v1")
+    app.include_router(staffing_routes.router, prefix="/v1")  # issue 10 item 6
     app.include_router(events.router, prefix="/v1")
     return app

@@ -50,6 +50,7 @@ from server_stub.server.replay import (
 )
 from server_stub.server.run_frame import RunFrame
 from server_stub.server.scope import Scope, SearchGrants
+from server_stub.server.staffing_desk import WhatIfJobs
 from server_stub.server.store import Store
 from server_stub.server.surges import SURGE_ACTOR, SurgeCallers
 from server_stub.server.throttle import Buckets
@@ -138,6 +139,7 @@ class CentreRuntime:
         self.driver = ClockDriver(self.clock, self._drive_step, self._next_due)
         self._keepalive: asyncio.Task[None] | None = None
         self.startup_s: dict[str, float] = {}
+        self.whatif_jobs = WhatIfJobs()  # the staffing view's re-runs (routes/staffing.py)
         # Tests make many databases for one centre: they keep the generated customers.
         self.keep_customer_cache = False
 
@@ -169,11 +171,13 @@ class CentreRuntime:
         self.surges: SurgeCallers | None = None
         if self.supervision_config is not None and self.frame.number == 1:
             clock = CentreClock(self.config.centre.epoch)
-            self.surges = SurgeCallers(
-                day_plan(self.supervision_config, clock),
-                self.supervision.board.forecast,
-                clock,
-                self.seed,
+            plan = day_plan(self.supervision_config, clock)
+            self.surges = SurgeCallers(plan, self.supervision.board.forecast, clock, self.seed)
+            # Today's roster: who stays away, who comes late (humans log in themselves).
+            simulated = {a.id for a in self.config.agents if a.simulated}
+            self.engine.plan_attendance(
+                {a: t for a, t in plan.late_logins.items() if a in simulated},
+                simulated & plan.stays_out,
             )
 
     @property

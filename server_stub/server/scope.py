@@ -49,7 +49,12 @@ BEFORE_THE_OFFER = frozenset(
 # What an agent's desk shows (its screen) is for those who supervise it, not for the
 # floor's trainers and evaluators (a trainer sees a trainee's desk in the session's own
 # centre): these never go to a masked audience.
-NOT_FOR_MASKED = frozenset({EventType.AGENT_SCREEN})
+NOT_FOR_MASKED = frozenset({EventType.AGENT_SCREEN}) | {
+    # An agent's discipline and attendance are its supervisors' business (SV5).
+    "supervisor.violation_recorded",
+    "agent.violation_acknowledged",
+    "supervisor.attendance_noted",
+}
 # A queue's figures and alerts are the centre's, not a team's: every supervisor sees them.
 QUEUE_WIDE_TYPES = frozenset({EventType.QUEUE_STATS, EventType.SUPERVISION_QUEUE_BOARD})
 ALERT_PREFIX = "alert."
@@ -60,6 +65,7 @@ AGENT_NOTICE_TYPES = frozenset(
         EventType.SUPERVISOR_FORCED_STATE,
         EventType.SUPERVISOR_WRAPUP_ENDED,
         EventType.SUPERVISOR_BARGED,
+        "supervisor.violation_recorded",  # SV5: the agent sees it and acknowledges it
     }
 )
 TEAM_MESSAGE_TYPES = frozenset(

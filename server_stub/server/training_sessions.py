@@ -20,6 +20,7 @@ from typing import Any
 from server_stub.centre.customers import customer_refs
 from server_stub.centre.schema import CentreConfig
 from server_stub.engine import Engine, EngineError
+from server_stub.protocol.api import Directory, DirectoryAgent, ScreenPop
 from server_stub.protocol.call_facts import SCRIPT_STEP_EVENT, session_facts
 from server_stub.protocol.events import Event, EventType
 from server_stub.protocol.scenario_check import check_scenario_text, load_scenarios
@@ -29,6 +30,7 @@ from server_stub.protocol.training_api import ScenarioDraft, SessionView, Traini
 from server_stub.server.clock import RealTimeClock
 from server_stub.server.dispatch import CommandDispatcher
 from server_stub.server.errors import ApiError, not_found
+from server_stub.server.pops import ScreenPopBuilder
 from server_stub.server.quality_desk import QualityDesk
 from server_stub.server.store import Store
 from server_stub.training.caller_companion import ScriptedCaller
@@ -94,11 +96,15 @@ class TrainingSession:
         self.clock = RealTimeClock(0.0, monotonic)
         self.call_id: str | None = None
         self.score: TrainingScore | None = None
+        self.tickets = 0  # tickets the trainee made, to number them
+        self.pop: ScreenPop | None = None  # the caller's record, as the desk's screen pop
         self.engine.advance_to(0.0)
         self.apply("set_state", {"agent_id": trainee, "state": "ready"})
 
     def _collect(self, seq: int, entry: tuple[Any, ...]) -> None:
         at, kind, call_id, agent_id, queue_id, data = entry
+        if kind == EventType.QUEUE_STATS:
+            return  # the session's one call is the story; its queues' figures are noise
         self.events.append(
             Event(
                 seq=seq,
@@ -172,9 +178,16 @@ class TrainingSession:
         if action == "script_step":
             self.record(SCRIPT_STEP_EVENT, {k: v for k, v in args.items() if v is not None})
         elif action == "ticket":
-            self.record(EventType.TICKET_CREATED.value, args)
+            self.tickets += 1
+            ticket = {**args, "ticket_id": f"T{self.tickets:06d}"}  # numbered as the floor does
+            self.record(EventType.TICKET_CREATED.value, ticket)
+        elif action == "hold":
+            said = {k: args[k] for k in ("phrase", "script_step") if args.get(k) is not None}
+            self.apply("hold", {**call, **said})
         elif action == "transfer":
             self.apply("transfer", {**call, **args})
+        elif action == "consult":
+            self.apply("consult", {**call, "action": args.get("action")})
         elif action == "wrapup":
             self.apply("wrapup", {**call, **args})
             self.score = score_session(
@@ -217,7 +230,24 @@ class TrainingSession:
             mood=self.caller.state.mood_name,
             events=list(self.events),
             score=self.score,
+            directory=self.directory(),
+            pop=self.pop,
         )
+
+    def directory(self) -> Directory:
+        """The session centre's other agents (the team leaders), as the desk's directory."""
+        agents = [
+            DirectoryAgent(
+                id=view["id"],
+                name=view["name"],
+                team=view["team"],
+                state=str(view["state"]),
+                skills={},
+            )
+            for view in self.engine.agents()
+            if view["id"] != self.trainee
+        ]
+        return Directory(queues=[], agents=agents)
 
 
 class TrainingDesk:
@@ -283,7 +313,21 @@ class TrainingDesk:
         self._by_request[(trainer, request_id)] = session.id
         self._forget_old()
         session.start(paused=paused)
+        session.pop = self.pop_for(session)
         return session
+
+    def pop_for(self, session: TrainingSession) -> ScreenPop:
+        """The scenario's caller as the desk's screen pop: the centre's record, its history."""
+        arrived = next(e for e in session.events if e.type == EventType.CALL_ARRIVED)
+        return ScreenPopBuilder(self.store).build(
+            call_id=session.call_id or "",
+            queue_id=session.scenario.queue,
+            customer_id=session.scenario.customer.id,
+            ani=arrived.data.get("ani"),
+            tier=arrived.data.get("tier"),
+            waited_s=0.0,
+            ivr_path=[],
+        )
 
     def _forget_old(self) -> None:
         finished = [s.id for s in self.sessions.values() if s.score is not None]

@@ -207,8 +207,11 @@ class QueueBoardCompanion:
                     sl_goal=goal,
                     patience_s=facts.patience_s,
                 )
-        self._required = {key: (calls, need_c, need_a)}  # only the current interval's
-        return self._required[key]
+        # Only the current interval's, for every queue (one queue's must not evict another's).
+        required = {k: v for k, v in self._required.items() if k[1] == self._interval_start}
+        required[key] = (calls, need_c, need_a)
+        self._required = required
+        return required[key]
 
     # ------------------------------------------------------------------ folding
 

@@ -30,6 +30,7 @@ from server_stub.supervision.actions import ActionsRegistry
 from server_stub.supervision.alerts import AlertChange, AlertEngine, AlertError
 from server_stub.supervision.board import QueueBoardCompanion
 from server_stub.supervision.config import SupervisionConfig
+from server_stub.supervision.register import AttendanceRegister
 from server_stub.supervision.workload import Forecast
 
 Emission = tuple[str, str | None, str | None, str | None, dict[str, Any]]
@@ -38,6 +39,7 @@ LogEntry = tuple[float, str, str | None, str | None, str | None, Any]
 ALERT_TYPES = frozenset({ALERT_RAISED, ALERT_CLEARED, ALERT_ACKNOWLEDGED})
 HISTORY_KEPT = 500  # alert events the route's history holds (the log holds them all)
 ALERTS, QUEUE_BOARD, ACTIONS = "alerts", "queue_board", "actions"
+REGISTER = "register"  # attendance and discipline (SV5)
 
 
 class _Attachable(Protocol):
@@ -105,6 +107,7 @@ class SupervisionParts:
     alerts: AlertCompanion
     board: QueueBoardCompanion
     actions: ActionsRegistry
+    register: AttendanceRegister
 
 
 def attach_supervision(
@@ -120,4 +123,6 @@ def attach_supervision(
     engine.attach(ALERTS, alerts)
     engine.attach(QUEUE_BOARD, board)
     engine.attach(ACTIONS, actions)
-    return SupervisionParts(alerts=alerts, board=board, actions=actions)
+    register = AttendanceRegister(config, supervision)
+    engine.attach(REGISTER, register)
+    return SupervisionParts(alerts=alerts, board=board, actions=actions, register=register)

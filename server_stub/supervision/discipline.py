@@ -130,6 +130,10 @@ class ViolationLedger:
     def get(self, violation_id: str) -> ViolationView | None:
         return self._violations.get(violation_id)
 
+    def violations(self) -> list[ViolationView]:
+        """Every violation, oldest first."""
+        return list(self._violations.values())
+
     def for_agent(self, agent_id: str) -> list[ViolationView]:
         """The agent's violations, oldest first."""
         return [v for v in self._violations.values() if v.agent_id == agent_id]

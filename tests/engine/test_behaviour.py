@@ -398,3 +398,39 @@ def test_human_caller_never_hangs_up_by_itself() -> None:
     engine.advance_to(10_000)
     assert engine.call_view(call_id)["state"] == "connected"
     assert events(engine, "call.ended") == []
+
+
+def test_todays_roster_keeps_the_absent_out_and_logs_the_late_agent_in_at_its_time() -> None:
+    from server_stub.centre.schema import Shift
+
+    # epoch is 08:00 local: the shift began at 07:00, before the opening
+    shift = Shift(start="07:00", end="12:00")
+    agents = [agent(a, shift="day") for a in ("on_time", "late", "away")] + [agent("all_day")]
+    cfg = centre([queue()], [*agents, agent("sick")], shifts={"day": shift})
+    engine = Engine(cfg, seed=1, keep_log=True)
+    engine.plan_attendance({"late": 420.0}, ["away", "sick"])
+    engine.advance_to(419)
+    states = {a: engine.agent_view(a)["state"] for a in ("on_time", "late", "away", "sick")}
+    assert states == {"on_time": "ready", "late": "logged_out", "away": "logged_out",
+                      "sick": "logged_out"}  # fmt: skip
+    assert engine.agent_view("all_day")["state"] == "ready"
+    engine.advance_to(420)
+    assert engine.agent_view("late")["state"] == "ready"
+    logins = [
+        (e[0], e[3])
+        for e in engine.log
+        if e[1] == "agent.state_changed" and e[5]["from"] == "logged_out"
+    ]
+    assert ("late" in {a for _, a in logins}) and (420.0, "late") in logins
+    assert not {"away", "sick"} & {a for _, a in logins}
+    # The next day the roster no longer holds: the absent agent's shift logs it in.
+    engine.advance_to(86400 - 3600 + 1)  # 07:00 the next day
+    assert engine.agent_view("away")["state"] == "ready"
+
+
+def test_the_roster_is_refused_once_the_day_has_started() -> None:
+    engine = Engine(centre([queue()], [agent("a1")]), seed=1)
+    engine.advance_to(0)
+    with pytest.raises(EngineError) as raised:
+        engine.plan_attendance({}, ["a1"])
+    assert raised.value.code == "day_started"

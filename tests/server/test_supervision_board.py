@@ -214,3 +214,32 @@ async def test_a_team_supervisor_sees_its_team_on_the_board_and_the_floor_manage
     agent = await api.get("/v1/supervision/board", headers=await login(api, "1001"))
     assert agent.status_code == 403
     assert agent.json()["error"]["code"] == "forbidden_role"
+
+
+def test_the_agents_each_queue_needs_are_worked_out_once_per_interval(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Erlang A's search is the board's dearest part: every queue's figure is kept for the
+    # half-hour, so a floor of several queues does not work them all out again each time.
+    from server_stub.supervision import board as board_module
+    from server_stub.supervision.board import QueueBoardCompanion
+
+    config = demo_centre()
+    supervision = load_default_supervision(config)
+    calls: Counter[tuple[float, float | None]] = Counter()
+    real = board_module.required_agents
+
+    def counted(calls_in_slot: float, aht_s: float, **kwargs: Any) -> int | None:
+        calls[(calls_in_slot, kwargs.get("patience_s"))] += 1
+        return real(calls_in_slot, aht_s, **kwargs)
+
+    monkeypatch.setattr(board_module, "required_agents", counted)
+    companion = QueueBoardCompanion(config, supervision.thresholds)
+    interval = CentreClock(config.centre.epoch).interval_start(0.0)
+    first = companion.figures(interval + 60.0)
+    worked_out = sum(calls.values())
+    again = companion.figures(interval + 120.0)
+    assert worked_out > 1  # several queues, each worked out
+    assert sum(calls.values()) == worked_out
+    assert [f.required_erlang_a for f in again] == [f.required_erlang_a for f in first]
+    assert [f.required_erlang_c for f in again] == [f.required_erlang_c for f in first]

@@ -58,6 +58,7 @@ from agent_tui.workspaces.desk.supervisor_notices import SupervisorNotices
 from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND as TICKET_DRAFT
 from agent_tui.workspaces.desk.ticket_form import TicketForm
 from agent_tui.workspaces.desk.training_call import TrainingWatch
+from agent_tui.workspaces.desk.violation_notice import ViolationNotice
 from agent_tui.workspaces.desk.wrapup_panel import WARN_S, WrapupPanel
 from server_stub.protocol.api import (
     LONG_TEXT,
@@ -154,6 +155,7 @@ class DeskScreen(WorkspaceScreen):
         yield StateBar(id="state-bar")
         yield MessageBanner(id="message-banner")
         yield SupervisorNotices(id="supervisor-notices")  # the supervisor stream's strip
+        yield ViolationNotice(id="violation-notice")  # the supervisor stream's (SV5)
         with Horizontal(id="desk-body"):
             with Vertical(id="desk-left"):
                 yield CustomerCard(id="customer-card")
@@ -478,6 +480,9 @@ class DeskScreen(WorkspaceScreen):
             self.set_focus(None)
 
     # -- keys: what makes sense now ------------------------------------------------------
+
+    def action_acknowledge_violation(self) -> None:
+        self.query_one(ViolationNotice).acknowledge()  # the supervisor stream's (SV5)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A key that does not apply now still reaches its action, which says why (`_refused`);

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from rich.text import Text
 
@@ -31,7 +31,7 @@ from server_stub.protocol.supervision_board import (
 
 if TYPE_CHECKING:
     from server_stub.protocol.api import AgentStatus
-    from server_stub.protocol.supervision import Thresholds
+    from server_stub.protocol.supervision import StateLadder, Thresholds
 
 Window = Literal["interval", "today"]
 
@@ -199,9 +199,8 @@ class AgentView:
         return all(word in haystack for word in self.words)
 
 
-@dataclass(frozen=True)
-class AgentLine:
-    """One agent with what the board needs of it."""
+class AgentLine(NamedTuple):
+    """One agent with what the board needs of it (a tuple: the board makes 2,000 a draw)."""
 
     status: AgentStatus
     day: AgentDay | None
@@ -227,28 +226,64 @@ def _sort_key(line: AgentLine, sort: SortKey, now: float) -> tuple[object, ...]:
     return ident
 
 
+class Ladders:
+    """`Thresholds.ladder_for` kept per (team, queue) while the thresholds are the same
+    object: it builds a validated model, and the board asks for one per row each second."""
+
+    def __init__(self) -> None:
+        self._of: Thresholds | None = None
+        self._ladders: dict[tuple[str | None, str | None], StateLadder] = {}
+
+    def ladder_for(
+        self, thresholds: Thresholds, team: str | None, queue: str | None
+    ) -> StateLadder:
+        if thresholds is not self._of:
+            self._of, self._ladders = thresholds, {}
+        ladder = self._ladders.get((team, queue))
+        if ladder is None:
+            ladder = self._ladders[(team, queue)] = thresholds.ladder_for(team, queue)
+        return ladder
+
+
 def time_in_state_cell(
     status: AgentStatus,
     day: AgentDay | None,
     now: float,
     thresholds: Thresholds | None,
     queue: str | None,
+    ladders: Ladders | None = None,
 ) -> Text:
     seconds = max(0.0, now - status.since)
     style = ""
     if thresholds is not None:
-        ladder = thresholds.ladder_for(status.team, queue)
+        if ladders is not None:
+            ladder = ladders.ladder_for(thresholds, status.team, queue)
+        else:
+            ladder = thresholds.ladder_for(status.team, queue)
         measured = day.call_seconds(now) if status.state == "busy" and day is not None else seconds
         severity = state_severity(status.state, status.reason, measured, ladder)
         style = SEVERITY_STYLES.get(severity, "") if severity is not None else ""
     return Text(clock_face(seconds), style=style, justify="right")
 
 
-RowCache = dict[str, tuple[tuple[object, ...], tuple[Text, ...]]]
+class RowCache:
+    """The agents board's rows as last made: agent id → (what its row was made of, its
+    cells), and the ladders that coloured them."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[tuple[object, ...], tuple[Text, ...]]] = {}
+        self.ladders = Ladders()
 
 
-def _same(before: tuple[object, ...], now: tuple[object, ...]) -> bool:
-    return all(a is b for a, b in zip(before[:3], now[:3], strict=True)) and before[3:] == now[3:]
+def _same(before: tuple[object, ...], now: tuple[object, ...], clock_too: bool) -> bool:
+    # The objects themselves, compared by identity: the store replaces them on a change.
+    return (
+        before[0] is now[0]
+        and before[1] is now[1]
+        and before[2] is now[2]
+        and before[3:5] == now[3:5]
+        and (not clock_too or before[5] == now[5])
+    )
 
 
 def agent_rows(
@@ -258,19 +293,25 @@ def agent_rows(
     thresholds: Thresholds | None,
     queue_names: Mapping[str, str],
     cache: RowCache | None = None,
+    fresh: range | None = None,
 ) -> dict[str, tuple[Text, ...]]:
-    """`cache` (agent id → (what its row was made of, cells)) gives back the same cells for
-    an agent whose status, day, call and `now` are the ones it was drawn from, so that the
-    table is not touched for it (2,000 agents, one of whom changed state)."""
+    """`cache` gives back the same cells for an agent whose status, day, call and `now` are
+    the ones it was drawn from, so that the table is not touched for it (2,000 agents, one
+    of whom changed state). `fresh` (positions on the sorted board: the rows on screen)
+    narrows the clock to those rows: the others keep the cells last drawn while nothing
+    but the clock moved for them (their time and occupancy catch up as they scroll into
+    view), so a tick redraws a screenful, not the floor."""
     chosen = [line for line in lines if view.admits(line.status, line.call_queue)]
     chosen.sort(key=lambda line: _sort_key(line, view.sort, now))
     rows: dict[str, tuple[Text, ...]] = {}
-    for line in chosen:
+    cached_rows = cache.rows if cache is not None else None
+    ladders = cache.ladders if cache is not None else None
+    for position, line in enumerate(chosen):
         status, day = line.status, line.day
-        # The objects themselves, compared by identity: the store replaces them on a change.
         made_of = (status, day, thresholds, line.call_queue, line.call_tier, now)
-        cached = cache.get(status.agent_id) if cache is not None else None
-        if cached is not None and _same(cached[0], made_of):
+        cached = cached_rows.get(status.agent_id) if cached_rows is not None else None
+        clock_too = fresh is None or position in fresh
+        if cached is not None and _same(cached[0], made_of, clock_too):
             rows[status.agent_id] = cached[1]
             continue
         label, style = BOARD_STATES.get(status.state, (status.state, ""))
@@ -285,7 +326,7 @@ def agent_rows(
             Text(status.agent_id, style="bold" if not status.simulated else ""),
             Text(short_name(status.name)),
             Text(label, style=style),
-            time_in_state_cell(status, day, now, thresholds, queue),
+            time_in_state_cell(status, day, now, thresholds, queue, ladders),
             Text(
                 short_name(queue_names.get(queue, queue)) if queue else "—",
                 style="" if queue else "dim",
@@ -299,8 +340,8 @@ def agent_rows(
             _share(occupancy),
             Text(status.team),
         )
-        if cache is not None:
-            cache[status.agent_id] = (made_of, rows[status.agent_id])
+        if cached_rows is not None:
+            cached_rows[status.agent_id] = (made_of, rows[status.agent_id])
     return rows
 
 

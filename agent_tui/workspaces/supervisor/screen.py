@@ -28,11 +28,12 @@ from agent_tui.ui.header import WorkspaceHeader
 from agent_tui.ui.key_hints import KeyHints
 from agent_tui.ui.pickers import Choice, ChoicePicker
 from agent_tui.ui.requests import attempt
-from agent_tui.ui.tables import highlighted_key, sync_rows
+from agent_tui.ui.tables import highlighted_key, rows_on_screen, sync_rows
 from agent_tui.workspaces.base import WorkspaceScreen
 from agent_tui.workspaces.supervisor import load_floor
 from agent_tui.workspaces.supervisor.agent_actions import ActionPicker, agent_actions
 from agent_tui.workspaces.supervisor.alerts_panel import ALERT_COLUMNS, alert_rows, alerts_title
+from agent_tui.workspaces.supervisor.attendance_view import AttendanceScreen
 from agent_tui.workspaces.supervisor.boards import (
     AGENT_COLUMNS,
     QUEUE_COLUMNS,
@@ -51,6 +52,7 @@ from agent_tui.workspaces.supervisor.message_dialog import (
     MessageDialog,
 )
 from agent_tui.workspaces.supervisor.screen_view import AgentScreenView
+from agent_tui.workspaces.supervisor.staffing_view import StaffingView
 from agent_tui.workspaces.supervisor.text_dialog import TextDialog, filter_dialog
 from server_stub.protocol.api import SupervisorMessageRequest
 from server_stub.protocol.supervision_actions import (
@@ -94,7 +96,7 @@ class MonitorScreen(WorkspaceScreen):
         # The board's clock moves once a second (the tick): between ticks an event redraws
         # only its agent's row, the others' cells are the cached ones.
         self._board_now: float | None = None
-        self._row_cache: RowCache = {}
+        self._row_cache = RowCache()
         self._dirty: set[str] = set()
 
     def compose(self) -> ComposeResult:
@@ -115,6 +117,8 @@ class MonitorScreen(WorkspaceScreen):
         self.query_one("#queues-board", DataTable).add_columns(*QUEUE_COLUMNS)
         self.query_one("#alerts-board", DataTable).add_columns(*ALERT_COLUMNS)
         self.query_one("#agents-board", DataTable).add_columns(*AGENT_COLUMNS)
+        # Only the rows on screen follow the clock: others catch up as they scroll in.
+        self.watch(self.query_one("#agents-board", DataTable), "scroll_y", self._tick, init=False)
         self.show_parts(self.PARTS)
         self.set_interval(1.0, self._tick)
         self._schedule_refresh()
@@ -169,13 +173,14 @@ class MonitorScreen(WorkspaceScreen):
         names = {q.queue_id: q.name for q in board.queues.values()}
         if self._board_now is None:
             self._board_now = store.sim_now()
+        table = self.query_one("#agents-board", DataTable)
         rows = agent_rows(
-            lines, self._board_now, self.view, board.thresholds, names, self._row_cache
-        )
+            lines, self._board_now, self.view, board.thresholds, names, self._row_cache,
+            rows_on_screen(table),
+        )  # fmt: skip
         scope = f"team {', '.join(store.teams)}" if store.teams else "the whole floor"
         title = agents_title(lines, len(rows), self.view, scope, self.following)
         self.query_one("#agents-title", Static).update(title)
-        table = self.query_one("#agents-board", DataTable)
         sync_rows(table, rows)
         if self.following is not None and self.following in rows:
             index = table.get_row_index(self.following)
@@ -232,7 +237,7 @@ class MonitorScreen(WorkspaceScreen):
             return bool(self.store.teams) or self._whole_floor
         if action == "listen":
             return any(a.state == "busy" for a in self.store.team_agents())
-        return True
+        return action != "violation"  # on the attendance view (SV5)
 
     @property
     def _whole_floor(self) -> bool:
@@ -443,6 +448,16 @@ class MonitorScreen(WorkspaceScreen):
                 TextDialog("Customer account 客户编号", placeholder="C000001", required=True),
                 by_customer,
             )
+
+    # -- attendance and discipline (SV5) ------------------------------------------------
+
+    def action_attendance(self) -> None:
+        self.app.push_screen(AttendanceScreen())
+
+    # -- the staffing view (issue 10 item 6) ---------------------------------------------
+
+    def action_staffing(self) -> None:
+        self.app.push_screen(StaffingView())
 
     @work(group="supervisor-action", exit_on_error=False)
     async def send_action(self, what: str, request: Awaitable[object]) -> None:

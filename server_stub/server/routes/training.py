@@ -62,12 +62,12 @@ async def start_session(
     session = runtime.training.create(
         body.request_id, body.scenario, body.trainee, scope.principal.user_id, paused=body.paused
     )
-    return session.view()
+    return _view_for(scope, session)
 
 
 @router.get("/sessions", response_model=list[SessionView])
 async def sessions(scope: TrainerScope, runtime: RuntimeDep) -> list[SessionView]:
-    return [session.view() for session in runtime.training.sessions.values()]
+    return [_view_for(scope, session) for session in runtime.training.sessions.values()]
 
 
 @router.get("/me", response_model=SessionView)
@@ -83,9 +83,19 @@ def _readable(scope: Scope, session: TrainingSession) -> TrainingSession:
     return session
 
 
+def _view_for(scope: Scope, session: TrainingSession) -> SessionView:
+    """The session as this reader gets it: the trainee all of it; a trainer without the
+    caller's record and with calling numbers masked, as on the floor."""
+    view = session.view()
+    if session.trainee == scope.principal.user_id:
+        return view
+    events = [scope.readable_event(event) for event in view.events]
+    return view.model_copy(update={"events": events, "pop": None})
+
+
 @router.get("/sessions/{session_id}", response_model=SessionView)
 async def session(session_id: str, scope: SessionReader, runtime: RuntimeDep) -> SessionView:
-    return _readable(scope, runtime.training.session(session_id)).view()
+    return _view_for(scope, _readable(scope, runtime.training.session(session_id)))
 
 
 @router.post("/sessions/{session_id}/control", response_model=SessionView)
@@ -101,7 +111,7 @@ async def control(
         found.step(body.seconds)
     else:
         found.mood(MOOD_STEPS[body.action])
-    return found.view()
+    return _view_for(scope, found)
 
 
 @router.post("/sessions/{session_id}/whisper", response_model=SessionView)
@@ -110,7 +120,7 @@ async def whisper(
 ) -> SessionView:
     found = runtime.training.session(session_id)
     found.whisper(body.text)
-    return found.view()
+    return _view_for(scope, found)
 
 
 @router.post("/sessions/{session_id}/desk", response_model=SessionView)

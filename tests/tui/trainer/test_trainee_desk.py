@@ -1,113 +1,144 @@
-"""The trainee's desk against the real server: a session the trainer starts rings on the
-desk, the caller's lines appear as they are said, the trainee works the call with the
-desk's keys and reads the score at the end; done right it is top marks, done wrong in a
-known way it loses exactly that."""
+"""The trainee's desk against the real server: each demo scenario's call rings on the desk
+when the trainer starts it, the caller's lines appear as they are said, the trainee works
+the call by keys and reads the score at the end; done right it is top marks, done wrong in
+a known way it loses exactly that, and the same keys give the same score on every run."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from live_helpers import client_as, frozen_app, log_in_as, screen_text, until
-from textual.pilot import Pilot
+from live_helpers import frozen_app, log_in_as, screen_text, until
+from trainee_desk import Lost, Trainee, Trainer
+from trainee_runs import RIGHT, WRONG, Run
 
-from agent_tui.client.api import new_request_id
-from agent_tui.shell.app import ShellApp
-from agent_tui.ui.pickers import ChoicePicker
 from agent_tui.workspaces.desk.training_call import TrainingCallScreen
-from server_stub.protocol.training_api import SessionCreate
+from server_stub.protocol.scenario_model import TrainingScore
 from server_stub.server.testing import LiveServer
 
 
-async def start_session(centre: LiveServer, scenario: str) -> str:
-    trainer = await client_as(centre.base_url, "t100")
+@pytest.fixture
+async def trainee(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> AsyncIterator[Trainee]:
+    """1001 logged in at the desk (120×40), and the trainer t100 on its own client."""
+    app = frozen_app(centre, tmp_path, config_dir, "1001")
+    trainer = await Trainer.logged_in(centre)
     try:
-        made = SessionCreate(request_id=new_request_id(), scenario=scenario, trainee="1001")
-        return (await trainer.start_session(made)).id
+        async with app.run_test(size=(120, 40)) as pilot:
+            await log_in_as(pilot, "desk")
+            yield Trainee(pilot, trainer)
     finally:
         await trainer.close()
 
 
-async def work_the_call(pilot: Pilot[Any], keys: str, code: str) -> TrainingCallScreen:
-    """Answer, walk the script by its option keys, hang up and wrap up with `code`."""
-    app = pilot.app
-    assert isinstance(app, ShellApp)
-    await until(lambda: isinstance(app.screen, TrainingCallScreen), pilot, timeout=15)
-    training = app.screen
-    assert isinstance(training, TrainingCallScreen)
-    await until(lambda: training.session.trainee_state == "reserved", pilot)
-    await pilot.press("f4")  # the desk's answer key
-    await until(lambda: training.session.trainee_state == "busy", pilot)
-    await until(lambda: training.query_one("#training-script").has_focus, pilot)
-    for key in keys:
-        before = len(training.session.events)
-        await pilot.press(key)
-        await until(lambda seen=before: len(training.session.events) > seen, pilot)
-    await pilot.press("f9")  # hang up
-    await until(lambda: training.session.trainee_state == "wrap_up", pilot)
-    await pilot.press("f10")
-    await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
-    await pilot.press(*code, "enter")
-    await until(lambda: training.session.score is not None, pilot)
-    await pilot.pause()
-    return training
-
-
-def lost(training: TrainingCallScreen) -> list[tuple[str, str, float, str]]:
-    score = training.session.score
+async def play(trainee: Trainee, scenario: str, run: Run) -> tuple[TrainingScore, Lost, str]:
+    """The trainer starts `scenario` (paused: the test moves its clock); the trainee works
+    it with `run`, reads the score, and closes the training call."""
+    await trainee.trainer.start(scenario)
+    await trainee.rung()
+    await run(trainee)
+    score = trainee.session.score
     assert score is not None
-    return [
-        (dimension.name, line.item, line.possible - line.earned, line.reason)
-        for dimension in score.dimensions
-        for line in dimension.lines
-        if line.earned < line.possible
-    ]
+    text, lost = screen_text(trainee.app), trainee.lost()
+    await trainee.pilot.press("f10")  # closes the training call: back to the desk
+    await until(lambda: not isinstance(trainee.app.screen, TrainingCallScreen), trainee.pilot)
+    return score, lost, text
 
 
-RIGHT = [
-    ("enquiry_tariffs", "112", "info_given"),  # tariffs, answered, nothing else
-    ("fails_verification", "2rn", "not_verified"),  # own bill; ask again; not verified
-]
+HOLD_PHRASE = "hold phrase confirmed"
+# Each scenario done wrong: (total, every point lost as (dimension, item, points, reason)).
+WRONG_SCORES: dict[str, tuple[float, Lost]] = {
+    "enquiry_tariffs": (85, [("wrapup", "wrap-up code", 15, "'resolved', expected 'info_given'")]),
+    "fault_damaged_modem": (
+        85,
+        [("actions", "ticket (category fault, department network)", 15, "not done")],
+    ),
+    "angry_complaint": (
+        40,
+        [
+            ("path", "step escalate_leader", 8, "'escalate_leader' not walked"),
+            ("path", "step transferred_leader", 8, "'transferred_leader' not walked"),
+            ("path", "step resolve_now", 8, "walked 'resolve_now', off the expected path"),
+            ("path", "step log_complaint", 8, "walked 'log_complaint', off the expected path"),
+            ("path", "step closing_logged", 8, "walked 'closing_logged', off the expected path"),
+            ("actions", "hold_with_phrase (max_s 60)", 7.5, "not done"),
+            ("actions", "transfer (mode consult, role team_leader)", 7.5, "not done"),
+            ("wrapup", "wrap-up code", 5, "'complaint_logged', expected 'transferred'"),
+        ],
+    ),
+    "vip_quick_change": (
+        82.5,
+        [
+            (
+                "actions",
+                "hold_with_phrase (max_s 30)",
+                15,
+                f"hold at 0 s for 45 s ({HOLD_PHRASE}), over 30 s",
+            ),
+            ("time", "longest hold ≤ 30 s", 2.5, "45 s, over the limit of 30 s"),
+        ],
+    ),
+    "fails_verification": (
+        0,
+        [
+            ("path", "step verify", 10, "'verify' not walked"),
+            ("path", "step not_verified", 10, "'not_verified' not walked"),
+            ("path", "step account_info", 10, "walked 'account_info', off the expected path"),
+            ("path", "step anything_else", 10, "walked 'anything_else', off the expected path"),
+            ("path", "step closing_info", 10, "walked 'closing_info', off the expected path"),
+            ("actions", "verify_identity (key n)", 20, "not done"),
+            ("wrapup", "wrap-up code", 10, "'info_given', expected 'not_verified'"),
+        ],
+    ),
+    "hold_hangup": (
+        95,
+        [
+            (
+                "actions",
+                "ticket (category fault)",
+                5,
+                "ticket T000001 (fault), but before 'hold_with_phrase (max_s 40)': out of order",
+            )
+        ],
+    ),
+}
 
 
-@pytest.mark.parametrize(("scenario", "keys", "code"), RIGHT, ids=[r[0] for r in RIGHT])
-async def test_a_scenario_done_right_on_the_trainees_desk_scores_top_marks(
-    centre: LiveServer,
-    tmp_path: Path,
-    config_dir: Path,
-    no_keyring: None,
-    scenario: str,
-    keys: str,
-    code: str,
+@pytest.mark.parametrize("scenario", list(RIGHT))
+async def test_each_scenario_on_the_trainees_desk_scores_top_marks_done_right_and_exactly_its_losses_done_wrong(  # noqa: E501
+    trainee: Trainee, scenario: str
 ) -> None:
-    app = frozen_app(centre, tmp_path, config_dir, "1001")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await log_in_as(pilot, "desk")
-        await start_session(centre, scenario)
-        training = await work_the_call(pilot, keys, code)
-        assert lost(training) == []
-        assert training.session.score is not None and training.session.score.total == 100
-        text = screen_text(app)
-        assert "Score 得分 100 / 100" in text
-        await pilot.press("f10")  # closes the training call: back to the desk
-        await until(lambda: not isinstance(app.screen, TrainingCallScreen), pilot)
+    score, lost, text = await play(trainee, scenario, RIGHT[scenario])
+    assert lost == [] and score.fatal == []
+    assert score.total == score.max_total == 100
+    assert "Score 得分 100 / 100" in text
+
+    score, lost, text = await play(trainee, scenario, WRONG[scenario])
+    total, expected = WRONG_SCORES[scenario]
+    assert lost == expected
+    assert score.total == total
+    assert f"Score 得分 {total:g} / 100" in text
+    name, _, points, reason = expected[0]
+    assert f"−{points:g} {name}: {reason}"[:30] in text  # the first loss, on screen
 
 
-async def test_a_wrong_wrap_up_code_loses_exactly_the_wrap_up_with_its_reason(
-    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+async def test_the_same_keys_give_the_same_score_line_for_line_on_every_run(
+    trainee: Trainee,
 ) -> None:
-    app = frozen_app(centre, tmp_path, config_dir, "1001")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await log_in_as(pilot, "desk")
-        await start_session(centre, "enquiry_tariffs")
-        training = await work_the_call(pilot, "112", "resolved")
-        assert lost(training) == [
-            ("wrapup", "wrap-up code", 15.0, "'resolved', expected 'info_given'")
-        ]
-        assert training.session.score is not None and training.session.score.total == 85
-        text = screen_text(app)
-        assert "Score 得分 85 / 100" in text
-        assert "−15 wrapup: 'resolved', expected 'info_given'" in text
-        # The caller's lines were on the desk as they were said.
-        assert "喂,你好。 / Hello?" in text
+    first, _, _ = await play(trainee, "angry_complaint", WRONG["angry_complaint"])
+    again, _, _ = await play(trainee, "angry_complaint", WRONG["angry_complaint"])
+    assert first.call_id == again.call_id  # each session's centre starts afresh
+    assert first.model_dump() == again.model_dump()
+
+
+async def test_the_caller_says_its_lines_on_the_desk_and_a_fatal_walk_scores_nothing(
+    trainee: Trainee,
+) -> None:
+    score, _, text = await play(trainee, "fails_verification", WRONG["fails_verification"])
+    # path 0 of 40 (its losses floor at 0), actions 0 of 20, wrap-up 0 of 10
+    assert score.raw_total == 30 and score.total == 0
+    assert score.fatal == ["walked 'account_info', which a trainee must never do in this scenario"]
+    assert "✖ 0 points 零分: walked 'account_info'" in text
+    assert "客户" in text  # the caller's lines, as said
