@@ -37,6 +37,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("call.answer", "answer", "Answer", "desk"),
     Action("call.reject", "reject", "Reject", "desk"),
     Action("call.hold", "toggle_hold", "Hold", "desk"),
+    # Who is calling: early in the hints, an unknown caller's first need (IN5).
+    Action("desk.caller", "find_caller", "Find caller", "desk"),
+    Action("desk.knowledge", "open_knowledge", "Knowledge", "desk", show=False),
     Action("call.transfer", "transfer", "Transfer", "desk"),
     Action("call.consult", "consult", "Consult", "desk"),
     Action("call.conference", "conference", "Conference", "desk"),

@@ -311,7 +311,8 @@ class ClientStore:
         if self.call is None or self.call.call_id != call_id:
             return NOTHING
         call = self.call
-        customer_id = call.customer_id or (pop.customer.id if pop.customer else None)
+        # The pop's caller wins: the agent may have just said who is calling (IN5).
+        customer_id = pop.customer.id if pop.customer else call.customer_id
         # A call known from /v1/me alone (a login mid-call) learns its queue and caller here.
         self.call = replace(
             call,

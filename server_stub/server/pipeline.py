@@ -118,6 +118,10 @@ class EventPipeline:
         agent = self._floor.agents.get(event.agent_id or "")
         if agent is None or agent.simulated:
             return  # simulated agents have no screen to pop
+        linked = self._floor.call(event.call_id or "")
+        if event.data.get("customer_id") is None and linked is not None and linked.customer_id:
+            # An agent said who the caller is (call.customer_linked): a transfer keeps it.
+            event.data["customer_id"] = linked.customer_id
         pop = self._pops.for_event(event)
         if pop.customer is not None and event.data.get("customer_id") is None:
             # Recognised by the calling number: the call (and its CDR row) is theirs.

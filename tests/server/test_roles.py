@@ -48,6 +48,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/calls/{call_id}/consult"): AGENT,
     ("POST", "/v1/calls/{call_id}/wrapup"): AGENT,
     ("POST", "/v1/calls/{call_id}/script"): AGENT,
+    ("POST", "/v1/calls/{call_id}/customer"): AGENT,
     ("PUT", "/v1/calls/{call_id}/wrapup/notes"): AGENT,
     ("POST", "/v1/calls/{call_id}/wrapup/extend"): AGENT,
     ("PUT", "/v1/agent/screen"): AGENT,

@@ -65,13 +65,13 @@ def table_text(tracker: TicketTracker, table_id: str) -> str:
 
 
 async def tracker_with_a_complaint(pilot: Any, world: World) -> tuple[str, TicketTracker]:
-    """Ready, a complaint recorded on a call, then Alt+I: the tracker lists it."""
+    """Ready, a complaint recorded on a call, then Alt+U: the tracker lists it."""
     app = pilot.app
     await log_in_ready(pilot)
     ticket_id = await complaint_on_the_line(pilot, world)
     section = app.store.section(TicketTrackingSection)
     await until(lambda: ticket_id in section.tickets, pilot)
-    await pilot.press("alt+i")
+    await pilot.press("alt+u")
     await until(lambda: isinstance(app.screen, TicketTracker), pilot)
     tracker = app.screen
     assert isinstance(tracker, TicketTracker)
@@ -121,7 +121,7 @@ async def test_on_a_narrow_desk_enter_opens_a_ticket_s_history_and_esc_goes_back
         await pilot.press("escape")
         await until(lambda: not tracker.has_class("-detail"), pilot)
         assert isinstance(app.screen, TicketTracker)
-        await pilot.press("alt+i")  # the key that opened it closes it
+        await pilot.press("alt+u")  # the key that opened it closes it
         await until(lambda: not isinstance(app.screen, TicketTracker), pilot)
 
 
@@ -151,7 +151,7 @@ def test_desk_ticket_view(
         await escalate_and_resolve(world, ticket_id, "已道歉并减免月费 Apologised, fee waived")
         section = pilot.app.store.section(TicketTrackingSection)
         await until(lambda: section.tickets[ticket_id].result is not None, pilot)
-        await pilot.press("alt+i")
+        await pilot.press("alt+u")
         await until(lambda: isinstance(pilot.app.screen, TicketTracker), pilot)
         tracker = pilot.app.screen
         await until(lambda: ticket_id in table_text(tracker, "#caller-tickets"), pilot)
