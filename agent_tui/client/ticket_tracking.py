@@ -55,7 +55,10 @@ class PlacedCallback:
 
 class TicketTrackingSection(StoreSection):
     name: ClassVar[str] = "ticket_tracking"
-    handles: ClassVar[frozenset[str]] = frozenset(t.value for t in TicketEventType)
+    # and a call offered to this agent that is a satisfaction callback (its `callback`)
+    handles: ClassVar[frozenset[str]] = frozenset(
+        [*(t.value for t in TicketEventType), "call.offered"]
+    )
 
     def __init__(self) -> None:
         self.tickets: dict[str, TrackedTicket] = {}  # own tickets, in the order first seen
@@ -77,6 +80,8 @@ class TicketTrackingSection(StoreSection):
         if not me:
             return NOTHING  # a login without a seat has no desk
         data = event.data
+        if event.type == "call.offered":
+            return self._callback_offered(event, me)
         ticket_id = str(data.get("ticket_id") or event.ticket_id or "")
         if not ticket_id:
             return NOTHING
@@ -113,6 +118,23 @@ class TicketTrackingSection(StoreSection):
                 self.results.append(TicketResult(ticket_id, ticket.subject, note, event.sim_time))
                 self.results_heard += 1
         self.tickets[ticket_id] = ticket.model_copy(update=update)
+
+    def _callback_offered(self, event: Event, me: str) -> frozenset[str]:
+        """A queue offered this agent a callback placed for another (who was not ready)."""
+        callback = _mapping(event.data.get("callback"))
+        if event.agent_id != me or not callback.get("callback_id"):
+            return NOTHING
+        placed = self.callback
+        if placed is not None and placed.callback_id == callback["callback_id"]:
+            return NOTHING  # placed to this agent: already on its line
+        self.callback = PlacedCallback(
+            ticket_id=str(callback.get("ticket_id") or ""),
+            callback_id=str(callback["callback_id"]),
+            call_id=event.call_id,
+            attempt=int(callback.get("attempt") or 1),
+            ticket=dict(_mapping(callback.get("ticket"))),
+        )
+        return frozenset({TRACKED_TICKETS})
 
     def _callback(self, etype: str, ticket_id: str, data: dict[str, Any], me: str) -> bool:
         """The satisfaction callback on this agent's line: placed to it, then completed."""
