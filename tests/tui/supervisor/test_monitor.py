@@ -181,9 +181,10 @@ async def test_the_agents_board_follows_the_feed_and_its_counts_match_the_log(
             await until(lambda: "就绪" in _cell(monitor, "#agents-board", "1001", "State"), pilot)
 
             states = _log_states(centre)
-            team = [s for s in (await agent.directory()).agents if s.team == "A"]
-            ready = sum(1 for s in team if states.get(s.id, "logged_out") == "ready")
-            logged_out = sum(1 for s in team if states.get(s.id, "logged_out") == "logged_out")
+            # Team A as the centre has it (the directory lists only who is logged in).
+            team = [a for a in centre.runtime.config.agents if a.team == "A"]
+            ready = sum(1 for a in team if states.get(a.id, "logged_out") == "ready")
+            logged_out = sum(1 for a in team if states.get(a.id, "logged_out") == "logged_out")
             title = str(monitor.query_one("#agents-title").render())
             assert title.startswith(f"{len(team)} agents · {ready} ready · {logged_out} logged out")
             assert set(_rows(monitor, "#agents-board")) == {s.id for s in team}  # not team B
