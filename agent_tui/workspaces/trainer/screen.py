@@ -70,7 +70,10 @@ ConsoleScreen.-narrow #console-body {
 }
 ConsoleScreen.-narrow #console-left {
     width: 100%;
-    height: 6;
+    height: auto;
+}
+ConsoleScreen.-narrow #sessions-board {
+    height: 5;
 }
 ConsoleScreen.-narrow #session-detail {
     width: 100%;
@@ -78,6 +81,9 @@ ConsoleScreen.-narrow #session-detail {
 ConsoleScreen.-narrow #queues, ConsoleScreen.-narrow #trails-title,
 ConsoleScreen.-narrow #trails-board {
     display: none;
+}
+ConsoleScreen.-narrow.-following #trails-title, ConsoleScreen.-narrow.-following #trails-board {
+    display: block;
 }
 """
 SIDE_BY_SIDE_WIDTH = 110
@@ -128,7 +134,10 @@ class ConsoleScreen(WorkspaceScreen):
         if QUEUES in parts:
             self.query_one(QueuesBoard).show(store.queues.values(), store.centre_time)
         if TRAILS in parts:
-            sync_rows(self.query_one("#trails-board", DataTable), trail_rows(store))
+            rows = trail_rows(store)
+            sync_rows(self.query_one("#trails-board", DataTable), rows)
+            # Narrow, the callers sent show only once there are some: the session comes first.
+            self.set_class(bool(rows), "-following")
         self.refresh_key_hints()
 
     def _selected(self) -> SessionView | None:

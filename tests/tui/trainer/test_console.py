@@ -84,7 +84,7 @@ async def test_a_caller_sent_by_key_is_followed_until_an_agent_answers(
         await agent.close()
 
 
-@pytest.mark.parametrize("size", [(120, 40)], ids=["120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_console_with_one_caller_answered_and_one_waiting(
     login_picture: LoginPicture, centre: LiveServer, size: tuple[int, int]
 ) -> None:
