@@ -37,6 +37,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("call.answer", "answer", "Answer", "desk"),
     Action("call.reject", "reject", "Reject", "desk"),
     Action("call.hold", "toggle_hold", "Hold", "desk"),
+    # Who is calling: early in the hints, an unknown caller's first need (IN5).
+    Action("desk.caller", "find_caller", "Find caller", "desk"),
+    Action("desk.knowledge", "open_knowledge", "Knowledge", "desk", show=False),
     Action("call.transfer", "transfer", "Transfer", "desk"),
     Action("call.consult", "consult", "Consult", "desk"),
     Action("call.conference", "conference", "Conference", "desk"),
@@ -56,6 +59,8 @@ ACTIONS: tuple[Action, ...] = (
         "desk",
         show=False,
     ),
+    Action("desk.tickets", "track_tickets", "My tickets", "desk", show=False),  # TK2
+    Action("desk.callback_outcome", "callback_outcome", "Callback outcome", "desk", show=False),
     Action("supervisor.message", "message", "Message", "supervisor"),
     Action("supervisor.refresh", "refresh", "Refresh", "supervisor"),
     Action("supervisor.acknowledge", "acknowledge", "Acknowledge", "supervisor"),

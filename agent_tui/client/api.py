@@ -24,6 +24,7 @@ from server_stub.protocol.api import (
     Codes,
     CommandResult,
     ConsultRequest,
+    CustomerView,
     DialRequest,
     Directory,
     ErrorResponse,
@@ -50,6 +51,7 @@ from server_stub.protocol.attendance_api import (
     ViolationRequest,
     ViolationsView,
 )
+from server_stub.protocol.caller_link import CallerLinkRequest
 from server_stub.protocol.desk_screen import (
     DeskScreenState,
     HoldRequest,
@@ -59,6 +61,7 @@ from server_stub.protocol.desk_screen import (
     WrapupNotesRequest,
 )
 from server_stub.protocol.events import Event
+from server_stub.protocol.knowledge import KnowledgeArticleResponse, KnowledgeSearchResult
 from server_stub.protocol.quality_api import (
     CalibrationCreate,
     CalibrationRound,
@@ -92,6 +95,7 @@ from server_stub.protocol.supervision_actions import (
     WhisperRequest,
 )
 from server_stub.protocol.supervision_board import AcknowledgeRequest, AlertsView, SupervisionBoard
+from server_stub.protocol.ticket_tracking import TrackedTicket
 from server_stub.protocol.training_api import (
     DeskAction,
     RecordedCall,
@@ -113,6 +117,8 @@ API_PREFIX = "/v1"
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _TICKETS = TypeAdapter(list[Ticket])
+_TRACKED = TypeAdapter(list[TrackedTicket])
+_CUSTOMERS = TypeAdapter(list[CustomerView])
 _QUEUES = TypeAdapter(list[QueueStats])
 _AGENTS = TypeAdapter(list[AgentStatus])
 _SCRIPTS = TypeAdapter(list[FlowScript])
@@ -278,8 +284,29 @@ class CentreApi:
     async def pop(self, call_id: str) -> ScreenPop:
         return await self._call(ScreenPop, "GET", f"/calls/{call_id}/pop")
 
+    async def search_customers(self, query: str, call_id: str) -> list[CustomerView]:
+        """Customers by name, phone or account, searched during `call_id` (rate-limited)."""
+        return await self._list(_CUSTOMERS, "/customers", {"q": query, "call_id": call_id})
+
+    async def link_caller(self, call_id: str, request: CallerLinkRequest) -> ScreenPop:
+        """The call's caller is this customer (found or new): the call's pop, now theirs."""
+        return await self._call(ScreenPop, "POST", f"/calls/{call_id}/customer", body=request)
+
+    async def knowledge_search(self, query: str, queue: str | None = None) -> KnowledgeSearchResult:
+        """Articles ranked for `query` (Chinese, English or both); `queue`'s rank first."""
+        params = {"q": query} | ({"queue": queue} if queue else {})
+        return await self._call(KnowledgeSearchResult, "GET", "/knowledge", params=params)
+
+    async def knowledge_article(self, article_id: str) -> KnowledgeArticleResponse:
+        return await self._call(KnowledgeArticleResponse, "GET", f"/knowledge/{article_id}")
+
     async def tickets_for(self, customer_id: str) -> list[Ticket]:
         return await self._list(_TICKETS, "/tickets", {"customer_id": customer_id})
+
+    async def tracked_tickets(self, customer_id: str | None = None) -> list[TrackedTicket]:
+        """The agent's own tickets (or its caller's), with workflow state and result."""
+        params = None if customer_id is None else {"customer_id": customer_id}
+        return await self._list(_TRACKED, "/agent/tickets", params)
 
     async def ticket(self, ticket_id: str) -> Ticket:
         return await self._call(Ticket, "GET", f"/tickets/{ticket_id}")

@@ -93,7 +93,14 @@ class FloorBoardSection(StoreSection):
     def load_board(self, board: SupervisionBoard) -> frozenset[str]:
         self.queues = {q.queue_id: q for q in board.queues}
         self.queues_as_of = board.as_of
-        self.days = {row.status.agent_id: row.day for row in board.agents}
+        # A day as it was is kept (the same object): the board redraws rows by identity.
+        known = self.days
+        self.days = {
+            row.status.agent_id: known[row.status.agent_id]
+            if known.get(row.status.agent_id) == row.day
+            else row.day
+            for row in board.agents
+        }
         self.calls = {
             row.status.agent_id: (row.call_queue, row.call_tier)
             for row in board.agents

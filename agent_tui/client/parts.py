@@ -22,6 +22,7 @@ ALERTS: Final = "alerts"  # the supervisor's alerts
 SCREENS: Final = "screens"  # agents' desks as they show them (agent.screen)
 NOTICES: Final = "notices"  # what supervisors pinned or said on this agent's desk
 DISCIPLINE: Final = "discipline"  # violations (SV5): the agent's own, a team's
+TRACKED_TICKETS: Final = "tracked_tickets"  # the agent's tickets and its callback (desk)
 
 ALL_PARTS: Final[frozenset[str]] = frozenset(
     {
@@ -39,6 +40,7 @@ ALL_PARTS: Final[frozenset[str]] = frozenset(
         SCREENS,
         NOTICES,
         DISCIPLINE,
+        TRACKED_TICKETS,
     }
 )
 NOTHING: Final[frozenset[str]] = frozenset()

@@ -37,6 +37,7 @@ FEATURE_SECTIONS: tuple[str, ...] = (
     "agent_tui.client.floor_board:FloorBoardSection",
     "agent_tui.client.supervisor_notices:SupervisorNoticesSection",
     "agent_tui.client.discipline:DisciplineSection",
+    "agent_tui.client.ticket_tracking:TicketTrackingSection",
 )
 _features_added = False
 

@@ -291,7 +291,12 @@ class ClientStore:
 
     def load_floor(self, agents: Iterable[AgentStatus]) -> frozenset[str]:
         """Every agent's state, from `GET /v1/supervisor/agents` (the truth; events follow)."""
-        self.floor = {agent.agent_id: agent for agent in agents}
+        # An agent as it was is kept (the same object): boards redraw by identity.
+        known = self.floor
+        self.floor = {
+            agent.agent_id: agent if known.get(agent.agent_id) != agent else known[agent.agent_id]
+            for agent in agents
+        }
         return frozenset({"floor"})
 
     def load_queues(self, queues: Iterable[QueueStats]) -> frozenset[str]:
@@ -306,7 +311,8 @@ class ClientStore:
         if self.call is None or self.call.call_id != call_id:
             return NOTHING
         call = self.call
-        customer_id = call.customer_id or (pop.customer.id if pop.customer else None)
+        # The pop's caller wins: the agent may have just said who is calling (IN5).
+        customer_id = pop.customer.id if pop.customer else call.customer_id
         # A call known from /v1/me alone (a login mid-call) learns its queue and caller here.
         self.call = replace(
             call,

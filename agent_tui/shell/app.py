@@ -105,6 +105,7 @@ class ShellApp(App[None], inherit_bindings=False):
     ) -> None:
         super().__init__()
         self._ring_bell = ring_bell  # the terminal's bell when a call rings (--no-bell)
+        self._left_workspace: str | None = None  # the switch picker offers it first
         self.server_url = server_url.rstrip("/")
         self.agent_id = agent_id  # the user id to fill in on the login
         # A prefilled password: only for the demo, whose password is public.
@@ -327,16 +328,18 @@ class ShellApp(App[None], inherit_bindings=False):
         opened = [spec.id for spec in self.open_workspaces]
         if workspace_id is not None:
             if workspace_id in opened:
-                self.switch_mode(workspace_id)
+                self._go_to_workspace(workspace_id)
             return
         others = [spec_id for spec_id in opened if spec_id != self.current_workspace]
         if len(opened) == 2 and self.current_workspace is not None:
-            self.switch_mode(others[0])
+            self._go_to_workspace(others[0])
         elif len(opened) >= 2:
+            # The one left last comes first: the switch key and Enter go back, as Alt+Tab.
+            back = self._left_workspace
             picker = ChoicePicker(
                 "Open a workspace 切换工作区",
                 workspace_choices(self.open_workspaces),
-                selected=self.current_workspace or opened[0],
+                selected=back if back in others else (others or opened)[0],
             )
             self.push_screen(picker, self._workspace_picked)
         elif opened:
@@ -344,7 +347,11 @@ class ShellApp(App[None], inherit_bindings=False):
 
     def _workspace_picked(self, workspace_id: str | None) -> None:
         if workspace_id is not None and workspace_id != self.current_workspace:
-            self.switch_mode(workspace_id)
+            self._go_to_workspace(workspace_id)
+
+    def _go_to_workspace(self, workspace_id: str) -> None:
+        self._left_workspace = self.current_workspace
+        self.switch_mode(workspace_id)
 
     def _workspace_screen(self) -> WorkspaceScreen | None:
         base = self.screen_stack[0] if self.screen_stack else None

@@ -33,10 +33,13 @@ WORKSPACES: tuple[WorkspaceSpec, ...] = (
 def workspaces_for(
     roles: Sequence[str], available: Sequence[WorkspaceSpec] = WORKSPACES
 ) -> list[WorkspaceSpec]:
-    """The workspaces these roles open: by role (the primary first), then registry order."""
+    """The workspaces these roles open: by role (the primary first), then registry order;
+    those a role only opens from the switcher (`opens_for`) come after."""
     opened: list[WorkspaceSpec] = []
     for role in roles:
         opened += [spec for spec in available if role in spec.roles and spec not in opened]
+    for role in roles:
+        opened += [spec for spec in available if role in spec.opens_for and spec not in opened]
     return opened
 
 

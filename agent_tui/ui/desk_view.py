@@ -136,7 +136,7 @@ ACTION_HINTS: dict[str, str] = {
     "transfer": "transfer the caller  {key:call.transfer} blind · {key:call.consult} consult",
     "schedule_callback": "schedule a callback  {key:call.callback}",
     "hold": "put the caller on hold  {key:call.hold}",
-    "knowledge": "look it up in the knowledge base",
+    "knowledge": "look it up in the knowledge base  {key:desk.knowledge}",
 }
 END_HINT = "■ End: {outcome}. {key:desk.wrapup} wraps up with this code."
 

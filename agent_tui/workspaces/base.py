@@ -110,6 +110,9 @@ class WorkspaceSpec:
     scope: Scope  # its actions in agent_tui.actions
     screen: Callable[[], Screen[Any]]  # imports the workspace's modules on first use
     load: Loader | None = None
+    # Roles that may open it from the switcher but never land in it (a team leader lands
+    # on the monitor and pre-processes complaints in the back office).
+    opens_for: tuple[str, ...] = ()
 
 
 class WorkspaceScreen(Screen[None]):

@@ -74,6 +74,8 @@ class QueueConfig(Strict):
     patience: Distribution | None = None  # None: callers never abandon
     arrivals: Arrivals | None = None
     scripts: list[str] = Field(default_factory=list, description="flow script ids")
+    # An expert group (IN7, TK5): the directory offers it for escalations and consults.
+    expert_group: bool = Field(default=False, description="offered as an escalation target")
 
 
 class IvrOption(Strict):

@@ -322,14 +322,18 @@ class DirectoryQueue(BaseModel):
     skill: str
     waiting: int
     agents_ready: int
+    expert_group: bool = Field(default=False, description="an escalation target (IN7, TK5)")
 
 
 class DirectoryAgent(BaseModel):
+    """A logged-in agent (the directory never lists one who is logged out)."""
+
     id: str
     name: str
     team: str
     state: str
     skills: dict[str, int]
+    team_leader: bool = Field(default=False, description="supervises a team (TK5)")
 
 
 class Directory(BaseModel):

@@ -29,6 +29,7 @@ class EventType(StrEnum):
     CALL_ENDED = "call.ended"  # {by, reason}
     CALL_WRAPUP_COMPLETED = "call.wrapup_completed"  # {code}
     CALL_SCRIPT_STEP = "call.script_step"  # {step, key, next} or {step, back} (desk)
+    CALL_CUSTOMER_LINKED = "call.customer_linked"  # {customer_id, created, need?} (desk, IN5)
     AGENT_STATE_CHANGED = "agent.state_changed"  # {from, to, reason, pending}
     AGENT_SCREEN = "agent.screen"  # DeskScreenState (protocol/desk_screen.py)
     SUPERVISOR_MESSAGE = "supervisor.message"

@@ -19,6 +19,7 @@ from server_stub.server.body_limit import BodyLimit
 from server_stub.server.errors import ApiError
 from server_stub.server.routes import (
     agent,
+    agent_tickets,
     attendance,
     auth,
     calls,
@@ -126,6 +127,7 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         calls,
         customers,
         tickets,
+        agent_tickets,  # the desk's ticket tracking
         centre_routes,
         scripts,
         knowledge,

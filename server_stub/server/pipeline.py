@@ -49,6 +49,9 @@ class EventPipeline:
         self.stored_last_seq = store.last_seq()
         self.last_seen_seq = frame.seq_base  # the newest event of this run, stored or replayed
         self.replaying = False
+        # Satisfaction callbacks on the line (call id → what `callback.placed` said): the
+        # agent a queue offers one to sees its ticket on the pop, like the one it was for.
+        self._callback_calls: dict[str, dict[str, Any]] = {}
 
     def collect(self, seq: int, entry: tuple[Any, ...]) -> None:
         """The engine's subscriber: called inside advance_to and commands, so it only
@@ -67,9 +70,15 @@ class EventPipeline:
             new_events = [e for e in events if e.seq > stored_last]
         else:
             new_events = events
-        for event in new_events:
-            if event.type == EventType.CALL_OFFERED:
+        # A callback is logged just after its call, which a ready agent is offered at once.
+        for event in events:
+            if event.type == "callback.placed":
+                self._note_callback(event)
+        for event in events:
+            if event.type == EventType.CALL_OFFERED and event.seq > stored_last:
                 self._add_pop(event)
+            elif event.type in (EventType.CALL_ENDED, EventType.CALL_ABANDONED):
+                self._callback_calls.pop(event.call_id or "", None)
         if new_events:
             self._store.append_events(new_events, sim_now)
             self.stored_last_seq = new_events[-1].seq
@@ -114,12 +123,26 @@ class EventPipeline:
             data=data,
         )
 
+    def _note_callback(self, event: Event) -> None:
+        data = event.data
+        if data.get("call_id"):
+            self._callback_calls[str(data["call_id"])] = {
+                key: data.get(key) for key in ("ticket_id", "callback_id", "attempt", "ticket")
+            }
+
     def _add_pop(self, event: Event) -> None:
         agent = self._floor.agents.get(event.agent_id or "")
         if agent is None or agent.simulated:
             return  # simulated agents have no screen to pop
+        linked = self._floor.call(event.call_id or "")
+        if event.data.get("customer_id") is None and linked is not None and linked.customer_id:
+            # An agent said who the caller is (call.customer_linked): a transfer keeps it.
+            event.data["customer_id"] = linked.customer_id
         pop = self._pops.for_event(event)
         if pop.customer is not None and event.data.get("customer_id") is None:
             # Recognised by the calling number: the call (and its CDR row) is theirs.
             event.data["customer_id"] = pop.customer.id
         event.data["pop"] = pop.model_dump(mode="json")
+        callback = self._callback_calls.get(event.call_id or "")
+        if callback is not None:
+            event.data["callback"] = dict(callback)

@@ -297,6 +297,7 @@ class CentreRuntime:
             self._keepalive.cancel()
             self._keepalive = None
         await self.driver.stop()
+        self.whatif_jobs.close()  # the what-if's worker processes
         self.hub.close()
         self.store.set_last_sim_time(self.now)
 

@@ -564,6 +564,11 @@ class Scope:
         if self.reach.audited:
             self._audit(self.principal, action, target, call_id=call_id)
 
+    def audit_customer_link(self, customer_id: str, call_id: str, *, created: bool) -> None:
+        """Who said who a caller is (or made their record) is always logged (IN5)."""
+        action = "customer.created" if created else "customer.linked"
+        self._audit(self.principal, action, customer_id, call_id=call_id, coalesce=False)
+
     def audit_search(self, query: str, call_id: str | None, found: list[str]) -> None:
         """Every search is logged, an agent's with the call it was made during."""
         self._audit(

@@ -11,8 +11,10 @@ import asyncio
 import itertools
 import math
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from server_stub.centre.schema import CentreConfig
@@ -39,11 +41,13 @@ from server_stub.supervision.day_outcomes import (
 )
 from server_stub.supervision.staffing import arrivals_per_slot, staffing_plan
 from server_stub.supervision.whatif import (
+    MAX_REPLICATIONS,
     BreakChange,
     Spread,
     StaffingChange,
     WhatIfInputs,
     run_whatif,
+    worker_pool,
 )
 from server_stub.supervision.workload import queue_patience_s
 
@@ -140,6 +144,7 @@ def whatif_result(
     *,
     now: float,
     workers: int,
+    pool: Executor | None = None,
 ) -> WhatIfResultModel:
     """Re-run today so far with the request's changes, beside what happened (blocking:
     call it in a thread)."""
@@ -154,7 +159,7 @@ def whatif_result(
         staffing=tuple(StaffingChange(c.queue_id, c.slot, c.agents) for c in request.staffing),
         breaks=tuple(BreakChange(b.slot, b.to_slot) for b in request.breaks),
     )
-    result = run_whatif(inputs, request.replications, workers=workers)
+    result = run_whatif(inputs, request.replications, workers=workers, pool=pool)
     happened = day_outcomes(log, config, start=start, until=now)
     clock = CentreClock(config.centre.epoch)
     wanted = set(queues)
@@ -200,11 +205,34 @@ class _Job:
 
 class WhatIfJobs:
     """What-if jobs by id: started on the loop, run in a thread that waits on worker
-    processes, fetched by their owner."""
+    processes, fetched by their owner. The worker processes start with the first what-if
+    and stay for the next ones (a broken pool is replaced)."""
 
     def __init__(self) -> None:
         self._jobs: OrderedDict[str, _Job] = OrderedDict()
         self._numbers = itertools.count(1)
+        self._pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+
+    def pool(self) -> ProcessPoolExecutor | None:
+        """The worker processes (None where they cannot start: replications run in the
+        job's thread then)."""
+        with self._pool_lock:
+            if self._pool is not None and getattr(self._pool, "_broken", False):
+                self._pool.shutdown(wait=False)
+                self._pool = None
+            if self._pool is None and whatif_workers(MAX_REPLICATIONS) > 1:
+                try:
+                    self._pool = worker_pool(whatif_workers(MAX_REPLICATIONS))
+                except (OSError, ValueError):
+                    return None
+            return self._pool
+
+    def close(self) -> None:
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
 
     def start(
         self,

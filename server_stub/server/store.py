@@ -562,6 +562,24 @@ class Store:
             ).fetchall()
         return [CustomerRecord.model_validate_json(r["record"]) for r in rows]
 
+    def add_customer(self, record: CustomerRecord) -> None:
+        """A record an agent made during a call (IN5): searchable at once, like the seeded."""
+        with self._lock, self._transaction():
+            self._db.execute(
+                "INSERT INTO customers(id, record, history, name_key, account) VALUES (?,?,?,?,?)",
+                (record.id, record.model_dump_json(), "[]", _search_key(record.name), ""),
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO customer_phones(phone, customer_id) VALUES (?,?)",
+                [(_digits(p), record.id) for p in record.phones],
+            )
+
+    def added_customer_count(self) -> int:
+        """How many records agents have made (their ids are N000001, N000002…)."""
+        with self._lock:
+            row = self._db.execute("SELECT COUNT(*) FROM customers WHERE id LIKE 'N%'").fetchone()
+        return int(row[0])
+
     def customer_history(self, customer_id: str) -> list[ContactRecord]:
         with self._lock:
             row = self._db.execute(
@@ -655,6 +673,11 @@ class Store:
                     "UPDATE contacts SET customer_id = COALESCE(customer_id, ?) WHERE call_id = ?",
                     (data["customer_id"], event.call_id),
                 )
+        elif kind == "call.customer_linked":  # the agent said who the caller is (IN5)
+            self._db.execute(
+                "UPDATE contacts SET customer_id = ? WHERE call_id = ?",
+                (data.get("customer_id"), event.call_id),
+            )
         elif kind == "call.answered":
             # An outbound call has no call.arrived: the answer creates its row.
             self._open_contact(event)
@@ -735,6 +758,16 @@ class Store:
         if open_only:
             tickets = [t for t in tickets if t.status in OPEN_TICKET_STATUSES]
         return tickets
+
+    def tickets_created_by(self, user_id: str, limit: int = 200) -> list[Ticket]:
+        """The tickets `user_id` recorded, newest first (the desk's ticket tracking)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM tickets WHERE created_by = ? ORDER BY created_at DESC, id DESC "
+                "LIMIT ?",
+                (user_id, limit),
+            ).fetchall()
+        return [Ticket.model_validate(dict(r)) for r in rows]
 
     def _derive_ticket_status(self, event: Event) -> None:
         """The ticket loop's events carry the ticket's status: the record follows them."""

@@ -15,13 +15,14 @@ two columns of the side-by-side view mean the same thing (DESIGN.md "Metrics"):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from server_stub.centre.schema import CentreConfig
 from server_stub.protocol.supervision_board import AVAILABLE_STATES, WORKING_STATES
-from server_stub.supervision.clock import SLOT_S, CentreClock
+from server_stub.supervision.clock import SLOT_S, SLOTS_PER_DAY, CentreClock
 
 LogTuple = tuple[float, str, str | None, str | None, str | None, dict[str, Any]]
 
@@ -104,23 +105,29 @@ def day_outcomes(
             outcome = per_queue[slot] = SlotOutcome()
         return outcome
 
+    # Time per agent in each half-hour (local seconds // SLOT_S), working and available;
+    # added to the agent's queues once at the end (a state change costs one sum, not one
+    # per queue the agent serves).
+    offset = clock.day_offset_s
+    agent_time: dict[str, tuple[dict[int, float], dict[int, float]]] = {}
+
     def spend(agent_id: str, state: str, frm: float, to: float) -> None:
         working = state in WORKING_STATES
         if not working and state not in AVAILABLE_STATES:
             return
-        queues = serves.get(agent_id, ())
-        t = max(frm, start)
-        while t < to:
-            piece_end = min(to, clock.interval_start(t) + SLOT_S)
-            if piece_end <= t:  # a float edge exactly on a boundary
-                piece_end = min(to, t + SLOT_S)
-            for queue_id in queues:
-                outcome = slot_of(queue_id, t)
-                if working:
-                    outcome.on_call_s += piece_end - t
-                else:
-                    outcome.ready_s += piece_end - t
-            t = piece_end
+        sums = agent_time.get(agent_id)
+        if sums is None:
+            sums = agent_time[agent_id] = ({}, {})
+        into = sums[0] if working else sums[1]
+        local = max(frm, start) + offset
+        end = to + offset
+        while local < end:
+            index = math.floor(local / SLOT_S)
+            piece_end = min(end, (index + 1) * SLOT_S)
+            if piece_end <= local:  # a float edge exactly on a boundary
+                piece_end = min(end, local + SLOT_S)
+            into[index] = into.get(index, 0.0) + (piece_end - local)
+            local = piece_end
 
     for t, kind, call_id, agent_id, queue_id, data in log:
         if t > until:
@@ -158,6 +165,19 @@ def day_outcomes(
                 outcome_or_none.abandoned += 1
     for agent_id, (state, since) in agents.items():
         spend(agent_id, state, since, until)
+    for agent_id, (working, available) in agent_time.items():
+        for queue_id in serves.get(agent_id, ()):
+            per_queue = out.slots.setdefault(queue_id, {})
+            for sums, is_working in ((working, True), (available, False)):
+                for index, seconds in sums.items():
+                    slot = index % SLOTS_PER_DAY
+                    found = per_queue.get(slot)
+                    if found is None:
+                        found = per_queue[slot] = SlotOutcome()
+                    if is_working:
+                        found.on_call_s += seconds
+                    else:
+                        found.ready_s += seconds
     for (_call_id, queue_id), queued_at in waiting.items():
         if until - queued_at < targets.get(queue_id, 20.0):
             offers[(_call_id, queue_id)].waiting_short += 1

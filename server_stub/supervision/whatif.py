@@ -303,7 +303,11 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     """Worker processes for replications. Not forked from a threaded server: forkserver on
     Linux, spawn elsewhere (macOS, Windows)."""
     method = "forkserver" if sys.platform.startswith("linux") else "spawn"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        # workers fork from a server that has imported the engine once, not each on its own
+        context.set_forkserver_preload([__name__])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
 def run_whatif(

@@ -8,6 +8,8 @@ method is added to the client without a call to it here.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -39,6 +41,8 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
+from server_stub.protocol.attendance_api import AttendanceView, ViolationRequest, ViolationsView
+from server_stub.protocol.caller_link import CallerLinkRequest
 from server_stub.protocol.desk_screen import (
     DeskScreenState,
     HoldRequest,
@@ -46,6 +50,7 @@ from server_stub.protocol.desk_screen import (
     WrapupExtended,
     WrapupNotesRequest,
 )
+from server_stub.protocol.knowledge import KnowledgeArticleResponse, KnowledgeSearchResult
 from server_stub.protocol.quality_api import (
     CalibrationCreate,
     CalibrationRound,
@@ -62,6 +67,8 @@ from server_stub.protocol.quality_api import (
     SampleRequest,
 )
 from server_stub.protocol.scripts import FlowScript
+from server_stub.protocol.staffing import StaffingTable, WhatIfJob, WhatIfRequest
+from server_stub.protocol.supervision import ViolationView
 from server_stub.protocol.supervision_actions import (
     Broadcast,
     BroadcastRequest,
@@ -85,7 +92,8 @@ from server_stub.protocol.training_api import (
 from server_stub.protocol.workflow_api import TransitionRequest
 from server_stub.server.app import create_app
 from server_stub.server.runtime import CentreRuntime
-from server_stub.server.testing import paused_runtime
+from server_stub.server.testing import demo_centre, paused_runtime
+from server_stub.supervision.loader import load_default_supervision
 
 CUSTOMER = "C000001"
 
@@ -97,9 +105,11 @@ def runtime() -> Iterator[CentreRuntime]:
     runtime.store.close()
 
 
-@pytest.fixture
-async def connect(runtime: CentreRuntime) -> AsyncIterator[Callable[[str], Awaitable[CentreApi]]]:
-    """`await connect(user)`: a client on the in-process app, logged in as `user`."""
+Connect = Callable[[str], Awaitable[CentreApi]]
+
+
+@contextlib.asynccontextmanager
+async def _clients_of(runtime: CentreRuntime) -> AsyncIterator[Connect]:
     transport = httpx.ASGITransport(app=create_app(runtime, manage_runtime=False))
     made: list[CentreApi] = []
 
@@ -110,9 +120,30 @@ async def connect(runtime: CentreRuntime) -> AsyncIterator[Callable[[str], Await
         assert isinstance(login, LoginResponse) and login.user.id == user
         return api
 
-    yield connect_as
-    for api in made:
-        await api.close()
+    try:
+        yield connect_as
+    finally:
+        for api in made:
+            await api.close()
+
+
+@pytest.fixture
+async def connect(runtime: CentreRuntime) -> AsyncIterator[Connect]:
+    """`await connect(user)`: a client on the in-process app, logged in as `user`."""
+    async with _clients_of(runtime) as connect_as:
+        yield connect_as
+
+
+@pytest.fixture
+async def connect_supervised() -> AsyncIterator[Connect]:
+    """The same on the demo centre with its supervision file (roster, violation kinds)."""
+    config = demo_centre()
+    runtime = paused_runtime(config=config, supervision=load_default_supervision(config))
+    try:
+        async with _clients_of(runtime) as connect_as:
+            yield connect_as
+    finally:
+        runtime.store.close()
 
 
 async def test_an_agents_call_from_ring_to_wrap_up_parses_at_every_step(
@@ -420,6 +451,68 @@ async def test_the_training_routes_parse_for_a_trainer_and_a_trainee(
     assert isinstance(recorded, RecordedCall) and recorded.events[0].type == "call.arrived"
     draft = await trainer.scenario_draft(sent.call_id)
     assert isinstance(draft, ScenarioDraft) and draft.call_id == sent.call_id
+
+
+async def test_the_desks_lookups_parse_for_an_agent_on_a_call(
+    connect: Callable[[str], Awaitable[CentreApi]],
+) -> None:
+    agent, trainer = await connect("1001"), await connect("t100")
+    await agent.set_state("ready")
+    sent = await trainer.send_caller(TrainerCallRequest(queue_id="enquiry"))
+    assert sent.call_id is not None
+    await agent.answer(sent.call_id)
+    found = await agent.search_customers(CUSTOMER, sent.call_id)
+    assert [view.customer.id for view in found][:1] == [CUSTOMER]
+    pop = await agent.link_caller(
+        sent.call_id,
+        CallerLinkRequest(request_id=new_request_id(), customer_id=CUSTOMER, need="查话费"),
+    )
+    assert isinstance(pop, ScreenPop) and pop.customer is not None
+    assert pop.customer.id == CUSTOMER
+    hits = await agent.knowledge_search("话费", queue="enquiry")
+    assert isinstance(hits, KnowledgeSearchResult) and hits.hits
+    article = await agent.knowledge_article(hits.hits[0].id)
+    assert isinstance(article, KnowledgeArticleResponse)
+    assert article.article.id == hits.hits[0].id
+    tracked = await agent.tracked_tickets()
+    assert tracked == []  # no ticket of its own yet
+    assert await agent.tracked_tickets(customer_id=CUSTOMER) == []
+
+
+async def test_attendance_and_violations_parse_for_a_supervisor_and_its_agent(
+    connect_supervised: Connect,
+) -> None:
+    supervisor, agent = await connect_supervised("s100"), await connect_supervised("1001")
+    attendance = await supervisor.attendance()
+    assert isinstance(attendance, AttendanceView)
+    assert [team.team_id for team in attendance.teams] == ["A"]
+    category = attendance.violation_categories[0].code  # the supervision file's first
+    recorded = await supervisor.record_violation(
+        ViolationRequest(agent_id="1001", level=1, category=category, note="迟到 late")
+    )
+    assert isinstance(recorded, ViolationView) and recorded.points == 1
+    team = await supervisor.team_violations()
+    assert isinstance(team, ViolationsView) and team.points == {"1001": 1}
+    mine = await agent.my_violations()
+    assert [v.violation_id for v in mine.violations] == [recorded.violation_id]
+    acknowledged = await agent.acknowledge_violation(recorded.violation_id, "收到 noted")
+    assert isinstance(acknowledged, CommandResult)
+
+
+async def test_the_staffing_table_and_a_whatif_parse_for_a_supervisor(
+    connect: Callable[[str], Awaitable[CentreApi]],
+) -> None:
+    supervisor = await connect("s100")
+    table = await supervisor.staffing()
+    assert isinstance(table, StaffingTable) and table.rows and table.source == "forecast"
+    job = await supervisor.start_whatif(WhatIfRequest(replications=1))
+    assert isinstance(job, WhatIfJob)
+    for _ in range(600):  # the re-run goes on off the server's loop
+        job = await supervisor.whatif(job.job_id)
+        if job.status != "running":
+            break
+        await asyncio.sleep(0.05)
+    assert job.status == "done", job.error
 
 
 def test_every_client_method_is_called_here() -> None:

@@ -115,3 +115,25 @@ def test_trainers_and_evaluators_see_calls_without_customer_data(
         assert personal not in text
     offered = next(e for e in seen if e["type"] == "call.offered")
     assert "pop" not in offered["data"] and offered["data"]["ani"].startswith("*")
+
+
+def test_a_callers_link_to_a_record_reaches_the_agent_and_its_team_only(
+    client: httpx.Client,
+) -> None:
+    agent = _login(client, "1001")  # team A
+    trainer = _login(client, "t100")
+    client.post("/v1/agent/state", json={"state": "ready"}, headers=agent).raise_for_status()
+    injected = client.post("/v1/trainer/calls", json={"queue_id": "enquiry"}, headers=trainer)
+    call_id = str(injected.json()["call_id"])
+    client.post(f"/v1/calls/{call_id}/answer", headers=agent).raise_for_status()
+    new = {"request_id": "feed-link-0001", "new_customer": {"name": "李雷 Li Lei"}}
+    client.post(f"/v1/calls/{call_id}/customer", json=new, headers=agent).raise_for_status()
+    _end_stream_marker(client, "1002")
+    for other in ("1002", "s101"):
+        seen = _everything_up_to_now(client, _login(client, other))
+        assert not [e for e in seen if e["type"] == "call.customer_linked"], other
+    _end_stream_marker(client, "1001")
+    for own in (agent, _login(client, "s100")):
+        seen = _everything_up_to_now(client, own)
+        linked = [e for e in seen if e["type"] == "call.customer_linked"]
+        assert [(e["call_id"], e["data"]["created"]) for e in linked] == [(call_id, True)]

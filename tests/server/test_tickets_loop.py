@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
+from agent_tui.client.state import ClientStore
+from agent_tui.client.ticket_tracking import TicketTrackingSection
 from server_stub.centre.schema import CentreConfig, centre_epoch
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.testing import asgi_client, login, paused_runtime, quiet_centre
@@ -202,8 +204,18 @@ async def test_a_callback_whose_agent_is_not_ready_waits_in_the_agents_call_queu
     placed = [e for e in ticket_events(api_runtime, ticket_id) if e.type == "callback.placed"]
     assert [e.data["via"] for e in placed] == ["queue"]
     call_id = placed[0].data["call_id"]
-    call_events = [e.type for e in api_runtime.store.iter_events() if e.call_id == call_id]
-    assert call_events[:3] == ["call.arrived", "call.queued", "call.offered"]
+    call_events = [e for e in api_runtime.store.iter_events() if e.call_id == call_id]
+    assert [e.type for e in call_events[:3]] == ["call.arrived", "call.queued", "call.offered"]
+    # The colleague's desk sees the ticket it is calling back about, as the agent would have.
+    offered = call_events[2]
+    assert offered.agent_id == "1002"
+    assert offered.data["callback"]["ticket_id"] == ticket_id
+    assert offered.data["callback"]["ticket"] == placed[0].data["ticket"]
+    desk = ClientStore()
+    desk.agent_id = "1002"
+    desk.apply(offered)
+    on_line = desk.section(TicketTrackingSection).callback_on(call_id)
+    assert on_line is not None and on_line.ticket_id == ticket_id
     assert (await api.post(f"/v1/calls/{call_id}/answer", headers=colleague)).status_code == 200
     # whoever answered the callback from the queue enters its outcome
     closed = await transition(

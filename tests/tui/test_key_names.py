@@ -16,7 +16,7 @@ Two ways, under every shipped keymap:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,8 @@ from agent_tui.shell.app import ShellApp
 from agent_tui.ui.desk_view import ACTION_HINTS, action_hint, end_hint
 from agent_tui.ui.help import HelpScreen, help_rows
 from agent_tui.ui.key_hints import hint_line
+from agent_tui.ui.pickers import ChoicePicker
+from agent_tui.workspaces.base import WorkspaceScreen
 from agent_tui.workspaces.desk.customer_card import CustomerCard
 from agent_tui.workspaces.desk.message_banner import banner_line
 from agent_tui.workspaces.desk.screen import DeskScreen, consult_notice, idle_text
@@ -125,14 +127,18 @@ def test_the_key_hints_and_the_help_pair_each_key_with_its_own_action(name: str)
             assert keys == keymap.display(binding_id) or not keymap.keys_for(binding_id)
 
 
-def assert_hints_are_bound(line: str, keymap: ResolvedKeymap, scope: Scope) -> None:
-    """` F4  Answer  F5  Hold …`: each key is the one bound to the action beside it."""
+def assert_hints_are_bound(
+    line: str, keymap: ResolvedKeymap, scope: Scope, labels: Mapping[str, str] | None = None
+) -> None:
+    """` F4  Answer  F5  Hold …`: each key is the one bound to the action beside it (named
+    by its description, or by what the screen says it does now: `labels`)."""
     words = [word for word in re.split(r"\s{2,}", line.strip()) if word]
     pairs = list(zip(words[::2], words[1::2], strict=False))
     assert pairs, line
     actions = [*actions_of("app"), *actions_of(scope)]
+    now = labels or {}
     for key, description in pairs:
-        action = next((a for a in actions if a.description == description), None)
+        action = next((a for a in actions if now.get(a.id, a.description) == description), None)
         assert action is not None, f"{description!r} in the key hints is no action of {scope}"
         assert keymap.key(action.id) == key, (key, action.id, keymap.name)
 
@@ -145,7 +151,9 @@ def assert_screen_keys_are_bound(app: ShellApp, keymap: ResolvedKeymap, where: s
     spec = next((s for s in app.open_workspaces if s.id == app.current_workspace), None)
     last_line = text.rstrip("\n").splitlines()[-1]
     if spec is not None and not isinstance(app.screen, HelpScreen):
-        assert_hints_are_bound(last_line, keymap, spec.scope)
+        screen = app.screen
+        labels = screen.action_labels() if isinstance(screen, WorkspaceScreen) else {}
+        assert_hints_are_bound(last_line, keymap, spec.scope, labels)
 
 
 @pytest.mark.parametrize("name", KEYMAPS)
@@ -198,7 +206,10 @@ async def test_the_screens_name_only_keys_of_the_keymap_in_force(
             await until(lambda: app.store.unread_messages() == 1, pilot)
             await look(pilot, "the message banner")
 
-            await pilot.press(key("app.switch"))
+            await pilot.press(key("app.switch"))  # desk, monitor, back office: it asks
+            await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+            await look(pilot, "the workspace picker")
+            await pilot.press("enter")  # the monitor comes first
             await until(lambda: app.current_workspace == "supervisor", pilot)
             await look(pilot, "the monitor")
     finally:

@@ -29,6 +29,7 @@ from agent_tui.ui.panels import DetailPanel
 from agent_tui.ui.pickers import Choice, ChoicePicker
 from agent_tui.ui.requests import attempt
 from agent_tui.ui.tables import highlighted_key, sync_rows
+from agent_tui.ui.ticket_detail import ticket_view, transition_label
 from agent_tui.ui.tickets import TicketLookup
 from agent_tui.workspaces.backoffice.transition_dialog import TransitionDialog, required_fields
 from agent_tui.workspaces.backoffice.views import (
@@ -37,8 +38,6 @@ from agent_tui.workspaces.backoffice.views import (
     escalation_lines,
     queue_rows,
     queues_title,
-    ticket_view,
-    transition_label,
 )
 from agent_tui.workspaces.base import WorkspaceScreen
 from server_stub.protocol.workflow_api import TicketDetail, TransitionRequest, WorkQueueView

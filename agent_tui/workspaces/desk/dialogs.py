@@ -29,18 +29,32 @@ if TYPE_CHECKING:
 
 
 def directory_choices(directory: Directory, *, me: str | None = None) -> list[Choice]:
-    """Queues first, then agents (not me), for transfers: values `queue:<id>`, `agent:<id>`."""
+    """Who can take the call now (IN7, TK5), for transfers and consults: team leaders and
+    expert groups first (escalations), then the other queues, then the ready agents.
+    Values `queue:<id>`, `agent:<id>`. Agents not ready are left out, but for team leaders
+    (shown with their state: a consult may wait for them); logged-out ones never come."""
+    leaders = [a for a in directory.agents if a.team_leader and a.id != me]
     choices = [
         Choice(
-            f"queue:{queue.id}",
-            f"⇢ {queue.name}",
-            f"queue · {queue.waiting} waiting · {queue.agents_ready} ready",
+            f"agent:{agent.id}",
+            f"★ {agent.name} ({agent.id})",
+            f"team leader 班组长 · team {agent.team} · {state_label(agent.state)}",
         )
-        for queue in directory.queues
+        for agent in sorted(leaders, key=lambda agent: (agent.state != "ready", agent.id))
     ]
-    agents = sorted(
-        (agent for agent in directory.agents if agent.id != me),
-        key=lambda agent: (agent.state != "ready", agent.id),
+    queues = sorted(directory.queues, key=lambda queue: not queue.expert_group)
+    choices.extend(
+        Choice(
+            f"queue:{queue.id}",
+            f"{'★' if queue.expert_group else '⇢'} {queue.name}",
+            ("expert group 专家组 · " if queue.expert_group else "queue · ")
+            + f"{queue.waiting} waiting · {queue.agents_ready} ready",
+        )
+        for queue in queues
+    )
+    ready = sorted(
+        (a for a in directory.agents if a.state == "ready" and not a.team_leader and a.id != me),
+        key=lambda agent: agent.id,
     )
     choices.extend(
         Choice(
@@ -48,7 +62,7 @@ def directory_choices(directory: Directory, *, me: str | None = None) -> list[Ch
             f"☺ {agent.name} ({agent.id})",
             f"team {agent.team} · {state_label(agent.state)}",
         )
-        for agent in agents
+        for agent in ready
     )
     return choices
 

@@ -8,10 +8,12 @@ a wide terminal the log is also shown beside the card.
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
 from agent_tui.client.state import DeskMessage
+from agent_tui.ui.cjk_wrap import Paragraph
 from agent_tui.ui.labels import clock_face
 
 
@@ -62,19 +64,39 @@ class MessageBanner(Static):
             self.update("")
             return
         self.set_class(unread[-1].broadcast, "-broadcast")
-        self.update(banner_line(unread, log_key))
+        self.update(banner_renderable(unread, log_key))
 
 
 def banner_line(unread: list[DeskMessage], log_key: str) -> Text:
     """The newest of the unread messages, how many more, and the key that opens the log."""
+    line = _banner_message(unread)
+    line.append(f"  {_banner_hint(unread, log_key)}", style="dim")
+    return line
+
+
+def banner_renderable(unread: list[DeskMessage], log_key: str) -> RenderableType:
+    """`banner_line` as the banner draws it: the message wraps (CJK rules) in its own
+    column and the hint keeps to the right, whole ("Alt+M log" never splits at 80 columns)."""
+    grid = Table.grid(expand=True, padding=(0, 0, 0, 2))
+    grid.add_column(ratio=1)
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_row(
+        Paragraph(_banner_message(unread)), Text(_banner_hint(unread, log_key), style="dim")
+    )
+    return grid
+
+
+def _banner_message(unread: list[DeskMessage]) -> Text:
     newest = unread[-1]
     kind = "BROADCAST 统一口径" if newest.broadcast else "Message 主管消息"
     line = Text(f"✉ {kind} · {newest.sender}: ", style="bold")
     line.append(newest.text)
-    more = len(unread) - 1
-    tail = f"  (+{more} more)" if more else ""
-    line.append(f"{tail}  {log_key} log", style="dim")
     return line
+
+
+def _banner_hint(unread: list[DeskMessage], log_key: str) -> str:
+    more = len(unread) - 1
+    return (f"(+{more} more)  " if more else "") + f"{log_key} log"
 
 
 def message_log_renderable(messages: list[DeskMessage], now: float) -> RenderableType:

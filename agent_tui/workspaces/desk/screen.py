@@ -40,6 +40,7 @@ from agent_tui.ui.labels import code_label, use_codes
 from agent_tui.ui.pickers import Choice, ChoicePicker, code_choices
 from agent_tui.ui.requests import attempt
 from agent_tui.workspaces.base import WorkspaceScreen
+from agent_tui.workspaces.desk.caller_lookup import CallerChoice, CallerLookup
 from agent_tui.workspaces.desk.customer_card import CustomerCard
 from agent_tui.workspaces.desk.dialogs import (
     CallbackChoice,
@@ -48,13 +49,19 @@ from agent_tui.workspaces.desk.dialogs import (
     MessageLogScreen,
     directory_choices,
 )
+from agent_tui.workspaces.desk.knowledge_pane import KnowledgePane
 from agent_tui.workspaces.desk.message_banner import MessageBanner, MessageLogPanel
 from agent_tui.workspaces.desk.reporting import ScreenPublisher, ScriptStepReporter
+from agent_tui.workspaces.desk.satisfaction_callback import (
+    SatisfactionCallbackStrip,
+    enter_callback_outcome,
+)
 from agent_tui.workspaces.desk.script_pane import ScriptPane
 from agent_tui.workspaces.desk.state_bar import StateBar
 from agent_tui.workspaces.desk.supervisor_notices import SupervisorNotices
 from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND as TICKET_DRAFT
 from agent_tui.workspaces.desk.ticket_form import TicketForm
+from agent_tui.workspaces.desk.ticket_tracker import TicketResultWatch, TicketTracker
 from agent_tui.workspaces.desk.training_call import TrainingWatch
 from agent_tui.workspaces.desk.violation_notice import ViolationNotice
 from agent_tui.workspaces.desk.wrapup_panel import WARN_S, WrapupPanel
@@ -72,6 +79,7 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
+from server_stub.protocol.caller_link import CallerLinkRequest
 from server_stub.protocol.desk_screen import (
     SCREENS_PER_S,
     DeskPane,
@@ -80,6 +88,7 @@ from server_stub.protocol.desk_screen import (
     TicketDraftView,
     WrapupNotesRequest,
 )
+from server_stub.protocol.knowledge import KnowledgeAction
 from server_stub.protocol.phrases import carries_phrase
 from server_stub.protocol.scripts import FlowScript
 
@@ -105,10 +114,12 @@ NOTES_SAVE_AFTER_S = 1.0  # wrap-up notes go to the centre when typing pauses th
 DEFAULT_CENTRE_NAME = "客服中心 Contact Centre"
 
 PANE_SCRIPT, PANE_TICKET, PANE_WRAPUP = "script-pane", "ticket-form", "wrapup-panel"
+PANE_KNOWLEDGE = "knowledge-pane"
 SCREEN_PANES: dict[str, DeskPane] = {
     PANE_SCRIPT: "script",
     PANE_TICKET: "ticket",
     PANE_WRAPUP: "wrapup",
+    PANE_KNOWLEDGE: "knowledge",
 }
 ACTIVE_CALL = ("talking", "held", "conference")
 
@@ -131,6 +142,7 @@ class DeskScreen(WorkspaceScreen):
         self.scripts_by_queue: dict[str, FlowScript | None] = {}
         self.orphan_ticket_draft = False  # a ticket draft came back for a call that is gone
         self._pane_before_ticket = PANE_SCRIPT
+        self._pane_before_knowledge = PANE_SCRIPT
         self.callbacks_scheduled: list[Callback] = []  # this shift's, newest last
         # The wrap-up in progress: warned of its end, extended, the notes the centre has.
         self.wrapup_warned = False
@@ -148,6 +160,7 @@ class DeskScreen(WorkspaceScreen):
         yield StateBar(id="state-bar")
         yield MessageBanner(id="message-banner")
         yield SupervisorNotices(id="supervisor-notices")  # the supervisor stream's strip
+        yield SatisfactionCallbackStrip(self.key)  # the ticket of a satisfaction callback
         yield ViolationNotice(id="violation-notice")  # the supervisor stream's (SV5)
         with Horizontal(id="desk-body"):
             with Vertical(id="desk-left"):
@@ -157,8 +170,10 @@ class DeskScreen(WorkspaceScreen):
                 yield ScriptPane(self.key, id=PANE_SCRIPT)
                 yield TicketForm(id=PANE_TICKET)
                 yield WrapupPanel(id=PANE_WRAPUP)
+                yield KnowledgePane(id=PANE_KNOWLEDGE)
         yield KeyHints(id="key-hints")
         yield TrainingWatch()  # the training stream's: a session's call opens over the desk
+        yield TicketResultWatch(self.key)  # ticket tracking: results that come back (TK2)
 
     def key(self, binding_id: str) -> str:
         """The key to name on screen for an action, from the keymap in force."""
@@ -169,6 +184,12 @@ class DeskScreen(WorkspaceScreen):
         self.set_interval(1.0, self._tick)
         self.screen_publisher = ScreenPublisher(self.shell.api.publish_screen)
         self.step_reporter = ScriptStepReporter(self.shell.api.script_step)
+        self.query_one(TicketForm).find_caller_help = self._find_caller_help()
+        api = self.shell.api
+        self.query_one(KnowledgePane).bind(
+            lambda query: api.knowledge_search(query, self._knowledge_queue()),
+            api.knowledge_article,
+        )
         self.set_interval(1.0 / SCREENS_PER_S, self._offer_screen)
         self.show_parts(self.PARTS)
         self._bring_back_orphan_draft()
@@ -233,6 +254,9 @@ class DeskScreen(WorkspaceScreen):
             path=script.path,
             ticket=draft
             if any(fields[k] for k in ("category", "subject", "description"))
+            else None,
+            knowledge_article=self.query_one(KnowledgePane).article_id
+            if pane == PANE_KNOWLEDGE
             else None,
             pane=SCREEN_PANES.get(pane or "", "idle"),
         )
@@ -325,6 +349,7 @@ class DeskScreen(WorkspaceScreen):
             return  # gone before its first frame was drawn
         self.consulting = False
         self.orphan_ticket_draft = False
+        self.query_one(KnowledgePane).reset()
         script_pane = self.query_one(ScriptPane)
         if call.queue_id:
             script_pane.clear("Loading the script 正在加载脚本…")
@@ -501,7 +526,9 @@ class DeskScreen(WorkspaceScreen):
             "dial": "Dial between calls (ready or not ready)."
             if on_call or state.state == "wrap_up"
             else "Log in to dial.",
-            "callback": "A callback needs a caller with a record: find or add the customer.",
+            "callback": f"A callback needs a caller with a record: {self._find_caller_help()}.",
+            "find_caller": "No call: the caller is looked up during a call or its wrap-up.",
+            "open_knowledge": "Log in first: the knowledge base is the centre's.",
             "focus_script": "No call: the script shows when a call rings.",
             "focus_ticket": "No call: a ticket is made for the caller of a call.",
             "submit_ticket": f"Open the ticket form first ({key('desk.ticket')}).",
@@ -533,7 +560,10 @@ class DeskScreen(WorkspaceScreen):
             "dial": agent in ("ready", "not_ready"),
             "callback": call is not None and call.customer is not None,
             "focus_script": call is not None and pane != PANE_SCRIPT,
-            "focus_ticket": (call is not None or self.orphan_ticket_draft) and pane != PANE_TICKET,
+            "focus_ticket": call is not None or self.orphan_ticket_draft or pane == PANE_TICKET,
+            # In the hints for an unknown caller; the key works on any call (`_caller_call_id`).
+            "find_caller": self._caller_call_id() is not None and self._caller_unknown(),
+            "open_knowledge": agent != "logged_out",
             "submit_ticket": pane == PANE_TICKET,
             "wrapup": agent == "wrap_up",
             "extend_wrapup": agent == "wrap_up"
@@ -544,9 +574,14 @@ class DeskScreen(WorkspaceScreen):
 
     def action_labels(self) -> dict[str, str]:
         call = self.store.call
+        labels: dict[str, str] = {}
         if call is not None and call.status == "held":
-            return {"call.hold": "Retrieve 取回"}
-        return {}
+            labels["call.hold"] = "Retrieve 取回"
+        if self._current_pane() == PANE_TICKET:
+            labels["desk.ticket"] = "Close ticket 关闭工单"
+        if self._current_pane() == PANE_KNOWLEDGE:
+            labels["desk.knowledge"] = "Close knowledge 关闭知识库"
+        return labels
 
     def unfinished_work(self) -> str | None:
         state = self.store.state
@@ -842,7 +877,8 @@ class DeskScreen(WorkspaceScreen):
             agent_id=target_id if kind == "agent" else None,
             queue_id=target_id if kind == "queue" else None,
         )
-        ok, _ = await self._attempt("transfer", self.shell.api.transfer(call.call_id, request))
+        what = "consult" if mode == "consult" else "transfer"
+        ok, _ = await self._attempt(what, self.shell.api.transfer(call.call_id, request))
         if ok and mode == "consult":
             self.consulting = True
             self.notify(consult_notice(self.key), timeout=4)
@@ -907,8 +943,10 @@ class DeskScreen(WorkspaceScreen):
         if self._refused("focus_ticket"):
             return
         current = self.query_one(ContentSwitcher).current
-        if current != PANE_TICKET:
-            self._pane_before_ticket = current or PANE_SCRIPT
+        if current == PANE_TICKET:  # the key that opened the form closes it, as Esc does
+            self.on_ticket_form_close_requested(TicketForm.CloseRequested())
+            return
+        self._pane_before_ticket = current or PANE_SCRIPT
         self._show_pane(PANE_TICKET)
         form = self.query_one(TicketForm)
         first_empty = "#ticket-category" if not form.fields()["category"] else "#ticket-subject"
@@ -1073,7 +1111,144 @@ class DeskScreen(WorkspaceScreen):
             self.query_one(WrapupPanel).submitted()
             self.notify(f"Wrapped up: {code_label(request.code)} 话后完成", timeout=3)
 
+    # -- who is calling (IN5): search, link, or add the caller's record --------------------
+
+    def _caller_call_id(self) -> str | None:
+        """The call whose caller may be looked up now: the one on the desk, or wrapping up."""
+        call = self.store.call
+        if call is not None and call.status != "ringing":
+            return call.call_id
+        return self.wrapup_call_id
+
+    def _caller_unknown(self) -> bool:
+        call = self.store.call
+        if call is not None:
+            return call.customer is None
+        try:
+            return self.query_one(TicketForm).customer_id is None
+        except NoMatches:  # the footer asks before the screen is composed
+            return False
+
+    def _find_caller_help(self) -> str:
+        return f"{self.key('desk.caller')} finds the customer or adds their record 查找或新建客户"
+
+    def action_find_caller(self) -> None:
+        call_id = self._caller_call_id()
+        if call_id is None:
+            self.notify(self.why_not("find_caller"), title="Not now 当前不可用", timeout=4)
+            return
+        call = self.store.call
+        api = self.shell.api
+        lookup = CallerLookup(
+            lambda query: api.search_customers(query, call_id),
+            number=call.ani if call is not None else None,
+        )
+        self.app.push_screen(lookup, lambda choice: self._caller_chosen(call_id, choice))
+
+    def _caller_chosen(self, call_id: str, choice: CallerChoice | None) -> None:
+        if choice is None:
+            return
+        request = CallerLinkRequest(
+            request_id=new_request_id(),
+            customer_id=choice.customer_id,
+            new_customer=choice.new,
+            need=choice.need,
+        )
+        self.link_caller(call_id, request)
+
+    @work(exclusive=True, group="caller", exit_on_error=False)
+    async def link_caller(self, call_id: str, request: CallerLinkRequest) -> None:
+        made = self.shell.api.link_caller(call_id, request)
+        ok, pop = await self._attempt("link the caller", made)
+        if not ok or pop is None or pop.customer is None:
+            return
+        customer = pop.customer
+        self.shell.publish(self.store.set_pop(call_id, pop))
+        form = self.query_one(TicketForm)
+        if form.call_id == call_id:  # what the agent typed stays; the form is the caller's now
+            form.start(
+                self.shell.drafts,
+                call_id=call_id,
+                customer_id=customer.id,
+                customer_name=customer.name,
+                tickets=list(pop.open_tickets),
+            )
+            if request.need:
+                form.prefill({"subject": request.need})
+        self.query_one(ScriptPane).set_values(self._script_values(self.store.call))
+        self.refresh_key_hints()
+        what = "New record" if request.new_customer is not None else "Caller"
+        self.notify(f"{what}: {customer.name} ({customer.id}) 已关联来电", timeout=4)
+
+    # -- the knowledge base beside the call (IN6) -------------------------------------------
+
+    def _knowledge_queue(self) -> str | None:
+        call = self.store.call
+        return call.queue_id if call is not None else None
+
+    def action_open_knowledge(self) -> None:
+        if self._refused("open_knowledge"):
+            return
+        if self._current_pane() == PANE_KNOWLEDGE:  # the key that opened it closes it
+            self._close_knowledge()
+            return
+        self._pane_before_knowledge = self._current_pane() or PANE_SCRIPT
+        self._show_pane(PANE_KNOWLEDGE)
+        # On a step that says to look it up, the step's words and article (the key the
+        # step names opens it: the script's option keys stay the script's until then).
+        wanted = self._step_knowledge() if self._pane_before_knowledge == PANE_SCRIPT else None
+        pane = self.query_one(KnowledgePane)
+        if wanted is None:
+            pane.open()
+        else:
+            pane.open(wanted.query, wanted.article_id)
+
+    def _step_knowledge(self) -> KnowledgeAction | None:
+        walker = self.query_one(ScriptPane).walker
+        arguments = (walker.step.action or {}).get("knowledge") if walker is not None else None
+        if not isinstance(arguments, dict):
+            return None
+        try:
+            return KnowledgeAction.model_validate(arguments)
+        except ValidationError:
+            return None  # `scripts check` reports a bad action; the walk goes on
+
+    def on_knowledge_pane_close_requested(self, _: KnowledgePane.CloseRequested) -> None:
+        self._close_knowledge()
+
+    def on_knowledge_pane_article_shown(self, _: KnowledgePane.ArticleShown) -> None:
+        self._offer_screen()  # supervisors see which article the agent reads
+
+    def _close_knowledge(self) -> None:
+        back_to = self._pane_before_knowledge
+        if back_to == PANE_KNOWLEDGE or (back_to == PANE_WRAPUP and self.wrapup_call_id is None):
+            back_to = PANE_SCRIPT
+        self._show_pane(back_to)
+        if back_to == PANE_WRAPUP:
+            self.query_one("#wrapup-notes", TextArea).focus()
+        elif back_to == PANE_TICKET:
+            self.query_one("#ticket-subject").focus()
+        elif self.store.call is not None:
+            self.query_one(ScriptPane).focus()
+        else:
+            self.set_focus(None)
+
     # -- messages --------------------------------------------------------------------------
+
+    # -- ticket tracking (TK2): my tickets and the caller's -------------------------------
+
+    def action_track_tickets(self) -> None:
+        call = self.store.call
+        customer = call.customer if call is not None else None
+        self.app.push_screen(
+            TicketTracker(
+                customer_id=customer.id if customer is not None else None,
+                customer_name=customer.name if customer is not None else "",
+            )
+        )
+
+    def action_callback_outcome(self) -> None:
+        self.run_worker(enter_callback_outcome(self), group="callback-outcome", exit_on_error=False)
 
     def action_messages(self) -> None:
         self.shell.publish(self.store.mark_messages_read())

@@ -92,6 +92,8 @@ class TicketForm(Vertical):
         self.tickets: list[Ticket] = []
         self._categories: list[tuple[str, str]] = list(DEFAULT_CATEGORIES)
         self._restoring = False
+        # How an unknown caller gets a record: the desk names its key here.
+        self.find_caller_help = "find the customer or add their record 查找或新建客户"
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="ticket-row"):
@@ -167,6 +169,7 @@ class TicketForm(Vertical):
         self.tickets = list(tickets)
         who = customer_name or "unknown caller 未知来电"
         self.border_title = f"Ticket 工单 · {who} · call {call_id}"
+        self.border_subtitle = "" if customer_id else self.find_caller_help
         saved = drafts.load(DRAFT_KIND, call_id)
         self._restoring = True
         try:
@@ -234,7 +237,9 @@ class TicketForm(Vertical):
 
     def _missing(self) -> str | None:
         if self.customer_id is None:
-            return "An unknown caller has no record to put a ticket on."
+            return (
+                f"An unknown caller has no record to put a ticket on yet: {self.find_caller_help}."
+            )
         fields = self.fields()
         if not fields["category"]:
             return "Choose a category 请选择类别."

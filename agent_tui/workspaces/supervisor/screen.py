@@ -52,6 +52,7 @@ from agent_tui.workspaces.supervisor.message_dialog import (
     TEAM_PREFIX,
     MessageDialog,
 )
+from agent_tui.workspaces.supervisor.pacing import DrawPacer
 from agent_tui.workspaces.supervisor.screen_view import AgentScreenView
 from agent_tui.workspaces.supervisor.staffing_view import StaffingView
 from agent_tui.workspaces.supervisor.text_dialog import TextDialog, filter_dialog
@@ -100,6 +101,7 @@ class MonitorScreen(WorkspaceScreen):
         self._board_now: float | None = None
         self._row_cache = RowCache()
         self._dirty: set[str] = set()
+        self._pacer = DrawPacer()
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader("Supervisor monitor 班长监控", NOTE, id="monitor-header")
@@ -138,12 +140,22 @@ class MonitorScreen(WorkspaceScreen):
     # -- drawing ------------------------------------------------------------------------
 
     def show_parts(self, parts: frozenset[str]) -> None:
-        # Events come one at a time: what they change is drawn once, after the burst.
+        # Events come one at a time: what they change is drawn once, after the burst, and
+        # at most once a frame (a whole floor's bursts would otherwise fill the loop).
         if not self._dirty:
-            self.call_later(self._draw_dirty)
+            delay = self._pacer.delay()
+            if delay:
+                self.set_timer(delay, self._draw_dirty)
+            else:
+                self.call_later(self._draw_dirty)
         self._dirty |= parts
 
     def _draw_dirty(self) -> None:
+        self._pacer.started()
+        self._draw_parts()
+        self._pacer.drawn()
+
+    def _draw_parts(self) -> None:
         parts, self._dirty = self._dirty, set()
         self.query_one(WorkspaceHeader).show(self.store)
         if BOARD in parts:

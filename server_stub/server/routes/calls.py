@@ -226,6 +226,11 @@ async def dial(body: DialRequest, scope: AgentScope, runtime: RuntimeDep) -> Com
 async def screen_pop(call_id: str, scope: PopReader, runtime: RuntimeDep) -> ScreenPop:
     call = live_call(runtime, call_id)
     scope.check_call(call)
+    return call_pop(runtime, scope, call)
+
+
+def call_pop(runtime: CentreRuntime, scope: Scope, call: CallView) -> ScreenPop:
+    """The pop of a live call as it stands (its customer may have been linked since)."""
     pop = runtime.pops.build(
         call_id=call.call_id,
         queue_id=call.queue_id,

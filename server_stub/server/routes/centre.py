@@ -35,8 +35,11 @@ def ticket_categories(config: CentreConfig) -> list[Code]:
 
 @router.get("/directory", response_model=Directory)
 async def directory(user: AnyUser, runtime: RuntimeDep) -> Directory:
+    """Who may take a call now: queues (expert groups marked) and the agents logged in
+    (team leaders marked); an agent logged out cannot be transferred to, so is not here."""
     runtime.catch_up()
     floor = runtime.floor
+    leaders = {a.id for a in runtime.config.agents if "supervisor" in a.also}
     return Directory(
         queues=[
             DirectoryQueue(
@@ -45,12 +48,21 @@ async def directory(user: AnyUser, runtime: RuntimeDep) -> Directory:
                 skill=q.skill,
                 waiting=floor.queue_stats[q.id].waiting,
                 agents_ready=floor.queue_stats[q.id].agents_ready,
+                expert_group=q.expert_group,
             )
             for q in runtime.config.queues
         ],
         agents=[
-            DirectoryAgent(id=a.agent_id, name=a.name, team=a.team, state=a.state, skills=a.skills)
+            DirectoryAgent(
+                id=a.agent_id,
+                name=a.name,
+                team=a.team,
+                state=a.state,
+                skills=a.skills,
+                team_leader=a.agent_id in leaders,
+            )
             for a in floor.agents.values()
+            if a.state != "logged_out"
         ],
     )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from server_stub.protocol.staffing import (
     StaffingSource,
@@ -22,10 +22,11 @@ from server_stub.protocol.staffing import (
     WhatIfRequest,
     WhatIfResultModel,
 )
-from server_stub.server.deps import FLOOR_READERS, RuntimeDep, scoped
+from server_stub.server.deps import RuntimeDep
 from server_stub.server.errors import ApiError, not_found
+from server_stub.server.routes.supervision import FloorScope
 from server_stub.server.runtime import CentreRuntime
-from server_stub.server.scope import Scope, out_of_scope
+from server_stub.server.scope import out_of_scope
 from server_stub.server.staffing_desk import (
     staffing_table,
     stored_log,
@@ -35,8 +36,6 @@ from server_stub.server.staffing_desk import (
 )
 
 router = APIRouter(tags=["supervision"])
-
-FloorScope = Annotated[Scope, Depends(scoped(*FLOOR_READERS))]
 
 
 def _goals(runtime: CentreRuntime, queues: list[str]) -> dict[str, float]:
@@ -84,7 +83,8 @@ async def start_whatif(body: WhatIfRequest, scope: FloorScope, runtime: RuntimeD
 
     def compute() -> WhatIfResultModel:  # in a thread: reads the log, waits on the worker processes
         log = stored_log(store)
-        return whatif_result(config, log, body, queues, now=now, workers=workers)
+        pool = jobs.pool() if workers > 1 else None
+        return whatif_result(config, log, body, queues, now=now, workers=workers, pool=pool)
 
     return jobs.start(user, body, queues, compute)
 

@@ -23,9 +23,12 @@ from server_stub.server.testing import LiveServer
 SIZES = [(80, 24), (120, 40)]
 
 
-async def _tickets_on_a_call(live: LiveServer, *categories: tuple[str, str]) -> list[str]:
-    """Agent 1001 takes a call and records a ticket per (category, priority) on it."""
-    agent = await client_as(live.base_url, "1001")
+async def _tickets_on_a_call(
+    live: LiveServer, *categories: tuple[str, str], agent_id: str = "1001"
+) -> list[str]:
+    """An agent (1001 unless named) takes a call and records a ticket per (category,
+    priority) on it."""
+    agent = await client_as(live.base_url, agent_id)
     trainer = await client_as(live.base_url, "t100")
     try:
         await agent.set_state("ready")
@@ -51,6 +54,39 @@ async def _tickets_on_a_call(live: LiveServer, *categories: tuple[str, str]) -> 
         await agent.close()
         await trainer.close()
     return made
+
+
+async def test_a_team_leader_pre_processes_its_own_teams_complaint_in_the_back_office(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    [ours] = await _tickets_on_a_call(centre, ("complaint", "high"))  # 1001, team A
+    await _tickets_on_a_call(centre, ("complaint", "high"), agent_id="1002")  # team B
+    app = frozen_app(centre, tmp_path, config_dir, "s100")  # team A's leader
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_as(pilot, "supervisor")  # lands on the monitor, as before
+        assert [spec.id for spec in app.open_workspaces] == ["supervisor", "backoffice"]
+        await pilot.press("f12")
+        await until(lambda: isinstance(app.screen, BackOfficeScreen), pilot)
+        await until(lambda: _queue(app).row_count == 1, pilot)
+        assert [row.key.value for row in _queue(app).ordered_rows] == [ours]  # not team B's
+        await pilot.press("f3")  # pull next
+        await until(lambda: f"Ticket 工单 {ours}" in screen_text(app), pilot)
+        await pilot.press("f6")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        await pilot.press(*"forward", "enter")
+        await until(lambda: isinstance(app.screen, TransitionDialog), pilot)
+        await pilot.press(*"checked, over to the group", "enter")
+        await until(lambda: isinstance(app.screen, BackOfficeScreen), pilot)
+        await until(lambda: _queue(app).row_count == 0, pilot)
+    admin = await client_as(centre.base_url, "admin")
+    try:
+        stored = await admin.ticket_detail(ours)
+    finally:
+        await admin.close()
+    assert stored.workflow is not None and stored.workflow.queue == "complaint_group"
+    forwarded = [h for h in stored.history if h.transition == "forward"]
+    assert [h.actor for h in forwarded] == ["s100"]
+    assert "checked, over to the group" in forwarded[0].fields.values()
 
 
 def _queue(app: Any) -> DataTable[Any]:

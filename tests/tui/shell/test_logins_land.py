@@ -65,7 +65,9 @@ async def test_a_team_leader_switches_between_desk_and_monitor_and_each_keeps_it
         await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
         picker = app.screen
 
-        await pilot.press("f12")
+        # Three workspaces (desk, monitor, back office): the switch key asks, the monitor
+        # first; afterwards the one left last is first, so F12 Enter goes back and forth.
+        await pilot.press("f12", "enter")
         await until(lambda: app.current_workspace == "supervisor", pilot)
         monitor = app.screen
         assert isinstance(monitor, MonitorScreen)
@@ -74,13 +76,13 @@ async def test_a_team_leader_switches_between_desk_and_monitor_and_each_keeps_it
         await pilot.press("down")
         assert board.cursor_row == 1
 
-        await pilot.press("f12")
+        await pilot.press("f12", "enter")
         await until(lambda: app.current_workspace == "desk", pilot)
         assert app.screen is picker  # the desk's dialog is still open where it was
         await pilot.press("escape")
         await until(lambda: app.screen is desk, pilot)
 
-        await pilot.press("f12")
+        await pilot.press("f12", "enter")
         await until(lambda: app.current_workspace == "supervisor", pilot)
         assert app.screen is monitor and board.cursor_row == 1
 
@@ -97,7 +99,7 @@ async def test_a_call_at_the_team_leaders_desk_is_said_on_the_monitor_and_shown_
             assert isinstance(desk, DeskScreen)
             await pilot.press("f2")
             await until(lambda: app.store.state == "ready", pilot)
-            await pilot.press("f12")
+            await pilot.press("f12", "enter")
             await until(lambda: app.current_workspace == "supervisor", pilot)
 
             sent = await trainer.send_caller(TrainerCallRequest(queue_id="enquiry"))
@@ -105,7 +107,7 @@ async def test_a_call_at_the_team_leaders_desk_is_said_on_the_monitor_and_shown_
             await until(lambda: card.call_id == sent.call_id, pilot)  # drawn while hidden
             notices = [n.message for n in app._notifications]
             assert "A call is ringing at your desk: F12 goes there." in notices
-            await pilot.press("f12")
+            await pilot.press("f12", "enter")
             await until(lambda: app.screen is desk, pilot)
             assert "RINGING" in screen_text(app)
     finally:
@@ -123,7 +125,8 @@ async def test_a_supervisor_lands_on_the_monitor_of_its_own_team(
         # Team A only: 1002 is in team B.
         await until(lambda: _rows(monitor, "#agents-board") == ["1001", "1100"], pilot)
         assert _rows(monitor, "#queues-board") == ["complaint", "enquiry", "fault", "vip"]
-        assert "Switch workspace" not in screen_text(app)
+        # The back office opens by the switch key (its complaints to pre-process).
+        assert [spec.id for spec in app.open_workspaces] == ["supervisor", "backoffice"]
 
 
 async def test_a_trainer_lands_on_the_training_console(

@@ -1,6 +1,8 @@
-"""The agents board's rows between ticks: only the rows on screen follow the clock."""
+"""The agents board between ticks (only the rows on screen follow the clock), and its pacing."""
 
 from __future__ import annotations
+
+import pytest
 
 from agent_tui.workspaces.supervisor.boards import (
     AgentLine,
@@ -8,6 +10,7 @@ from agent_tui.workspaces.supervisor.boards import (
     RowCache,
     agent_rows,
 )
+from agent_tui.workspaces.supervisor.pacing import DrawPacer
 from server_stub.protocol.api import AgentStatus
 
 
@@ -48,3 +51,40 @@ def test_without_a_screen_every_row_follows_the_clock() -> None:
     agent_rows(lines, 60.0, AgentView(), None, {}, cache)
     later = agent_rows(lines, 125.0, AgentView(), None, {}, cache)
     assert {str(cells[3]) for cells in later.values()} == {"2:05"}
+
+
+def test_changes_are_drawn_at_once_after_a_quiet_spell_and_once_a_frame_in_a_burst() -> None:
+    now = [100.0]
+    pacer = DrawPacer(frame_s=0.03, clock=lambda: now[0])
+    assert pacer.delay() == 0.0  # nothing drawn yet: at once
+    pacer.started()
+    now[0] += 0.005
+    pacer.drawn()
+    now[0] += 0.01
+    assert pacer.delay() == pytest.approx(0.015)  # in the same frame: at its end
+    now[0] += 0.05
+    assert pacer.delay() == 0.0
+
+
+def test_a_slow_draw_waits_as_long_as_it_took_before_the_next() -> None:
+    now = [100.0]
+    pacer = DrawPacer(frame_s=0.03, clock=lambda: now[0])
+    pacer.started()
+    now[0] += 0.2  # a loaded machine: the draw took 200 ms
+    pacer.drawn()
+    assert pacer.delay() == pytest.approx(0.2)  # the loop gets as long for the rest
+
+
+def test_a_floor_refresh_keeps_the_agents_that_did_not_change_as_they_were() -> None:
+    # The board redraws rows by identity: a refresh that brings nothing new redraws none.
+    from agent_tui.client.state import ClientStore
+
+    store = ClientStore()
+    lines = _floor(3)
+    store.load_floor([line.status for line in lines])
+    kept = store.floor["b0001"]
+    again = [line.status.model_copy() for line in lines]
+    again[2] = again[2].model_copy(update={"state": "busy", "since": 30.0})
+    store.load_floor(again)
+    assert store.floor["b0001"] is kept
+    assert store.floor["b0002"].state == "busy"

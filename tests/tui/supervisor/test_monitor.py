@@ -263,7 +263,7 @@ async def test_a_team_leaders_board_is_kept_true_by_refreshing_the_floor(
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await log_in_as(pilot, "desk")
-            await pilot.press("f12")
+            await pilot.press("f12", "enter")  # desk, monitor, back office: the monitor first
             await until(lambda: app.current_workspace == "supervisor", pilot)
             monitor = app.screen
             assert isinstance(monitor, MonitorScreen)
