@@ -78,6 +78,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("supervisor.wall_cycle", "wall_cycle", "Cycle views", "supervisor"),
     # the staffing view (issue 10 item 6), its own scope: a screen over the monitor
     Action("supervisor.staffing", "staffing", "Staffing", "supervisor"),
+    # coaching tasks from quality evaluations (issue 12, QA3): a screen over the monitor
+    Action("supervisor.coaching", "coaching", "Coaching", "supervisor"),
     Action("staffing.queue", "next_queue", "Queue", "staffing"),
     Action("staffing.source", "source", "Source", "staffing"),
     Action("staffing.fewer", "fewer", "−1", "staffing"),

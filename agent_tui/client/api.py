@@ -67,6 +67,9 @@ from server_stub.protocol.quality_api import (
     CalibrationRound,
     CalibrationView,
     CallTimeline,
+    CoachingClose,
+    CoachingCreate,
+    CoachingTask,
     EvaluationConfirm,
     EvaluationCreate,
     EvaluationUpdate,
@@ -122,6 +125,7 @@ _SCRIPTS = TypeAdapter(list[FlowScript])
 _WORK_QUEUES = TypeAdapter(list[WorkQueueView])
 _EVENTS = TypeAdapter(list[Event])
 _EVALUATIONS = TypeAdapter(list[EvaluationView])
+_COACHING_TASKS = TypeAdapter(list[CoachingTask])
 _ROUNDS = TypeAdapter(list[CalibrationRound])
 _SCENARIOS = TypeAdapter(list[ScenarioSummary])
 _SESSIONS = TypeAdapter(list[SessionView])
@@ -519,6 +523,19 @@ class CentreApi:
     ) -> EvaluationView:
         path = f"/quality/evaluations/{evaluation_id}/confirm"
         return await self._call(EvaluationView, "POST", path, body=request)
+
+    async def open_coaching_task(self, evaluation_id: str, request: CoachingCreate) -> CoachingTask:
+        """An individual problem on a confirmed evaluation: a task for the team leaders."""
+        path = f"/quality/evaluations/{evaluation_id}/coaching"
+        return await self._call(CoachingTask, "POST", path, body=request)
+
+    async def coaching_tasks(self) -> list[CoachingTask]:
+        """The coaching tasks the login may see (a supervisor: its teams')."""
+        return await self._list(_COACHING_TASKS, "/quality/coaching")
+
+    async def close_coaching_task(self, task_id: str, request: CoachingClose) -> CoachingTask:
+        path = f"/quality/coaching/{task_id}/close"
+        return await self._call(CoachingTask, "POST", path, body=request)
 
     async def quality_statistics(self, period: StatisticsPeriod) -> QualityStatistics:
         params: dict[str, str] = {"period": period}

@@ -270,10 +270,12 @@ def desk_screen_renderable(
     script: FlowScript | None,
     keys: KeyNames,
     values: Mapping[str, str] | None = None,
+    card: bool = True,
 ) -> RenderableType:
     """Another user's view of an agent's desk: the caller's card (from the call's pop), the
     script where the agent is (its path replayed), the ticket draft, and which pane is
-    open. `call` is the call as the viewer knows it (`call_from_pop`)."""
+    open. `call` is the call as the viewer knows it (`call_from_pop`); `card=False` leaves
+    the card out for a viewer who may not see the caller's record (a trainer)."""
     verified = False
     parts: list[RenderableType] = [
         Text(f"Showing 正在显示: {PANE_TITLES.get(screen.pane, screen.pane)}", style="bold")
@@ -281,7 +283,8 @@ def desk_screen_renderable(
     walker = walker_at(script, list(screen.path)) if script is not None else None
     if walker is not None:
         verified = bool(identity_verified(walker))
-    parts.append(card_renderable(call, verified=verified))
+    if card:
+        parts.append(card_renderable(call, verified=verified))
     if walker is not None:
         parts.append(Text(f"Script 脚本 · {walker.script.title}", style="bold #5fa8d3"))
         parts.append(step_renderable(walker, values or {}, keys, wide=True))

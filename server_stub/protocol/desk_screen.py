@@ -18,7 +18,8 @@ and the desk's screen.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -45,6 +46,19 @@ class ScriptStepRequest(Request):
         elif self.key is None or self.next is None:
             raise ValueError("a step forward needs key and next (or back: true)")
         return self
+
+
+def walked_path(steps: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """The (step, key) pairs a walk has taken, folded from its `call.script_step` data in
+    order: a step back undoes the last one taken."""
+    path: list[tuple[str, str]] = []
+    for data in steps:
+        if data.get("back"):
+            if path:
+                path.pop()
+        else:
+            path.append((str(data.get("step")), str(data.get("key"))))
+    return path
 
 
 class HoldRequest(Request):

@@ -206,7 +206,15 @@ class CoachingTask(BaseModel):
     items: list[str] = Field(description="the items that lost points, as the form names them")
     note: str
     created_by: str
-    status: Literal["open"] = "open"
+    status: Literal["open", "closed"] = "open"
+    closed_by: str | None = None
+    closing_note: str = Field(default="", description="what the team leader did about it")
+
+
+class CoachingClose(Request):
+    """`POST /v1/quality/coaching/{id}/close`: the team leader coached the agent."""
+
+    note: str = Field(min_length=1, max_length=LONG_TEXT)
 
 
 # --------------------------------------------------------------------------- calibration

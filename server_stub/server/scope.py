@@ -529,6 +529,11 @@ class Scope:
             return True
         return evaluation.calibration is None or evaluation.calibration in scored_rounds
 
+    def check_coaches(self, team: str | None) -> None:
+        """A coaching task is closed by a leader of the agent's team (or the whole floor's)."""
+        if not (self.reach.whole_floor or (team is not None and team in self.reach.teams)):
+            raise out_of_scope(f"team {team} is not one you lead")
+
     def check_evaluation_author(self, evaluation: Evaluation) -> None:
         if evaluation.evaluator_id != self.reach.user_id:
             raise ApiError(

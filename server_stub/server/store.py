@@ -987,6 +987,12 @@ class Store:
                 (task.id, request_id, task.created_by, task.team, task.model_dump_json()),
             )
 
+    def replace_coaching_task(self, task: CoachingTask) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE coaching_tasks SET body = ? WHERE id = ?", (task.model_dump_json(), task.id)
+            )
+
     def coaching_tasks(self, *, request_id: str | None = None, by: str = "") -> list[CoachingTask]:
         """Coaching tasks in the order made (the one a request made, when given)."""
         query, params = "SELECT body FROM coaching_tasks", cast(tuple[str, ...], ())

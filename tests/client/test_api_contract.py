@@ -56,6 +56,9 @@ from server_stub.protocol.quality_api import (
     CalibrationRound,
     CalibrationView,
     CallTimeline,
+    CoachingClose,
+    CoachingCreate,
+    CoachingTask,
     EvaluationConfirm,
     EvaluationCreate,
     EvaluationUpdate,
@@ -393,6 +396,14 @@ async def test_the_quality_routes_parse_for_an_evaluator(
     assert updated.evaluation.comments == "好 good"
     confirmed = await evaluator.confirm_evaluation(made.evaluation.id, EvaluationConfirm())
     assert confirmed.evaluation.status == "confirmed"
+    task = await evaluator.open_coaching_task(
+        made.evaluation.id, CoachingCreate(request_id=new_request_id(), note="慢 slow")
+    )
+    assert isinstance(task, CoachingTask) and task.status == "open"
+    leader = await connect("s100")
+    assert [t.id for t in await leader.coaching_tasks()] == [task.id]
+    closed = await leader.close_coaching_task(task.id, CoachingClose(note="辅导了 coached"))
+    assert (closed.status, closed.closed_by) == ("closed", "s100")
     statistics = await evaluator.quality_statistics("month")
     assert isinstance(statistics, QualityStatistics) and statistics.centre.evaluations == 1
     round_ = await evaluator.create_calibration(

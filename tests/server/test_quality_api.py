@@ -301,3 +301,43 @@ async def test_an_individual_problem_opens_a_coaching_task_for_the_agents_team_l
     assert [t["id"] for t in ours] == [body["id"]] and theirs == []
     agent = await api.get("/v1/quality/coaching", headers=await login(api, "1001"))
     assert agent.status_code == 403
+
+
+async def a_coaching_task(api: httpx.AsyncClient) -> str:
+    """A coaching task on team A's agent 1001, from a confirmed evaluation."""
+    call_id = await a_slow_call_held_without_the_phrase(api)
+    evaluator = await login(api, "e100")
+    made = await api.post(
+        "/v1/quality/evaluations", json={"request_id": "r", "call_id": call_id}, headers=evaluator
+    )
+    evaluation_id = made.json()["evaluation"]["id"]
+    await api.post(f"/v1/quality/evaluations/{evaluation_id}/confirm", json={}, headers=evaluator)
+    task = await api.post(
+        f"/v1/quality/evaluations/{evaluation_id}/coaching",
+        json={"request_id": "c", "note": "接听要快 / answer sooner"},
+        headers=evaluator,
+    )
+    return str(task.json()["id"])
+
+
+async def test_the_team_leader_closes_a_coaching_task_with_a_note_and_no_other_team_can(
+    api: httpx.AsyncClient,
+) -> None:
+    task_id = await a_coaching_task(api)
+    url = f"/v1/quality/coaching/{task_id}/close"
+    theirs = await api.post(url, json={"note": "x"}, headers=await login(api, "s101"))
+    assert theirs.status_code == 403 and theirs.json()["error"]["code"] == "out_of_scope"
+    ours = await login(api, "s100")
+    empty = await api.post(url, json={"note": ""}, headers=ours)
+    assert empty.status_code == 422
+    missing = await api.post("/v1/quality/coaching/CT99999/close", json={"note": "x"}, headers=ours)
+    assert missing.status_code == 404
+    closed = await api.post(url, json={"note": "一对一辅导完成 / coached"}, headers=ours)
+    assert closed.status_code == 200, closed.text
+    assert (closed.json()["status"], closed.json()["closed_by"]) == ("closed", "s100")
+    listed = (await api.get("/v1/quality/coaching", headers=ours)).json()
+    assert [(t["status"], t["closing_note"]) for t in listed] == [
+        ("closed", "一对一辅导完成 / coached")
+    ]
+    again = await api.post(url, json={"note": "again"}, headers=ours)
+    assert again.json()["closing_note"] == "一对一辅导完成 / coached"  # closed once

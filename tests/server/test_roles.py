@@ -104,6 +104,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/admin/clock"): frozenset({"admin"}),
     ("GET", "/v1/events"): EVERYONE,
     ("GET", "/v1/quality/coaching"): frozenset({"evaluator", "supervisor", "admin"}),
+    ("POST", "/v1/quality/coaching/{task_id}/close"): frozenset({"supervisor", "admin"}),
     ("GET", "/v1/training/scenarios"): frozenset({"trainer", "admin"}),
     ("POST", "/v1/training/sessions"): frozenset({"trainer", "admin"}),
     ("GET", "/v1/training/sessions"): frozenset({"trainer", "admin"}),

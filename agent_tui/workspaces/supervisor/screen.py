@@ -46,6 +46,7 @@ from agent_tui.workspaces.supervisor.boards import (
     queue_rows,
     queues_title,
 )
+from agent_tui.workspaces.supervisor.coaching_view import CoachingScreen
 from agent_tui.workspaces.supervisor.message_dialog import (
     AGENT_PREFIX,
     TEAM_PREFIX,
@@ -474,6 +475,9 @@ class MonitorScreen(WorkspaceScreen):
 
     def action_staffing(self) -> None:
         self.app.push_screen(StaffingView())
+
+    def action_coaching(self) -> None:
+        self.app.push_screen(CoachingScreen())
 
     @work(group="supervisor-action", exit_on_error=False)
     async def send_action(self, what: str, request: Awaitable[object]) -> None:

@@ -29,12 +29,14 @@ from agent_tui.ui.requests import attempt
 from agent_tui.ui.tables import highlighted_key, sync_rows
 from agent_tui.workspaces.base import WorkspaceScreen
 from agent_tui.workspaces.trainer import load_queues
+from agent_tui.workspaces.trainer.mirror import mirrored_desk
 from agent_tui.workspaces.trainer.replay_screen import CallIdDialog, ReplayScreen
 from agent_tui.workspaces.trainer.send_dialog import SendCallerDialog
 from agent_tui.workspaces.trainer.session_dialogs import StartSessionDialog, WhisperDialog
 from agent_tui.workspaces.trainer.sessions import SESSION_COLUMNS, session_block, session_rows
 from agent_tui.workspaces.trainer.trails import TRAIL_COLUMNS, trail_rows
 from server_stub.protocol.api import TrainerCallRequest
+from server_stub.protocol.scripts import FlowScript
 from server_stub.protocol.training_api import (
     ControlAction,
     SessionControl,
@@ -70,7 +72,10 @@ ConsoleScreen.-narrow #console-body {
 }
 ConsoleScreen.-narrow #console-left {
     width: 100%;
-    height: 6;
+    height: auto;
+}
+ConsoleScreen.-narrow #sessions-board {
+    height: 5;
 }
 ConsoleScreen.-narrow #session-detail {
     width: 100%;
@@ -78,6 +83,9 @@ ConsoleScreen.-narrow #session-detail {
 ConsoleScreen.-narrow #queues, ConsoleScreen.-narrow #trails-title,
 ConsoleScreen.-narrow #trails-board {
     display: none;
+}
+ConsoleScreen.-narrow.-following #trails-title, ConsoleScreen.-narrow.-following #trails-board {
+    display: block;
 }
 """
 SIDE_BY_SIDE_WIDTH = 110
@@ -93,6 +101,8 @@ class ConsoleScreen(WorkspaceScreen):
         super().__init__()
         self.sessions: dict[str, SessionView] = {}
         self.last_trainee = "1001"
+        # The sessions' flow scripts, read once each, to draw the trainee's desk with.
+        self.scripts: dict[tuple[str, str], FlowScript | None] = {}
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader("Training console 培训控制台", NOTE, id="console-header")
@@ -128,7 +138,10 @@ class ConsoleScreen(WorkspaceScreen):
         if QUEUES in parts:
             self.query_one(QueuesBoard).show(store.queues.values(), store.centre_time)
         if TRAILS in parts:
-            sync_rows(self.query_one("#trails-board", DataTable), trail_rows(store))
+            rows = trail_rows(store)
+            sync_rows(self.query_one("#trails-board", DataTable), rows)
+            # Narrow, the callers sent show only once there are some: the session comes first.
+            self.set_class(bool(rows), "-following")
         self.refresh_key_hints()
 
     def _selected(self) -> SessionView | None:
@@ -179,7 +192,25 @@ class ConsoleScreen(WorkspaceScreen):
         if selected is None:
             panel.show("Session 场次", EMPTY)
         else:
-            panel.show(f"Session 场次 {selected.id}", session_block(selected))
+            desk = mirrored_desk(selected, self._script_of(selected), self.shell.keymap.key)
+            panel.show(f"Session 场次 {selected.id}", session_block(selected, desk))
+
+    def _script_of(self, view: SessionView) -> FlowScript | None:
+        key = (view.queue, view.script)
+        if key not in self.scripts:
+            self.scripts[key] = None
+            self.load_script(view.queue, view.script)
+        return self.scripts[key]
+
+    @work(group="scripts", exit_on_error=False)
+    async def load_script(self, queue: str, script_id: str) -> None:
+        reading = self.shell.api.scripts_for(queue)
+        ok, scripts = await attempt(self.notify, "read the session's script", reading)
+        if ok and scripts is not None:
+            self.scripts[(queue, script_id)] = next(
+                (script for script in scripts if script.id == script_id), None
+            )
+            self._show_selected()
 
     def action_start_session(self) -> None:
         self.pick_scenario()

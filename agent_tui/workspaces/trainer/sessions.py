@@ -72,8 +72,9 @@ def session_rows(sessions: list[SessionView]) -> dict[str, tuple[Text, ...]]:
     }
 
 
-def session_block(view: SessionView) -> RenderableType:
-    """The session in full: who, what, the call as it went, and the score at the end."""
+def session_block(view: SessionView, desk: RenderableType | None = None) -> RenderableType:
+    """The session in full: who, what, the trainee's desk (`desk`, mirrored while the call
+    runs), the call as it went, and the score at the end."""
     head = Text()
     head.append(view.title, style="bold")
     head.append(f"\n{view.trainee} · {view.scenario} v{view.scenario_version} · ", style="dim")
@@ -111,6 +112,9 @@ def session_block(view: SessionView) -> RenderableType:
     parts: list[RenderableType] = [head, Text("")]
     if view.score is not None:
         parts += [score_block(view.score), Text("")]
+    elif desk is not None:
+        title = Text("Trainee's desk 学员桌面 (live)", style="bold #c678dd")
+        parts += [title, desk, Text("")]
     return Group(*parts, lines)
 
 

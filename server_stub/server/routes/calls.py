@@ -28,6 +28,7 @@ from server_stub.protocol.desk_screen import (
     ScriptStepRequest,
     WrapupExtended,
     WrapupNotesRequest,
+    walked_path,
 )
 from server_stub.protocol.events import EventType
 from server_stub.server.auth import Principal
@@ -172,17 +173,12 @@ async def wrapup(
 async def script_progress(call_id: str, user: AgentUser, runtime: RuntimeDep) -> ScriptProgress:
     """Where the agent's walk of the call's script stands (its own call only)."""
     own_call(runtime, call_id, user)
-    path: list[tuple[str, str]] = []
-    for event in runtime.store.call_events(call_id):
-        if event.type != EventType.CALL_SCRIPT_STEP or event.agent_id != user.user_id:
-            continue
-        data = event.data
-        if data.get("back"):
-            if path:
-                path.pop()
-        else:
-            path.append((str(data.get("step")), str(data.get("key"))))
-    return ScriptProgress(call_id=call_id, path=path)
+    steps = (
+        event.data
+        for event in runtime.store.call_events(call_id)
+        if event.type == EventType.CALL_SCRIPT_STEP and event.agent_id == user.user_id
+    )
+    return ScriptProgress(call_id=call_id, path=walked_path(steps))
 
 
 @router.put("/calls/{call_id}/wrapup/notes", response_model=CommandResult)

@@ -17,6 +17,7 @@ from server_stub.protocol.quality_api import (
     CalibrationRound,
     CalibrationView,
     CallTimeline,
+    CoachingClose,
     CoachingCreate,
     CoachingTask,
     EvaluationConfirm,
@@ -31,7 +32,7 @@ from server_stub.protocol.quality_api import (
 )
 from server_stub.protocol.quality_forms import Evaluation
 from server_stub.server.deps import RuntimeDep, scoped
-from server_stub.server.errors import ApiError
+from server_stub.server.errors import ApiError, not_found
 from server_stub.server.quality_desk import QualityDesk
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.scope import Scope, out_of_scope
@@ -40,6 +41,7 @@ router = APIRouter(tags=["quality"], prefix="/quality")
 
 QualityUser = Annotated[Scope, Depends(scoped("evaluator", "admin"))]
 CoachingReader = Annotated[Scope, Depends(scoped("evaluator", "supervisor", "admin"))]
+CoachingCloser = Annotated[Scope, Depends(scoped("supervisor", "admin"))]
 
 
 def desk_of(runtime: CentreRuntime) -> QualityDesk:
@@ -153,6 +155,26 @@ async def coaching_tasks(scope: CoachingReader, runtime: RuntimeDep) -> list[Coa
     if scope.reach.whole_floor or scope.principal.has("evaluator"):
         return tasks
     return [task for task in tasks if task.team in scope.reach.teams]
+
+
+@router.post("/coaching/{task_id}/close", response_model=CoachingTask)
+async def close_coaching_task(
+    task_id: str, body: CoachingClose, scope: CoachingCloser, runtime: RuntimeDep
+) -> CoachingTask:
+    """The agent's team leader coached it: the task closes with what was done (once; a
+    retry gets the closed task back)."""
+    store = desk_of(runtime).store
+    task = next((t for t in store.coaching_tasks() if t.id == task_id), None)
+    if task is None:
+        raise not_found("coaching_task", task_id)
+    scope.check_coaches(task.team)
+    if task.status == "closed":
+        return task
+    closed = task.model_copy(
+        update={"status": "closed", "closed_by": scope.principal.user_id, "closing_note": body.note}
+    )
+    store.replace_coaching_task(closed)
+    return closed
 
 
 @router.get("/statistics", response_model=QualityStatistics)

@@ -84,7 +84,7 @@ async def test_a_caller_sent_by_key_is_followed_until_an_agent_answers(
         await agent.close()
 
 
-@pytest.mark.parametrize("size", [(120, 40)], ids=["120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_console_with_one_caller_answered_and_one_waiting(
     login_picture: LoginPicture, centre: LiveServer, size: tuple[int, int]
 ) -> None:
@@ -233,6 +233,36 @@ async def test_a_trainer_starts_a_session_pauses_steps_steers_and_whispers(
     assert whispers == ["问清需求"]
 
 
+def desk_drawn(pilot: Pilot[Any]) -> bool:
+    """The session's script has been read: the trainee's desk is drawn with it."""
+    console = pilot.app.screen
+    return isinstance(console, ConsoleScreen) and any(console.scripts.values())
+
+
+async def test_the_trainer_sees_the_trainees_desk_follow_its_script_live(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    session_id = await a_paused_session(centre, ENQUIRY_OPENING)
+    app = frozen_app(centre, tmp_path, config_dir, "t100")
+    trainee = await client_as(centre.base_url, "1001")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await log_in_as(pilot, "trainer")
+            await until(lambda: desk_drawn(pilot), pilot)
+            # The desk is on the tariffs step (greet → 1), as the trainee's own desk shows it.
+            await until(lambda: "Trainee's desk 学员桌面" in screen_text(app), pilot)
+            shown = screen_text(app)
+            assert "我为您介绍一下适合您的套餐" in shown
+            assert "请问还有其他可以帮您的吗" not in shown
+            await trainee.session_desk(session_id, step("1", "tariffs", "anything_else"))
+            await pilot.press("f5")  # the session is paused: read it again
+            await until(lambda: "请问还有其他可以帮您的吗" in screen_text(app), pilot)
+            assert "我为您介绍一下适合您的套餐" not in screen_text(app)
+            assert "刘峰" not in screen_text(app)  # the trainer gets no caller's record
+    finally:
+        await trainee.close()
+
+
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_console_with_a_session_in_progress(
     login_picture: LoginPicture, centre: LiveServer, size: tuple[int, int]
@@ -241,6 +271,7 @@ def test_console_with_a_session_in_progress(
 
     async def steps(pilot: Pilot[Any]) -> None:
         await until(lambda: said_lines(pilot) == 3, pilot)  # hello, the question, the 59 plan
+        await until(lambda: desk_drawn(pilot), pilot)
 
     assert login_picture("t100", "trainer", size, steps)
 
