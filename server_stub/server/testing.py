@@ -159,6 +159,17 @@ def paused_runtime(
     )
 
 
+def supervised_runtime(config: CentreConfig, advance_s: float = 0.0) -> CentreRuntime:
+    """`paused_runtime` of `config` with the demo's supervision file (roster, thresholds,
+    violation kinds, surges), stepped `advance_s` into the day."""
+    from server_stub.supervision.loader import load_default_supervision
+
+    runtime = paused_runtime(config=config, supervision=load_default_supervision(config))
+    if advance_s:
+        runtime.advance(advance_s)
+    return runtime
+
+
 def asgi_client(runtime: CentreRuntime, client_host: str = "127.0.0.1") -> httpx.AsyncClient:
     """An httpx client on the app in-process (no sockets; responses are not streamed),
     calling from `client_host` (what failed logins slow down)."""

@@ -92,8 +92,7 @@ from server_stub.protocol.training_api import (
 from server_stub.protocol.workflow_api import TransitionRequest
 from server_stub.server.app import create_app
 from server_stub.server.runtime import CentreRuntime
-from server_stub.server.testing import demo_centre, paused_runtime
-from server_stub.supervision.loader import load_default_supervision
+from server_stub.server.testing import demo_centre, paused_runtime, supervised_runtime
 
 CUSTOMER = "C000001"
 
@@ -138,7 +137,7 @@ async def connect(runtime: CentreRuntime) -> AsyncIterator[Connect]:
 async def connect_supervised() -> AsyncIterator[Connect]:
     """The same on the demo centre with its supervision file (roster, violation kinds)."""
     config = demo_centre()
-    runtime = paused_runtime(config=config, supervision=load_default_supervision(config))
+    runtime = supervised_runtime(config)
     try:
         async with _clients_of(runtime) as connect_as:
             yield connect_as

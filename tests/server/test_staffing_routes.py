@@ -19,8 +19,13 @@ import pytest
 from server_stub.centre.schema import CentreConfig
 from server_stub.erlang import erlang_a, erlang_c
 from server_stub.server.runtime import CentreRuntime
-from server_stub.server.testing import asgi_client, demo_centre, login, paused_runtime, stored_log
-from server_stub.supervision.loader import load_default_supervision
+from server_stub.server.testing import (
+    asgi_client,
+    demo_centre,
+    login,
+    stored_log,
+    supervised_runtime,
+)
 from server_stub.supervision.workload import forecast_calls
 
 RUN_S = 3_600.0
@@ -42,8 +47,7 @@ def _team_b_narrowed() -> CentreConfig:
 @pytest.fixture(scope="module")
 def busy_runtime() -> Iterator[CentreRuntime]:
     config = _team_b_narrowed()
-    runtime = paused_runtime(config=config, supervision=load_default_supervision(config))
-    runtime.advance(RUN_S)
+    runtime = supervised_runtime(config, RUN_S)
     yield runtime
     runtime.store.close()
 

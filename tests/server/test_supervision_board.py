@@ -25,7 +25,12 @@ from server_stub.protocol.supervision_board import (
     service_level,
 )
 from server_stub.server.runtime import CentreRuntime
-from server_stub.server.testing import asgi_client, demo_centre, login, paused_runtime
+from server_stub.server.testing import (
+    asgi_client,
+    demo_centre,
+    login,
+    supervised_runtime,
+)
 from server_stub.supervision.clock import CentreClock
 from server_stub.supervision.loader import load_default_supervision
 
@@ -35,8 +40,7 @@ RUN_S = 2_100.0  # past 10:30, so the interval has started again and today has n
 @pytest.fixture(scope="module")
 def busy_runtime() -> Iterator[CentreRuntime]:
     config = demo_centre()
-    runtime = paused_runtime(config=config, supervision=load_default_supervision(config))
-    runtime.advance(RUN_S)
+    runtime = supervised_runtime(config, RUN_S)
     yield runtime
     runtime.store.close()
 

@@ -18,11 +18,10 @@ from server_stub.server.testing import (
     asgi_client,
     demo_centre,
     login,
-    paused_runtime,
     stored_log,
+    supervised_runtime,
 )
 from server_stub.supervision.clock import CentreClock
-from server_stub.supervision.loader import load_default_supervision
 from tests.server.test_feed_scope import _everything_up_to_now, _login
 
 TEN_PAST_TEN = 600.0  # the demo opens at 10:00
@@ -33,8 +32,7 @@ GRACE_S = 300.0  # supervision.yaml roster.grace_min
 def morning() -> Iterator[CentreRuntime]:
     """The demo centre with its supervision file, paused at 10:10."""
     config = demo_centre()
-    runtime = paused_runtime(config=config, supervision=load_default_supervision(config))
-    runtime.advance(TEN_PAST_TEN)
+    runtime = supervised_runtime(config, TEN_PAST_TEN)
     yield runtime
     runtime.store.close()
 
