@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from agent_tui.client.parts import TICKET_LOOP
 from agent_tui.client.sections import StoreSection
-from server_stub.protocol.tickets import TicketEventType
+from server_stub.protocol.tickets import TicketEventType, TicketField, Transition
 
 if TYPE_CHECKING:
     from agent_tui.client.state import ClientStore
@@ -44,7 +44,10 @@ class TicketLoopSection(StoreSection):
 
     def apply(self, event: Event, store: ClientStore) -> frozenset[str]:
         self.heard += 1
-        if event.type in (TicketEventType.REMINDER, TicketEventType.ESCALATED):
+        result = _result_for_team_leader(event, store)
+        if result is not None:
+            self.escalations.appendleft(result)
+        elif event.type in (TicketEventType.REMINDER, TicketEventType.ESCALATED):
             data = event.data
             self.escalations.appendleft(
                 Escalation(
@@ -57,3 +60,24 @@ class TicketLoopSection(StoreSection):
                 )
             )
         return frozenset({TICKET_LOOP})
+
+
+def _result_for_team_leader(event: Event, store: ClientStore) -> Escalation | None:
+    """TK5: the department's result of an escalated complaint goes back to the team
+    leader (and the agent, whose desk announces it): a line in the escalations panel."""
+    data = event.data
+    resolved = data.get("transition") == Transition.RESOLVE.value
+    if event.type != TicketEventType.TRANSITIONED or not resolved:
+        return None
+    if "team_leader" not in (data.get("notify") or ()) or "supervisor" not in store.roles:
+        return None
+    fields = data.get("fields")
+    note = fields.get(TicketField.RESOLUTION_NOTE.value) if isinstance(fields, dict) else None
+    return Escalation(
+        seq=event.seq,
+        sim_time=event.sim_time,
+        ticket_id=str(data.get("ticket_id", "")),
+        kind=event.type,
+        action="result",
+        label=f"结果 Result: {note}" if note else "结果 Result in 已有结果",
+    )

@@ -68,7 +68,7 @@ def escalation_lines(escalations: Iterable[Escalation], when: When, limit: int =
             break
         if index:
             text.append("\n")
-        style = SOON if escalation.action == "remind" else OVERDUE
+        style = {"remind": SOON, "result": "green"}.get(escalation.action, OVERDUE)
         text.append(f"{when(escalation.sim_time)} ", style="dim")
         text.append(f"{escalation.ticket_id} ", style="bold")
         text.append(escalation.label or escalation.action, style=style)

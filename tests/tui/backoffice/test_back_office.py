@@ -18,6 +18,7 @@ from agent_tui.ui.tickets import TicketLookup
 from agent_tui.workspaces.backoffice.screen import BackOfficeScreen
 from agent_tui.workspaces.backoffice.transition_dialog import TransitionDialog
 from server_stub.protocol.api import TicketCreateRequest, TrainerCallRequest
+from server_stub.protocol.workflow_api import TransitionRequest
 from server_stub.server.testing import LiveServer
 
 SIZES = [(80, 24), (120, 40)]
@@ -78,6 +79,15 @@ async def test_a_team_leader_pre_processes_its_own_teams_complaint_in_the_back_o
         await pilot.press(*"checked, over to the group", "enter")
         await until(lambda: isinstance(app.screen, BackOfficeScreen), pilot)
         await until(lambda: _queue(app).row_count == 0, pilot)
+        group = await client_as(centre.base_url, "d102")  # the complaint group
+        try:
+            assert (await group.pull_next("complaint_group")).id == ours
+            note = {"resolution_note": "已致歉并减免 Apologised, fee waived"}
+            await group.take_transition(ours, TransitionRequest(transition="resolve", fields=note))
+        finally:
+            await group.close()
+        # TK5: the result comes back to the team leader too
+        await until(lambda: "结果 Result: 已致歉并减免" in screen_text(app), pilot)
     admin = await client_as(centre.base_url, "admin")
     try:
         stored = await admin.ticket_detail(ours)
