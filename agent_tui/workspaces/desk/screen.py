@@ -1262,9 +1262,8 @@ class DeskScreen(WorkspaceScreen):
 def idle_text(key: Callable[[str], str]) -> str:
     """What the work area says between calls, with the keys that start something."""
     return (
-        "No call. 空闲\n\n"
-        f"{key('agent.ready')} ready 就绪 · "
-        f"{key('agent.not_ready')} not ready 示忙 · "
+        "No call. 空闲\n\n"  # two hints a line: a key never parts from its word at 80×24
+        f"{key('agent.ready')} ready 就绪 · {key('agent.not_ready')} not ready 示忙\n"
         f"{key('call.dial')} dial 外呼 · {key('app.help')} keys"
     )
 
