@@ -208,7 +208,9 @@ class WhatIfJobs:
     processes, fetched by their owner. The worker processes start with the first what-if
     and stay for the next ones (a broken pool is replaced)."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_workers: int | None = None) -> None:
+        # None: as many as the machine gives (whatif_workers); 1: in the job's thread.
+        self._workers = whatif_workers(MAX_REPLICATIONS) if max_workers is None else max_workers
         self._jobs: OrderedDict[str, _Job] = OrderedDict()
         self._numbers = itertools.count(1)
         self._pool: ProcessPoolExecutor | None = None
@@ -221,9 +223,9 @@ class WhatIfJobs:
             if self._pool is not None and getattr(self._pool, "_broken", False):
                 self._pool.shutdown(wait=False)
                 self._pool = None
-            if self._pool is None and whatif_workers(MAX_REPLICATIONS) > 1:
+            if self._pool is None and self._workers > 1:
                 try:
-                    self._pool = worker_pool(whatif_workers(MAX_REPLICATIONS))
+                    self._pool = worker_pool(self._workers)
                 except (OSError, ValueError):
                     return None
             return self._pool

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 
 from agent_tui.workspaces.supervisor.staffing_rows import STAFFING_COLUMNS
 from agent_tui.workspaces.supervisor.staffing_view import StaffingView
+from server_stub.server.staffing_desk import WhatIfJobs
 from server_stub.server.testing import LiveServer, demo_centre, start_live_server
 
 SIZES = [(80, 24), (120, 40)]
@@ -27,6 +28,8 @@ SL = STAFFING_COLUMNS.index("SL had→what-if")
 def centre() -> Iterator[LiveServer]:
     """The demo centre with its own callers, on a paused clock (the login_picture's)."""
     with start_live_server(demo_centre(), speed=0.0, seed=1) as server:
+        # One worker, whatever the machine: the picture names the worker count.
+        server.runtime.whatif_jobs = WhatIfJobs(max_workers=1)
         yield server
 
 
