@@ -94,6 +94,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("trainer.step", "step_session", "Step", "trainer"),
     Action("trainer.angrier", "angrier", "Angrier", "trainer"),
     Action("trainer.calmer", "calmer", "Calmer", "trainer"),
+    # rare, and the footer is full at 120 columns: on the help screen (F1) and the palette
+    Action("trainer.second_caller", "second_caller", "Second caller", "trainer", show=False),
     Action("trainer.whisper", "whisper", "Whisper", "trainer"),
     Action("trainer.replay", "replay", "Replay", "trainer"),
     Action("trainer.speed", "speed", "Speed", "trainer"),

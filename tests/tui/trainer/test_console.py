@@ -233,6 +233,32 @@ async def test_a_trainer_starts_a_session_pauses_steps_steers_and_whispers(
     assert whispers == ["问清需求"]
 
 
+async def test_a_trainer_rings_a_second_caller_into_a_running_session_by_key(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    app = frozen_app(centre, tmp_path, config_dir, "t100")
+    trainee = await client_as(centre.base_url, "1001")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await log_in_as(pilot, "trainer")
+            console = app.screen
+            assert isinstance(console, ConsoleScreen)
+            await pilot.press("f3")
+            await until(lambda: isinstance(app.screen, StartSessionDialog), pilot)
+            await pilot.press("enter")  # the tariff enquiry, for 1001
+            await until(lambda: len(console.sessions) == 1, pilot)
+            (session,) = console.sessions.values()
+            await trainee.session_desk(session.id, DeskAction(action="answer"))
+            await pilot.press("ctrl+o")  # a second caller rings the session's queue
+            await until(lambda: "a second caller rings enquiry" in screen_text(app), pilot)
+        view = await trainee.my_session()
+    finally:
+        await trainee.close()
+    arrived = [e for e in view.events if e.type == "call.arrived"]
+    assert [e.call_id == view.call_id for e in arrived] == [True, False]
+    assert arrived[1].queue_id == view.queue and view.trainee_state == "busy"
+
+
 def desk_drawn(pilot: Pilot[Any]) -> bool:
     """The session's script has been read: the trainee's desk is drawn with it."""
     console = pilot.app.screen
