@@ -110,6 +110,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("quality.na", "not_applicable", "N/A", "quality"),
     Action("quality.comments", "comments", "Comments", "quality"),
     Action("quality.confirm", "confirm", "Confirm", "quality"),
+    # on a confirmed scorecard: a one-to-one coaching task for the team leader (QA3)
+    Action("quality.coach", "coach", "Coaching", "quality"),
     Action("quality.period", "period", "Day/month/year", "quality"),
     Action("quality.back", "back", "Back", "quality"),
     Action("backoffice.ticket", "find_ticket", "Find a ticket", "backoffice"),
