@@ -10,12 +10,11 @@ from typing import Any
 
 import pytest
 from live_helpers import LoginPicture, client_as, frozen_app, log_in_as, screen_text, until
-from test_quality import SIZES, a_slow_fault_call
+from test_quality import SIZES, a_slow_fault_call, open_scorecard
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from agent_tui.client.api import new_request_id
-from agent_tui.workspaces.quality.scorecard_screen import ScorecardScreen
 from agent_tui.workspaces.quality.screen import QualityScreen
 from agent_tui.workspaces.supervisor.coaching_view import CoachingScreen
 from agent_tui.workspaces.supervisor.screen import MonitorScreen
@@ -98,11 +97,7 @@ async def test_an_evaluator_confirms_a_scorecard_with_a_coaching_task_by_key(
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in_as(pilot, "quality")
         await until(lambda: call_id in screen_text(app), pilot)
-        await pilot.press("f5")
-        await until(
-            lambda: isinstance(app.screen, ScorecardScreen) and app.screen.evaluation is not None,
-            pilot,
-        )
+        await open_scorecard(pilot)
         await pilot.press("ctrl+o")
         await until(lambda: isinstance(app.screen, TextDialog), pilot)
         assert "Enter confirms the scorecard" in screen_text(app)
