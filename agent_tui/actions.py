@@ -94,6 +94,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("trainer.step", "step_session", "Step", "trainer"),
     Action("trainer.angrier", "angrier", "Angrier", "trainer"),
     Action("trainer.calmer", "calmer", "Calmer", "trainer"),
+    # rare, and the footer is full at 120 columns: on the help screen (F1) and the palette
+    Action("trainer.second_caller", "second_caller", "Second caller", "trainer", show=False),
     Action("trainer.whisper", "whisper", "Whisper", "trainer"),
     Action("trainer.replay", "replay", "Replay", "trainer"),
     Action("trainer.speed", "speed", "Speed", "trainer"),
@@ -108,6 +110,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("quality.na", "not_applicable", "N/A", "quality"),
     Action("quality.comments", "comments", "Comments", "quality"),
     Action("quality.confirm", "confirm", "Confirm", "quality"),
+    # on a confirmed scorecard: a one-to-one coaching task for the team leader (QA3)
+    Action("quality.coach", "coach", "Coaching", "quality"),
     Action("quality.period", "period", "Day/month/year", "quality"),
     Action("quality.back", "back", "Back", "quality"),
     Action("backoffice.ticket", "find_ticket", "Find a ticket", "backoffice"),

@@ -3,9 +3,9 @@
 A session is one scenario's call to one trainee on a simulated centre of its own
 (`SessionView` carries the session's own clock, its events, and the score once the
 trainee has wrapped up). The trainer starts, pauses, steps, resumes, moves the caller's
-mood and whispers (`SessionControl`, `WhisperRequest`); the trainee's desk acts on the
-session's call (`DeskAction`). `TrainingResult` is one scored session, kept for the
-trainee's history.
+mood, injects a second caller and whispers (`SessionControl`, `WhisperRequest`); the
+trainee's desk acts on the session's call (`DeskAction`). `TrainingResult` is one scored
+session, kept for the trainee's history.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from server_stub.protocol.api import SHORT_TEXT, Directory, Request, ScreenPop
 from server_stub.protocol.events import Event
 from server_stub.protocol.scenario_model import TrainingScore
 
-ControlAction = Literal["pause", "resume", "step", "angrier", "calmer"]
+# second_caller: a plain caller of the scenario's queue rings in too (the trainee hears a
+# call waiting while on the scenario's call); scoring follows the scenario's call alone.
+ControlAction = Literal["pause", "resume", "step", "angrier", "calmer", "second_caller"]
 DeskActionKind = Literal[
     "answer",
     "hold",

@@ -99,6 +99,7 @@ class TrainingSession:
         self.score: TrainingScore | None = None
         self.tickets = 0  # tickets the trainee made, to number them
         self.pop: ScreenPop | None = None  # the caller's record, as the desk's screen pop
+        self.second_calls: list[str] = []  # the callers the trainer rang in besides
         self.engine.advance_to(0.0)
         self.apply("set_state", {"agent_id": trainee, "state": "ready"})
 
@@ -219,6 +220,18 @@ class TrainingSession:
         self.catch_up()
         name: str = self.engine.companion_command(CALLER, "mood", {"step": step})
         return name
+
+    def second_caller(self) -> str:
+        """A second caller rings the scenario's queue on the session's centre (the trainer's
+        "inject a second caller"): it waits in the queue, as a real one would, while the
+        trainee is on the scenario's call. The scenario's call alone is scored."""
+        if self.call_id is None:
+            raise ApiError(409, "not_started", f"session {self.id} has not started")
+        if self.score is not None:
+            raise ApiError(409, "session_over", f"session {self.id} is over")
+        call_id: str = self.apply("inject_call", {"queue_id": self.scenario.queue})
+        self.second_calls.append(call_id)
+        return call_id
 
     def whisper(self, text: str) -> None:
         self.record(WHISPER_EVENT, {"text": text, "by": self.trainer})

@@ -419,3 +419,25 @@ async def test_a_caller_the_trainer_makes_furious_hangs_up(api: httpx.AsyncClien
     assert view["mood"] == "furious"
     assert [by for _, by in ended(view)] == ["caller"]
     assert view["trainee_state"] == "wrap_up"
+
+
+async def test_a_second_caller_the_trainer_injects_waits_in_the_sessions_queue(
+    api: httpx.AsyncClient,
+) -> None:
+    session = await start(api, "enquiry_tariffs")
+    trainer, trainee = await login(api, "t100"), await login(api, "1001")
+    url = f"/v1/training/sessions/{session['id']}"
+    await api.post(f"{url}/desk", json={"action": "answer"}, headers=trainee)
+    second = await api.post(f"{url}/control", json={"action": "second_caller"}, headers=trainer)
+    assert second.status_code == 200, second.text
+    view = (await api.get(url, headers=trainee)).json()
+    arrived = [e for e in view["events"] if e["type"] == "call.arrived"]
+    assert [e["call_id"] == session["call_id"] for e in arrived] == [True, False]
+    other = arrived[1]["call_id"]
+    assert arrived[1]["queue_id"] == session["queue"]
+    # The trainee is still on the scenario's call; the second caller waits for her.
+    assert view["call_id"] == session["call_id"] and view["trainee_state"] == "busy"
+    assert "call.queued" in {e["type"] for e in view["events"] if e["call_id"] == other}
+    assert not [e for e in view["events"] if e["call_id"] == other and e["agent_id"]]
+    refused = await api.post(f"{url}/control", json={"action": "second_caller"}, headers=trainee)
+    assert refused.status_code == 403

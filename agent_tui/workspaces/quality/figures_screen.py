@@ -60,7 +60,7 @@ class FiguresScreen(WorkspaceScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         own = {"find_ticket", "sample", "evaluate", "calibrate", "statistics", "mark"}
-        own |= {"not_applicable", "comments", "confirm", "period", "back"}
+        own |= {"not_applicable", "comments", "confirm", "coach", "period", "back"}
         if action in own:
             return action in self.ACTIONS
         return True

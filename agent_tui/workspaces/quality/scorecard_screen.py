@@ -4,7 +4,9 @@ Opening it finds the evaluator's draft of the call (in the same calibration roun
 makes one, which the server prefills from the call's log (⚑). Marks change here at once
 and the total follows; the server gets them when the evaluator goes back (the draft is
 kept) or confirms (the evaluation is stored pinning its form version and counts in the
-statistics). A failed save says why and keeps every mark and the comments on screen.
+statistics). A failed save says why and keeps every mark and the comments on screen. The
+coaching key confirms with a note that opens a one-to-one coaching task for the agent's
+team leaders (QA3: an individual problem).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from agent_tui.keymap import default_bindings
 from agent_tui.ui.key_hints import KeyHints
 from agent_tui.ui.requests import attempt
 from agent_tui.ui.tables import highlighted_key, sync_rows
+from agent_tui.ui.text_dialog import TextDialog
 from agent_tui.workspaces.base import WorkspaceScreen
 from agent_tui.workspaces.quality.scorecard import (
     CARD_COLUMNS,
@@ -33,10 +36,15 @@ from agent_tui.workspaces.quality.scorecard import (
     score_line,
     toggled,
 )
-from server_stub.protocol.quality_api import EvaluationConfirm, EvaluationCreate, EvaluationUpdate
+from server_stub.protocol.quality_api import (
+    CoachingCreate,
+    EvaluationConfirm,
+    EvaluationCreate,
+    EvaluationUpdate,
+)
 from server_stub.protocol.quality_forms import Evaluation, QualityForm
 
-SCORECARD_ACTIONS = frozenset({"mark", "not_applicable", "comments", "confirm", "back"})
+SCORECARD_ACTIONS = frozenset({"mark", "not_applicable", "comments", "confirm", "coach", "back"})
 # The sample's own actions (and the statistics' period), not offered on the scorecard.
 MAIN_ACTIONS = frozenset({"find_ticket", "sample", "evaluate", "calibrate", "statistics", "period"})
 
@@ -106,6 +114,8 @@ class ScorecardScreen(WorkspaceScreen):
             ready = self.evaluation is not None and self.evaluation.status == "draft"
             if action == "back":
                 return True
+            if action == "coach":  # a draft is confirmed with its coaching note
+                return self.evaluation is not None
             if action == "not_applicable":
                 key = self._row()
                 return (
@@ -231,7 +241,7 @@ class ScorecardScreen(WorkspaceScreen):
         self.save(confirm=False)
 
     @work(exclusive=True, group="save", exit_on_error=False)
-    async def save(self, confirm: bool) -> None:
+    async def save(self, confirm: bool, coaching: str | None = None) -> None:
         update, evaluation = self._update(), self.evaluation
         if update is None or evaluation is None:
             return
@@ -253,6 +263,48 @@ class ScorecardScreen(WorkspaceScreen):
                 f"Evaluation {evaluation.id} confirmed 已确认: total {saved.score.total:g}",
                 timeout=4,
             )
+            if coaching:
+                await self._open_coaching(evaluation.id, coaching)
         else:
             self.notify(f"Draft {evaluation.id} kept 草稿已保存", timeout=3)
         self.dismiss()
+
+    # ------------------------------------------------------------------ coaching (QA3)
+
+    def action_coach(self) -> None:
+        """An individual problem: a note for the agent's team leader; a draft is confirmed
+        with it (the sample then leaves the call out, as after F10)."""
+        evaluation = self.evaluation
+        if evaluation is None:
+            return
+        draft = evaluation.status == "draft"
+        self.app.push_screen(
+            TextDialog(
+                f"Coaching 辅导 · agent {evaluation.agent_id} · {evaluation.id}",
+                placeholder="what the team leader should work on 辅导要点",
+                hint=("Enter confirms the scorecard and o" if draft else "Enter o")
+                + "pens a task for the agent's team leader · Esc cancels",
+                required=True,
+            ),
+            lambda note: self._coach_given(evaluation, note),
+        )
+
+    def _coach_given(self, evaluation: Evaluation, note: str | None) -> None:
+        if not note:
+            return
+        if evaluation.status == "draft":
+            self.save(confirm=True, coaching=note)
+        else:
+            self.coach(evaluation.id, note)
+
+    @work(group="coach", exit_on_error=False)
+    async def coach(self, evaluation_id: str, note: str) -> None:
+        await self._open_coaching(evaluation_id, note)
+
+    async def _open_coaching(self, evaluation_id: str, note: str) -> None:
+        request = CoachingCreate(request_id=new_request_id(), note=note[:4000])
+        opening = self.shell.api.open_coaching_task(evaluation_id, request)
+        ok, task = await attempt(self.notify, "open the coaching task", opening)
+        if ok and task is not None:
+            leaders = ", ".join(task.team_leaders) or "—"
+            self.notify(f"Coaching task {task.id} for {leaders} 已派辅导任务", timeout=4)

@@ -119,7 +119,8 @@ class QualityScreen(WorkspaceScreen):
             return self._call_id() is not None
         if action in MAIN_ACTIONS:
             return True
-        return action not in {"mark", "not_applicable", "comments", "confirm", "period", "back"}
+        scorecard = {"mark", "not_applicable", "comments", "confirm", "coach"}
+        return action not in scorecard | {"period", "back"}
 
     def _call_id(self) -> str | None:
         if not self.is_mounted:

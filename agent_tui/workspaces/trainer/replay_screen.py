@@ -103,6 +103,7 @@ class ReplayScreen(WorkspaceScreen):
             "start_session",
             "angrier",
             "calmer",
+            "second_caller",
             "whisper",
             "replay",
             "refresh",

@@ -3,10 +3,10 @@ queues a caller can be sent into now.
 
 A session is a scenario's call to a trainee on a simulated centre of its own (the server's
 `TrainingSession`): the trainer starts one, pauses, steps and resumes its clock, makes the
-caller angrier or calmer and whispers to the trainee, and reads the call as it goes (the
-caller's lines, the trainee's actions) and its score with every reason at the end. The
-sessions are read again every second while one runs: their clocks are not the floor's,
-so the feed does not carry them.
+caller angrier or calmer, rings a second caller in, whispers to the trainee, and reads the
+call as it goes (the caller's lines, the trainee's actions) and its score with every reason
+at the end. The sessions are read again every second while one runs: their clocks are not
+the floor's, so the feed does not carry them.
 """
 
 from __future__ import annotations
@@ -47,7 +47,9 @@ from server_stub.protocol.training_api import (
 
 NOTE = "Sessions run on their own clocks: pausing one never stops the floor. 培训不影响现场"
 EMPTY = "No training session yet: start one on a scenario. 暂无培训场次"
-STEERING = frozenset({"pause_session", "step_session", "angrier", "calmer", "whisper"})
+STEERING = frozenset(
+    {"pause_session", "step_session", "angrier", "calmer", "second_caller", "whisper"}
+)
 POLL_S = 1.0
 
 CONSOLE_CSS = """
@@ -267,6 +269,10 @@ class ConsoleScreen(WorkspaceScreen):
 
     def action_calmer(self) -> None:
         self._steer("calmer")
+
+    def action_second_caller(self) -> None:
+        """Ring a second caller into the session's queue while the trainee is on the call."""
+        self._steer("second_caller")
 
     def action_whisper(self) -> None:
         selected = self._selected()

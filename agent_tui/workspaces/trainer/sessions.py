@@ -2,7 +2,8 @@
 
 Pure functions of the training API's `SessionView` (tested as text): the session's own
 clock, the trainee's state, the caller's mood, what the caller said and what the trainee
-did in order, the trainer's whispers, and the score with every point's reason at the end.
+did in order, a second caller the trainer rang in, the trainer's whispers, and the score
+with every point's reason at the end.
 """
 
 from __future__ import annotations
@@ -100,6 +101,10 @@ def session_block(view: SessionView, desk: RenderableType | None = None) -> Rend
             text = Text(
                 f"{event.data.get('step')} → {event.data.get('next') or 'end'}", style="dim"
             )
+        elif event.type == "call.arrived" and event.call_id != view.call_id:
+            # A second caller the trainer rang in: it waits in the session's queue.
+            who = Text("来电", style="bold #e0b860")
+            text = Text(f"a second caller rings {event.queue_id} 第二位来电", style="dim")
         elif event.type in DESK_TEXTS and event.agent_id == view.trainee:
             who, text = (
                 Text("座席", style="bold #5fa8d3"),

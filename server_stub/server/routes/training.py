@@ -109,6 +109,8 @@ async def control(
         found.resume()
     elif body.action == "step":
         found.step(body.seconds)
+    elif body.action == "second_caller":
+        found.second_caller()
     else:
         found.mood(MOOD_STEPS[body.action])
     return _view_for(scope, found)

@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 from live_helpers import LoginPicture, client_as, frozen_app, log_in_as, screen_text, until
-from test_quality import SIZES, a_slow_fault_call
+from test_quality import SIZES, a_slow_fault_call, open_scorecard
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from agent_tui.client.api import new_request_id
+from agent_tui.workspaces.quality.screen import QualityScreen
 from agent_tui.workspaces.supervisor.coaching_view import CoachingScreen
 from agent_tui.workspaces.supervisor.screen import MonitorScreen
 from agent_tui.workspaces.supervisor.text_dialog import TextDialog
@@ -86,6 +87,39 @@ async def test_the_team_leader_closes_a_coaching_task_with_a_note_by_keys(
         "s100",
         COACHED,
     )
+
+
+async def test_an_evaluator_confirms_a_scorecard_with_a_coaching_task_by_key(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    call_id = await a_slow_fault_call(centre)
+    app = frozen_app(centre, tmp_path, config_dir, "e100")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_as(pilot, "quality")
+        await until(lambda: call_id in screen_text(app), pilot)
+        await open_scorecard(pilot)
+        await pilot.press("ctrl+o")
+        await until(lambda: isinstance(app.screen, TextDialog), pilot)
+        assert "Enter confirms the scorecard" in screen_text(app)
+        await pilot.press("enter")  # an empty note is refused: the dialog stays
+        assert isinstance(app.screen, TextDialog)
+        app.screen.query_one(Input).value = FINDING
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, QualityScreen), pilot)
+        await until(lambda: "Quota 配额 2026-11: 1001 1/4" in screen_text(app), pilot)
+    leader = await client_as(centre.base_url, "s100")
+    try:
+        (task,) = await leader.coaching_tasks()
+    finally:
+        await leader.close()
+    assert (task.call_id, task.agent_id, task.note, task.created_by) == (
+        call_id,
+        "1001",
+        FINDING,
+        "e100",
+    )
+    assert "s100" in task.team_leaders and task.status == "open"
+    assert "未及时应答 / Slow to answer" in task.items
 
 
 async def test_another_teams_leader_does_not_see_the_coaching_task(

@@ -76,6 +76,18 @@ async def to_row(pilot: Pilot[Any], key: str) -> None:
     assert table.cursor_row == table.get_row_index(key)
 
 
+async def open_scorecard(pilot: Pilot[Any]) -> None:
+    """F5 on the highlighted call: its scorecard, once the evaluation is read."""
+    await pilot.press("f5")
+    await until(
+        lambda: (
+            isinstance(pilot.app.screen, ScorecardScreen)
+            and pilot.app.screen.evaluation is not None
+        ),
+        pilot,
+    )
+
+
 async def test_an_evaluator_scores_a_sampled_call_prefilled_from_its_log_and_it_is_counted(
     centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
@@ -151,21 +163,13 @@ async def test_a_dropped_suggestion_and_a_kept_draft_come_back_as_left(
     async with app.run_test(size=(120, 40)) as pilot:
         await log_in_as(pilot, "quality")
         await until(lambda: call_id in screen_text(app), pilot)
-        await pilot.press("f5")
-        await until(
-            lambda: isinstance(app.screen, ScorecardScreen) and app.screen.evaluation is not None,
-            pilot,
-        )
+        await open_scorecard(pilot)
         await to_row(pilot, "standard_wording:hold_without_phrase")
         await pilot.press("ctrl+t")  # the evaluator heard the hold phrase after all
         await until(lambda: "Total 总分 96" in screen_text(app), pilot)
         await pilot.press("ctrl+g")  # back: the draft is kept
         await until(lambda: isinstance(app.screen, QualityScreen), pilot)
-        await pilot.press("f5")
-        await until(
-            lambda: isinstance(app.screen, ScorecardScreen) and app.screen.evaluation is not None,
-            pilot,
-        )
+        await open_scorecard(pilot)
         await pilot.pause()
         assert "Total 总分 96" in screen_text(app)
         assert screen_text(app).count("⚑log") == 1

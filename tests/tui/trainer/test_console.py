@@ -185,6 +185,19 @@ async def a_paused_session(centre: LiveServer, actions: list[tuple[float, DeskAc
         await trainee.close()
 
 
+async def _session_by_key(pilot: Pilot[Any]) -> tuple[ConsoleScreen, SessionView]:
+    """F3, Enter: the first scenario (the tariff enquiry) for 1001, from the console."""
+    app = pilot.app
+    console = app.screen
+    assert isinstance(console, ConsoleScreen)
+    await pilot.press("f3")
+    await until(lambda: isinstance(app.screen, StartSessionDialog), pilot)
+    await pilot.press("enter")
+    await until(lambda: len(console.sessions) == 1, pilot)
+    (session,) = console.sessions.values()
+    return console, session
+
+
 async def test_a_trainer_starts_a_session_pauses_steps_steers_and_whispers(
     centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
@@ -193,13 +206,7 @@ async def test_a_trainer_starts_a_session_pauses_steps_steers_and_whispers(
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await log_in_as(pilot, "trainer")
-            console = app.screen
-            assert isinstance(console, ConsoleScreen)
-            await pilot.press("f3")
-            await until(lambda: isinstance(app.screen, StartSessionDialog), pilot)
-            await pilot.press("enter")  # the first scenario (the tariff enquiry), for 1001
-            await until(lambda: len(console.sessions) == 1, pilot)
-            (session,) = console.sessions.values()
+            console, session = await _session_by_key(pilot)
             assert session.scenario == "enquiry_tariffs" and session.trainee == "1001"
             await until(lambda: "the trainee's phone rings" in screen_text(app), pilot)
 
@@ -231,6 +238,26 @@ async def test_a_trainer_starts_a_session_pauses_steps_steers_and_whispers(
         await mine.close()
     whispers = [e.data["text"] for e in view.events if e.type == "training.whisper"]
     assert whispers == ["问清需求"]
+
+
+async def test_a_trainer_rings_a_second_caller_into_a_running_session_by_key(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    app = frozen_app(centre, tmp_path, config_dir, "t100")
+    trainee = await client_as(centre.base_url, "1001")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await log_in_as(pilot, "trainer")
+            _, session = await _session_by_key(pilot)
+            await trainee.session_desk(session.id, DeskAction(action="answer"))
+            await pilot.press("ctrl+o")  # a second caller rings the session's queue
+            await until(lambda: "a second caller rings enquiry" in screen_text(app), pilot)
+        view = await trainee.my_session()
+    finally:
+        await trainee.close()
+    arrived = [e for e in view.events if e.type == "call.arrived"]
+    assert [e.call_id == view.call_id for e in arrived] == [True, False]
+    assert arrived[1].queue_id == view.queue and view.trainee_state == "busy"
 
 
 def desk_drawn(pilot: Pilot[Any]) -> bool:
