@@ -92,6 +92,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("trainer.send_caller", "send_caller", "Send a caller", "trainer"),
     Action("trainer.refresh", "refresh", "Refresh", "trainer", show=False),
     Action("trainer.session", "start_session", "Start session", "trainer"),
+    # TR2: a scenario to every idle agent while traffic is low
+    Action("trainer.push", "push_scenario", "Push to idle", "trainer", show=False),
     Action("trainer.pause", "pause_session", "Pause/resume", "trainer"),
     Action("trainer.step", "step_session", "Step", "trainer"),
     Action("trainer.angrier", "angrier", "Angrier", "trainer"),

@@ -12,23 +12,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from agent_tui.client.api import new_request_id
-from agent_tui.ui.pickers import Choice, ChoicePicker
+from agent_tui.ui.pickers import ChoicePicker, scenario_choices
 from agent_tui.ui.requests import attempt
 from agent_tui.workspaces.base import shell_of
 from agent_tui.workspaces.desk.training_call import TrainingWatch
-from server_stub.protocol.training_api import PracticeCreate, ScenarioSummary
+from server_stub.protocol.training_api import PracticeCreate
 
 if TYPE_CHECKING:
     from agent_tui.workspaces.base import WorkspaceScreen
 
 PICKER_TITLE = "练习场景 Practise a scenario"
-
-
-def scenario_choices(scenarios: list[ScenarioSummary]) -> list[Choice]:
-    """Easiest first, as a trainee would work through them; then by title."""
-    order = {"easy": 0, "medium": 1, "hard": 2}
-    ranked = sorted(scenarios, key=lambda s: (order.get(s.difficulty, 3), s.title))
-    return [Choice(s.id, s.title, f"{s.difficulty} · {s.queue}") for s in ranked]
 
 
 async def start_practice(screen: WorkspaceScreen) -> None:
