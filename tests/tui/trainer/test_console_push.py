@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from live_helpers import client_as, frozen_app, log_in_as, until
+from live_helpers import client_as, signed_in, until
 from textual.pilot import Pilot
 
 from agent_tui.client.api import CentreApi
@@ -27,9 +27,7 @@ async def console(
     centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> AsyncIterator[Pilot[Any]]:
     """t100 at the training console (120×40)."""
-    app = frozen_app(centre, tmp_path, config_dir, "t100")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await log_in_as(pilot, "trainer")
+    async with signed_in(centre, tmp_path, config_dir, "t100", "trainer") as pilot:
         yield pilot
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from live_helpers import client_as, frozen_app, log_in_as, screen_text, until
+from live_helpers import client_as, screen_text, signed_in, until
 from textual.pilot import Pilot
 
 from agent_tui.client.api import CentreApi
@@ -27,9 +27,7 @@ async def desk(
     centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> AsyncIterator[Pilot[Any]]:
     """1001 logged in at the desk (120×40)."""
-    app = frozen_app(centre, tmp_path, config_dir, "1001")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await log_in_as(pilot, "desk")
+    async with signed_in(centre, tmp_path, config_dir, "1001", "desk") as pilot:
         yield pilot
 
 
