@@ -61,6 +61,8 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action("desk.tickets", "track_tickets", "My tickets", "desk", show=False),  # TK2
     Action("desk.callback_outcome", "callback_outcome", "Callback outcome", "desk", show=False),
+    # TR2: replay a training scenario alone, between calls
+    Action("desk.practice", "practice", "Practise a scenario", "desk", show=False),
     Action("supervisor.message", "message", "Message", "supervisor"),
     Action("supervisor.refresh", "refresh", "Refresh", "supervisor"),
     Action("supervisor.acknowledge", "acknowledge", "Acknowledge", "supervisor"),
@@ -90,6 +92,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("trainer.send_caller", "send_caller", "Send a caller", "trainer"),
     Action("trainer.refresh", "refresh", "Refresh", "trainer", show=False),
     Action("trainer.session", "start_session", "Start session", "trainer"),
+    # TR2: a scenario to every idle agent while traffic is low
+    Action("trainer.push", "push_scenario", "Push to idle", "trainer", show=False),
     Action("trainer.pause", "pause_session", "Pause/resume", "trainer"),
     Action("trainer.step", "step_session", "Step", "trainer"),
     Action("trainer.angrier", "angrier", "Angrier", "trainer"),

@@ -98,6 +98,9 @@ from server_stub.protocol.supervision_board import AcknowledgeRequest, AlertsVie
 from server_stub.protocol.ticket_tracking import TrackedTicket
 from server_stub.protocol.training_api import (
     DeskAction,
+    PracticeCreate,
+    PushRequest,
+    PushResult,
     RecordedCall,
     ScenarioDraft,
     ScenarioSummary,
@@ -468,6 +471,14 @@ class CentreApi:
 
     async def my_session(self) -> SessionView:
         return await self._call(SessionView, "GET", "/training/me")
+
+    async def practise(self, request: PracticeCreate) -> SessionView:
+        """A trainee's session of a scenario for itself (TR2: replay a scenario alone)."""
+        return await self._call(SessionView, "POST", "/training/practice", body=request)
+
+    async def push_scenario(self, request: PushRequest) -> PushResult:
+        """A scenario to the idle agents in reach; 409 `traffic_not_low` while callers wait."""
+        return await self._call(PushResult, "POST", "/training/push", body=request)
 
     async def steer_session(self, session_id: str, request: SessionControl) -> SessionView:
         path = f"/training/sessions/{session_id}/control"

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
     from server_stub.protocol.api import Code
+    from server_stub.protocol.training_api import ScenarioSummary
 
 T = TypeVar("T")
 
@@ -202,3 +203,10 @@ class FormDialog(ModalScreen[T]):
     def _error(self, text: str) -> None:
         self.query_one("#dialog-error", Static).update(text)
         self.app.bell()
+
+
+def scenario_choices(scenarios: Iterable[ScenarioSummary]) -> list[Choice]:
+    """Training scenarios to pick, easiest first (as a trainee works through them)."""
+    order = {"easy": 0, "medium": 1, "hard": 2}
+    ranked = sorted(scenarios, key=lambda s: (order.get(s.difficulty, 3), s.title))
+    return [Choice(s.id, s.title, f"{s.difficulty} · {s.queue}") for s in ranked]

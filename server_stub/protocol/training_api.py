@@ -51,6 +51,41 @@ class SessionCreate(Request):
     paused: bool = Field(default=False, description="ring, but hold the clock until resumed")
 
 
+class PracticeCreate(Request):
+    """A trainee starts a session of a scenario for itself (TR2: replay a scenario alone)."""
+
+    request_id: str = Field(min_length=1, max_length=64)
+    scenario: str = Field(min_length=1, max_length=64)
+
+
+class PushRequest(Request):
+    """A trainer or supervisor pushes a scenario to idle agents while traffic is low."""
+
+    request_id: str = Field(min_length=1, max_length=64)
+    scenario: str = Field(min_length=1, max_length=64)
+    agents: list[str] = Field(
+        default_factory=list,
+        max_length=500,
+        description="the agents to push to; empty: every idle agent in the caller's reach",
+    )
+
+
+class PushedSession(BaseModel):
+    agent_id: str
+    session_id: str
+
+
+class SkippedAgent(BaseModel):
+    agent_id: str
+    reason: str  # why no session was started for this agent (busy, not idle…)
+
+
+class PushResult(BaseModel):
+    scenario: str
+    started: list[PushedSession]
+    skipped: list[SkippedAgent]
+
+
 class SessionControl(Request):
     action: ControlAction
     seconds: float = Field(default=5.0, gt=0, le=3600, description="for step")

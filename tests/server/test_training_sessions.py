@@ -20,6 +20,7 @@ from server_stub.server.testing import (
     login,
     quiet_centre,
 )
+from tests.server.api_steps import ready, ring
 from tests.training import demo_runs
 from tests.training.test_scoring import score
 
@@ -195,19 +196,11 @@ PLAYABLE = [
 async def test_a_scenario_done_right_at_the_trainees_desk_scores_top_marks_every_run(
     api: httpx.AsyncClient, runtime: CentreRuntime, clock: FakeMonotonic, scenario_id: str
 ) -> None:
-    run = demo_runs.RIGHT_RUNS[scenario_id]()
     trainee = await login(api, "1001")
     totals = []
     for attempt in range(2):
         session = await start(api, scenario_id) if attempt == 0 else await restart(api, scenario_id)
-        url = f"/v1/training/sessions/{session['id']}"
-        begun = session["sim_time"]
-        view: dict[str, Any] = session
-        for at, action in desk_actions(run):
-            clock.now += begun + at - view["sim_time"]
-            answer = await api.post(f"{url}/desk", json=action, headers=trainee)
-            assert answer.status_code == 200, (action, answer.text)
-            view = answer.json()
+        view = await play_right_run(api, clock, session, trainee)
         assert view["score"] is not None
         lost = [
             (line["item"], line["reason"])
@@ -223,6 +216,23 @@ async def test_a_scenario_done_right_at_the_trainees_desk_scores_top_marks_every
         await api.get("/v1/training/results?trainee=1001", headers=await login(api, "t100"))
     ).json()
     assert [(r["scenario"], r["total"]) for r in results] == [(scenario_id, 100.0)] * 2
+
+
+async def play_right_run(
+    api: httpx.AsyncClient, clock: FakeMonotonic, session: dict[str, Any], trainee: dict[str, str]
+) -> dict[str, Any]:
+    """The trainee does the demo's right run of the session's scenario, each action at its
+    instant on the session's clock; returns the session as the last action left it."""
+    run = demo_runs.RIGHT_RUNS[session["scenario"]]()
+    url = f"/v1/training/sessions/{session['id']}"
+    begun = session["sim_time"]
+    view: dict[str, Any] = session
+    for at, action in desk_actions(run):
+        clock.now += begun + at - view["sim_time"]
+        answer = await api.post(f"{url}/desk", json=action, headers=trainee)
+        assert answer.status_code == 200, (action, answer.text)
+        view = answer.json()
+    return view
 
 
 async def restart(api: httpx.AsyncClient, scenario_id: str) -> dict[str, Any]:
@@ -441,3 +451,103 @@ async def test_a_second_caller_the_trainer_injects_waits_in_the_sessions_queue(
     assert not [e for e in view["events"] if e["call_id"] == other and e["agent_id"]]
     refused = await api.post(f"{url}/control", json={"action": "second_caller"}, headers=trainee)
     assert refused.status_code == 403
+
+
+async def practise(api: httpx.AsyncClient, agent: dict[str, str], scenario: str) -> httpx.Response:
+    body = {"request_id": f"practise-{scenario}", "scenario": scenario}
+    return await api.post("/v1/training/practice", json=body, headers=agent)
+
+
+async def test_a_trainee_replays_a_scenario_alone_and_is_scored_as_a_trainers_session(
+    api: httpx.AsyncClient, clock: FakeMonotonic
+) -> None:
+    trainee = await login(api, "1001")
+    offered = await api.get("/v1/training/scenarios", headers=trainee)
+    assert "vip_quick_change" in [s["id"] for s in offered.json()]
+    made = await practise(api, trainee, "vip_quick_change")
+    assert made.status_code == 201, made.text
+    session = made.json()
+    assert (session["trainee"], session["trainer"], session["trainee_state"]) == (
+        "1001",
+        "1001",
+        "reserved",
+    )
+    assert (await api.get("/v1/training/me", headers=trainee)).json()["id"] == session["id"]
+    busy = await practise(api, trainee, "enquiry_tariffs")  # one session at a time
+    assert busy.status_code == 409 and busy.json()["error"]["code"] == "trainee_busy"
+    view = await play_right_run(api, clock, session, trainee)
+    assert view["score"]["total"] == view["score"]["max_total"] == 100
+    results = (await api.get("/v1/training/results", headers=trainee)).json()
+    assert [(r["scenario"], r["trainer"], r["total"]) for r in results] == [
+        ("vip_quick_change", "1001", 100.0)
+    ]
+    # Once scored, the trainee may go again.
+    assert (await practise(api, trainee, "enquiry_tariffs")).status_code == 201
+
+
+async def test_a_trainee_on_a_live_call_cannot_start_practice(api: httpx.AsyncClient) -> None:
+    trainee = await login(api, "1001")
+    await ring(api, trainee)
+    refused = await practise(api, trainee, "enquiry_tariffs")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "on_a_call"
+    assert (await api.get("/v1/training/me", headers=trainee)).status_code == 404
+    unknown = await practise(api, await login(api, "1002"), "no_such_scenario")
+    assert unknown.status_code == 404
+
+
+async def push(api: httpx.AsyncClient, by: str, agents: list[str] | None = None) -> httpx.Response:
+    body = {"request_id": f"push-{by}", "scenario": "enquiry_tariffs", "agents": agents or []}
+    return await api.post("/v1/training/push", json=body, headers=await login(api, by))
+
+
+async def test_a_pushed_scenario_starts_a_session_for_each_idle_agent_only(
+    api: httpx.AsyncClient,
+) -> None:
+    agent_a, agent_b = await login(api, "1001"), await login(api, "1002")
+    await ready(api, agent_a)
+    on_break = {"state": "not_ready", "reason": "break"}
+    assert (await api.post("/v1/agent/state", json=on_break, headers=agent_b)).status_code == 200
+    pushed = await push(api, "t100")
+    assert pushed.status_code == 200, pushed.text
+    body = pushed.json()
+    assert [p["agent_id"] for p in body["started"]] == ["1001"]
+    assert {s["agent_id"]: s["reason"] for s in body["skipped"]} == {
+        "1002": "not_ready:break",
+        TEAM_LEADER: "logged_out",
+    }
+    mine = (await api.get("/v1/training/me", headers=agent_a)).json()
+    assert (mine["id"], mine["trainer"]) == (body["started"][0]["session_id"], "t100")
+    assert (await api.get("/v1/training/me", headers=agent_b)).status_code == 404
+    # The same push again (a retry) starts nothing new.
+    again = (await push(api, "t100")).json()
+    assert again["started"] == body["started"]
+
+
+async def test_a_supervisor_pushes_only_to_its_own_team(api: httpx.AsyncClient) -> None:
+    await ready(api, await login(api, "1001"))
+    await ready(api, await login(api, "1002"))  # team B: not s100's
+    outside = await push(api, "s100", ["1002"])
+    assert outside.status_code == 403 and outside.json()["error"]["code"] == "out_of_scope"
+    pushed = (await push(api, "s100")).json()
+    assert [p["agent_id"] for p in pushed["started"]] == ["1001"]
+    assert "1002" not in [s["agent_id"] for s in pushed["skipped"]]
+
+
+async def test_no_scenario_is_pushed_while_callers_wait_in_the_agents_queues(
+    api: httpx.AsyncClient,
+) -> None:
+    # Both agents off the phones, 1001 set aside for training: a caller then waits.
+    set_aside = {"state": "not_ready", "reason": "training"}
+    agent_a = await login(api, "1001")
+    assert (await api.post("/v1/agent/state", json=set_aside, headers=agent_a)).status_code == 200
+    injected = await api.post(
+        "/v1/trainer/calls", json={"queue_id": "enquiry"}, headers=await login(api, "t100")
+    )
+    assert injected.status_code == 201
+    refused = await push(api, "t100", ["1001"])
+    assert refused.status_code == 409, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "traffic_not_low" and "enquiry (1 waiting)" in error["message"]
+    assert (await api.get("/v1/training/me", headers=agent_a)).status_code == 404
+    nobody = await push(api, "t100", ["1002"])  # logged out: not idle
+    assert nobody.status_code == 409 and nobody.json()["error"]["code"] == "no_idle_agents"

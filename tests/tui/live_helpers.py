@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -195,3 +196,14 @@ class LoginPicture(Protocol):
     def __call__(
         self, user: str, workspace: str | None, size: tuple[int, int], steps: Steps | None = None
     ) -> bool: ...
+
+
+@asynccontextmanager
+async def signed_in(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, user: str, workspace: str
+) -> AsyncIterator[Pilot[Any]]:
+    """`user` logged in at `workspace` on a frozen app (120×40), for a fixture to yield."""
+    app = frozen_app(centre, tmp_path, config_dir, user)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_as(pilot, workspace)
+        yield pilot

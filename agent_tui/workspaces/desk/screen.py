@@ -51,6 +51,7 @@ from agent_tui.workspaces.desk.dialogs import (
 )
 from agent_tui.workspaces.desk.knowledge_pane import KnowledgePane
 from agent_tui.workspaces.desk.message_banner import MessageBanner, MessageLogPanel
+from agent_tui.workspaces.desk.practice import start_practice
 from agent_tui.workspaces.desk.reporting import ScreenPublisher, ScriptStepReporter
 from agent_tui.workspaces.desk.satisfaction_callback import (
     SatisfactionCallbackStrip,
@@ -1246,6 +1247,9 @@ class DeskScreen(WorkspaceScreen):
                 customer_name=customer.name if customer is not None else "",
             )
         )
+
+    def action_practice(self) -> None:
+        self.run_worker(start_practice(self), group="practice", exit_on_error=False)
 
     def action_callback_outcome(self) -> None:
         self.run_worker(enter_callback_outcome(self), group="callback-outcome", exit_on_error=False)

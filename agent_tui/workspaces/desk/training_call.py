@@ -103,7 +103,7 @@ TrainingCallScreen #training-work {
 
 
 class TrainingWatch(Widget):
-    """Opens the training call over the desk when the trainer starts a session."""
+    """Opens the training call over the desk when a trainer (or the trainee) starts a session."""
 
     DEFAULT_CSS = "TrainingWatch { display: none; }"
 
@@ -122,6 +122,10 @@ class TrainingWatch(Widget):
             return  # no session (404), or not now: look again later
         except Exception:
             return
+        self.open(session)
+
+    def open(self, session: SessionView) -> None:
+        """The session's call over the desk, once (a practice the trainee started, at once)."""
         if session.id not in self.shown and not isinstance(self.app.screen, TrainingCallScreen):
             self.shown.add(session.id)
             self.app.push_screen(TrainingCallScreen(session))

@@ -30,6 +30,7 @@ from agent_tui.ui.tables import highlighted_key, sync_rows
 from agent_tui.workspaces.base import WorkspaceScreen
 from agent_tui.workspaces.trainer import load_queues
 from agent_tui.workspaces.trainer.mirror import mirrored_desk
+from agent_tui.workspaces.trainer.push import push_to_idle
 from agent_tui.workspaces.trainer.replay_screen import CallIdDialog, ReplayScreen
 from agent_tui.workspaces.trainer.send_dialog import SendCallerDialog
 from agent_tui.workspaces.trainer.session_dialogs import StartSessionDialog, WhisperDialog
@@ -326,6 +327,14 @@ class ConsoleScreen(WorkspaceScreen):
         ok, call = await attempt(self.notify, f"replay call {call_id}", reading)
         if ok and call is not None:
             self.app.push_screen(ReplayScreen(call))
+
+    def action_push_scenario(self) -> None:
+        self.push_scenario()
+
+    @work(exclusive=True, group="push", exit_on_error=False)
+    async def push_scenario(self) -> None:
+        if await push_to_idle(self) is not None:
+            self.load_sessions()
 
     def action_refresh(self) -> None:
         self.refresh_queues()

@@ -13,18 +13,24 @@ from fastapi import APIRouter, Depends, Query
 
 from server_stub.protocol.training_api import (
     DeskAction,
+    PracticeCreate,
+    PushedSession,
+    PushRequest,
+    PushResult,
     RecordedCall,
     ScenarioDraft,
     ScenarioSummary,
     SessionControl,
     SessionCreate,
     SessionView,
+    SkippedAgent,
     TrainingResult,
     WhisperRequest,
 )
 from server_stub.server.deps import RuntimeDep, scoped
-from server_stub.server.errors import ApiError
+from server_stub.server.errors import ApiError, not_found
 from server_stub.server.scope import Scope
+from server_stub.server.training_push import check_traffic_low, not_idle_because
 from server_stub.server.training_sessions import TrainingSession
 
 router = APIRouter(tags=["training"], prefix="/training")
@@ -32,11 +38,15 @@ router = APIRouter(tags=["training"], prefix="/training")
 TrainerScope = Annotated[Scope, Depends(scoped("trainer", "admin"))]
 SessionReader = Annotated[Scope, Depends(scoped("agent", "trainer", "admin"))]
 TraineeScope = Annotated[Scope, Depends(scoped("agent"))]
+# Who reads the scenario list: trainers, a trainee choosing one to practise, and a
+# supervisor choosing one to push to idle agents.
+ScenarioReader = Annotated[Scope, Depends(scoped("agent", "trainer", "supervisor", "admin"))]
+PusherScope = Annotated[Scope, Depends(scoped("trainer", "supervisor", "admin"))]
 MOOD_STEPS = {"angrier": -1, "calmer": 1}
 
 
 @router.get("/scenarios", response_model=list[ScenarioSummary])
-async def scenarios(scope: TrainerScope, runtime: RuntimeDep) -> list[ScenarioSummary]:
+async def scenarios(scope: ScenarioReader, runtime: RuntimeDep) -> list[ScenarioSummary]:
     return [
         ScenarioSummary(
             id=s.id,
@@ -63,6 +73,65 @@ async def start_session(
         body.request_id, body.scenario, body.trainee, scope.principal.user_id, paused=body.paused
     )
     return _view_for(scope, session)
+
+
+@router.post("/practice", response_model=SessionView, status_code=201)
+async def practise(body: PracticeCreate, scope: TraineeScope, runtime: RuntimeDep) -> SessionView:
+    """A trainee replays a scenario alone: a session for itself, scored as any other (its
+    own trainer). Refused while its live phone has a call: the caller comes first."""
+    me = scope.principal.user_id
+    runtime.catch_up()
+    seat = runtime.floor.agents.get(me)
+    if seat is not None and seat.call_id is not None:
+        raise ApiError(409, "on_a_call", "finish your live call before you practise")
+    return runtime.training.create(body.request_id, body.scenario, me, me).view()
+
+
+@router.post("/push", response_model=PushResult)
+async def push(body: PushRequest, scope: PusherScope, runtime: RuntimeDep) -> PushResult:
+    """A scenario to the idle agents in reach (named, or all of them), refused with 409
+    `traffic_not_low` while any of their queues has callers waiting."""
+    if body.scenario not in runtime.training.scenarios:
+        raise not_found("scenario", body.scenario)
+    runtime.catch_up()
+    floor = runtime.floor
+    if body.agents:
+        unknown = [a for a in body.agents if a not in floor.agents]
+        if unknown:
+            raise not_found("agent", unknown[0])
+        for agent_id in body.agents:
+            if not scope.trains:
+                scope.check_message_target(agent_id, None)
+        named = [floor.agents[a] for a in body.agents]
+    else:
+        named = [
+            a
+            for a in floor.agents.values()
+            if not a.simulated and (scope.trains or scope.sees_agent(a.agent_id))
+        ]
+    skipped = [
+        SkippedAgent(agent_id=a.agent_id, reason=r) for a in named if (r := not_idle_because(a))
+    ]
+    idle = [a for a in named if not_idle_because(a) is None]
+    if not idle:
+        raise ApiError(409, "no_idle_agents", "none of these agents is idle")
+    check_traffic_low(lambda queue: int(runtime.engine.queue_stats(queue)["waiting"]), idle)
+    started: list[PushedSession] = []
+    for agent in idle:
+        try:  # one request id per agent: a retried push finds the sessions it made
+            session = runtime.training.create(
+                f"{body.request_id}:{agent.agent_id}",
+                body.scenario,
+                agent.agent_id,
+                scope.principal.user_id,
+            )
+        except ApiError as error:
+            if error.code != "trainee_busy":
+                raise
+            skipped.append(SkippedAgent(agent_id=agent.agent_id, reason=error.code))
+            continue
+        started.append(PushedSession(agent_id=agent.agent_id, session_id=session.id))
+    return PushResult(scenario=body.scenario, started=started, skipped=skipped)
 
 
 @router.get("/sessions", response_model=list[SessionView])
