@@ -80,6 +80,9 @@ from server_stub.protocol.supervision_actions import (
 from server_stub.protocol.supervision_board import AlertsView, SupervisionBoard
 from server_stub.protocol.training_api import (
     DeskAction,
+    PracticeCreate,
+    PushRequest,
+    PushResult,
     RecordedCall,
     ScenarioDraft,
     SessionControl,
@@ -512,6 +515,20 @@ async def test_the_staffing_table_and_a_whatif_parse_for_a_supervisor(
             break
         await asyncio.sleep(0.05)
     assert job.status == "done", job.error
+
+
+async def test_practice_and_a_pushed_scenario_parse(connect: Connect) -> None:
+    trainee, trainer, other = await connect("1001"), await connect("t100"), await connect("1002")
+    alone = await trainee.practise(
+        PracticeCreate(request_id=new_request_id(), scenario="enquiry_tariffs")
+    )
+    assert isinstance(alone, SessionView) and alone.trainee == "1001"
+    await other.set_state("ready")  # idle, and no caller waits in the quiet centre
+    pushed = await trainer.push_scenario(
+        PushRequest(request_id=new_request_id(), scenario="enquiry_tariffs", agents=["1002"])
+    )
+    assert isinstance(pushed, PushResult)
+    assert [s.agent_id for s in pushed.started] == ["1002"]
 
 
 def test_every_client_method_is_called_here() -> None:
