@@ -216,6 +216,10 @@ class WhatIfJobs:
         self._pool: ProcessPoolExecutor | None = None
         self._pool_lock = threading.Lock()
 
+    def workers_for(self, replications: int) -> int:
+        """How many worker processes a what-if of `replications` runs on here."""
+        return min(self._workers, whatif_workers(replications))
+
     def pool(self) -> ProcessPoolExecutor | None:
         """The worker processes (None where they cannot start: replications run in the
         job's thread then)."""

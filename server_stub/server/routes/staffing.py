@@ -32,7 +32,6 @@ from server_stub.server.staffing_desk import (
     stored_log,
     supervised_queues,
     whatif_result,
-    whatif_workers,
 )
 
 router = APIRouter(tags=["supervision"])
@@ -79,7 +78,7 @@ async def start_whatif(body: WhatIfRequest, scope: FloorScope, runtime: RuntimeD
         raise ApiError(409, "whatif_running", "a what-if of yours is still running")
     config, now = runtime.config, runtime.now
     store = runtime.store
-    workers = whatif_workers(body.replications)
+    workers = jobs.workers_for(body.replications)
 
     def compute() -> WhatIfResultModel:  # in a thread: reads the log, waits on the worker processes
         log = stored_log(store)
