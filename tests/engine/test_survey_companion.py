@@ -73,3 +73,35 @@ def test_the_surveys_are_the_same_however_time_is_chopped() -> None:
     whole = _run([HOURS_S])
     chopped = _run([float(t) for t in range(7, int(HOURS_S), 97)] + [HOURS_S])
     assert chopped == whole
+
+
+class _Tally:
+    """Counts the survey answers it is shown."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def observe(self, entry: tuple[object, ...]) -> list[object]:
+        self.seen += entry[1] in (EventType.CALL_SURVEY_SCORED, EventType.CALL_SURVEY_ABANDONED)
+        return []
+
+    def due(self) -> float:
+        return float("inf")
+
+    def advance(self, now: float) -> list[object]:
+        return []
+
+
+def test_another_companion_is_shown_each_timed_survey_answer_once() -> None:
+    config = load_default_centre()
+    engine = Engine(config, seed=11, keep_log=True)
+    engine.attach(SURVEY, SurveyCompanion.for_centre(config, 11))
+    tally = _Tally()
+    engine.attach("tally", tally)
+    engine.advance_to(3600.0)
+    answers = [
+        e
+        for e in engine.log
+        if e[1] in (EventType.CALL_SURVEY_SCORED, EventType.CALL_SURVEY_ABANDONED)
+    ]
+    assert answers and tally.seen == len(answers)
