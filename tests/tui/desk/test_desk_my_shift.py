@@ -5,12 +5,11 @@ shows the day's figures, each equal to one recomputed from the stored log, kept 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
 import pytest
-from desk_live import World, answer_a_call, desk_app, go_ready, log_in, pick
-from live_helpers import screen_text, until
+from desk_live import World, answer_a_call, go_ready, log_in, pick
+from live_helpers import picture, screen_text, until
 from rich.console import Console, RenderableType
 from textual.pilot import Pilot
 
@@ -18,6 +17,7 @@ from agent_tui.shell.app import ShellApp
 from agent_tui.ui.labels import clock_face
 from agent_tui.workspaces.desk.my_shift import MyShift, shift_columns, state_name
 from agent_tui.workspaces.desk.survey import SENT_TEXT, SENT_TITLE
+from server_stub.protocol.agent_shift import AgentShift
 from server_stub.protocol.events import EventType
 from server_stub.server.testing import LiveServer, stored_log
 from tests.server.shift_recompute import recompute
@@ -75,13 +75,15 @@ async def worked_shift(pilot: Pilot[Any], world: World) -> None:
     await world.advance(8)
 
 
-async def open_my_shift(pilot: Pilot[Any]) -> MyShift:
+async def open_my_shift(pilot: Pilot[Any]) -> tuple[MyShift, AgentShift]:
+    """The key opens My shift; the dialog and the first figures it read."""
     await pilot.press(SHIFT_KEY)
     await until(lambda: isinstance(pilot.app.screen, MyShift), pilot)
     dialog = pilot.app.screen
     assert isinstance(dialog, MyShift)
     await until(lambda: dialog.shift is not None, pilot)
-    return dialog
+    assert dialog.shift is not None
+    return dialog, dialog.shift
 
 
 def rendered_lines(renderable: RenderableType, width: int = 44) -> list[str]:
@@ -119,9 +121,7 @@ async def test_my_shift_shows_each_figure_as_recomputed_from_the_log(
 ) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await worked_shift(pilot, world)
-        dialog = await open_my_shift(pilot)
-        shift = dialog.shift
-        assert shift is not None
+        _, shift = await open_my_shift(pilot)
         expected = recompute(stored_log(live.runtime), "1001", shift.as_of)
         left, right = (rendered_lines(part) for part in shift_columns(shift, "Alt+S"))
         for (state, reason), seconds in expected["states"].items():
@@ -153,9 +153,7 @@ async def test_my_shift_keeps_counting_while_open_and_its_key_closes_it(
 ) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await worked_shift(pilot, world)
-        dialog = await open_my_shift(pilot)
-        first = dialog.shift
-        assert first is not None
+        dialog, first = await open_my_shift(pilot)
         await world.advance(120)  # two minutes on (the wrap-up runs out meanwhile)
         await until(lambda: dialog.shift is not None and dialog.shift.as_of > first.as_of, pilot)
         now = dialog.shift
@@ -169,23 +167,13 @@ async def test_my_shift_keeps_counting_while_open_and_its_key_closes_it(
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_desk_my_shift(
-    snap_compare: Any,
-    live: LiveServer,
-    tmp_path: Path,
-    config_dir: Path,
-    no_keyring: None,
-    size: tuple[int, int],
+    snap_compare: Any, app: ShellApp, world: World, size: tuple[int, int]
 ) -> None:
     """My shift after a call sent to the survey, a break and a call in its wrap-up."""
-    app = desk_app(live, tmp_path, config_dir)
-    world = World(live)
 
-    async def run_before(pilot: Pilot[Any]) -> None:
+    async def steps(pilot: Pilot[Any]) -> None:
         await worked_shift(pilot, world)
-        dialog = await open_my_shift(pilot)
+        await open_my_shift(pilot)
         await until(lambda: "Mean score" in screen_text(pilot.app), pilot)
-        assert dialog.shift is not None
-        pilot.app.clear_notifications()
-        await pilot.pause()
 
-    assert snap_compare(app, terminal_size=size, run_before=run_before)
+    assert picture(snap_compare, app, size, steps)
