@@ -154,6 +154,10 @@ def shift_columns(shift: AgentShift, survey_key: str) -> tuple[RenderableType, R
     )
 
 
+def _quiet(message: str, **_: object) -> None:
+    """A failure already said: the figures stay as they were, with their time."""
+
+
 class MyShift(ModalScreen[None]):
     """The agent's day so far; Esc (or the key that opened it) closes."""
 
@@ -164,6 +168,8 @@ class MyShift(ModalScreen[None]):
         super().__init__()
         self.agent_name = agent_name
         self.shift: AgentShift | None = None
+        self._reading = False  # a read under way: a slow network skips ticks, never piles up
+        self._failing = False  # the last read failed: said once, not every tick
 
     def compose(self) -> ComposeResult:
         with Vertical(id="shift-box"):
@@ -177,8 +183,8 @@ class MyShift(ModalScreen[None]):
     def on_mount(self) -> None:
         self.set_class(self.size.width >= WIDE_WIDTH, "-wide")
         self._draw_frame()
-        self.refresh_shift()
-        self.set_interval(REFRESH_S, self.refresh_shift)
+        self._tick()
+        self.set_interval(REFRESH_S, self._tick)
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width >= WIDE_WIDTH, "-wide")
@@ -200,10 +206,20 @@ class MyShift(ModalScreen[None]):
             f"{keys} closes 关闭 · figures refresh every {REFRESH_S:g} s 每{REFRESH_S:g}秒刷新"
         )
 
-    @work(exclusive=True, group="my-shift", exit_on_error=False)
+    def _tick(self) -> None:
+        if not self._reading:
+            self._reading = True
+            self.refresh_shift()
+
+    @work(group="my-shift", exit_on_error=False)
     async def refresh_shift(self) -> None:
         shell = shell_of(self)
-        ok, shift = await attempt(self.notify, "read your shift", shell.api.my_shift())
+        notify = _quiet if self._failing else self.notify
+        try:
+            ok, shift = await attempt(notify, "read your shift", shell.api.my_shift())
+        finally:
+            self._reading = False
+        self._failing = not ok
         if ok and shift is not None:
             self.show(shift, shell.store.centre_time)
 
