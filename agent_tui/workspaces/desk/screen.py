@@ -51,6 +51,7 @@ from agent_tui.workspaces.desk.dialogs import (
 )
 from agent_tui.workspaces.desk.knowledge_pane import KnowledgePane
 from agent_tui.workspaces.desk.message_banner import MessageBanner, MessageLogPanel
+from agent_tui.workspaces.desk.my_shift import MyShift
 from agent_tui.workspaces.desk.practice import start_practice
 from agent_tui.workspaces.desk.reporting import ScreenPublisher, ScriptStepReporter
 from agent_tui.workspaces.desk.satisfaction_callback import (
@@ -60,6 +61,7 @@ from agent_tui.workspaces.desk.satisfaction_callback import (
 from agent_tui.workspaces.desk.script_pane import ScriptPane
 from agent_tui.workspaces.desk.state_bar import StateBar
 from agent_tui.workspaces.desk.supervisor_notices import SupervisorNotices
+from agent_tui.workspaces.desk.survey import send_to_survey
 from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND as TICKET_DRAFT
 from agent_tui.workspaces.desk.ticket_form import TicketForm
 from agent_tui.workspaces.desk.ticket_tracker import TicketResultWatch, TicketTracker
@@ -519,6 +521,7 @@ class DeskScreen(WorkspaceScreen):
             "reject": "No call is ringing.",
             "toggle_hold": "Hold needs a call you are talking on.",
             "hangup": "No call to hang up.",
+            "survey": "The survey follows a call you are talking on (not during a consult).",
             "conference": f"No consult in progress: {key('call.consult')} consults first.",
             "transfer": f"Finish the consult first ({key('call.consult')})."
             if self.consulting
@@ -558,6 +561,7 @@ class DeskScreen(WorkspaceScreen):
             "consult": agent == "busy" and status in ACTIVE_CALL,
             "conference": agent == "busy" and self.consulting,
             "hangup": agent == "busy" and status in ACTIVE_CALL,
+            "survey": agent == "busy" and status in ACTIVE_CALL and not self.consulting,
             "dial": agent in ("ready", "not_ready"),
             "callback": call is not None and call.customer is not None,
             "focus_script": call is not None and pane != PANE_SCRIPT,
@@ -1253,6 +1257,16 @@ class DeskScreen(WorkspaceScreen):
 
     def action_callback_outcome(self) -> None:
         self.run_worker(enter_callback_outcome(self), group="callback-outcome", exit_on_error=False)
+
+    def action_survey(self) -> None:  # IN8: survey.py
+        call = self._call()
+        if self._refused("survey") or call is None:
+            return
+        sending = send_to_survey(self.shell.api, self.notify, call.call_id)
+        self.run_worker(sending, group="survey", exit_on_error=False)
+
+    def action_my_shift(self) -> None:  # ST3: my_shift.py
+        self.app.push_screen(MyShift(self.shell.store.user.name if self.shell.store.user else ""))
 
     def action_messages(self) -> None:
         self.shell.publish(self.store.mark_messages_read())
