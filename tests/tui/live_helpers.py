@@ -89,7 +89,7 @@ def screen_text(app: Any) -> str:
     return console.export_text()
 
 
-async def settle(pilot: Pilot[Any], quiet: float = 0.4, timeout: float = 8.0) -> None:
+async def settle(pilot: Pilot[Any], quiet: float = 0.3, timeout: float = 8.0) -> None:
     """Wait until the screen has not changed for `quiet` seconds: what a picture shows has
     landed (late feed events, a deferred pane, a reply still in flight), however loaded the
     machine. Gives up after `timeout` (a screen that never settles) and lets the picture tell."""
