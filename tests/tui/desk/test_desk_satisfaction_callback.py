@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from desk_live import World, desk_app, log_in_ready, pick, settled
-from live_helpers import screen_text, until
+from live_helpers import screen_text, settle, until
 from test_desk_ticket_tracking import complaint_on_the_line
 
 from agent_tui.client.ticket_tracking import TicketTrackingSection
@@ -146,7 +146,10 @@ def test_desk_satisfaction_callback(
         await settled(pilot, live)
         await world.advance(15)
         await until(lambda: store.state == "busy", pilot)
+        strip = pilot.app.screen.query_one(SatisfactionCallbackStrip)
+        await until(lambda: strip.has_class("-shown"), pilot)
         await settled(pilot, live)
+        await settle(pilot)
         pilot.app.clear_notifications()
         await pilot.pause()
 
