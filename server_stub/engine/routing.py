@@ -465,17 +465,13 @@ class Routing(AgentStates):
         """The consulted party is off the line (`reason`: cancelled, declined, no_answer,
         hung_up); both desks follow the call, so both hear it."""
         owner = call.agent
-        self._emit(
-            CONSULT_ENDED,
-            call.id,
-            target.id,
-            call.queue.id if call.queue is not None else None,
-            {
-                "from_agent": owner.id if owner is not None else None,
-                "to_agent": target.id,
-                "reason": reason,
-            },
-        )
+        data = {
+            "from_agent": owner.id if owner is not None else None,
+            "to_agent": target.id,
+            "reason": reason,
+        }
+        queue_id = call.queue.id if call.queue is not None else None
+        self._emit(CONSULT_ENDED, call.id, target.id, queue_id, data)
 
     def _consult_ring(self, call: Call) -> None:
         """A consulted human's phone rings until it answers or the queue's ring time passes."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.testing import LiveServer, login, stored_log
@@ -59,12 +60,21 @@ async def test_a_consult_offer_names_both_agents_and_the_expert_group_it_went_th
     assert offer[5]["consult_from"] == "1001"
 
 
+async def _the_consulted_agent(
+    api: httpx.AsyncClient, runtime: CentreRuntime, control: str, logged: str
+) -> tuple[dict[str, str], tuple[Any, ...]]:
+    """1001 consults 1002, which answers or rejects (`control`); 1001's headers and the one
+    event of type `logged` on the call."""
+    first, second, call_id = await _consulting(api, {"agent_id": "1002"})
+    assert (await api.post(f"/v1/calls/{call_id}/{control}", headers=second)).status_code == 200
+    [event] = _of_call(runtime, call_id, logged)
+    return first, event
+
+
 async def test_the_consulted_agent_answering_is_logged(
     api: httpx.AsyncClient, api_runtime: CentreRuntime
 ) -> None:
-    _, second, call_id = await _consulting(api, {"agent_id": "1002"})
-    assert (await api.post(f"/v1/calls/{call_id}/answer", headers=second)).status_code == 200
-    [answered] = _of_call(api_runtime, call_id, "call.consult_answered")
+    _, answered = await _the_consulted_agent(api, api_runtime, "answer", "call.consult_answered")
     assert answered[3] == "1002"
     assert answered[5] == {"from_agent": "1001", "to_agent": "1002"}
 
@@ -97,9 +107,7 @@ def test_both_agents_feeds_carry_the_consult_and_another_agent_s_does_not(
 async def test_a_declined_consult_is_logged_as_ended_and_the_caller_stays_held(
     api: httpx.AsyncClient, api_runtime: CentreRuntime
 ) -> None:
-    first, second, call_id = await _consulting(api, {"agent_id": "1002"})
-    assert (await api.post(f"/v1/calls/{call_id}/reject", headers=second)).status_code == 200
-    [ended] = _of_call(api_runtime, call_id, "call.consult_ended")
+    first, ended = await _the_consulted_agent(api, api_runtime, "reject", "call.consult_ended")
     assert (ended[3], ended[5]["reason"], ended[5]["from_agent"]) == ("1002", "declined", "1001")
     me = (await api.get("/v1/me", headers=first)).json()
     assert (me["state"], me["leg"]) == ("busy", "held")
@@ -164,24 +172,16 @@ async def _wrap_up(api: httpx.AsyncClient, agent: dict[str, str], call_id: str) 
     return me
 
 
+@pytest.mark.parametrize("answered", [True, False], ids=["answered", "not_answered"])
 async def test_an_agent_who_dials_from_a_meeting_is_back_in_the_meeting_after_the_call(
-    api: httpx.AsyncClient,
+    api: httpx.AsyncClient, answered: bool
 ) -> None:
     agent = await login(api, "1001")
     call_id = await _dial_from_a_meeting(api, agent)
     me = (await api.get("/v1/me", headers=agent)).json()
     assert me["pending"] == {"state": "not_ready", "reason": "meeting"}  # shown as next
-    await step(api, 60)  # answered
-    assert (await api.post(f"/v1/calls/{call_id}/hangup", headers=agent)).status_code == 200
-    me = await _wrap_up(api, agent, call_id)
-    assert (me["state"], me["reason"]) == ("not_ready", "meeting")
-
-
-async def test_an_unanswered_dial_from_a_meeting_also_goes_back_to_the_meeting(
-    api: httpx.AsyncClient,
-) -> None:
-    agent = await login(api, "1001")
-    call_id = await _dial_from_a_meeting(api, agent)
+    if answered:
+        await step(api, 60)  # the far end picks up
     assert (await api.post(f"/v1/calls/{call_id}/hangup", headers=agent)).status_code == 200
     me = await _wrap_up(api, agent, call_id)
     assert (me["state"], me["reason"]) == ("not_ready", "meeting")
