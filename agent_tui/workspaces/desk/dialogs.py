@@ -152,6 +152,11 @@ class CallbackDialog(FormDialog[CallbackChoice | None]):
             yield Static(self.error, id="dialog-error")
             yield Static("Enter schedules · Tab next field · Esc cancel", classes="dialog-hint")
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.error:  # refused: the time is what to change (after the screen's own focus)
+            self.call_after_refresh(self.query_one("#callback-when", Input).focus)
+
     @on(Input.Submitted)
     def _schedule(self) -> None:
         number = self.query_one("#callback-number", Input).value.strip()

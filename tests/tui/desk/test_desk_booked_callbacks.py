@@ -100,6 +100,7 @@ async def test_a_callback_on_a_closed_day_is_refused_naming_the_hours_and_keeps_
         assert "2026-11-29 closed" in shown and "the next opening is 2026-11-30 08:00" in shown
         assert again.query_one("#callback-when", Input).value == "2026-11-29 10:00"
         assert again.query_one("#callback-note", Input).value == "周日上午 Sunday morning"
+        assert again.focused is again.query_one("#callback-when", Input)  # what to change
         assert not desk.callbacks_scheduled
 
 
