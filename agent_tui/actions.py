@@ -64,6 +64,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("desk.callbacks", "booked_callbacks", "My callbacks", "desk", show=False),  # booked
     # TR2: replay a training scenario alone, between calls
     Action("desk.practice", "practice", "Practise a scenario", "desk", show=False),
+    # The end of a call and the agent's day (issue 9: IN8, ST3).
+    Action("call.survey", "survey", "Send to survey", "desk", show=False),
+    Action("desk.my_shift", "my_shift", "My shift", "desk", show=False),
     Action("supervisor.message", "message", "Message", "supervisor"),
     Action("supervisor.refresh", "refresh", "Refresh", "supervisor"),
     Action("supervisor.acknowledge", "acknowledge", "Acknowledge", "supervisor"),

@@ -17,6 +17,7 @@ import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from agent_tui.client.errors import ApiError, ServerUnreachable
+from server_stub.protocol.agent_shift import AgentShift
 from server_stub.protocol.api import (
     AgentStatus,
     Callback,
@@ -263,6 +264,14 @@ class CentreApi:
 
     async def hangup(self, call_id: str) -> CommandResult:
         return await self._call_control(call_id, "hangup")
+
+    async def transfer_to_survey(self, call_id: str) -> CommandResult:
+        """The caller goes to the post-call survey (IN8); the agent wraps up."""
+        return await self._call_control(call_id, "survey")
+
+    async def my_shift(self) -> AgentShift:
+        """The agent's own shift today (ST3)."""
+        return await self._call(AgentShift, "GET", "/agent/shift")
 
     async def transfer(self, call_id: str, request: TransferRequest) -> CommandResult:
         return await self._call(CommandResult, "POST", f"/calls/{call_id}/transfer", body=request)

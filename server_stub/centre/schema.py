@@ -55,6 +55,32 @@ class Arrivals(Strict):
     profile: str = Field(description="name of an entry in `arrival_profiles`")
 
 
+class Survey(Strict):
+    """The post-call satisfaction survey (IN8): how the simulated callers it reaches score.
+
+    `scores` weighs each score 1..5 (need not sum to 1); `hang_up_share` of the callers
+    hang up instead of scoring; a caller scores (or hangs up) `answer_s` after the agent
+    transferred it. Simulated agents offer it after `simulated_offer_rate` of their calls."""
+
+    scores: dict[int, float] = Field(
+        default_factory=lambda: {1: 0.04, 2: 0.06, 3: 0.15, 4: 0.35, 5: 0.4}
+    )
+    hang_up_share: float = Field(default=0.2, ge=0, le=1)
+    answer_s: float = Field(default=15.0, gt=0)
+    simulated_offer_rate: float = Field(default=0.0, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _scores_one_to_five(self) -> Survey:
+        wrong = sorted(score for score in self.scores if not 1 <= score <= 5)
+        if wrong:
+            raise ValueError(f"survey scores are 1..5, not {wrong}")
+        if any(weight < 0 for weight in self.scores.values()):
+            raise ValueError("survey score weights cannot be negative")
+        if sum(self.scores.values()) <= 0:
+            raise ValueError("survey scores need a weight above 0")
+        return self
+
+
 class QueueConfig(Strict):
     id: str
     name: str
@@ -76,6 +102,7 @@ class QueueConfig(Strict):
     scripts: list[str] = Field(default_factory=list, description="flow script ids")
     # An expert group (IN7, TK5): the directory offers it for escalations and consults.
     expert_group: bool = Field(default=False, description="offered as an escalation target")
+    survey: Survey | None = Field(default=None, description="None: the centre's survey")
 
 
 class IvrOption(Strict):
@@ -197,6 +224,7 @@ class CentreConfig(Strict):
         default_factory=list, description="empty = the TK2 categories the documents name"
     )
     customers: Customers = Customers()
+    survey: Survey = Survey()  # each queue's unless it has its own (IN8)
 
 
 DEFAULT_EPOCH = "2026-11-23T08:00:00+08:00"

@@ -230,9 +230,13 @@ class CommandEngine(Simulation):
         self._set_state(agent, BUSY)
 
     @_notifies
-    def hangup(self, agent_id: str, call_id: str) -> None:
+    def hangup(self, agent_id: str, call_id: str, survey: bool = False) -> None:
+        """`survey`: the agent transfers its caller to the post-call survey (IN8) and leaves
+        as after a hang-up; the call ends with reason "survey" (`server_stub.survey` scores)."""
         agent = self._human(agent_id)
         call = self._own_call(agent, call_id)
+        if survey and (agent.state != BUSY or call.consult_agent is agent):
+            raise EngineError("invalid_state", f"agent {agent_id} has no caller on {call_id}")
         if call.consult_agent is agent:  # the consulted agent leaves; the caller stays
             if agent.state != BUSY:
                 raise EngineError("invalid_state", f"agent {agent_id} is not on {call_id}")
@@ -244,7 +248,7 @@ class CommandEngine(Simulation):
             return
         if agent.state != BUSY:
             raise EngineError("invalid_state", f"agent {agent_id} is not on {call_id}")
-        self._end_call(call, "agent", "hangup", OUT_ANSWERED)
+        self._end_call(call, "agent", "survey" if survey else "hangup", OUT_ANSWERED)
         self._release_consulted(call, wrap=call.consult_state == "conference")
         agent.calls_handled += 1
         self._start_wrapup(agent, call)

@@ -197,9 +197,8 @@ class Scheduler:
             return  # superseded by an earlier wake-up, which already ran
         self._companion_timer[index] = 0
         self._companion_when[index] = math.inf
-        mark = self.last_seq
+        # Only from `advance_to`'s loop, which shows the companions what this logs (once).
         self._log_emissions(self._companions[index].advance(self.now))
-        self._observe(mark)
 
     def _companion_command(self, name: str, method: str, args: dict[str, Any]) -> Any:
         """Call `method(now=..., **args)` of a companion; it returns (result, emissions),

@@ -14,7 +14,8 @@ started), `call.answered`, `call.held` (optional `script_step`: the step on the 
 priority, department}, and three that the desk and server are to add (not in
 `EventType` yet): `call.script_step` {step, key, next} for each choice in the script pane
 and {back: true} for an undo, `callback.scheduled` {reason, due_at} with the call's id,
-and `call.survey_offered`.
+and `call.survey_offered`; then `call.survey_scored` {score} (the caller's 1..5, stored
+with the call as `survey_score`) or `call.survey_abandoned` (hung up in the survey).
 
 The path is the wrap-up's `script_path` when there is one (what the agent stood by), else
 the replay of `call.script_step`; a choice's time is known where the live choices agree
@@ -115,6 +116,8 @@ class SessionFacts(Strict):
     tickets: list[TicketFact] = Field(default_factory=list)
     callbacks: list[CallbackFact] = Field(default_factory=list)
     surveys: list[EventRef] = Field(default_factory=list)
+    survey_score: int | None = Field(default=None, description="the caller's 1..5 (IN8)")
+    survey_hung_up: bool = Field(default=False, description="hung up in the survey, no score")
 
     @property
     def release_time(self) -> float | None:
@@ -225,6 +228,10 @@ class _FactsBuilder:
             )
         elif kind == SURVEY_OFFERED_EVENT and self.mine(event):
             self.lists["surveys"].append(_ref(event))
+        elif kind == EventType.CALL_SURVEY_SCORED and self.mine(event):
+            self.fields["survey_score"] = data.get("score")
+        elif kind == EventType.CALL_SURVEY_ABANDONED and self.mine(event):
+            self.fields["survey_hung_up"] = True
         elif kind == SCRIPT_STEP_EVENT and self.mine(event):
             self.on_script_step(event)
 

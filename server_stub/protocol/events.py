@@ -33,6 +33,10 @@ class EventType(StrEnum):
     CALL_WRAPUP_COMPLETED = "call.wrapup_completed"  # {code}
     CALL_SCRIPT_STEP = "call.script_step"  # {step, key, next} or {step, back} (desk)
     CALL_CUSTOMER_LINKED = "call.customer_linked"  # {customer_id, created, need?} (desk, IN5)
+    # The post-call survey (IN8, server_stub/survey.py): offered, then scored or hung up.
+    CALL_SURVEY_OFFERED = "call.survey_offered"  # {by: agent|simulated}
+    CALL_SURVEY_SCORED = "call.survey_scored"  # {score: 1..5}
+    CALL_SURVEY_ABANDONED = "call.survey_abandoned"  # the caller hung up without scoring
     AGENT_STATE_CHANGED = "agent.state_changed"  # {from, to, reason, pending}
     AGENT_SCREEN = "agent.screen"  # DeskScreenState (protocol/desk_screen.py)
     SUPERVISOR_MESSAGE = "supervisor.message"

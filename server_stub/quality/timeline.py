@@ -108,6 +108,9 @@ _TEXTS: dict[str, Callable[[Mapping[str, Any], str], str]] = {
     ).rstrip(),
     SCRIPT_STEP_EVENT: _script_step,
     CALLER_SAID_EVENT: lambda d, w: f"caller: {d.get('text', '')}",
+    EventType.CALL_SURVEY_OFFERED: lambda d, w: f"{w} sent the caller to the survey",
+    EventType.CALL_SURVEY_SCORED: lambda d, w: f"the caller scored the call {d.get('score')}/5",
+    EventType.CALL_SURVEY_ABANDONED: lambda d, w: "the caller hung up in the survey",
 }
 
 

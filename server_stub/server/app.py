@@ -28,9 +28,11 @@ from server_stub.server.routes import (
     knowledge,
     quality,
     scripts,
+    shift,
     supervision,
     supervision_actions,
     supervisor,
+    survey,
     tickets,
     trainer,
     training,
@@ -138,6 +140,8 @@ def create_app(runtime: CentreRuntime, *, manage_runtime: bool = True) -> FastAP
         workflow,
         quality,
         training,
+        survey,  # the post-call survey (IN8)
+        shift,  # the agent's own shift figures (ST3)
     ):
         app.include_router(module.router, prefix="/v1")
     app.include_router(staffing_routes.router, prefix="/v1")  # issue 10 item 6

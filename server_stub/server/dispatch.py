@@ -55,6 +55,8 @@ class CommandDispatcher:
                     bool(args.get("phrase", False)),
                     args.get("script_step"),
                 )
+            case "survey":  # the caller goes to the post-call survey (IN8)
+                return engine.hangup(args["agent_id"], args["call_id"], survey=True)
             case "caller_hangup":  # a training session's caller gives up
                 return engine.caller_hangup(args["call_id"])
             case "answer" | "reject" | "retrieve" | "hangup":

@@ -12,21 +12,19 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
 
 from server_stub.centre.loader import CentreConfigError, default_centre_path, load_centre
 from server_stub.centre.schema import CentreConfig
-from server_stub.engine import BUILD as ENGINE_BUILD
-from server_stub.protocol.script_model import ScriptError
-from server_stub.server.app import create_app
-from server_stub.server.db_lock import DatabaseInUseError
-from server_stub.server.replay import ForeignCustomersError
-from server_stub.server.runtime import CentreRuntime
-from server_stub.server.serving import CentreServer, server_config, stop_when_stream_closes
-from server_stub.server.store import Store, StoreError
 from server_stub.supervision.config import SupervisionConfig
 from server_stub.supervision.loader import SupervisionConfigError, load_supervision
+
+# The runtime, the app and uvicorn are imported once the files have been read: a broken
+# file is said in about a second, not after FastAPI and the engine have loaded.
+if TYPE_CHECKING:
+    from server_stub.server.runtime import CentreRuntime
 
 log = logging.getLogger("server")
 
@@ -57,6 +55,9 @@ def build_runtime(
 ) -> CentreRuntime:
     """Open the store and bring the centre to where it was (replay); not yet running.
     `serving` (the URL) goes into the database's lock, for a second server's message."""
+    from server_stub.server.runtime import CentreRuntime
+    from server_stub.server.store import Store
+
     store = Store(db, owner=serving)
     try:
         runtime = CentreRuntime(
@@ -105,6 +106,14 @@ def run_serve_command(args: argparse.Namespace) -> int:
         )
     except SupervisionConfigError as error:
         return _fail(f"the supervision file has errors:\n{error}")
+    from server_stub.engine import BUILD as ENGINE_BUILD
+    from server_stub.protocol.script_model import ScriptError
+    from server_stub.server.app import create_app
+    from server_stub.server.db_lock import DatabaseInUseError
+    from server_stub.server.replay import ForeignCustomersError
+    from server_stub.server.serving import CentreServer, server_config, stop_when_stream_closes
+    from server_stub.server.store import StoreError
+
     started = time.perf_counter()
     url = f"http://{args.host}:{args.port}"
     try:

@@ -60,6 +60,8 @@ from server_stub.supervision.clock import CentreClock
 from server_stub.supervision.companions import SupervisionParts, attach_supervision
 from server_stub.supervision.config import SupervisionConfig
 from server_stub.supervision.dayplan import day_plan
+from server_stub.supervision.shift import SHIFT, ShiftCompanion
+from server_stub.survey import SURVEY, SurveyCompanion
 from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
 from server_stub.workflow.ticket_loop import TicketLoop
 from server_stub.workflow.ticket_workflow import TicketWorkflow
@@ -167,6 +169,12 @@ class CentreRuntime:
         self.supervision: SupervisionParts = attach_supervision(
             self.engine, self.config, self.supervision_config
         )
+        # The post-call survey's callers (IN8), seeded like the engine: replay scores alike.
+        self.engine.attach(
+            SURVEY, SurveyCompanion.for_centre(self.config, self.frame.engine_seed(self.seed))
+        )
+        self.shifts = ShiftCompanion(self.config.centre.epoch)  # each agent's day (ST3)
+        self.engine.attach(SHIFT, self.shifts)
         # The day's surges are on the epoch's day: the first run's (a new day has none).
         self.surges: SurgeCallers | None = None
         if self.supervision_config is not None and self.frame.number == 1:

@@ -20,6 +20,7 @@ import pytest
 
 from agent_tui.client.api import CentreApi, new_request_id
 from agent_tui.client.errors import ApiError, ServerUnreachable
+from server_stub.protocol.agent_shift import AgentShift
 from server_stub.protocol.api import (
     AgentStatus,
     Callback,
@@ -533,6 +534,18 @@ async def test_practice_and_a_pushed_scenario_parse(connect: Connect) -> None:
     )
     assert isinstance(pushed, PushResult)
     assert [s.agent_id for s in pushed.started] == ["1002"]
+
+
+async def test_the_survey_and_my_shift_parse_for_an_agent(connect: Connect) -> None:
+    agent, trainer = await connect("1001"), await connect("t100")
+    await agent.set_state("ready")
+    sent = await trainer.send_caller(TrainerCallRequest(queue_id="enquiry", customer_id=CUSTOMER))
+    assert sent.call_id is not None
+    await agent.answer(sent.call_id)
+    assert (await agent.transfer_to_survey(sent.call_id)).call_id == sent.call_id
+    shift = await agent.my_shift()
+    assert isinstance(shift, AgentShift) and shift.agent_id == "1001"
+    assert shift.surveys.offered == 1 and shift.login_at is not None
 
 
 def test_every_client_method_is_called_here() -> None:

@@ -51,6 +51,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/calls/{call_id}/customer"): AGENT,
     ("PUT", "/v1/calls/{call_id}/wrapup/notes"): AGENT,
     ("POST", "/v1/calls/{call_id}/wrapup/extend"): AGENT,
+    ("POST", "/v1/calls/{call_id}/survey"): AGENT,  # the post-call survey (IN8)
+    ("GET", "/v1/agent/shift"): AGENT,  # the agent's own shift (ST3)
     ("PUT", "/v1/agent/screen"): AGENT,
     ("GET", "/v1/calls/{call_id}/script"): AGENT,
     ("GET", "/v1/agent/messages"): AGENT,

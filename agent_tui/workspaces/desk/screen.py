@@ -52,6 +52,7 @@ from agent_tui.workspaces.desk.dialogs import (
 )
 from agent_tui.workspaces.desk.knowledge_pane import KnowledgePane
 from agent_tui.workspaces.desk.message_banner import MessageBanner, MessageLogPanel
+from agent_tui.workspaces.desk.my_shift import MyShift
 from agent_tui.workspaces.desk.practice import start_practice
 from agent_tui.workspaces.desk.reporting import ScreenPublisher, ScriptStepReporter
 from agent_tui.workspaces.desk.satisfaction_callback import (
@@ -61,6 +62,7 @@ from agent_tui.workspaces.desk.satisfaction_callback import (
 from agent_tui.workspaces.desk.script_pane import ScriptPane
 from agent_tui.workspaces.desk.state_bar import StateBar
 from agent_tui.workspaces.desk.supervisor_notices import SupervisorNotices
+from agent_tui.workspaces.desk.survey import send_to_survey
 from agent_tui.workspaces.desk.ticket_form import DRAFT_KIND as TICKET_DRAFT
 from agent_tui.workspaces.desk.ticket_form import TicketForm
 from agent_tui.workspaces.desk.ticket_tracker import TicketResultWatch, TicketTracker
@@ -612,6 +614,7 @@ class DeskScreen(WorkspaceScreen):
             if self._consulted()
             else "Hold needs a call you are talking on.",
             "hangup": "No call to hang up.",
+            "survey": "The survey follows a call you are talking on (not during a consult).",
             "conference": "The consulted party has not answered yet."
             if self.consulting
             else "You are the one consulted: the agent who called you starts a conference."
@@ -662,6 +665,10 @@ class DeskScreen(WorkspaceScreen):
             "conference": agent == "busy" and self.consulting and self._consult_answered(),
             # A dial still ringing at the far end is cancelled by hanging up.
             "hangup": (agent == "busy" and status in ACTIVE_CALL) or self._dialling(),
+            "survey": agent == "busy"
+            and status in ACTIVE_CALL
+            and not self.consulting
+            and not consulted,
             "dial": agent in ("ready", "not_ready"),
             "callback": call is not None and call.customer is not None,
             "focus_script": call is not None and pane != PANE_SCRIPT,
@@ -1338,6 +1345,16 @@ class DeskScreen(WorkspaceScreen):
 
     def action_callback_outcome(self) -> None:
         self.run_worker(enter_callback_outcome(self), group="callback-outcome", exit_on_error=False)
+
+    def action_survey(self) -> None:  # IN8: survey.py
+        call = self._call()
+        if self._refused("survey") or call is None:
+            return
+        sending = send_to_survey(self.shell.api, self.notify, call.call_id)
+        self.run_worker(sending, group="survey", exit_on_error=False)
+
+    def action_my_shift(self) -> None:  # ST3: my_shift.py
+        self.app.push_screen(MyShift(self.shell.store.user.name if self.shell.store.user else ""))
 
     def action_messages(self) -> None:
         self.shell.publish(self.store.mark_messages_read())
