@@ -61,6 +61,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action("desk.tickets", "track_tickets", "My tickets", "desk", show=False),  # TK2
     Action("desk.callback_outcome", "callback_outcome", "Callback outcome", "desk", show=False),
+    Action("desk.callbacks", "booked_callbacks", "My callbacks", "desk", show=False),  # booked
     # TR2: replay a training scenario alone, between calls
     Action("desk.practice", "practice", "Practise a scenario", "desk", show=False),
     # The end of a call and the agent's day (issue 9: IN8, ST3).

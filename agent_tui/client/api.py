@@ -21,6 +21,7 @@ from server_stub.protocol.agent_shift import AgentShift
 from server_stub.protocol.api import (
     AgentStatus,
     Callback,
+    CallbackList,
     CallbackRequest,
     Codes,
     CommandResult,
@@ -361,6 +362,14 @@ class CentreApi:
 
     async def create_callback(self, request: CallbackRequest) -> Callback:
         return await self._call(Callback, "POST", "/callbacks", body=request)
+
+    async def my_callbacks(self) -> list[Callback]:
+        """The callbacks this agent booked and has not cancelled, soonest first."""
+        booked = await self._call(CallbackList, "GET", "/callbacks")
+        return booked.callbacks
+
+    async def cancel_callback(self, callback_id: str) -> Callback:
+        return await self._call(Callback, "POST", f"/callbacks/{callback_id}/cancel")
 
     # -- the floor (supervisors and admins) -----------------------------------------
 

@@ -23,6 +23,7 @@ SCREENS: Final = "screens"  # agents' desks as they show them (agent.screen)
 NOTICES: Final = "notices"  # what supervisors pinned or said on this agent's desk
 DISCIPLINE: Final = "discipline"  # violations (SV5): the agent's own, a team's
 TRACKED_TICKETS: Final = "tracked_tickets"  # the agent's tickets and its callback (desk)
+CALL_PARTIES: Final = "call_parties"  # who else is on the desk's call: consult, conference
 
 ALL_PARTS: Final[frozenset[str]] = frozenset(
     {
@@ -41,6 +42,7 @@ ALL_PARTS: Final[frozenset[str]] = frozenset(
         NOTICES,
         DISCIPLINE,
         TRACKED_TICKETS,
+        CALL_PARTIES,
     }
 )
 NOTHING: Final[frozenset[str]] = frozenset()

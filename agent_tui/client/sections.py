@@ -38,6 +38,7 @@ FEATURE_SECTIONS: tuple[str, ...] = (
     "agent_tui.client.supervisor_notices:SupervisorNoticesSection",
     "agent_tui.client.discipline:DisciplineSection",
     "agent_tui.client.ticket_tracking:TicketTrackingSection",
+    "agent_tui.client.call_parties:CallPartiesSection",
 )
 _features_added = False
 

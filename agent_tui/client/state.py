@@ -473,6 +473,23 @@ class ClientStore:
         )
         return frozenset({"call"})
 
+    def _on_arrived(self, event: Event) -> frozenset[str]:
+        """The agent's own dial: on the desk from the first ring, not from the answer."""
+        data = event.data
+        if event.agent_id != self.agent_id or not self.agent_id or event.call_id is None:
+            return NOTHING
+        if data.get("direction") != "outbound":
+            return NOTHING
+        self.call = CallInfo(
+            call_id=event.call_id,
+            status="ringing",
+            direction="outbound",
+            ani=_str_or_none(data.get("ani")),
+            customer_id=_str_or_none(data.get("customer_id")),
+            tier=_str_or_none(data.get("tier")),
+        )
+        return frozenset({"call"})
+
     def _on_offer_timeout(self, event: Event) -> frozenset[str]:
         if self.call is None or self.call.call_id != event.call_id:
             return NOTHING
@@ -645,6 +662,7 @@ def _status_for(state: str, leg: str | None) -> CallStatus:
 
 _HANDLERS: dict[str, Callable[[ClientStore, Event], frozenset[str]]] = {
     EventType.AGENT_STATE_CHANGED: ClientStore._on_state_changed,
+    EventType.CALL_ARRIVED: ClientStore._on_arrived,
     EventType.CALL_OFFERED: ClientStore._on_offered,
     EventType.CALL_OFFER_TIMEOUT: ClientStore._on_offer_timeout,
     EventType.CALL_ANSWERED: ClientStore._on_answered,

@@ -6,12 +6,16 @@ two CJK characters or at a space, never before a closing mark (。，、！？�
 never after an opening one (（「『【“…), the rule of GB/T 15834 and JIS X 4051; a Latin word
 stays whole unless it is wider than the line. Continuation lines keep a hanging indent, so
 an option's label or a field's value lines up under its first line at 80 columns.
+`Trail` wraps a trail of steps (`main 1 › enquiry_menu 0`) between its steps only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 
 # May not begin a line (closing punctuation, small kana, iteration marks).
@@ -78,8 +82,8 @@ def wrap(text: Text, width: int, indent: int = 0) -> Text:
         if number and text.plain[offsets[number - 1] - 1] != "\n":  # a break of ours
             joined.append("\n")
             joined.append(" " * indent)
-        if number < len(lines) - 1:
-            line.rstrip()
+        if number < len(lines) - 1 and text.plain[offsets[number] - 1] != "\n":
+            line.rstrip()  # the spaces at our break go (a line's own newline stays)
         joined.append_text(line)
     return joined
 
@@ -97,3 +101,39 @@ class Paragraph:
         wrapped.no_wrap = True
         wrapped.overflow = "fold"
         yield wrapped
+
+
+class Trail:
+    """Steps joined by `separator` (an IVR path), wrapped only between steps, so that no
+    step is cut from its key; a step wider than the line wraps by the kinsoku rules. In a
+    table cell every line starts under the cell: the hanging indent is the column's."""
+
+    def __init__(self, steps: Sequence[str], separator: str = " › ", empty: str = "—") -> None:
+        self.steps = list(steps)
+        self.separator = separator
+        self.empty = empty
+
+    def _chunks(self) -> list[str]:
+        """Each step with the separator's mark after it (`main 1 ›`), the last one bare."""
+        mark = self.separator.rstrip()
+        last = len(self.steps) - 1
+        return [step if index == last else f"{step}{mark}" for index, step in enumerate(self.steps)]
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        chunks = self._chunks() or [self.empty]
+        whole = cell_len(" ".join(chunks))
+        return Measurement(max(cell_len(c) for c in chunks), whole).clamp(
+            max_width=options.max_width
+        )
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, options.max_width)
+        lines: list[str] = []
+        for chunk in self._chunks() or [self.empty]:
+            joined = f"{lines[-1]} {chunk}" if lines else chunk
+            if lines and cell_len(joined) <= width:
+                lines[-1] = joined
+            else:
+                lines.append(chunk)
+        for line in lines:
+            yield Paragraph(Text(line))

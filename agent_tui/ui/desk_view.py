@@ -17,12 +17,12 @@ from rich.table import Table
 from rich.text import Text
 
 from agent_tui.client.state import CallInfo, CallStatus
-from agent_tui.ui.cjk_wrap import Paragraph
+from agent_tui.ui.cjk_wrap import Paragraph, Trail
 from agent_tui.ui.labels import (
     PRIORITY_LABELS,
     clock_face,
     code_label,
-    ivr_path_text,
+    ivr_steps,
     tier_badge,
 )
 from agent_tui.ui.tickets import ticket_line
@@ -36,6 +36,7 @@ from server_stub.protocol.scripts import (
     fill_placeholders,
 )
 
+DIALLING_LABEL = "☎ DIALLING 外呼中"
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "ringing": ("☎ RINGING 来电", "bold #1f2430 on #5fa8d3"),
     "talking": ("● TALKING 通话中", "bold #8fbf7f"),
@@ -75,6 +76,8 @@ def card_renderable(
     customer = call.customer
     tier = call.tier or (customer.tier if customer else None) or (pop.tier if pop else None)
     status_label, status_style = STATUS_LABELS.get(call.status, (call.status, "bold"))
+    if call.status == "ringing" and call.direction == "outbound":
+        status_label = DIALLING_LABEL  # the far end rings: not a call coming in
 
     head = Text()
     head.append(f" {status_label} ", style=status_style)
@@ -102,9 +105,11 @@ def card_renderable(
         fields.add_row("Address", customer.address or "—")
     fields.add_row("Caller", call.ani or (pop.ani if pop else None) or "—")
     fields.add_row("Queue", call.queue_id or (pop.queue_id if pop else None) or "—")
-    fields.add_row("IVR", ivr_path_text(list(call.ivr_path or (pop.ivr_path if pop else []))))
-    waited = waited_s if waited_s is not None else call.waited_s
-    fields.add_row("Waited", clock_face(waited))
+    # A trail wraps between its steps: `enquiry_menu 0` is never cut from its key.
+    fields.add_row("IVR", Trail(ivr_steps(list(call.ivr_path or (pop.ivr_path if pop else [])))))
+    if call.direction != "outbound":  # a dialled call never waited in a queue
+        waited = waited_s if waited_s is not None else call.waited_s
+        fields.add_row("Waited", clock_face(waited))
 
     parts: list[RenderableType] = [head, name, fields]
     contacts = pop.contacts if pop is not None else []

@@ -120,8 +120,15 @@ def clock_face(seconds: float | None) -> str:
     return f"{sign}{minutes}:{secs:02d}"
 
 
-def state_label(state: str, reason: str | None = None, leg: str | None = None) -> str:
+DIALLING = "DIALLING 外呼中"  # reserved by the agent's own dial: the far end rings
+
+
+def state_label(
+    state: str, reason: str | None = None, leg: str | None = None, direction: str | None = None
+) -> str:
     label = STATE_LABELS.get(state, state.upper())
+    if state == "reserved" and direction == "outbound":
+        label = DIALLING
     if state == "busy" and leg:
         label = LEG_LABELS.get(leg, label)
     if reason and state in ("not_ready", "logged_out"):
@@ -139,6 +146,11 @@ def tier_badge(tier: str | None) -> Text:
 
 def ivr_path_text(ivr_path: list[object]) -> str:
     """IVR nodes and keys as a trail: `main 2 › fault`; entries may be strings or pairs."""
+    return " › ".join(ivr_steps(ivr_path)) or "—"
+
+
+def ivr_steps(ivr_path: list[object]) -> list[str]:
+    """The IVR path's steps in words, one per node (`main 2`: the node and its key)."""
     parts: list[str] = []
     for entry in ivr_path:
         if isinstance(entry, list | tuple):
@@ -149,4 +161,4 @@ def ivr_path_text(ivr_path: list[object]) -> str:
             parts.append(f"{node} {key}" if key is not None else str(node))
         else:
             parts.append(str(entry))
-    return " › ".join(part for part in parts if part) or "—"
+    return [part for part in parts if part]

@@ -17,12 +17,14 @@ from server_stub.engine.model import (
     WRAP_UP,
     Agent,
     Call,
+    Queue,
 )
 from server_stub.engine.simulation import Simulation
 from server_stub.engine.vocabulary import (
     ARRIVED,
     CONFERENCE,
     CONFERENCED,
+    CONSULT_ANSWERED,
     HELD,
     HELD_LEG,
     INBOUND,
@@ -174,9 +176,7 @@ class CommandEngine(Simulation):
         agent, call = self._ringing(agent_id, call_id)
         if call.consult_agent is agent:
             call.step_seq = 0
-            call.consult_state = "consulting"
-            agent.leg = TALKING
-            self._set_state(agent, BUSY)
+            self._consult_connected(call, agent)
             return
         self._answer(call, agent)
 
@@ -185,6 +185,7 @@ class CommandEngine(Simulation):
         agent, call = self._ringing(agent_id, call_id)
         if call.consult_agent is agent:
             call.step_seq = 0
+            self._consult_ended(call, agent, "declined")
             call.consult_agent = None
             call.consult_state = None
             agent.call = None
@@ -239,7 +240,7 @@ class CommandEngine(Simulation):
         if call.consult_agent is agent:  # the consulted agent leaves; the caller stays
             if agent.state != BUSY:
                 raise EngineError("invalid_state", f"agent {agent_id} is not on {call_id}")
-            self._leave_consult(call)
+            self._leave_consult(call, "hung_up")
             return
         if agent.state == RESERVED and agent.direction == OUTBOUND:
             self._end_call(call, "agent", "cancelled", OUT_ABANDONED)
@@ -265,10 +266,12 @@ class CommandEngine(Simulation):
         agent.calls_handled += 1
         self._start_wrapup(agent, call)
 
-    def _leave_consult(self, call: Call) -> None:
+    def _leave_consult(self, call: Call, reason: str) -> None:
         """The second agent leaves a consult or conference; the first talks to the caller again."""
         owner = call.agent
         conference = call.consult_state == "conference"
+        if call.consult_agent is not None:
+            self._consult_ended(call, call.consult_agent, reason)
         self._release_consulted(call, wrap=conference)
         if owner is not None and owner.state == BUSY:
             self._emit(RETRIEVED, call.id, owner.id, _queue_id(call), {})
@@ -309,7 +312,7 @@ class CommandEngine(Simulation):
                     raise EngineError("no_agent_available", f"nobody is ready in {to_queue}")
             elif target_agent.state != READY:
                 raise EngineError("agent_not_ready", f"agent {to_agent} is not ready")
-            self._start_consult(agent, call, target_agent)
+            self._start_consult(agent, call, target_agent, target_queue)
             return
         if target_agent is not None and target_agent.state != READY:
             raise EngineError("agent_not_ready", f"agent {to_agent} is not ready")
@@ -332,7 +335,11 @@ class CommandEngine(Simulation):
             call.offer_queue = None
             self._offer(call, target_agent)
 
-    def _start_consult(self, agent: Agent, call: Call, target: Agent) -> None:
+    def _start_consult(
+        self, agent: Agent, call: Call, target: Agent, via_queue: Queue | None
+    ) -> None:
+        """`target` rings with the consult (picked from `via_queue` when one was asked for);
+        its offer names both parties, so each desk shows who is on the line."""
         if agent.leg == TALKING:
             self._emit(HELD, call.id, agent.id, _queue_id(call), {})
             agent.leg = HELD_LEG
@@ -345,16 +352,32 @@ class CommandEngine(Simulation):
             call.id,
             target.id,
             _queue_id(call),
-            {**self._offered_data(call, 0.0), "consult_from": agent.id},
+            {
+                **self._offered_data(call, 0.0),
+                "consult_from": agent.id,
+                "consult": _consult_parties(agent, target, via_queue),
+            },
         )
         self._set_state(target, RESERVED)
         if target.simulated:
-            call.consult_state = "consulting"
-            target.leg = TALKING
-            self._set_state(target, BUSY)
+            self._consult_connected(call, target)
         else:
             call.consult_state = "ringing"
             self._consult_ring(call)
+
+    def _consult_connected(self, call: Call, target: Agent) -> None:
+        """The consulted party picks up: the first agent talks to it, the caller on hold."""
+        owner = call.agent
+        call.consult_state = "consulting"
+        self._emit(
+            CONSULT_ANSWERED,
+            call.id,
+            target.id,
+            _queue_id(call),
+            {"from_agent": owner.id if owner is not None else None, "to_agent": target.id},
+        )
+        target.leg = TALKING
+        self._set_state(target, BUSY)
 
     @_notifies
     def consult_action(self, agent_id: str, call_id: str, action: str) -> None:
@@ -365,7 +388,7 @@ class CommandEngine(Simulation):
             raise EngineError("invalid_state", f"agent {agent_id} has no consult on {call_id}")
         if action == "cancel":
             call.step_seq = 0
-            self._leave_consult(call)
+            self._leave_consult(call, "cancelled")
             return
         if call.consult_state != "consulting":
             raise EngineError("invalid_state", f"the consult on {call_id} is not connected")
@@ -403,12 +426,17 @@ class CommandEngine(Simulation):
 
     @_notifies
     def dial(self, agent_id: str, number: str, customer_id: str | None = None) -> str:
-        """An outbound call from a human who is ready or not ready; returns the new call id."""
+        """An outbound call from a human who is ready or not ready; returns the new call id.
+
+        After it the agent is back in the state it dialled from (not ready for a meeting
+        stays so: the pending state says it), unless it sets another during the call."""
         agent = self._human(agent_id)
         if agent.state not in (READY, NOT_READY):
             raise EngineError("invalid_state", f"agent {agent_id} is {agent.state}")
         if not number:
             raise EngineError("invalid_request", "dial needs a number")
+        if agent.state is NOT_READY:
+            agent.pending = {"state": NOT_READY, "reason": agent.reason}
         known = self._known_customer(customer_id)
         tier = known[1] if known is not None else self._unknown_tier
         call = self._new_call(number, customer_id, tier, OUTBOUND)
@@ -548,3 +576,18 @@ class CommandEngine(Simulation):
 
 def _queue_id(call: Call) -> str | None:
     return call.queue.id if call.queue is not None else None
+
+
+def _consult_parties(agent: Agent, target: Agent, via_queue: Queue | None) -> dict[str, Any]:
+    """Who consults whom, as the offer names them: names, the target's role (a team leader,
+    班组长, or an agent) and the queue or expert group it was reached through."""
+    return {
+        "from_agent": agent.id,
+        "from_name": agent.config.name,
+        "to_agent": target.id,
+        "to_name": target.config.name,
+        "to_team_leader": "supervisor" in target.config.also,
+        "via_queue": via_queue.id if via_queue is not None else None,
+        "via_queue_name": via_queue.config.name if via_queue is not None else None,
+        "expert_group": via_queue.config.expert_group if via_queue is not None else False,
+    }

@@ -37,6 +37,7 @@ from server_stub.engine.model import (
 from server_stub.engine.scheduler import heapify, heappop, heappush
 from server_stub.engine.vocabulary import (
     ANSWERED,
+    CONSULT_ENDED,
     ENDED,
     K_CONSULT_RING,
     K_RING,
@@ -455,9 +456,22 @@ class Routing(AgentStates):
             None,
             {"waited_s": 0.0, "reason": "ring_no_answer", "consult": True},
         )
+        self._consult_ended(call, target, "no_answer")
         target.call = None
         target.direction = None
         self._set_state(target, NOT_READY, "ring_no_answer")
+
+    def _consult_ended(self, call: Call, target: Agent, reason: str) -> None:
+        """The consulted party is off the line (`reason`: cancelled, declined, no_answer,
+        hung_up); both desks follow the call, so both hear it."""
+        owner = call.agent
+        data = {
+            "from_agent": owner.id if owner is not None else None,
+            "to_agent": target.id,
+            "reason": reason,
+        }
+        queue_id = call.queue.id if call.queue is not None else None
+        self._emit(CONSULT_ENDED, call.id, target.id, queue_id, data)
 
     def _consult_ring(self, call: Call) -> None:
         """A consulted human's phone rings until it answers or the queue's ring time passes."""

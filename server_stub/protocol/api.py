@@ -210,6 +210,12 @@ class Callback(BaseModel):
     status: Literal["scheduled", "done", "cancelled"] = "scheduled"
 
 
+class CallbackList(BaseModel):
+    """`GET /v1/callbacks`: the agent's own booked callbacks, soonest first."""
+
+    callbacks: list[Callback]
+
+
 # --------------------------------------------------------------------------- customers
 
 

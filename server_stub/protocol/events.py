@@ -24,6 +24,9 @@ class EventType(StrEnum):
     CALL_RETRIEVED = "call.retrieved"
     CALL_TRANSFERRED = "call.transferred"
     CALL_CONFERENCED = "call.conferenced"
+    # A consult's second party (the desk shows who is on the line, issue 9 defect 9):
+    CALL_CONSULT_ANSWERED = "call.consult_answered"  # {from_agent, to_agent}
+    CALL_CONSULT_ENDED = "call.consult_ended"  # {from_agent, to_agent, reason}
     CALL_ABANDONED = "call.abandoned"  # QueueCallerAbandon
     CALL_OVERFLOWED = "call.overflowed"  # QueueCallerLeave (FULL)
     CALL_ENDED = "call.ended"  # {by, reason}

@@ -808,6 +808,24 @@ class Store:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM callbacks").fetchone()[0])
 
+    def callbacks_of(self, agent_id: str, status: str = "scheduled") -> list[Callback]:
+        """The callbacks `agent_id` booked that are in `status`, soonest first."""
+        query = "SELECT * FROM callbacks WHERE agent_id = ? AND status = ? ORDER BY due_at, id"
+        with self._lock:
+            rows = self._db.execute(query, (agent_id, status)).fetchall()
+        return [Callback.model_validate(dict(row)) for row in rows]
+
+    def callback(self, callback_id: str) -> Callback | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM callbacks WHERE id = ?", (callback_id,)
+            ).fetchone()
+        return None if row is None else Callback.model_validate(dict(row))
+
+    def set_callback_status(self, callback_id: str, status: str) -> None:
+        with self._lock:
+            self._db.execute("UPDATE callbacks SET status = ? WHERE id = ?", (status, callback_id))
+
     # ------------------------------------------------------------------ evaluations
 
     def answered_contacts(

@@ -161,9 +161,29 @@ def check_callback_time(
     if check.accepted or check.code is None:
         return
     local = dt.datetime.fromtimestamp(check.at, calendar.tz).strftime("%Y-%m-%d %H:%M")
+    said = check.message
+    if check.code == RefusalCode.CALLBACK_OUTSIDE_HOURS:  # the day's hours, in the words
+        said = f"the centre is closed then ({opening_hours(calendar, epoch + due_at)})"
     raise ApiError(
         422,
         check.code.value,
-        f"{check.message}: the next opening is {local}",
+        f"{said}: the next opening is {local}",
         details=[{"loc": ["body", "due_at"], "suggested_due_at": check.at - epoch}],
     )
+
+
+def opening_hours(calendar: BusinessCalendar, at: float) -> str:
+    """The centre's hours on the local day of `at`, in words: `2026-12-05 closed 休息` or
+    `2026-12-03 open 09:00–12:00, 13:00–18:00` (a holiday's name with it)."""
+    day = dt.datetime.fromtimestamp(at, calendar.tz).date()
+    hours = calendar.hours_on(day)
+    label = calendar.label_on(day)
+    named = f"{day.isoformat()}{f' {label}' if label else ''}"
+    if not hours:
+        return f"{named} closed 休息"
+    spans = ", ".join(f"{_clock(start)}–{_clock(end)}" for start, end in hours)
+    return f"{named} open {spans}"
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -216,6 +216,10 @@ async def test_an_agents_call_from_ring_to_wrap_up_parses_at_every_step(
         )
     )
     assert isinstance(callback, Callback) and callback.agent_id == "1001"
+    assert [c.id for c in await agent.my_callbacks()] == [callback.id]
+    cancelled = await agent.cancel_callback(callback.id)
+    assert isinstance(cancelled, Callback) and cancelled.status == "cancelled"
+    assert await agent.my_callbacks() == []
 
     assert isinstance(await agent.hangup(call_id), CommandResult)
     notes = WrapupNotesRequest(notes="so far", script_path=[("greet", "1")])

@@ -58,6 +58,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/agent/messages"): AGENT,
     ("POST", "/v1/calls/dial"): AGENT,
     ("POST", "/v1/callbacks"): AGENT,
+    ("GET", "/v1/callbacks"): AGENT,  # the agent's own (test_booked_callbacks.py)
+    ("POST", "/v1/callbacks/{callback_id}/cancel"): AGENT,
     ("GET", "/v1/calls/{call_id}/pop"): AGENT | FLOOR,
     ("GET", "/v1/customers/{customer_id}"): AGENT | FLOOR,
     ("GET", "/v1/customers"): AGENT | FLOOR,
@@ -198,6 +200,7 @@ def _concrete(path: str) -> str:
         .replace("{customer_id}", "C000001")
         .replace("{ticket_id}", "T999999")
         .replace("{script_id}", "fault_report")
+        .replace("{callback_id}", "CB999999")
     )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from agent_tui.ui.cjk_wrap import NO_LINE_START, Paragraph, wrap
+from agent_tui.ui.cjk_wrap import NO_LINE_START, Paragraph, Trail, wrap
 from agent_tui.ui.desk_view import fill_bilingual
 from server_stub.protocol.scripts import load_script
 
@@ -42,3 +42,17 @@ def test_each_language_gets_its_own_fallback_for_an_unknown_caller() -> None:
     text = "{customer.name},您的{account.id}余额 / {customer.name}, the balance of {account.id}"
     filled = fill_bilingual(text, {}, script.variables, lambda action: action)
     assert filled == "先生/女士,您的您的账户余额 / sir or madam, the balance of your account"
+
+
+def test_a_paragraph_keeps_its_own_line_breaks() -> None:
+    console = Console(width=20, record=True)
+    console.print(Paragraph(Text("first line\nsecond line that is long"), indent=2))
+    printed = console.export_text().rstrip("\n").split("\n")
+    assert printed == ["first line", "second line that is", "  long"]
+
+
+def test_a_trail_wraps_between_its_steps_and_never_inside_one() -> None:
+    console = Console(width=17, record=True)
+    console.print(Trail(["main 1", "enquiry_menu 0", "故障报修菜单 2"]))
+    printed = [line.rstrip() for line in console.export_text().rstrip("\n").split("\n")]
+    assert printed == ["main 1 ›", "enquiry_menu 0 ›", "故障报修菜单 2"]

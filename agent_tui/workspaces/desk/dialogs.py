@@ -7,6 +7,7 @@ follows the store while it is open: a message that arrives meanwhile shows at on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import ValidationError
@@ -21,6 +22,7 @@ from agent_tui.client.parts import MESSAGES
 from agent_tui.ui.labels import state_label
 from agent_tui.ui.pickers import PICKER_CSS, Choice, FormDialog
 from agent_tui.workspaces.base import shell_of
+from agent_tui.workspaces.desk.callback_time import EXAMPLES, parse_when, suggested, when_text
 from agent_tui.workspaces.desk.message_banner import message_log_renderable
 from server_stub.protocol.api import DialRequest
 
@@ -107,17 +109,31 @@ class CallbackChoice:
     """What the agent typed in the callback dialog; the desk turns it into a request."""
 
     number: str
-    minutes_from_now: float
+    when: datetime  # on the centre's clock
     note: str
 
 
 class CallbackDialog(FormDialog[CallbackChoice | None]):
-    """Schedule a callback (OB3): which number, in how many minutes, why."""
+    """Schedule a callback (OB3): which number, at what date and time, why. `now` is the
+    centre's clock; `error` says why the last try was refused (what was typed comes back)."""
 
-    def __init__(self, *, number: str = "", customer_name: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        now: datetime,
+        number: str = "",
+        customer_name: str | None = None,
+        when: str | None = None,
+        note: str = "",
+        error: str = "",
+    ) -> None:
         super().__init__()
+        self.now = now
         self.number = number
         self.customer_name = customer_name
+        self.when = when if when is not None else when_text(suggested(now))
+        self.note = note
+        self.error = error
 
     def compose(self) -> ComposeResult:
         who = f" · {self.customer_name}" if self.customer_name else ""
@@ -127,30 +143,33 @@ class CallbackDialog(FormDialog[CallbackChoice | None]):
                 yield Label("Number 号码", classes="dialog-label")
                 yield Input(self.number, id="callback-number", compact=True)
             with Horizontal(classes="dialog-row"):
-                yield Label("In minutes 分钟后", classes="dialog-label")
-                yield Input("60", id="callback-minutes", compact=True, type="number")
+                yield Label("When 时间", classes="dialog-label")
+                yield Input(self.when, id="callback-when", compact=True)
+            yield Static(f"e.g. {EXAMPLES}", classes="dialog-hint")
             with Horizontal(classes="dialog-row"):
                 yield Label("Note 备注", classes="dialog-label")
-                yield Input("", id="callback-note", compact=True)
-            yield Static("", id="dialog-error")
+                yield Input(self.note, id="callback-note", compact=True)
+            yield Static(self.error, id="dialog-error")
             yield Static("Enter schedules · Tab next field · Esc cancel", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.error:  # refused: the time is what to change (after the screen's own focus)
+            self.call_after_refresh(self.query_one("#callback-when", Input).focus)
 
     @on(Input.Submitted)
     def _schedule(self) -> None:
         number = self.query_one("#callback-number", Input).value.strip()
-        minutes_text = self.query_one("#callback-minutes", Input).value.strip()
-        try:
-            minutes = float(minutes_text)
-        except ValueError:
-            minutes = -1.0
         if not number:
             self._error("Type the number to call back.")
             return
-        if minutes <= 0:
-            self._error("In how many minutes? A number above 0.")
+        try:
+            when = parse_when(self.query_one("#callback-when", Input).value, self.now)
+        except ValueError as problem:
+            self._error(str(problem))
             return
         note = self.query_one("#callback-note", Input).value.strip()
-        self.dismiss(CallbackChoice(number, minutes, note))
+        self.dismiss(CallbackChoice(number, when, note))
 
 
 class MessageLogScreen(ModalScreen[None]):

@@ -30,8 +30,9 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Select, TextArea
 
 from agent_tui.client.api import new_request_id
+from agent_tui.client.call_parties import CallPartiesSection, Consult
 from agent_tui.client.errors import ApiError, ServerUnreachable
-from agent_tui.client.parts import AGENT, CALL, CONNECTION, MESSAGES, QUEUES
+from agent_tui.client.parts import AGENT, CALL, CALL_PARTIES, CONNECTION, MESSAGES, QUEUES
 from agent_tui.client.state import CallInfo, ClientStore
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.desk_view import identity_verified
@@ -40,11 +41,11 @@ from agent_tui.ui.labels import code_label, use_codes
 from agent_tui.ui.pickers import Choice, ChoicePicker, code_choices
 from agent_tui.ui.requests import attempt
 from agent_tui.workspaces.base import WorkspaceScreen
+from agent_tui.workspaces.desk.booked_callbacks import book_callback, show_booked_callbacks
+from agent_tui.workspaces.desk.call_line import CallLine, call_line_renderable
 from agent_tui.workspaces.desk.caller_lookup import CallerChoice, CallerLookup
 from agent_tui.workspaces.desk.customer_card import CustomerCard
 from agent_tui.workspaces.desk.dialogs import (
-    CallbackChoice,
-    CallbackDialog,
     DialDialog,
     MessageLogScreen,
     directory_choices,
@@ -72,7 +73,6 @@ from server_stub.protocol.api import (
     LONG_TEXT,
     SHORT_TEXT,
     Callback,
-    CallbackRequest,
     Code,
     Codes,
     ConsultRequest,
@@ -132,7 +132,9 @@ class DeskScreen(WorkspaceScreen):
     BINDINGS: ClassVar[list[BindingType]] = default_bindings("desk")  # type: ignore[assignment]
     AUTO_FOCUS = None
     SCOPE = "desk"
-    PARTS: ClassVar[frozenset[str]] = frozenset({AGENT, CALL, QUEUES, MESSAGES, CONNECTION})
+    PARTS: ClassVar[frozenset[str]] = frozenset(
+        {AGENT, CALL, QUEUES, MESSAGES, CONNECTION, CALL_PARTIES}
+    )
 
     def __init__(self, *, centre_name: str | None = None) -> None:
         super().__init__()
@@ -140,7 +142,7 @@ class DeskScreen(WorkspaceScreen):
         self.call_id: str | None = None  # the call the widgets are showing
         self.wrapup_call_id: str | None = None  # the call whose wrap-up panel is open
         self.verified = False
-        self.consulting = False  # a consult transfer is in progress on this call
+        self._consult_end_told: tuple[str, float] | None = None  # (call, rang at) said once
         self.codes: Codes = FALLBACK_CODES
         self.scripts_by_queue: dict[str, FlowScript | None] = {}
         self.orphan_ticket_draft = False  # a ticket draft came back for a call that is gone
@@ -167,6 +169,7 @@ class DeskScreen(WorkspaceScreen):
         yield ViolationNotice(id="violation-notice")  # the supervisor stream's (SV5)
         with Horizontal(id="desk-body"):
             with Vertical(id="desk-left"):
+                yield CallLine(id="call-line")  # the dial, a consult's party, a conference
                 yield CustomerCard(id="customer-card")
                 yield MessageLogPanel(id="message-log")
             with ContentSwitcher(initial=PANE_SCRIPT, id="desk-work"):
@@ -213,6 +216,8 @@ class DeskScreen(WorkspaceScreen):
         if CALL in parts or AGENT in parts:
             # The card first: it is what the agent needs the moment the phone rings.
             self._sync_call(state)
+        if parts & {CALL, AGENT, CALL_PARTIES}:
+            self._show_call_line()
         if parts & {AGENT, QUEUES, MESSAGES, CONNECTION}:
             self.query_one(StateBar).show(state, self._ring_left_s())
         if AGENT in parts:
@@ -227,6 +232,8 @@ class DeskScreen(WorkspaceScreen):
     def _tick(self) -> None:
         state = self.store
         self.query_one(StateBar).show(state, self._ring_left_s())
+        if self.query_one(CallLine).has_class("-shown"):
+            self._show_call_line()  # its count-ups
         if self.wrapup_call_id is not None:
             self._show_countdown()
         if self.has_class("-wide") and state.messages:
@@ -302,6 +309,88 @@ class DeskScreen(WorkspaceScreen):
         if call is not None and call.status in ACTIVE_CALL and self.focused is None:
             self.query_one(ScriptPane).focus()
 
+    # -- who is on the line: the dial, a consult, a conference (issue 9 defects 9, 10) -----
+
+    def consult(self) -> Consult | None:
+        """The consult of the call on the desk, as the call's events tell it."""
+        call = self.store.call
+        section = self.store.section(CallPartiesSection)
+        return section.consult_on(call.call_id if call is not None else None)
+
+    @property
+    def consulting(self) -> bool:
+        """This agent has the caller on hold and consults someone (ringing or answered)."""
+        consult = self.consult()
+        return (
+            consult is not None
+            and consult.phase in ("ringing", "answered")
+            and consult.consulting.agent_id == self.store.agent_id
+        )
+
+    def _consulted(self) -> bool:
+        """This agent is the consulted party of the call on its desk (still on the line)."""
+        consult = self.consult()
+        return (
+            consult is not None
+            and consult.live
+            and consult.consulted.agent_id == self.store.agent_id
+            and consult.consulting.agent_id != self.store.agent_id
+        )
+
+    def _dialling(self) -> bool:
+        call = self.store.call
+        return (
+            self.store.state == "reserved"
+            and call is not None
+            and call.direction == "outbound"
+            and call.status == "ringing"
+        )
+
+    def _consult_answered(self) -> bool:
+        consult = self.consult()
+        return consult is not None and consult.phase == "answered"
+
+    def _show_call_line(self) -> None:
+        state = self.store
+        consult = self.consult()
+        self.query_one(CallLine).show(
+            call_line_renderable(
+                state.call,
+                consult,
+                me=state.agent_id,
+                now=state.sim_now(),
+                ringing_s=state.seconds_in_state(),
+                centre_time=state.centre_time,
+                keys=self.key,
+            )
+        )
+        self._say_if_consult_ended(consult)
+
+    def _say_if_consult_ended(self, consult: Consult | None) -> None:
+        """The other party left the consult by itself: said once, with what happens now."""
+        if consult is None or consult.phase != "ended" or consult.ended_at is None:
+            return
+        if consult.ended_reason not in ("declined", "no_answer", "hung_up"):
+            return
+        told = (consult.call_id, consult.rang_at)
+        if self._consult_end_told == told:
+            return
+        self._consult_end_told = told
+        if consult.consulting.agent_id != self.store.agent_id:
+            return  # the consulted agent left itself: its own desk needs no telling
+        party = consult.consulted.label
+        what = {
+            "declined": f"{party} declined the consult 拒接",
+            "no_answer": f"{party} did not answer 未接听",
+            "hung_up": f"{party} left the call 已挂断",
+        }[consult.ended_reason or ""]
+        back = (
+            "you are back with the caller"
+            if consult.ended_reason == "hung_up"
+            else (f"the caller is on hold: {self.key('call.hold')} takes them back")
+        )
+        self.notify(f"{what}; {back}.", title="Consult 咨询", severity="warning", timeout=8)
+
     def _ring_left_s(self) -> float | None:
         call = self.store.call
         if self.store.state != "reserved" or call is None or call.status != "ringing":
@@ -350,7 +439,6 @@ class DeskScreen(WorkspaceScreen):
         """A call that is new to the desk: bind the script, the ticket form, the tickets."""
         if self.call_id != call.call_id:
             return  # gone before its first frame was drawn
-        self.consulting = False
         self.orphan_ticket_draft = False
         self.query_one(KnowledgePane).reset()
         script_pane = self.query_one(ScriptPane)
@@ -375,11 +463,12 @@ class DeskScreen(WorkspaceScreen):
                 f"A ticket draft for this call came back. {self.key('desk.ticket')} shows it.",
                 timeout=4,
             )
-        if form.customer_id:
-            self.load_tickets(call.call_id, form.customer_id)
-        elif call.pop is None:
-            # An outbound call has no offered event: its pop is asked for once it connects.
+        if call.pop is None:
+            # An outbound call (or one resumed after a restart) has no offered event: its
+            # pop, the caller's tickets with it, is asked for.
             self.load_pop(call.call_id)
+        elif form.customer_id:
+            self.load_tickets(call.call_id, form.customer_id)
         # A key the agent pressed before this ran (the ticket key on a slow machine) wins.
         agent_chose_ticket = self.query_one(ContentSwitcher).current == PANE_TICKET
         if self.wrapup_call_id != call.call_id and not agent_chose_ticket:
@@ -388,7 +477,6 @@ class DeskScreen(WorkspaceScreen):
     def _end_call(self) -> None:
         self.call_id = None
         self.verified = False
-        self.consulting = False
         self.query_one(CustomerCard).show_call(None)
         # The idle work area waits a frame: when the next call rings the moment the agent
         # is free (a queue at its peak), its card is drawn first, without redrawing the
@@ -407,7 +495,6 @@ class DeskScreen(WorkspaceScreen):
 
     def _start_wrapup(self, call_id: str) -> None:
         self.wrapup_call_id = call_id
-        self.consulting = False
         panel = self.query_one(WrapupPanel)
         panel.start(self.shell.drafts, call_id)
         panel.suggest(self.query_one(ScriptPane).outcome, self.key("desk.wrapup"))
@@ -517,16 +604,28 @@ class DeskScreen(WorkspaceScreen):
             else f"Finish the call first; {key('agent.pending')} sets the state after it.",
             "not_ready": f"Finish the call first; {key('agent.pending')} sets the state after it.",
             "pending": "The state after a call is set during a call.",
-            "answer": "No call is ringing.",
-            "reject": "No call is ringing.",
-            "toggle_hold": "Hold needs a call you are talking on.",
+            "answer": f"Your own dial rings at the far end: {key('call.hangup')} cancels it."
+            if self._dialling()
+            else "No call is ringing.",
+            "reject": f"Your own dial rings at the far end: {key('call.hangup')} cancels it."
+            if self._dialling()
+            else "No call is ringing.",
+            "toggle_hold": "The caller is on hold at the agent who consults you."
+            if self._consulted()
+            else "Hold needs a call you are talking on.",
             "hangup": "No call to hang up.",
             "survey": "The survey follows a call you are talking on (not during a consult).",
-            "conference": f"No consult in progress: {key('call.consult')} consults first.",
+            "conference": "The consulted party has not answered yet."
+            if self.consulting
+            else "You are the one consulted: the agent who called you starts a conference."
+            if self._consulted()
+            else f"No consult in progress: {key('call.consult')} consults first.",
             "transfer": f"Finish the consult first ({key('call.consult')})."
             if self.consulting
             else "A transfer needs a call you are talking on.",
-            "consult": "A consult needs a call you are on.",
+            "consult": "You are the one consulted: the agent who called you transfers."
+            if self._consulted()
+            else "A consult needs a call you are on.",
             "dial": "Dial between calls (ready or not ready)."
             if on_call or state.state == "wrap_up"
             else "Log in to dial.",
@@ -550,18 +649,26 @@ class DeskScreen(WorkspaceScreen):
         call = state.call
         status = call.status if call is not None else None
         pane = self._current_pane()
+        consulted = self._consulted()
         allowed: dict[str, bool] = {
             "ready": agent in ("not_ready", "logged_out"),
             "not_ready": agent in ("ready", "not_ready"),
             "pending": agent in ("reserved", "busy", "wrap_up"),
-            "answer": status == "ringing",
-            "reject": status == "ringing",
-            "toggle_hold": agent == "busy" and status in ("talking", "held"),
-            "transfer": agent == "busy" and status in ("talking", "held") and not self.consulting,
-            "consult": agent == "busy" and status in ACTIVE_CALL,
-            "conference": agent == "busy" and self.consulting,
-            "hangup": agent == "busy" and status in ACTIVE_CALL,
-            "survey": agent == "busy" and status in ACTIVE_CALL and not self.consulting,
+            "answer": status == "ringing" and not self._dialling(),
+            "reject": status == "ringing" and not self._dialling(),
+            "toggle_hold": agent == "busy" and status in ("talking", "held") and not consulted,
+            "transfer": agent == "busy"
+            and status in ("talking", "held")
+            and not self.consulting
+            and not consulted,
+            "consult": agent == "busy" and status in ACTIVE_CALL and not consulted,
+            "conference": agent == "busy" and self.consulting and self._consult_answered(),
+            # A dial still ringing at the far end is cancelled by hanging up.
+            "hangup": (agent == "busy" and status in ACTIVE_CALL) or self._dialling(),
+            "survey": agent == "busy"
+            and status in ACTIVE_CALL
+            and not self.consulting
+            and not consulted,
             "dial": agent in ("ready", "not_ready"),
             "callback": call is not None and call.customer is not None,
             "focus_script": call is not None and pane != PANE_SCRIPT,
@@ -846,11 +953,12 @@ class DeskScreen(WorkspaceScreen):
         if not self.consulting:
             self.pick_transfer_target("consult")
             return
-        choices = [
-            Choice("complete", "Complete the transfer 完成转接"),
-            Choice("conference", "Conference all three 三方会议"),
-            Choice("cancel", "Cancel: back to the caller 取消咨询"),
-        ]
+        choices = [Choice("cancel", "Cancel: back to the caller 取消咨询")]
+        if self._consult_answered():  # a party still ringing can only be given up on
+            choices[:0] = [
+                Choice("complete", "Complete the transfer 完成转接"),
+                Choice("conference", "Conference all three 三方会议"),
+            ]
         self.app.push_screen(ChoicePicker("Consult 咨询转接", choices), self._consult_step)
 
     def _consult_step(self, action: str | None) -> None:
@@ -858,8 +966,6 @@ class DeskScreen(WorkspaceScreen):
         if action is None or call is None:
             return
         request = ConsultRequest.model_validate({"action": action})
-        if action in ("complete", "cancel"):
-            self.consulting = False
         self._call_command(
             f"{action} the consult", lambda call_id: self.shell.api.consult(call_id, request)
         )
@@ -885,7 +991,6 @@ class DeskScreen(WorkspaceScreen):
         what = "consult" if mode == "consult" else "transfer"
         ok, _ = await self._attempt(what, self.shell.api.transfer(call.call_id, request))
         if ok and mode == "consult":
-            self.consulting = True
             self.notify(consult_notice(self.key), timeout=4)
         self.refresh_key_hints()
 
@@ -906,35 +1011,18 @@ class DeskScreen(WorkspaceScreen):
         if call is None or customer is None:
             return
         number = call.ani or (customer.phones[0] if customer.phones else "")
-        dialog = CallbackDialog(number=number, customer_name=customer.name)
-        self.app.push_screen(dialog, self._callback_given)
+        booking = self._book_callback(customer.id, customer.name, number)
+        self.run_worker(booking, group="callback", exit_on_error=False)
 
-    def _callback_given(self, choice: CallbackChoice | None) -> None:
-        call = self._call()
-        customer = call.customer if call is not None else None
-        if choice is None or customer is None:
-            return
-        due_at = self.store.sim_now() + choice.minutes_from_now * 60
-        try:
-            request = CallbackRequest(
-                request_id=new_request_id(),
-                customer_id=customer.id,
-                number=choice.number,
-                due_at=due_at,
-                note=choice.note,
-            )
-        except ValidationError:
-            self.notify("The callback number is not a phone number.", severity="warning")
-            return
-        self.schedule_callback(request, choice.minutes_from_now)
+    async def _book_callback(self, customer_id: str, customer_name: str, number: str) -> None:
+        booked = await book_callback(
+            self, customer_id=customer_id, customer_name=customer_name, number=number
+        )
+        if booked is not None:
+            self.callbacks_scheduled.append(booked)
 
-    @work(exclusive=True, group="callback", exit_on_error=False)
-    async def schedule_callback(self, request: CallbackRequest, minutes: float) -> None:
-        made = self.shell.api.create_callback(request)
-        ok, callback = await self._attempt("schedule the callback", made)
-        if ok and callback is not None:
-            self.callbacks_scheduled.append(callback)
-            self.notify(f"Callback scheduled in {minutes:g} min 已预约回呼")
+    def action_booked_callbacks(self) -> None:
+        self.run_worker(show_booked_callbacks(self), group="callbacks", exit_on_error=False)
 
     # -- script, ticket, wrap-up -----------------------------------------------------------
 

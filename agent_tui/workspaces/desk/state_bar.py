@@ -26,7 +26,7 @@ def agent_line(state: ClientStore, ring_left_s: float | None = None) -> Text:
     if state.agent_id and state.agent_id not in name:
         line.append(f" ({state.agent_id})", style="dim")
     line.append("  ")
-    label = state_label(state.state, state.reason, state.leg)
+    label = state_label(state.state, state.reason, state.leg, state.direction)
     line.append(f" {label} ", style=STATE_STYLES.get(state.state, "bold reverse"))
     line.append(f" {clock_face(state.seconds_in_state())}", style="bold")
     if ring_left_s is not None and state.state == "reserved":

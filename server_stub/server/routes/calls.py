@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends
 
 from server_stub.protocol.api import (
     Callback,
+    CallbackList,
     CallbackRequest,
     CommandResult,
     ConsultRequest,
@@ -273,4 +274,57 @@ async def schedule_callback(
         created_at=runtime.now,
     )
     runtime.store.put_callback(callback)
+    agent = runtime.floor.agents.get(user.user_id)
+    call_id = (agent.call_id or agent.last_call_id) if agent is not None else None
+    scheduled = {
+        "callback_id": callback.id,
+        "customer_id": callback.customer_id,
+        "number": callback.number,
+        "due_at": callback.due_at,
+        "note": callback.note,
+        "kind": "requested",
+    }
+    await _record_callback(runtime, user, CALLBACK_SCHEDULED, scheduled, call_id)
     return callback
+
+
+CALLBACK_SCHEDULED, CALLBACK_CANCELLED = "callback.scheduled", "callback.cancelled"
+
+
+async def _record_callback(
+    runtime: CentreRuntime,
+    user: Principal,
+    kind: str,
+    data: dict[str, Any],
+    call_id: str | None = None,
+) -> None:
+    args = {"type": kind, "agent_id": user.user_id, "call_id": call_id, "data": data}
+    await runtime.command("record", args, user.user_id)
+
+
+@router.get("/callbacks", response_model=CallbackList)
+async def my_callbacks(scope: AgentScope, runtime: RuntimeDep) -> CallbackList:
+    """The callbacks this agent booked and has not cancelled, soonest first (its own only)."""
+    return CallbackList(callbacks=runtime.store.callbacks_of(scope.principal.user_id))
+
+
+@router.post("/callbacks/{callback_id}/cancel", response_model=Callback)
+async def cancel_callback(callback_id: str, scope: AgentScope, runtime: RuntimeDep) -> Callback:
+    """Cancel one of this agent's callbacks (logged as `callback.cancelled`); again is a
+    no-op; anyone else's is 404, as if it did not exist."""
+    user = scope.principal
+    callback = runtime.store.callback(callback_id)
+    if callback is None or callback.agent_id != user.user_id:
+        raise not_found("callback", callback_id)
+    if callback.status == "cancelled":
+        return callback
+    if callback.status != "scheduled":
+        raise ApiError(409, "callback_done", f"callback {callback_id} is {callback.status}")
+    runtime.store.set_callback_status(callback_id, "cancelled")
+    cancelled = {
+        "callback_id": callback.id,
+        "customer_id": callback.customer_id,
+        "due_at": callback.due_at,
+    }
+    await _record_callback(runtime, user, CALLBACK_CANCELLED, cancelled)
+    return callback.model_copy(update={"status": "cancelled"})

@@ -80,3 +80,23 @@ async def answer_a_call(
     await pilot.press("f4")
     await until(lambda: app.store.state == "busy", pilot)
     return call_id
+
+
+async def settled(pilot: Pilot[Any], live: LiveServer) -> None:
+    """The desk has sent the screen it shows and has every event the centre logged about
+    its agent (its own `agent.screen` too): times on screen no longer move (a snapshot's
+    wait)."""
+    app = _agent_desk(pilot)
+    desk = app.screen
+    assert isinstance(desk, DeskScreen)
+
+    def published() -> bool:
+        publisher = desk.screen_publisher
+        return publisher is not None and not publisher.wants(desk.screen_state())
+
+    def caught_up() -> bool:
+        mine = [e.seq for e in live.runtime.store.iter_events() if e.agent_id == app.store.agent_id]
+        return not mine or (app.store.last_seq or 0) >= mine[-1]
+
+    await until(published, pilot)
+    await until(caught_up, pilot)

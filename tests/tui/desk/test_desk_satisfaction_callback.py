@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desk_live import World, desk_app, log_in_ready, pick
+from desk_live import World, desk_app, log_in_ready, pick, settled
 from live_helpers import screen_text, settle, until
 from test_desk_ticket_tracking import complaint_on_the_line
 
@@ -140,10 +140,15 @@ def test_desk_satisfaction_callback(
 
     async def run_before(pilot: Any) -> None:
         await callback_rings_on_the_desk(pilot, world)
+        store = pilot.app.store
+        # the dial's card is complete (its pop) before the customer picks up
+        await until(lambda: store.call is not None and store.call.pop is not None, pilot)
+        await settled(pilot, live)
         await world.advance(15)
-        await until(lambda: pilot.app.store.state == "busy", pilot)
+        await until(lambda: store.state == "busy", pilot)
         strip = pilot.app.screen.query_one(SatisfactionCallbackStrip)
         await until(lambda: strip.has_class("-shown"), pilot)
+        await settled(pilot, live)
         await settle(pilot)
         pilot.app.clear_notifications()
         await pilot.pause()
