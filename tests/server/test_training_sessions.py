@@ -219,11 +219,16 @@ async def test_a_scenario_done_right_at_the_trainees_desk_scores_top_marks_every
 
 
 async def play_right_run(
-    api: httpx.AsyncClient, clock: FakeMonotonic, session: dict[str, Any], trainee: dict[str, str]
+    api: httpx.AsyncClient,
+    clock: FakeMonotonic,
+    session: dict[str, Any],
+    trainee: dict[str, str],
+    run: list[Event] | None = None,
 ) -> dict[str, Any]:
-    """The trainee does the demo's right run of the session's scenario, each action at its
-    instant on the session's clock; returns the session as the last action left it."""
-    run = demo_runs.RIGHT_RUNS[session["scenario"]]()
+    """The trainee does the demo's right run of the session's scenario (or `run`), each
+    action at its instant on the session's clock; returns the session as the last action
+    left it."""
+    run = run if run is not None else demo_runs.RIGHT_RUNS[session["scenario"]]()
     url = f"/v1/training/sessions/{session['id']}"
     begun = session["sim_time"]
     view: dict[str, Any] = session
@@ -275,14 +280,26 @@ async def test_a_complaint_offered_a_remedy_hangs_up_furious_and_scores_as_the_p
     path = [["greet", "1"], ["verify", "y"], ["assess", "1"]]
     wrapup = {"code": "complaint_logged", "notes": "hung up", "script_path": path}
     done = await api.post(f"{url}/desk", json={"action": "wrapup", "args": wrapup}, headers=trainee)
-    call = demo_runs.call_for("angry_complaint").ring().answer(5)
-    call.choose(15, "1").choose(35, "y").choose(60, "1").end(60, by="caller")
-    call.start_wrapup(120).wrapup(90, "complaint_logged", "hung up")
-    expected = score("angry_complaint", call.events)
+    expected = score("angry_complaint", demo_runs.angry_complaint_remedy_offered())
     assert done.json()["score"]["total"] == expected.total < 100
     assert done.json()["score"]["dimensions"] == [
         d.model_dump(mode="json") for d in expected.dimensions
     ]
+
+
+@pytest.mark.parametrize("run_name", sorted(demo_runs.WRONG_RUNS))
+async def test_each_demo_wrong_run_is_what_a_real_session_does_and_scores_as_written(
+    api: httpx.AsyncClient, clock: FakeMonotonic, run_name: str
+) -> None:
+    """The pure scoring tests' wrong runs, played on a real session: the caller hangs up
+    (or not) where the run says, and the session's score is the run's, line for line."""
+    scenario_id, make = demo_runs.WRONG_RUNS[run_name]
+    run = make()
+    session = await start(api, scenario_id)
+    view = await play_right_run(api, clock, session, await login(api, "1001"), run)
+    written = [(e.sim_time, e.data["by"]) for e in run if e.type == EventType.CALL_ENDED]
+    assert ended(view) == written
+    assert view["score"] == score(scenario_id, run).model_dump(mode="json")
 
 
 async def a_recorded_fault_call(api: httpx.AsyncClient, clock: FakeMonotonic) -> str:
@@ -451,6 +468,41 @@ async def test_a_second_caller_the_trainer_injects_waits_in_the_sessions_queue(
     assert not [e for e in view["events"] if e["call_id"] == other and e["agent_id"]]
     refused = await api.post(f"{url}/control", json={"action": "second_caller"}, headers=trainee)
     assert refused.status_code == 403
+
+
+async def test_the_second_caller_rings_once_the_scenarios_call_is_wrapped_up(
+    api: httpx.AsyncClient,
+) -> None:
+    session = await start(api, "enquiry_tariffs")
+    trainer, trainee = await login(api, "t100"), await login(api, "1001")
+    url = f"/v1/training/sessions/{session['id']}"
+
+    async def desk(action: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+        answer = await api.post(
+            f"{url}/desk", json={"action": action, "args": args or {}}, headers=trainee
+        )
+        assert answer.status_code == 200, (action, answer.text)
+        view: dict[str, Any] = answer.json()
+        return view
+
+    await desk("answer")
+    second = await api.post(f"{url}/control", json={"action": "second_caller"}, headers=trainer)
+    other = second.json()["events"][-1]["call_id"]
+    assert other != session["call_id"]
+    await desk("hangup")
+    scored = await desk("wrapup", {"code": "info_given", "notes": "", "script_path": []})
+    # Scored on the scenario's call, but not over: the second caller rings at once.
+    assert scored["score"] is not None and scored["ended"] is None
+    assert (scored["trainee_state"], scored["phone_call_id"]) == ("reserved", other)
+    assert (await api.get("/v1/training/me", headers=trainee)).json()["id"] == session["id"]
+    await desk("answer")
+    assert (await desk("hangup"))["trainee_state"] == "wrap_up"
+    done = await desk("wrapup", {"code": "info_given"})
+    assert (done["ended"], done["score"]) == ("finished", scored["score"])
+    wrapped = [e["call_id"] for e in done["events"] if e["type"] == "call.wrapup_completed"]
+    assert wrapped == [session["call_id"], other]
+    results = (await api.get("/v1/training/results", headers=trainee)).json()
+    assert [r["session_id"] for r in results] == [session["id"]]  # stored once
 
 
 async def practise(api: httpx.AsyncClient, agent: dict[str, str], scenario: str) -> httpx.Response:

@@ -158,13 +158,13 @@ class ConsoleScreen(WorkspaceScreen):
             return False  # the replay's
         if action in STEERING:
             selected = self._selected() if self.is_mounted else None
-            return selected is not None and selected.score is None
+            return selected is not None and selected.ended is None
         return True
 
     # ------------------------------------------------------------------ sessions
 
     def _poll(self) -> None:
-        if any(not s.paused and s.score is None for s in self.sessions.values()):
+        if any(not s.paused and s.ended is None for s in self.sessions.values()):
             self.load_sessions()
 
     @work(exclusive=True, group="sessions", exit_on_error=False)

@@ -50,9 +50,11 @@ def score_cell(view: SessionView) -> Text:
 
 
 def state_text(view: SessionView) -> Text:
-    """The session's clock: running, paused, or over (scored)."""
+    """The session's clock: running, paused, or over (scored, stopped, abandoned)."""
     if view.score is not None:
         return Text("scored", style="#8fbf7f")
+    if view.ended is not None:
+        return Text(view.ended, style="dim")
     if view.paused:
         return Text("paused", style="bold #e0b860")
     return Text("running")
@@ -117,7 +119,7 @@ def session_block(view: SessionView, desk: RenderableType | None = None) -> Rend
     parts: list[RenderableType] = [head, Text("")]
     if view.score is not None:
         parts += [score_block(view.score), Text("")]
-    elif desk is not None:
+    elif desk is not None and view.ended is None:
         title = Text("Trainee's desk 学员桌面 (live)", style="bold #c678dd")
         parts += [title, desk, Text("")]
     return Group(*parts, lines)

@@ -29,6 +29,7 @@ from server_stub.protocol.training_api import (
 )
 from server_stub.server.deps import RuntimeDep, scoped
 from server_stub.server.errors import ApiError, not_found
+from server_stub.server.runtime import CentreRuntime
 from server_stub.server.scope import Scope
 from server_stub.server.training_push import check_traffic_low, not_idle_because
 from server_stub.server.training_sessions import TrainingSession
@@ -69,6 +70,7 @@ async def scenarios(scope: ScenarioReader, runtime: RuntimeDep) -> list[Scenario
 async def start_session(
     body: SessionCreate, scope: TrainerScope, runtime: RuntimeDep
 ) -> SessionView:
+    _check_off_the_phone(runtime, body.trainee, f"{body.trainee} is on a live call")
     session = runtime.training.create(
         body.request_id, body.scenario, body.trainee, scope.principal.user_id, paused=body.paused
     )
@@ -80,11 +82,17 @@ async def practise(body: PracticeCreate, scope: TraineeScope, runtime: RuntimeDe
     """A trainee replays a scenario alone: a session for itself, scored as any other (its
     own trainer). Refused while its live phone has a call: the caller comes first."""
     me = scope.principal.user_id
-    runtime.catch_up()
-    seat = runtime.floor.agents.get(me)
-    if seat is not None and seat.call_id is not None:
-        raise ApiError(409, "on_a_call", "finish your live call before you practise")
+    _check_off_the_phone(runtime, me, "finish your live call before you practise")
     return runtime.training.create(body.request_id, body.scenario, me, me).view()
+
+
+def _check_off_the_phone(runtime: CentreRuntime, agent_id: str, refusal: str) -> None:
+    """A 409 `on_a_call` while the agent's live seat has a call: the caller comes first
+    (and the seat is set aside for training only between calls)."""
+    runtime.catch_up()
+    seat = runtime.floor.agents.get(agent_id)
+    if seat is not None and seat.call_id is not None:
+        raise ApiError(409, "on_a_call", refusal)
 
 
 @router.post("/push", response_model=PushResult)
@@ -136,7 +144,7 @@ async def push(body: PushRequest, scope: PusherScope, runtime: RuntimeDep) -> Pu
 
 @router.get("/sessions", response_model=list[SessionView])
 async def sessions(scope: TrainerScope, runtime: RuntimeDep) -> list[SessionView]:
-    return [_view_for(scope, session) for session in runtime.training.sessions.values()]
+    return [_view_for(scope, session) for session in runtime.training.all()]
 
 
 @router.get("/me", response_model=SessionView)
@@ -180,6 +188,8 @@ async def control(
         found.step(body.seconds)
     elif body.action == "second_caller":
         found.second_caller()
+    elif body.action == "stop":
+        runtime.training.stop(found)
     else:
         found.mood(MOOD_STEPS[body.action])
     return _view_for(scope, found)
