@@ -480,6 +480,11 @@ class CentreApi:
         """A scenario to the idle agents in reach; 409 `traffic_not_low` while callers wait."""
         return await self._call(PushResult, "POST", "/training/push", body=request)
 
+    async def session_quality(self, session_id: str) -> EvaluationView:
+        """A scored session's quality form, prefilled from its call (a draft, not stored)."""
+        path = f"/training/sessions/{session_id}/quality"
+        return await self._call(EvaluationView, "GET", path)
+
     async def steer_session(self, session_id: str, request: SessionControl) -> SessionView:
         path = f"/training/sessions/{session_id}/control"
         return await self._call(SessionView, "POST", path, body=request)

@@ -24,6 +24,7 @@ from server_stub.engine import Engine, EngineError
 from server_stub.protocol.api import Directory, DirectoryAgent, ScreenPop
 from server_stub.protocol.call_facts import SCRIPT_STEP_EVENT, session_facts
 from server_stub.protocol.events import Event, EventType
+from server_stub.protocol.quality_api import EvaluationView
 from server_stub.protocol.scenario_check import check_scenario_text, load_scenarios
 from server_stub.protocol.scenario_model import Scenario, TrainingScore
 from server_stub.protocol.scripts import FlowScript
@@ -33,6 +34,7 @@ from server_stub.protocol.training_api import (
     SessionView,
     TrainingResult,
 )
+from server_stub.quality.prefill import prefilled_evaluation
 from server_stub.server.clock import RealTimeClock
 from server_stub.server.dispatch import CommandDispatcher
 from server_stub.server.errors import ApiError, not_found
@@ -465,6 +467,25 @@ class TrainingDesk:
             text=text,
             problems=[str(problem) for problem in problems],
         )
+
+    def quality(self, session: TrainingSession, quality: QualityDesk) -> EvaluationView:
+        """The centre's quality form prefilled from the session's call, from the same facts
+        the score came from (a draft to debrief from: never stored, never counted)."""
+        call_id = session.call_id
+        if call_id is None or session.score is None:
+            raise ApiError(409, "not_scored", f"session {session.id}'s call is not wrapped up")
+        evaluation = prefilled_evaluation(
+            quality.newest_form(),
+            session.events,
+            call_id,
+            evaluation_id=f"{session.id}-quality",
+            evaluator_id=session.trainer,
+            call_date=quality.call_date(0.0),
+            script=session.script,
+            agent_id=session.trainee,
+            call_serial=call_id,
+        )
+        return quality.view(evaluation)
 
     def finish(self, session: TrainingSession) -> None:
         """Store a scored session's result for the trainee's history (once), and end the

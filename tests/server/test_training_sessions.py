@@ -302,6 +302,55 @@ async def test_each_demo_wrong_run_is_what_a_real_session_does_and_scores_as_wri
     assert view["score"] == score(scenario_id, run).model_dump(mode="json")
 
 
+async def test_a_scored_session_prefills_the_quality_form_from_the_same_facts(
+    api: httpx.AsyncClient, clock: FakeMonotonic
+) -> None:
+    """The tariff enquiry answered after 14 s of ringing and ended at its first step: the
+    score loses the answer limit and the closing, and the quality form is prefilled with
+    the same two facts (slow to answer; no closing phrase), as a draft."""
+    session = await start(api, "enquiry_tariffs")
+    trainee, trainer = await login(api, "1001"), await login(api, "t100")
+    url = f"/v1/training/sessions/{session['id']}"
+    early = await api.get(f"{url}/quality", headers=trainer)
+    assert early.status_code == 409 and early.json()["error"]["code"] == "not_scored"
+    clock.now += 14
+    await api.post(f"{url}/desk", json={"action": "answer"}, headers=trainee)
+    walked = {"step": "greet", "key": "1", "next": "tariffs"}
+    await api.post(f"{url}/desk", json={"action": "script_step", "args": walked}, headers=trainee)
+    await api.post(f"{url}/desk", json={"action": "hangup"}, headers=trainee)
+    wrapup = {"code": "info_given", "notes": "59元套餐", "script_path": [["greet", "1"]]}
+    done = await api.post(f"{url}/desk", json={"action": "wrapup", "args": wrapup}, headers=trainee)
+    losing = {
+        d["name"]
+        for d in done.json()["score"]["dimensions"]
+        for line in d["lines"]
+        if line["earned"] < line["possible"]
+    }
+    assert {"time", "phrases"} <= losing
+    form = await api.get(f"{url}/quality", headers=trainer)
+    assert form.status_code == 200, form.text
+    evaluation = form.json()["evaluation"]
+    assert (evaluation["agent_id"], evaluation["evaluator_id"], evaluation["status"]) == (
+        "1001",
+        "t100",
+        "draft",
+    )
+    suggested = {
+        (item, mark["id"], mark["suggested"])
+        for item, marks in evaluation["marks"].items()
+        for mark in marks["deductions"]
+    }
+    assert suggested == {
+        ("slow_to_answer", "rang_long", True),
+        ("standard_wording", "no_closing", True),
+    }
+    assert form.json()["score"]["total"] < 100
+    # The trainee reads its own; nothing is stored among the evaluator's evaluations.
+    assert (await api.get(f"{url}/quality", headers=trainee)).status_code == 200
+    other = await api.get(f"{url}/quality", headers=await login(api, "1002"))
+    assert other.status_code == 403
+
+
 async def a_recorded_fault_call(api: httpx.AsyncClient, clock: FakeMonotonic) -> str:
     """1001 takes a fault call on the live floor: verified, a damaged modem, ticketed."""
     agent, trainer = await login(api, "1001"), await login(api, "t100")

@@ -34,9 +34,11 @@ from agent_tui.workspaces.trainer.push import push_to_idle
 from agent_tui.workspaces.trainer.replay_screen import CallIdDialog, ReplayScreen
 from agent_tui.workspaces.trainer.send_dialog import SendCallerDialog
 from agent_tui.workspaces.trainer.session_dialogs import StartSessionDialog, WhisperDialog
+from agent_tui.workspaces.trainer.session_quality import quality_block
 from agent_tui.workspaces.trainer.sessions import SESSION_COLUMNS, session_block, session_rows
 from agent_tui.workspaces.trainer.trails import TRAIL_COLUMNS, trail_rows
 from server_stub.protocol.api import TrainerCallRequest
+from server_stub.protocol.quality_api import EvaluationView
 from server_stub.protocol.scripts import FlowScript
 from server_stub.protocol.training_api import (
     ControlAction,
@@ -106,6 +108,7 @@ class ConsoleScreen(WorkspaceScreen):
         self.last_trainee = "1001"
         # The sessions' flow scripts, read once each, to draw the trainee's desk with.
         self.scripts: dict[tuple[str, str], FlowScript | None] = {}
+        self.quality_forms: dict[str, EvaluationView | None] = {}  # scored sessions' forms
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader("Training console 培训控制台", NOTE, id="console-header")
@@ -196,7 +199,26 @@ class ConsoleScreen(WorkspaceScreen):
             panel.show("Session 场次", EMPTY)
         else:
             desk = mirrored_desk(selected, self._script_of(selected), self.shell.keymap.key)
-            panel.show(f"Session 场次 {selected.id}", session_block(selected, desk))
+            quality = self._quality_of(selected)
+            block = session_block(selected, desk, quality_block(quality) if quality else None)
+            panel.show(f"Session 场次 {selected.id}", block)
+
+    def _quality_of(self, view: SessionView) -> EvaluationView | None:
+        """A scored session's prefilled quality form, read once."""
+        if view.score is None:
+            return None
+        if view.id not in self.quality_forms:
+            self.quality_forms[view.id] = None
+            self.load_quality(view.id)
+        return self.quality_forms[view.id]
+
+    @work(group="quality", exit_on_error=False)
+    async def load_quality(self, session_id: str) -> None:
+        reading = self.shell.api.session_quality(session_id)
+        ok, form = await attempt(self.notify, "read the session's quality form", reading)
+        if ok and form is not None:
+            self.quality_forms[session_id] = form
+            self._show_selected()
 
     def _script_of(self, view: SessionView) -> FlowScript | None:
         key = (view.queue, view.script)

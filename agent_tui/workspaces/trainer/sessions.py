@@ -75,9 +75,14 @@ def session_rows(sessions: list[SessionView]) -> dict[str, tuple[Text, ...]]:
     }
 
 
-def session_block(view: SessionView, desk: RenderableType | None = None) -> RenderableType:
+def session_block(
+    view: SessionView,
+    desk: RenderableType | None = None,
+    quality: RenderableType | None = None,
+) -> RenderableType:
     """The session in full: who, what, the trainee's desk (`desk`, mirrored while the call
-    runs), the call as it went, and the score at the end."""
+    runs), the call as it went, and the score at the end (with the quality form prefilled
+    from the same call, `quality`, once read)."""
     head = Text()
     head.append(view.title, style="bold")
     head.append(f"\n{view.trainee} · {view.scenario} v{view.scenario_version} · ", style="dim")
@@ -119,6 +124,8 @@ def session_block(view: SessionView, desk: RenderableType | None = None) -> Rend
     parts: list[RenderableType] = [head, Text("")]
     if view.score is not None:
         parts += [score_block(view.score), Text("")]
+        if quality is not None:
+            parts += [quality, Text("")]
     elif desk is not None and view.ended is None:
         title = Text("Trainee's desk 学员桌面 (live)", style="bold #c678dd")
         parts += [title, desk, Text("")]

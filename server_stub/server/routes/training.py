@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from server_stub.protocol.quality_api import EvaluationView
 from server_stub.protocol.training_api import (
     DeskAction,
     PracticeCreate,
@@ -173,6 +174,16 @@ def _view_for(scope: Scope, session: TrainingSession) -> SessionView:
 @router.get("/sessions/{session_id}", response_model=SessionView)
 async def session(session_id: str, scope: SessionReader, runtime: RuntimeDep) -> SessionView:
     return _view_for(scope, _readable(scope, runtime.training.session(session_id)))
+
+
+@router.get("/sessions/{session_id}/quality", response_model=EvaluationView)
+async def session_quality(
+    session_id: str, scope: SessionReader, runtime: RuntimeDep
+) -> EvaluationView:
+    """The quality form prefilled from the session's call (item 3: after the score, the
+    form of the quality workspace from the same facts); 409 `not_scored` before."""
+    found = _readable(scope, runtime.training.session(session_id))
+    return runtime.training.quality(found, runtime.quality)
 
 
 @router.post("/sessions/{session_id}/control", response_model=SessionView)

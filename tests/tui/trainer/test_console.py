@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Input
 
 from agent_tui.client.api import CentreApi, new_request_id
 from agent_tui.shell.app import ShellApp
+from agent_tui.ui.panels import DetailPanel
 from agent_tui.workspaces.trainer.replay_screen import CallIdDialog, ReplayScreen
 from agent_tui.workspaces.trainer.screen import ConsoleScreen
 from agent_tui.workspaces.trainer.send_dialog import SendCallerDialog
@@ -311,8 +312,32 @@ def test_console_with_a_session_scored(
 
     async def steps(pilot: Pilot[Any]) -> None:
         await until(lambda: scored(pilot) == 100, pilot)
+        await until(lambda: quality_read(pilot), pilot)
 
     assert login_picture("t100", "trainer", size, steps)
+
+
+def quality_read(pilot: Pilot[Any]) -> bool:
+    console = pilot.app.screen
+    return isinstance(console, ConsoleScreen) and any(console.quality_forms.values())
+
+
+async def test_a_scored_session_shows_the_quality_form_prefilled_from_its_call(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    """Answered after 14 s of ringing: the quality form under the score marks it."""
+    slow = [(14.0, DeskAction(action="answer")), *ENQUIRY_TO_THE_END[1:]]
+    await a_paused_session(centre, slow)
+    app = frozen_app(centre, tmp_path, config_dir, "t100")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_as(pilot, "trainer")
+        await until(lambda: quality_read(pilot), pilot)
+        app.screen.query_one(DetailPanel).scroll_end(animate=False)  # under the score
+        await until(lambda: "Quality form 质检表" in screen_text(app), pilot)
+        shown = screen_text(app)
+        assert "⚑ slow_to_answer · rang_long  answered after" in shown
+        assert "(prefilled, not stored 预评)" in shown
+        assert len([line for line in shown.splitlines() if "⚑" in line]) == 1  # that alone
 
 
 # ------------------------------------------------------------------------------ replay
