@@ -148,6 +148,19 @@ class RecordedCall(BaseModel):
     events: list[Event]
 
 
+class RecordedCallSummary(BaseModel):
+    """A call of the floor's log the trainer may replay: who took it, where, when."""
+
+    call_id: str
+    agent_id: str | None
+    queue_id: str | None
+    customer_id: str | None
+    date: str = Field(description="the centre's calendar date, YYYY-MM-DD")
+    clock: str = Field(description="when it arrived, HH:MM:SS on the centre's clock")
+    talk_s: float | None
+    wrapup_code: str | None
+
+
 class ScenarioDraft(BaseModel):
     call_id: str
     scenario: str

@@ -117,6 +117,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/training/sessions/{session_id}/whisper"): frozenset({"trainer", "admin"}),
     ("POST", "/v1/training/sessions/{session_id}/desk"): AGENT,
     ("GET", "/v1/training/results"): AGENT | {"trainer", "admin"},
+    ("GET", "/v1/training/calls"): frozenset({"trainer", "admin"}),
     ("GET", "/v1/training/calls/{call_id}"): frozenset({"trainer", "admin"}),
     ("GET", "/v1/training/calls/{call_id}/draft"): frozenset({"trainer", "admin"}),
     **{

@@ -391,6 +391,53 @@ async def a_recorded_fault_call(api: httpx.AsyncClient, clock: FakeMonotonic) ->
     return call_id
 
 
+async def test_a_trainer_finds_a_recorded_call_by_agent_queue_customer_and_date(
+    api: httpx.AsyncClient, clock: FakeMonotonic
+) -> None:
+    fault = await a_recorded_fault_call(api, clock)
+    agent_b, admin = await login(api, "1002"), await login(api, "admin")
+    away = {"state": "not_ready", "reason": "break"}  # 1001 off the phones: 1002 takes it
+    await api.post("/v1/agent/state", json=away, headers=await login(api, "1001"))
+    await api.post("/v1/agent/state", json={"state": "ready"}, headers=agent_b)
+    caller = {"queue_id": "enquiry", "customer_id": "C000001"}
+    enquiry = (await api.post("/v1/trainer/calls", json=caller, headers=admin)).json()["call_id"]
+    clock.now += 5
+    await api.post(f"/v1/calls/{enquiry}/answer", headers=agent_b)
+    clock.now += 30
+    await api.post(f"/v1/calls/{enquiry}/hangup", headers=agent_b)
+    wrapup = {"code": "info_given", "notes": "", "script_path": []}
+    await api.post(f"/v1/calls/{enquiry}/wrapup", json=wrapup, headers=agent_b)
+    trainer = await login(api, "t100")
+
+    async def listed(query: str) -> list[str]:
+        answer = await api.get(f"/v1/training/calls{query}", headers=trainer)
+        assert answer.status_code == 200, answer.text
+        return [c["call_id"] for c in answer.json()]
+
+    assert await listed("") == [enquiry, fault]  # newest first
+    assert await listed("?agent=1001") == [fault]
+    assert await listed("?queue=enquiry") == [enquiry]
+    assert await listed("?customer=C000002") == [fault]
+    everything = (await api.get("/v1/training/calls", headers=trainer)).json()
+    today = everything[0]["date"]
+    assert await listed(f"?date={today}") == [enquiry, fault]
+    assert await listed("?date=2001-01-01") == []
+    assert everything[1] == {
+        "call_id": fault,
+        "agent_id": "1001",
+        "queue_id": "fault",
+        "customer_id": "C000002",
+        "date": today,
+        "clock": everything[1]["clock"],
+        "talk_s": 50.0,  # answered at 3 s, hung up at 53 s
+        "wrapup_code": "ticket_created",
+    }
+    bad = await api.get("/v1/training/calls?date=23/11", headers=trainer)
+    assert bad.status_code == 422 and "error" in bad.json()
+    refused = await api.get("/v1/training/calls", headers=await login(api, "1001"))
+    assert refused.status_code == 403
+
+
 async def test_a_recorded_call_replays_masked_and_becomes_a_scenario_draft_that_checks(
     api: httpx.AsyncClient, clock: FakeMonotonic
 ) -> None:

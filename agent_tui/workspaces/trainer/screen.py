@@ -24,6 +24,7 @@ from agent_tui.keymap import default_bindings
 from agent_tui.ui.header import WorkspaceHeader
 from agent_tui.ui.key_hints import KeyHints
 from agent_tui.ui.panels import DetailPanel
+from agent_tui.ui.pickers import ChoicePicker
 from agent_tui.ui.queues import QueuesBoard
 from agent_tui.ui.requests import attempt
 from agent_tui.ui.tables import highlighted_key, sync_rows
@@ -31,7 +32,12 @@ from agent_tui.workspaces.base import WorkspaceScreen
 from agent_tui.workspaces.trainer import load_queues
 from agent_tui.workspaces.trainer.mirror import mirrored_desk
 from agent_tui.workspaces.trainer.push import push_to_idle
-from agent_tui.workspaces.trainer.replay_screen import CallIdDialog, ReplayScreen
+from agent_tui.workspaces.trainer.replay_screen import (
+    PICK_TITLE,
+    CallIdDialog,
+    ReplayScreen,
+    recorded_call_choices,
+)
 from agent_tui.workspaces.trainer.send_dialog import SendCallerDialog
 from agent_tui.workspaces.trainer.session_dialogs import StartSessionDialog, WhisperDialog
 from agent_tui.workspaces.trainer.session_quality import quality_block
@@ -337,7 +343,18 @@ class ConsoleScreen(WorkspaceScreen):
             self.notify(f"Caller {sent.call_id} sent to {request.queue_id} 已发送", timeout=3)
 
     def action_replay(self) -> None:
-        self.app.push_screen(CallIdDialog(), self._replay_given)
+        self.pick_recorded_call()
+
+    @work(exclusive=True, group="replay-pick", exit_on_error=False)
+    async def pick_recorded_call(self) -> None:
+        """The floor's recorded calls to pick from (or, with none listed, a call id)."""
+        listing = self.shell.api.recorded_calls()
+        ok, calls = await attempt(self.notify, "list the recorded calls", listing)
+        if not ok or not calls:
+            self.app.push_screen(CallIdDialog(), self._replay_given)
+            return
+        picker = ChoicePicker(PICK_TITLE, recorded_call_choices(calls))
+        self._replay_given(await self.app.push_screen_wait(picker))
 
     def _replay_given(self, call_id: str | None) -> None:
         if call_id is not None:

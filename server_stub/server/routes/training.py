@@ -7,6 +7,7 @@ session, on its own engine: they never enter the live floor's log or feed.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -19,6 +20,7 @@ from server_stub.protocol.training_api import (
     PushRequest,
     PushResult,
     RecordedCall,
+    RecordedCallSummary,
     ScenarioDraft,
     ScenarioSummary,
     SessionControl,
@@ -32,6 +34,7 @@ from server_stub.server.deps import RuntimeDep, scoped
 from server_stub.server.errors import ApiError, not_found
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.scope import Scope
+from server_stub.server.training_calls import CALLS_LISTED, recorded_calls
 from server_stub.server.training_push import check_traffic_low, not_idle_because
 from server_stub.server.training_sessions import TrainingSession
 
@@ -224,6 +227,30 @@ async def desk(
     found.desk(body.action, body.args)
     runtime.training.finish(found)
     return found.view()
+
+
+@router.get("/calls", response_model=list[RecordedCallSummary])
+async def recorded_calls_list(
+    scope: TrainerScope,
+    runtime: RuntimeDep,
+    agent: Annotated[str | None, Query(max_length=64)] = None,
+    queue: Annotated[str | None, Query(max_length=64)] = None,
+    customer: Annotated[str | None, Query(max_length=64, description="id or account")] = None,
+    day: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD")] = None,
+    limit: Annotated[int, Query(ge=1, le=CALLS_LISTED)] = CALLS_LISTED,
+) -> list[RecordedCallSummary]:
+    """The floor's recorded calls to pick one to replay: by agent, queue, customer, date;
+    newest first."""
+    runtime.catch_up()
+    return recorded_calls(
+        runtime.store,
+        runtime.quality,
+        agent_id=agent,
+        queue_id=queue,
+        customer=customer,
+        day=day,
+        limit=limit,
+    )
 
 
 @router.get("/calls/{call_id}", response_model=RecordedCall)

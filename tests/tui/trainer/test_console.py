@@ -22,7 +22,8 @@ from textual.widgets import DataTable, Input
 from agent_tui.client.api import CentreApi, new_request_id
 from agent_tui.shell.app import ShellApp
 from agent_tui.ui.panels import DetailPanel
-from agent_tui.workspaces.trainer.replay_screen import CallIdDialog, ReplayScreen
+from agent_tui.ui.pickers import ChoicePicker
+from agent_tui.workspaces.trainer.replay_screen import ReplayScreen
 from agent_tui.workspaces.trainer.screen import ConsoleScreen
 from agent_tui.workspaces.trainer.send_dialog import SendCallerDialog
 from agent_tui.workspaces.trainer.session_dialogs import StartSessionDialog, WhisperDialog
@@ -373,9 +374,10 @@ async def a_recorded_call(centre: LiveServer) -> str:
 
 
 async def open_replay(pilot: Pilot[Any], call_id: str) -> ReplayScreen:
+    """Ctrl+R lists the floor's recorded calls; typing the call's id filters to it."""
     app = pilot.app
     await pilot.press("ctrl+r")
-    await until(lambda: isinstance(app.screen, CallIdDialog), pilot)
+    await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
     await pilot.press(*call_id, "enter")
     await until(lambda: isinstance(app.screen, ReplayScreen), pilot)
     replay = app.screen
@@ -408,6 +410,28 @@ async def test_a_recorded_call_replays_in_order_with_pause_step_speed_and_become
         assert "the checker finds nothing wrong" in screen_text(app)
         await pilot.press("ctrl+g")
         await until(lambda: isinstance(app.screen, ConsoleScreen), pilot)
+
+
+async def test_the_replay_key_lists_recorded_calls_to_filter_by_agent_queue_customer_or_date(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    call_id = await a_recorded_call(centre)
+    app = frozen_app(centre, tmp_path, config_dir, "t100")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_as(pilot, "trainer")
+        await pilot.press("ctrl+r")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        picker = app.screen
+        assert isinstance(picker, ChoicePicker)
+        (choice,) = picker.choices
+        assert choice.value == call_id
+        assert choice.detail == "1001 · enquiry · C000012 · info_given"
+        date = choice.label.split(" ")[0]
+        for wanted in ("1001", "enquiry", "C000012", date):
+            assert [c.value for c in picker.choices if c.matches(wanted)] == [call_id]
+        assert not choice.matches("1002") and not choice.matches("fault")
+        await pilot.press(*"C000012", "enter")
+        await until(lambda: isinstance(app.screen, ReplayScreen), pilot)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
