@@ -84,6 +84,7 @@ from server_stub.protocol.training_api import (
     PushRequest,
     PushResult,
     RecordedCall,
+    RecordedCallSummary,
     ScenarioDraft,
     SessionControl,
     SessionCreate,
@@ -529,6 +530,21 @@ async def test_practice_and_a_pushed_scenario_parse(connect: Connect) -> None:
     )
     assert isinstance(pushed, PushResult)
     assert [s.agent_id for s in pushed.started] == ["1002"]
+
+
+async def test_a_sessions_quality_form_and_the_recorded_calls_parse(connect: Connect) -> None:
+    trainee, trainer = await connect("1001"), await connect("t100")
+    made = SessionCreate(request_id=new_request_id(), scenario="enquiry_tariffs", trainee="1001")
+    session = await trainer.start_session(made)
+    await trainee.session_desk(session.id, DeskAction(action="answer"))
+    await trainee.session_desk(session.id, DeskAction(action="hangup"))
+    wrapup = DeskAction(action="wrapup", args={"code": "info_given", "notes": "x"})
+    assert (await trainee.session_desk(session.id, wrapup)).ended == "finished"
+    form = await trainer.session_quality(session.id)
+    assert isinstance(form, EvaluationView) and form.evaluation.agent_id == "1001"
+    calls = await trainer.recorded_calls(agent="1001", queue="enquiry", day="2001-01-01")
+    assert calls == []
+    assert all(isinstance(c, RecordedCallSummary) for c in await trainer.recorded_calls())
 
 
 def test_every_client_method_is_called_here() -> None:
