@@ -9,7 +9,7 @@ from pathlib import Path
 
 from live_helpers import client_as, frozen_app, log_in_as, screen_text, until
 from textual.widgets import DataTable
-from trainee_desk import Trainee, Trainer
+from trainee_desk import Trainee
 
 from agent_tui.client.api import new_request_id
 from agent_tui.workspaces.desk.training_call import TrainingCallScreen
@@ -53,25 +53,18 @@ async def test_the_monitor_shows_a_pushed_agent_not_ready_for_training_until_it_
 
 
 async def test_a_stopped_session_says_so_on_the_desk_and_closes_back_to_the_ready_desk(
-    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+    trainee: Trainee,
 ) -> None:
-    app = frozen_app(centre, tmp_path, config_dir, "1001")
-    trainer = await Trainer.logged_in(centre)
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await log_in_as(pilot, "desk")
-            await pilot.press("f2")  # ready
-            await until(lambda: app.store.state == "ready", pilot)
-            trainee = Trainee(pilot, trainer)
-            await trainer.start("enquiry_tariffs")
-            await trainee.rung()
-            await until(lambda: app.store.state == "not_ready", pilot)  # the live seat
-            assert app.store.reason == "training"
-            await trainer.api.steer_session(trainer.session_id, SessionControl(action="stop"))
-            await until(lambda: "The trainer stopped this session" in screen_text(app), pilot)
-            assert "F10 closes the training call" in screen_text(app)
-            await pilot.press("f10")
-            await until(lambda: not isinstance(app.screen, TrainingCallScreen), pilot)
-            await until(lambda: app.store.state == "ready", pilot)
-    finally:
-        await trainer.close()
+    app, pilot, trainer = trainee.app, trainee.pilot, trainee.trainer
+    await pilot.press("f2")  # ready
+    await until(lambda: app.store.state == "ready", pilot)
+    await trainer.start("enquiry_tariffs")
+    await trainee.rung()
+    await until(lambda: app.store.state == "not_ready", pilot)  # the live seat
+    assert app.store.reason == "training"
+    await trainer.api.steer_session(trainer.session_id, SessionControl(action="stop"))
+    await until(lambda: "The trainer stopped this session" in screen_text(app), pilot)
+    assert "F10 closes the training call" in screen_text(app)
+    await pilot.press("f10")
+    await until(lambda: not isinstance(app.screen, TrainingCallScreen), pilot)
+    await until(lambda: app.store.state == "ready", pilot)

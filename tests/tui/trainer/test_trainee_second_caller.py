@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from live_helpers import LoginPicture, frozen_app, log_in_as, screen_text, until
+from live_helpers import LoginPicture, screen_text, until
 from textual.pilot import Pilot
 from trainee_desk import Trainee, Trainer
 
@@ -35,43 +35,36 @@ async def a_second_caller_waiting(trainee: Trainee, waited_s: float) -> None:
 
 
 async def test_the_second_caller_waits_then_rings_and_is_taken_by_the_desks_keys(
-    centre: LiveServer, tmp_path: Any, config_dir: Any, no_keyring: None
+    trainee: Trainee,
 ) -> None:
-    app = frozen_app(centre, tmp_path, config_dir, "1001")
-    trainer = await Trainer.logged_in(centre)
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await log_in_as(pilot, "desk")
-            trainee = Trainee(pilot, trainer)
-            await a_second_caller_waiting(trainee, 20)
-            assert "rings after this call" in screen_text(app)
-            assert trainee.session.phone_call_id == trainee.session.call_id
-            await trainee.walk("12")  # answered, nothing else
-            await trainee.hang_up()
-            await trainee.wrap_up("info_given")
-            # Scored on the scenario's call; the second caller rings at once.
-            score = trainee.session.score
-            assert score is not None and score.total == score.max_total
-            await until(lambda: "The second caller rings" in screen_text(app), pilot)
-            assert "F4 answers" in screen_text(app)
-            assert "closes the training call" not in screen_text(app)
-            await pilot.press("f4")
-            await until(lambda: "On the second caller · F9 hangs up" in screen_text(app), pilot)
-            await pilot.press("f9")
-            await until(lambda: "The second caller's wrap-up" in screen_text(app), pilot)
-            await pilot.press("f10")
-            await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
-            await pilot.press(*"info_given", "enter")
-            await until(lambda: trainee.session.ended == "finished", pilot)
-            assert trainee.session.score == score  # the second call scores nothing
-            await until(lambda: "F10 closes the training call" in screen_text(app), pilot)
-            assert "Call waiting" not in screen_text(app)
-            await pilot.press("f10")
-            await until(lambda: not isinstance(app.screen, TrainingCallScreen), pilot)
-        results = await trainer.api.training_results("1001")
-        assert [r.session_id for r in results] == [trainer.session_id]
-    finally:
-        await trainer.close()
+    app, pilot, trainer = trainee.app, trainee.pilot, trainee.trainer
+    await a_second_caller_waiting(trainee, 20)
+    assert "rings after this call" in screen_text(app)
+    assert trainee.session.phone_call_id == trainee.session.call_id
+    await trainee.walk("12")  # answered, nothing else
+    await trainee.hang_up()
+    await trainee.wrap_up("info_given")
+    # Scored on the scenario's call; the second caller rings at once.
+    score = trainee.session.score
+    assert score is not None and score.total == score.max_total
+    await until(lambda: "The second caller rings" in screen_text(app), pilot)
+    assert "F4 answers" in screen_text(app)
+    assert "closes the training call" not in screen_text(app)
+    await pilot.press("f4")
+    await until(lambda: "On the second caller · F9 hangs up" in screen_text(app), pilot)
+    await pilot.press("f9")
+    await until(lambda: "The second caller's wrap-up" in screen_text(app), pilot)
+    await pilot.press("f10")
+    await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+    await pilot.press(*"info_given", "enter")
+    await until(lambda: trainee.session.ended == "finished", pilot)
+    assert trainee.session.score == score  # the second call scores nothing
+    await until(lambda: "F10 closes the training call" in screen_text(app), pilot)
+    assert "Call waiting" not in screen_text(app)
+    await pilot.press("f10")
+    await until(lambda: not isinstance(app.screen, TrainingCallScreen), pilot)
+    results = await trainer.api.training_results("1001")
+    assert [r.session_id for r in results] == [trainer.session_id]
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
