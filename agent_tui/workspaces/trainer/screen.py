@@ -57,7 +57,15 @@ from server_stub.protocol.training_api import (
 NOTE = "Sessions run on their own clocks: pausing one never stops the floor. 培训不影响现场"
 EMPTY = "No training session yet: start one on a scenario. 暂无培训场次"
 STEERING = frozenset(
-    {"pause_session", "step_session", "angrier", "calmer", "second_caller", "whisper"}
+    {
+        "pause_session",
+        "step_session",
+        "angrier",
+        "calmer",
+        "second_caller",
+        "whisper",
+        "stop_session",
+    }
 )
 POLL_S = 1.0
 
@@ -302,6 +310,10 @@ class ConsoleScreen(WorkspaceScreen):
     def action_second_caller(self) -> None:
         """Ring a second caller into the session's queue while the trainee is on the call."""
         self._steer("second_caller")
+
+    def action_stop_session(self) -> None:
+        """End the session before its score (the trainee's live seat goes back)."""
+        self._steer("stop")
 
     def action_whisper(self) -> None:
         selected = self._selected()

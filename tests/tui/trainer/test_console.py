@@ -318,6 +318,24 @@ def test_console_with_a_session_scored(
     assert login_picture("t100", "trainer", size, steps)
 
 
+async def test_the_stop_key_ends_a_running_session_before_its_score(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    await a_paused_session(centre, ENQUIRY_OPENING)
+    app = frozen_app(centre, tmp_path, config_dir, "t100")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_as(pilot, "trainer")
+        await until(lambda: shown_session(pilot) is not None, pilot)
+        await pilot.press("alt+x")  # keymaps/default.toml's trainer.stop
+        await until(lambda: getattr(shown_session(pilot), "ended", None) == "stopped", pilot)
+        view = shown_session(pilot)
+        assert view is not None and view.score is None
+        await until(lambda: "stopped" in screen_text(app), pilot)
+        await pilot.press("alt+x")  # over: the key is no longer offered, nothing happens
+        await pilot.pause()
+        assert not [n for n in app._notifications if "stop the session" in n.title]
+
+
 def quality_read(pilot: Pilot[Any]) -> bool:
     console = pilot.app.screen
     return isinstance(console, ConsoleScreen) and any(console.quality_forms.values())
