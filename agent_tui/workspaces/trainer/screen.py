@@ -38,6 +38,7 @@ from agent_tui.workspaces.trainer.replay_screen import (
     ReplayScreen,
     recorded_call_choices,
 )
+from agent_tui.workspaces.trainer.results import history_block
 from agent_tui.workspaces.trainer.send_dialog import SendCallerDialog
 from agent_tui.workspaces.trainer.session_dialogs import StartSessionDialog, WhisperDialog
 from agent_tui.workspaces.trainer.session_quality import quality_block
@@ -51,6 +52,7 @@ from server_stub.protocol.training_api import (
     SessionControl,
     SessionCreate,
     SessionView,
+    TrainingResult,
     WhisperRequest,
 )
 
@@ -123,6 +125,8 @@ class ConsoleScreen(WorkspaceScreen):
         # The sessions' flow scripts, read once each, to draw the trainee's desk with.
         self.scripts: dict[tuple[str, str], FlowScript | None] = {}
         self.quality_forms: dict[str, EvaluationView | None] = {}  # scored sessions' forms
+        # Each trainee's results, by (trainee, its sessions scored here when read).
+        self.histories: dict[tuple[str, int], list[TrainingResult] | None] = {}
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader("Training console 培训控制台", NOTE, id="console-header")
@@ -214,8 +218,36 @@ class ConsoleScreen(WorkspaceScreen):
         else:
             desk = mirrored_desk(selected, self._script_of(selected), self.shell.keymap.key)
             quality = self._quality_of(selected)
-            block = session_block(selected, desk, quality_block(quality) if quality else None)
+            results = self._results_of(selected)
+            block = session_block(
+                selected,
+                desk,
+                quality_block(quality) if quality else None,
+                history_block(selected.trainee, results) if results is not None else None,
+            )
             panel.show(f"Session 场次 {selected.id}", block)
+
+    def _results_of(self, view: SessionView) -> list[TrainingResult] | None:
+        """The trainee's results over time, under a scored session; read again when
+        another of its sessions is scored."""
+        if view.score is None:
+            return None
+        scored = sum(
+            s.trainee == view.trainee and s.score is not None for s in self.sessions.values()
+        )
+        key = (view.trainee, scored)
+        if key not in self.histories:
+            self.histories[key] = None
+            self.load_results(key)
+        return self.histories[key]
+
+    @work(group="results", exit_on_error=False)
+    async def load_results(self, key: tuple[str, int]) -> None:
+        reading = self.shell.api.training_results(key[0])
+        ok, results = await attempt(self.notify, "read the trainee's results", reading)
+        if ok and results is not None:
+            self.histories[key] = results
+            self._show_selected()
 
     def _quality_of(self, view: SessionView) -> EvaluationView | None:
         """A scored session's prefilled quality form, read once."""

@@ -79,10 +79,12 @@ def session_block(
     view: SessionView,
     desk: RenderableType | None = None,
     quality: RenderableType | None = None,
+    history: RenderableType | None = None,
 ) -> RenderableType:
     """The session in full: who, what, the trainee's desk (`desk`, mirrored while the call
     runs), the call as it went, and the score at the end (with the quality form prefilled
-    from the same call, `quality`, once read)."""
+    from the same call, `quality`, and the trainee's results over time, `history`, once
+    read)."""
     head = Text()
     head.append(view.title, style="bold")
     head.append(f"\n{view.trainee} · {view.scenario} v{view.scenario_version} · ", style="dim")
@@ -124,8 +126,9 @@ def session_block(
     parts: list[RenderableType] = [head, Text("")]
     if view.score is not None:
         parts += [score_block(view.score), Text("")]
-        if quality is not None:
-            parts += [quality, Text("")]
+        for block in (quality, history):  # each once read
+            if block is not None:
+                parts += [block, Text("")]
     elif desk is not None and view.ended is None:
         title = Text("Trainee's desk 学员桌面 (live)", style="bold #c678dd")
         parts += [title, desk, Text("")]

@@ -336,6 +336,28 @@ async def test_the_stop_key_ends_a_running_session_before_its_score(
         assert not [n for n in app._notifications if "stop the session" in n.title]
 
 
+async def test_a_scored_session_shows_the_trainees_results_over_time(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    """1001 scored twice on the tariff enquiry: slow to answer, then right."""
+    await a_paused_session(centre, [(14.0, DeskAction(action="answer")), *ENQUIRY_TO_THE_END[1:]])
+    await a_paused_session(centre, ENQUIRY_TO_THE_END)
+    app = frozen_app(centre, tmp_path, config_dir, "t100")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_as(pilot, "trainer")
+        console = app.screen
+        assert isinstance(console, ConsoleScreen)
+        await until(lambda: any(len(h or []) == 2 for h in console.histories.values()), pilot)
+        first, second = (s.score.total for s in console.sessions.values() if s.score)
+        assert first < second == 100
+        console.query_one(DetailPanel).scroll_end(animate=False)
+        await until(lambda: "Results over time 历次成绩 · 1001" in screen_text(app), pilot)
+        shown = screen_text(app).splitlines()
+        rows = [line for line in shown if "enquiry_tariffs v1" in line and "/100" in line]
+        assert [f"{first:g}/100" in rows[0], "100/100" in rows[1]] == [True, True]
+        assert f"+{second - first:g}" in rows[1] and "+" not in rows[0].split("v1")[1]
+
+
 def quality_read(pilot: Pilot[Any]) -> bool:
     console = pilot.app.screen
     return isinstance(console, ConsoleScreen) and any(console.quality_forms.values())
