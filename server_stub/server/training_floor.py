@@ -15,13 +15,17 @@ which loses the sessions themselves (they live in memory), still puts the seats 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from server_stub.centre.schema import CentreConfig
+from server_stub.server.errors import ApiError
 from server_stub.server.floor import AgentView
 from server_stub.server.store import Store
+
+log = logging.getLogger(__name__)
 
 TRAINING_REASON = "training"  # the demo centre's 培训 Training reason code
 HOLDS_META = "training_holds"
@@ -54,6 +58,7 @@ class TraineeSeats:
         agent: Callable[[str], AgentView | None],
     ) -> None:
         codes = {c.code for c in config.reason_codes}
+        self._codes = codes
         # A centre without a training reason still takes the seat off the floor (no reason).
         self.reason = TRAINING_REASON if not codes or TRAINING_REASON in codes else None
         self.store = store
@@ -97,8 +102,13 @@ class TraineeSeats:
         seat = self._agent(agent_id)
         if seat is None or not self._set_aside(seat):
             return
-        args = {"agent_id": agent_id, "state": hold.state, "reason": hold.reason}
-        self._apply("set_state", args, ACTOR)
+        # The engine's own reasons (`login` at a log-in) are no one's to set: not ready, then.
+        reason = hold.reason if not self._codes or hold.reason in self._codes else None
+        args = {"agent_id": agent_id, "state": hold.state, "reason": reason}
+        try:
+            self._apply("set_state", args, ACTOR)
+        except ApiError as error:  # the session ends all the same; the seat stays as it is
+            log.warning("seat of %s not given back: %s", agent_id, error.message)
 
     def logged_out(self, agent_id: str) -> bool:
         """Whether a trainee whose seat a session holds has logged out of the live floor."""

@@ -166,6 +166,22 @@ async def test_a_session_started_for_a_logged_out_trainee_takes_the_seat_at_logi
     assert await me(api, agent) == ("ready", None)
 
 
+async def test_a_seat_not_ready_since_its_login_goes_back_to_not_ready(
+    api: httpx.AsyncClient,
+) -> None:
+    """The desk logs in not ready (the engine's own reason `login`, which no one may set):
+    the seat goes back to not ready, and the session ends as scored."""
+    agent = await login(api, "1001")
+    await set_state(api, agent, "not_ready")
+    assert await me(api, agent) == ("not_ready", "login")
+    session = await start(api)
+    assert await me(api, agent) == ("not_ready", "training")
+    await finish(api, session, agent)
+    assert await me(api, agent) == ("not_ready", None)
+    results = (await api.get("/v1/training/results", headers=agent)).json()
+    assert [r["session_id"] for r in results] == [session["id"]]
+
+
 async def test_a_trainer_cannot_start_a_session_for_an_agent_on_a_live_call(
     api: httpx.AsyncClient,
 ) -> None:

@@ -313,7 +313,7 @@ def test_console_with_a_session_scored(
 
     async def steps(pilot: Pilot[Any]) -> None:
         await until(lambda: scored(pilot) == 100, pilot)
-        await until(lambda: quality_read(pilot), pilot)
+        await until(lambda: quality_read(pilot) and history_read(pilot), pilot)
 
     assert login_picture("t100", "trainer", size, steps)
 
@@ -356,6 +356,11 @@ async def test_a_scored_session_shows_the_trainees_results_over_time(
         rows = [line for line in shown if "enquiry_tariffs v1" in line and "/100" in line]
         assert [f"{first:g}/100" in rows[0], "100/100" in rows[1]] == [True, True]
         assert f"+{second - first:g}" in rows[1] and "+" not in rows[0].split("v1")[1]
+
+
+def history_read(pilot: Pilot[Any]) -> bool:
+    console = pilot.app.screen
+    return isinstance(console, ConsoleScreen) and any(console.histories.values())
 
 
 def quality_read(pilot: Pilot[Any]) -> bool:
