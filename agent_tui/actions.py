@@ -105,6 +105,8 @@ ACTIONS: tuple[Action, ...] = (
     # rare, and the footer is full at 120 columns: on the help screen (F1) and the palette
     Action("trainer.second_caller", "second_caller", "Second caller", "trainer", show=False),
     Action("trainer.whisper", "whisper", "Whisper", "trainer"),
+    # End a session before its score: the trainee's live seat goes back to what it was.
+    Action("trainer.stop", "stop_session", "Stop session", "trainer", show=False),
     Action("trainer.replay", "replay", "Replay", "trainer"),
     Action("trainer.speed", "speed", "Speed", "trainer"),
     Action("trainer.draft", "draft", "Scenario draft", "trainer"),

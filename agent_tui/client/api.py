@@ -104,6 +104,7 @@ from server_stub.protocol.training_api import (
     PushRequest,
     PushResult,
     RecordedCall,
+    RecordedCallSummary,
     ScenarioDraft,
     ScenarioSummary,
     SessionControl,
@@ -130,6 +131,7 @@ _SCRIPTS = TypeAdapter(list[FlowScript])
 _WORK_QUEUES = TypeAdapter(list[WorkQueueView])
 _EVENTS = TypeAdapter(list[Event])
 _EVALUATIONS = TypeAdapter(list[EvaluationView])
+_RECORDED_CALLS = TypeAdapter(list[RecordedCallSummary])
 _COACHING_TASKS = TypeAdapter(list[CoachingTask])
 _ROUNDS = TypeAdapter(list[CalibrationRound])
 _SCENARIOS = TypeAdapter(list[ScenarioSummary])
@@ -498,6 +500,11 @@ class CentreApi:
         """A scenario to the idle agents in reach; 409 `traffic_not_low` while callers wait."""
         return await self._call(PushResult, "POST", "/training/push", body=request)
 
+    async def session_quality(self, session_id: str) -> EvaluationView:
+        """A scored session's quality form, prefilled from its call (a draft, not stored)."""
+        path = f"/training/sessions/{session_id}/quality"
+        return await self._call(EvaluationView, "GET", path)
+
     async def steer_session(self, session_id: str, request: SessionControl) -> SessionView:
         path = f"/training/sessions/{session_id}/control"
         return await self._call(SessionView, "POST", path, body=request)
@@ -509,6 +516,19 @@ class CentreApi:
     async def session_desk(self, session_id: str, request: DeskAction) -> SessionView:
         path = f"/training/sessions/{session_id}/desk"
         return await self._call(SessionView, "POST", path, body=request)
+
+    async def recorded_calls(
+        self,
+        *,
+        agent: str | None = None,
+        queue: str | None = None,
+        customer: str | None = None,
+        day: str | None = None,
+    ) -> list[RecordedCallSummary]:
+        """The floor's recorded calls to replay, newest first (`day`: YYYY-MM-DD)."""
+        wanted = {"agent": agent, "queue": queue, "customer": customer, "date": day}
+        params = {k: v for k, v in wanted.items() if v is not None}
+        return await self._list(_RECORDED_CALLS, "/training/calls", params or None)
 
     async def recorded_call(self, call_id: str) -> RecordedCall:
         """A call of the floor's log, to replay (personal data masked for a trainer)."""

@@ -20,7 +20,11 @@ from server_stub.protocol.scenario_model import TrainingScore
 
 # second_caller: a plain caller of the scenario's queue rings in too (the trainee hears a
 # call waiting while on the scenario's call); scoring follows the scenario's call alone.
-ControlAction = Literal["pause", "resume", "step", "angrier", "calmer", "second_caller"]
+# stop: the trainer ends the session before it is scored (the trainee's seat goes back).
+ControlAction = Literal["pause", "resume", "step", "angrier", "calmer", "second_caller", "stop"]
+# How a session ended: scored at the wrap-up, stopped by the trainer, or abandoned (the
+# trainee logged out of the live floor, or the server restarted).
+SessionEnd = Literal["finished", "stopped", "abandoned"]
 DeskActionKind = Literal[
     "answer",
     "hold",
@@ -118,9 +122,13 @@ class SessionView(BaseModel):
     sim_time: float = Field(description="the session's own clock")
     paused: bool
     trainee_state: str
+    phone_call_id: str | None = Field(
+        default=None, description="the call on the trainee's phone: the scenario's or a second's"
+    )
     mood: str
     events: list[Event]
     score: TrainingScore | None = None
+    ended: SessionEnd | None = Field(default=None, description="None while it runs")
     directory: Directory = Field(
         default_factory=lambda: Directory(queues=[], agents=[]),
         description="whom the trainee can consult or transfer to on the session's centre",
@@ -138,6 +146,19 @@ class RecordedCall(BaseModel):
     agent_id: str | None
     queue_id: str | None
     events: list[Event]
+
+
+class RecordedCallSummary(BaseModel):
+    """A call of the floor's log the trainer may replay: who took it, where, when."""
+
+    call_id: str
+    agent_id: str | None
+    queue_id: str | None
+    customer_id: str | None
+    date: str = Field(description="the centre's calendar date, YYYY-MM-DD")
+    clock: str = Field(description="when it arrived, HH:MM:SS on the centre's clock")
+    talk_s: float | None
+    wrapup_code: str | None
 
 
 class ScenarioDraft(BaseModel):

@@ -55,6 +55,7 @@ from server_stub.server.store import Store
 from server_stub.server.surges import SURGE_ACTOR, SurgeCallers
 from server_stub.server.throttle import Buckets
 from server_stub.server.ticket_runtime import build_ticket_loop, centre_workflow
+from server_stub.server.training_floor import TraineeSeats
 from server_stub.server.training_sessions import TrainingDesk
 from server_stub.supervision.clock import CentreClock
 from server_stub.supervision.companions import SupervisionParts, attach_supervision
@@ -136,7 +137,12 @@ class CentreRuntime:
         forms_dir = self.scripts_dir.parent / "forms" if self.scripts_dir is not None else None
         self.quality = QualityDesk(config, store, self.scripts, forms_dir, lambda: self.now)
         scenarios = self.scripts_dir.parent / "scenarios" if self.scripts_dir is not None else None
-        self.training = TrainingDesk(config, store, scenarios, self.scripts, monotonic, wall_clock)
+        # A trainee's live seat is not ready (training) while its session runs.
+        floor_agent = lambda agent_id: self.floor.agents.get(agent_id)  # noqa: E731
+        seats = TraineeSeats(config, store, self.apply_command, floor_agent)
+        self.training = TrainingDesk(
+            config, store, scenarios, self.scripts, monotonic, wall_clock, seats=seats
+        )
         self._build_run()
         self.driver = ClockDriver(self.clock, self._drive_step, self._next_due)
         self._keepalive: asyncio.Task[None] | None = None
@@ -228,6 +234,7 @@ class CentreRuntime:
         )
         self.clock.anchor(self.now)
         self.activity.restart_at(self.now)
+        self.training.seats.give_back_all()  # the sessions did not survive the restart
         # What start-up made (config, customers, replayed log) lives for good: keep it out
         # of the cyclic GC's full scans, which otherwise stall the fan-out for 100+ ms.
         gc.collect()

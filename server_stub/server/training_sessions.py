@@ -24,16 +24,24 @@ from server_stub.engine import Engine, EngineError
 from server_stub.protocol.api import Directory, DirectoryAgent, ScreenPop
 from server_stub.protocol.call_facts import SCRIPT_STEP_EVENT, session_facts
 from server_stub.protocol.events import Event, EventType
+from server_stub.protocol.quality_api import EvaluationView
 from server_stub.protocol.scenario_check import check_scenario_text, load_scenarios
 from server_stub.protocol.scenario_model import Scenario, TrainingScore
 from server_stub.protocol.scripts import FlowScript
-from server_stub.protocol.training_api import ScenarioDraft, SessionView, TrainingResult
+from server_stub.protocol.training_api import (
+    ScenarioDraft,
+    SessionEnd,
+    SessionView,
+    TrainingResult,
+)
+from server_stub.quality.prefill import prefilled_evaluation
 from server_stub.server.clock import RealTimeClock
 from server_stub.server.dispatch import CommandDispatcher
 from server_stub.server.errors import ApiError, not_found
 from server_stub.server.pops import ScreenPopBuilder
 from server_stub.server.quality_desk import QualityDesk
 from server_stub.server.store import Store
+from server_stub.server.training_floor import TraineeSeats
 from server_stub.training.caller_companion import ScriptedCaller
 from server_stub.training.centre_facts import centre_facts, team_leaders
 from server_stub.training.scenario_draft import scenario_draft
@@ -100,6 +108,9 @@ class TrainingSession:
         self.tickets = 0  # tickets the trainee made, to number them
         self.pop: ScreenPop | None = None  # the caller's record, as the desk's screen pop
         self.second_calls: list[str] = []  # the callers the trainer rang in besides
+        self.ended: SessionEnd | None = None  # finished (scored), stopped or abandoned
+        self.seat_taken = False  # the trainee's live seat set aside (`TraineeSeats.take`)
+        self.result_stored = False  # the score kept for the trainee's history
         self.engine.advance_to(0.0)
         self.apply("set_state", {"agent_id": trainee, "state": "ready"})
 
@@ -129,6 +140,23 @@ class TrainingSession:
     @property
     def paused(self) -> bool:
         return self.clock.speed == 0
+
+    @property
+    def open(self) -> bool:
+        """Not over yet: not finished, nor stopped by the trainer, nor abandoned (a scored
+        session stays open while the trainee takes a second caller)."""
+        return self.ended is None
+
+    @property
+    def phone_call(self) -> str | None:
+        """The call on the trainee's phone now: the scenario's, or a second caller's."""
+        call_id: str | None = self.engine.agent_view(self.trainee)["call_id"]
+        return call_id if call_id is not None else self.call_id
+
+    def callers_left(self) -> bool:
+        """Whether a second caller is still to be taken or wrapped up by the trainee."""
+        over = {e.call_id for e in self.events if e.type == EventType.CALL_WRAPUP_COMPLETED}
+        return any(call_id not in over for call_id in self.second_calls)
 
     def catch_up(self) -> None:
         """Bring the session's engine to its own clock."""
@@ -181,13 +209,20 @@ class TrainingSession:
         except EngineError as error:
             raise ApiError(409, error.code, error.message) from error
 
-    def desk(self, action: str, args: dict[str, Any]) -> None:
-        """The trainee's desk acts on the session's call."""
+    def check_running(self) -> str:
+        """The scenario's call; a 409 unless the session has started and is not over."""
         if self.call_id is None:
             raise ApiError(409, "not_started", f"session {self.id} has not started")
-        if self.score is not None:
+        if not self.open:
             raise ApiError(409, "session_over", f"session {self.id} is over")
-        call = {"agent_id": self.trainee, "call_id": self.call_id}
+        return self.call_id
+
+    def desk(self, action: str, args: dict[str, Any]) -> None:
+        """The trainee's desk acts on the call on its phone (the scenario's, then any
+        second caller's); the script and tickets are the scenario's call's."""
+        scenario_call = self.check_running()
+        call_id = self.phone_call or scenario_call
+        call = {"agent_id": self.trainee, "call_id": call_id}
         if action == "script_step":
             self.record(SCRIPT_STEP_EVENT, {k: v for k, v in args.items() if v is not None})
         elif action == "ticket":
@@ -203,12 +238,14 @@ class TrainingSession:
             self.apply("consult", {**call, "action": args.get("action")})
         elif action == "wrapup":
             self.apply("wrapup", {**call, **args})
-            self.score = score_session(
-                self.scenario,
-                session_facts(self.events, self.call_id, team_leaders=self.team_leaders),
-                self.script,
-            )
-            self.pause()
+            if call_id == scenario_call:
+                self.score = score_session(
+                    self.scenario,
+                    session_facts(self.events, call_id, team_leaders=self.team_leaders),
+                    self.script,
+                )
+            if not self.callers_left():
+                self.pause()
         else:
             self.apply(action, call)
 
@@ -225,10 +262,7 @@ class TrainingSession:
         """A second caller rings the scenario's queue on the session's centre (the trainer's
         "inject a second caller"): it waits in the queue, as a real one would, while the
         trainee is on the scenario's call. The scenario's call alone is scored."""
-        if self.call_id is None:
-            raise ApiError(409, "not_started", f"session {self.id} has not started")
-        if self.score is not None:
-            raise ApiError(409, "session_over", f"session {self.id} is over")
+        self.check_running()
         call_id: str = self.apply("inject_call", {"queue_id": self.scenario.queue})
         self.second_calls.append(call_id)
         return call_id
@@ -252,9 +286,11 @@ class TrainingSession:
             sim_time=self.engine.now,
             paused=self.paused,
             trainee_state=str(agent["state"]),
+            phone_call_id=agent["call_id"],
             mood=self.caller.state.mood_name,
             events=list(self.events),
             score=self.score,
+            ended=self.ended,
             directory=self.directory(),
             pop=self.pop,
         )
@@ -286,6 +322,8 @@ class TrainingDesk:
         scripts: dict[str, FlowScript],
         monotonic: Callable[[], float],
         wall_clock: Callable[[], float] = time.time,
+        *,
+        seats: TraineeSeats,
     ) -> None:
         self.config = config
         self.store = store
@@ -295,6 +333,7 @@ class TrainingDesk:
         self.scripts = scripts
         self.monotonic = monotonic
         self.sessions: dict[str, TrainingSession] = {}
+        self.seats = seats  # the trainees' live seats, set aside while their sessions run
         self._made = 0
         self._by_request: dict[tuple[str, str], str] = {}
 
@@ -320,12 +359,14 @@ class TrainingDesk:
         scenario = self.scenarios.get(scenario_id)
         if scenario is None:
             raise not_found("scenario", scenario_id)
-        busy = [s for s in self.sessions.values() if s.trainee == trainee and s.score is None]
+        busy = [s for s in self.sessions.values() if s.trainee == trainee and s.open]
         if busy:
             raise ApiError(409, "trainee_busy", f"{trainee} is in session {busy[0].id}")
+        session_id = f"S{self._made + 1:04d}"
+        taken = self.seats.take(trainee, session_id)  # first: a refusal leaves no session
         self._made += 1
         session = TrainingSession(
-            f"S{self._made:04d}",
+            session_id,
             scenario,
             self.scripts[scenario.script],
             trainee=trainee,
@@ -334,6 +375,7 @@ class TrainingDesk:
             monotonic=self.monotonic,
             wall_clock=self.wall_clock,
         )
+        session.seat_taken = taken
         self.sessions[session.id] = session
         self._by_request[(trainer, request_id)] = session.id
         self._forget_old()
@@ -355,11 +397,12 @@ class TrainingDesk:
         )
 
     def _forget_old(self) -> None:
-        finished = [s.id for s in self.sessions.values() if s.score is not None]
+        finished = [s.id for s in self.sessions.values() if not s.open]
         for session_id in finished[: max(0, len(finished) - SESSIONS_KEPT)]:
             del self.sessions[session_id]
 
     def session(self, session_id: str) -> TrainingSession:
+        self.settle()
         session = self.sessions.get(session_id)
         if session is None:
             raise not_found("session", session_id)
@@ -367,8 +410,38 @@ class TrainingDesk:
 
     def of_trainee(self, trainee: str) -> TrainingSession | None:
         """The trainee's session in progress (the newest), if any."""
-        mine = [s for s in self.sessions.values() if s.trainee == trainee and s.score is None]
+        self.settle()
+        mine = [s for s in self.sessions.values() if s.trainee == trainee and s.open]
         return mine[-1] if mine else None
+
+    def all(self) -> list[TrainingSession]:
+        self.settle()
+        return list(self.sessions.values())
+
+    def settle(self) -> None:
+        """A session whose trainee logged out of the live floor is abandoned; one whose
+        trainee was not at a free seat when it started takes the seat once it is."""
+        for session in self.sessions.values():
+            if not session.open:
+                continue
+            if self.seats.logged_out(session.trainee):
+                self.end(session, "abandoned")
+            elif not session.seat_taken:
+                session.seat_taken = self.seats.take(session.trainee, session.id)
+
+    def end(self, session: TrainingSession, how: SessionEnd) -> None:
+        """The session is over (`how`): its clock stops and the trainee's live seat goes
+        back to what it was."""
+        if session.ended is not None:
+            return
+        session.ended = how
+        session.pause()
+        self.seats.give_back(session.trainee, session.id)
+
+    def stop(self, session: TrainingSession) -> None:
+        """The trainer ends a session before it is scored."""
+        session.check_running()
+        self.end(session, "stopped")
 
     def draft(self, call_id: str, quality: QualityDesk) -> ScenarioDraft:
         """A recorded call of the floor as a scenario draft (one step), with what the
@@ -395,10 +468,35 @@ class TrainingDesk:
             problems=[str(problem) for problem in problems],
         )
 
+    def quality(self, session: TrainingSession, quality: QualityDesk) -> EvaluationView:
+        """The centre's quality form prefilled from the session's call, from the same facts
+        the score came from (a draft to debrief from: never stored, never counted)."""
+        call_id = session.call_id
+        if call_id is None or session.score is None:
+            raise ApiError(409, "not_scored", f"session {session.id}'s call is not wrapped up")
+        evaluation = prefilled_evaluation(
+            quality.newest_form(),
+            session.events,
+            call_id,
+            evaluation_id=f"{session.id}-quality",
+            evaluator_id=session.trainer,
+            call_date=quality.call_date(0.0),
+            script=session.script,
+            agent_id=session.trainee,
+            call_serial=call_id,
+        )
+        return quality.view(evaluation)
+
     def finish(self, session: TrainingSession) -> None:
-        """Store a scored session's result for the trainee's history."""
-        if session.score is None:
+        """Store a scored session's result for the trainee's history (once), and end the
+        session when no second caller is left to take."""
+        if session.score is None or session.ended is not None:
             return
+        if not session.callers_left():
+            self.end(session, "finished")
+        if session.result_stored:
+            return
+        session.result_stored = True
         self.store.put_training_result(
             TrainingResult(
                 session_id=session.id,

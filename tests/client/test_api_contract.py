@@ -85,6 +85,7 @@ from server_stub.protocol.training_api import (
     PushRequest,
     PushResult,
     RecordedCall,
+    RecordedCallSummary,
     ScenarioDraft,
     SessionControl,
     SessionCreate,
@@ -546,6 +547,21 @@ async def test_the_survey_and_my_shift_parse_for_an_agent(connect: Connect) -> N
     shift = await agent.my_shift()
     assert isinstance(shift, AgentShift) and shift.agent_id == "1001"
     assert shift.surveys.offered == 1 and shift.login_at is not None
+
+
+async def test_a_sessions_quality_form_and_the_recorded_calls_parse(connect: Connect) -> None:
+    trainee, trainer = await connect("1001"), await connect("t100")
+    made = SessionCreate(request_id=new_request_id(), scenario="enquiry_tariffs", trainee="1001")
+    session = await trainer.start_session(made)
+    await trainee.session_desk(session.id, DeskAction(action="answer"))
+    await trainee.session_desk(session.id, DeskAction(action="hangup"))
+    wrapup = DeskAction(action="wrapup", args={"code": "info_given", "notes": "x"})
+    assert (await trainee.session_desk(session.id, wrapup)).ended == "finished"
+    form = await trainer.session_quality(session.id)
+    assert isinstance(form, EvaluationView) and form.evaluation.agent_id == "1001"
+    calls = await trainer.recorded_calls(agent="1001", queue="enquiry", day="2001-01-01")
+    assert calls == []
+    assert all(isinstance(c, RecordedCallSummary) for c in await trainer.recorded_calls())
 
 
 def test_every_client_method_is_called_here() -> None:

@@ -158,7 +158,7 @@ def test_knowledge_gaps_are_the_steps_where_walks_leave_the_path() -> None:
         PathChoice(step="anything_else", key="2"),
     ]
     walks = [
-        CallWalk("t1", "complaint", path_of(demo_runs.angry_complaint_not_escalated()), complaint),
+        CallWalk("t1", "complaint", path_of(demo_runs.angry_complaint_remedy_offered()), complaint),
         CallWalk("t2", "complaint", path_of(demo_runs.angry_complaint_right()), complaint),
         CallWalk("c1", "enquiry", enquiry_stops),
         CallWalk("c2", "enquiry", enquiry_stops),

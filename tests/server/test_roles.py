@@ -116,10 +116,12 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/training/sessions"): frozenset({"trainer", "admin"}),
     ("GET", "/v1/training/me"): AGENT,
     ("GET", "/v1/training/sessions/{session_id}"): AGENT | {"trainer", "admin"},
+    ("GET", "/v1/training/sessions/{session_id}/quality"): AGENT | {"trainer", "admin"},
     ("POST", "/v1/training/sessions/{session_id}/control"): frozenset({"trainer", "admin"}),
     ("POST", "/v1/training/sessions/{session_id}/whisper"): frozenset({"trainer", "admin"}),
     ("POST", "/v1/training/sessions/{session_id}/desk"): AGENT,
     ("GET", "/v1/training/results"): AGENT | {"trainer", "admin"},
+    ("GET", "/v1/training/calls"): frozenset({"trainer", "admin"}),
     ("GET", "/v1/training/calls/{call_id}"): frozenset({"trainer", "admin"}),
     ("GET", "/v1/training/calls/{call_id}/draft"): frozenset({"trainer", "admin"}),
     **{

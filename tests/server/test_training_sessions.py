@@ -219,11 +219,16 @@ async def test_a_scenario_done_right_at_the_trainees_desk_scores_top_marks_every
 
 
 async def play_right_run(
-    api: httpx.AsyncClient, clock: FakeMonotonic, session: dict[str, Any], trainee: dict[str, str]
+    api: httpx.AsyncClient,
+    clock: FakeMonotonic,
+    session: dict[str, Any],
+    trainee: dict[str, str],
+    run: list[Event] | None = None,
 ) -> dict[str, Any]:
-    """The trainee does the demo's right run of the session's scenario, each action at its
-    instant on the session's clock; returns the session as the last action left it."""
-    run = demo_runs.RIGHT_RUNS[session["scenario"]]()
+    """The trainee does the demo's right run of the session's scenario (or `run`), each
+    action at its instant on the session's clock; returns the session as the last action
+    left it."""
+    run = run if run is not None else demo_runs.RIGHT_RUNS[session["scenario"]]()
     url = f"/v1/training/sessions/{session['id']}"
     begun = session["sim_time"]
     view: dict[str, Any] = session
@@ -275,14 +280,75 @@ async def test_a_complaint_offered_a_remedy_hangs_up_furious_and_scores_as_the_p
     path = [["greet", "1"], ["verify", "y"], ["assess", "1"]]
     wrapup = {"code": "complaint_logged", "notes": "hung up", "script_path": path}
     done = await api.post(f"{url}/desk", json={"action": "wrapup", "args": wrapup}, headers=trainee)
-    call = demo_runs.call_for("angry_complaint").ring().answer(5)
-    call.choose(15, "1").choose(35, "y").choose(60, "1").end(60, by="caller")
-    call.start_wrapup(120).wrapup(90, "complaint_logged", "hung up")
-    expected = score("angry_complaint", call.events)
+    expected = score("angry_complaint", demo_runs.angry_complaint_remedy_offered())
     assert done.json()["score"]["total"] == expected.total < 100
     assert done.json()["score"]["dimensions"] == [
         d.model_dump(mode="json") for d in expected.dimensions
     ]
+
+
+@pytest.mark.parametrize("run_name", sorted(demo_runs.WRONG_RUNS))
+async def test_each_demo_wrong_run_is_what_a_real_session_does_and_scores_as_written(
+    api: httpx.AsyncClient, clock: FakeMonotonic, run_name: str
+) -> None:
+    """The pure scoring tests' wrong runs, played on a real session: the caller hangs up
+    (or not) where the run says, and the session's score is the run's, line for line."""
+    scenario_id, make = demo_runs.WRONG_RUNS[run_name]
+    run = make()
+    session = await start(api, scenario_id)
+    view = await play_right_run(api, clock, session, await login(api, "1001"), run)
+    written = [(e.sim_time, e.data["by"]) for e in run if e.type == EventType.CALL_ENDED]
+    assert ended(view) == written
+    assert view["score"] == score(scenario_id, run).model_dump(mode="json")
+
+
+async def test_a_scored_session_prefills_the_quality_form_from_the_same_facts(
+    api: httpx.AsyncClient, clock: FakeMonotonic
+) -> None:
+    """The tariff enquiry answered after 14 s of ringing and ended at its first step: the
+    score loses the answer limit and the closing, and the quality form is prefilled with
+    the same two facts (slow to answer; no closing phrase), as a draft."""
+    session = await start(api, "enquiry_tariffs")
+    trainee, trainer = await login(api, "1001"), await login(api, "t100")
+    url = f"/v1/training/sessions/{session['id']}"
+    early = await api.get(f"{url}/quality", headers=trainer)
+    assert early.status_code == 409 and early.json()["error"]["code"] == "not_scored"
+    clock.now += 14
+    await api.post(f"{url}/desk", json={"action": "answer"}, headers=trainee)
+    walked = {"step": "greet", "key": "1", "next": "tariffs"}
+    await api.post(f"{url}/desk", json={"action": "script_step", "args": walked}, headers=trainee)
+    await api.post(f"{url}/desk", json={"action": "hangup"}, headers=trainee)
+    wrapup = {"code": "info_given", "notes": "59元套餐", "script_path": [["greet", "1"]]}
+    done = await api.post(f"{url}/desk", json={"action": "wrapup", "args": wrapup}, headers=trainee)
+    losing = {
+        d["name"]
+        for d in done.json()["score"]["dimensions"]
+        for line in d["lines"]
+        if line["earned"] < line["possible"]
+    }
+    assert {"time", "phrases"} <= losing
+    form = await api.get(f"{url}/quality", headers=trainer)
+    assert form.status_code == 200, form.text
+    evaluation = form.json()["evaluation"]
+    assert (evaluation["agent_id"], evaluation["evaluator_id"], evaluation["status"]) == (
+        "1001",
+        "t100",
+        "draft",
+    )
+    suggested = {
+        (item, mark["id"], mark["suggested"])
+        for item, marks in evaluation["marks"].items()
+        for mark in marks["deductions"]
+    }
+    assert suggested == {
+        ("slow_to_answer", "rang_long", True),
+        ("standard_wording", "no_closing", True),
+    }
+    assert form.json()["score"]["total"] < 100
+    # The trainee reads its own; nothing is stored among the evaluator's evaluations.
+    assert (await api.get(f"{url}/quality", headers=trainee)).status_code == 200
+    other = await api.get(f"{url}/quality", headers=await login(api, "1002"))
+    assert other.status_code == 403
 
 
 async def a_recorded_fault_call(api: httpx.AsyncClient, clock: FakeMonotonic) -> str:
@@ -323,6 +389,53 @@ async def a_recorded_fault_call(api: httpx.AsyncClient, clock: FakeMonotonic) ->
     done = await api.post(f"/v1/calls/{call_id}/wrapup", json=wrapup, headers=agent)
     assert done.status_code == 200, done.text
     return call_id
+
+
+async def test_a_trainer_finds_a_recorded_call_by_agent_queue_customer_and_date(
+    api: httpx.AsyncClient, clock: FakeMonotonic
+) -> None:
+    fault = await a_recorded_fault_call(api, clock)
+    agent_b, admin = await login(api, "1002"), await login(api, "admin")
+    away = {"state": "not_ready", "reason": "break"}  # 1001 off the phones: 1002 takes it
+    await api.post("/v1/agent/state", json=away, headers=await login(api, "1001"))
+    await api.post("/v1/agent/state", json={"state": "ready"}, headers=agent_b)
+    caller = {"queue_id": "enquiry", "customer_id": "C000001"}
+    enquiry = (await api.post("/v1/trainer/calls", json=caller, headers=admin)).json()["call_id"]
+    clock.now += 5
+    await api.post(f"/v1/calls/{enquiry}/answer", headers=agent_b)
+    clock.now += 30
+    await api.post(f"/v1/calls/{enquiry}/hangup", headers=agent_b)
+    wrapup = {"code": "info_given", "notes": "", "script_path": []}
+    await api.post(f"/v1/calls/{enquiry}/wrapup", json=wrapup, headers=agent_b)
+    trainer = await login(api, "t100")
+
+    async def listed(query: str) -> list[str]:
+        answer = await api.get(f"/v1/training/calls{query}", headers=trainer)
+        assert answer.status_code == 200, answer.text
+        return [c["call_id"] for c in answer.json()]
+
+    assert await listed("") == [enquiry, fault]  # newest first
+    assert await listed("?agent=1001") == [fault]
+    assert await listed("?queue=enquiry") == [enquiry]
+    assert await listed("?customer=C000002") == [fault]
+    everything = (await api.get("/v1/training/calls", headers=trainer)).json()
+    today = everything[0]["date"]
+    assert await listed(f"?date={today}") == [enquiry, fault]
+    assert await listed("?date=2001-01-01") == []
+    assert everything[1] == {
+        "call_id": fault,
+        "agent_id": "1001",
+        "queue_id": "fault",
+        "customer_id": "C000002",
+        "date": today,
+        "clock": everything[1]["clock"],
+        "talk_s": 50.0,  # answered at 3 s, hung up at 53 s
+        "wrapup_code": "ticket_created",
+    }
+    bad = await api.get("/v1/training/calls?date=23/11", headers=trainer)
+    assert bad.status_code == 422 and "error" in bad.json()
+    refused = await api.get("/v1/training/calls", headers=await login(api, "1001"))
+    assert refused.status_code == 403
 
 
 async def test_a_recorded_call_replays_masked_and_becomes_a_scenario_draft_that_checks(
@@ -451,6 +564,41 @@ async def test_a_second_caller_the_trainer_injects_waits_in_the_sessions_queue(
     assert not [e for e in view["events"] if e["call_id"] == other and e["agent_id"]]
     refused = await api.post(f"{url}/control", json={"action": "second_caller"}, headers=trainee)
     assert refused.status_code == 403
+
+
+async def test_the_second_caller_rings_once_the_scenarios_call_is_wrapped_up(
+    api: httpx.AsyncClient,
+) -> None:
+    session = await start(api, "enquiry_tariffs")
+    trainer, trainee = await login(api, "t100"), await login(api, "1001")
+    url = f"/v1/training/sessions/{session['id']}"
+
+    async def desk(action: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+        answer = await api.post(
+            f"{url}/desk", json={"action": action, "args": args or {}}, headers=trainee
+        )
+        assert answer.status_code == 200, (action, answer.text)
+        view: dict[str, Any] = answer.json()
+        return view
+
+    await desk("answer")
+    second = await api.post(f"{url}/control", json={"action": "second_caller"}, headers=trainer)
+    other = second.json()["events"][-1]["call_id"]
+    assert other != session["call_id"]
+    await desk("hangup")
+    scored = await desk("wrapup", {"code": "info_given", "notes": "", "script_path": []})
+    # Scored on the scenario's call, but not over: the second caller rings at once.
+    assert scored["score"] is not None and scored["ended"] is None
+    assert (scored["trainee_state"], scored["phone_call_id"]) == ("reserved", other)
+    assert (await api.get("/v1/training/me", headers=trainee)).json()["id"] == session["id"]
+    await desk("answer")
+    assert (await desk("hangup"))["trainee_state"] == "wrap_up"
+    done = await desk("wrapup", {"code": "info_given"})
+    assert (done["ended"], done["score"]) == ("finished", scored["score"])
+    wrapped = [e["call_id"] for e in done["events"] if e["type"] == "call.wrapup_completed"]
+    assert wrapped == [session["call_id"], other]
+    results = (await api.get("/v1/training/results", headers=trainee)).json()
+    assert [r["session_id"] for r in results] == [session["id"]]  # stored once
 
 
 async def practise(api: httpx.AsyncClient, agent: dict[str, str], scenario: str) -> httpx.Response:

@@ -1,11 +1,15 @@
 """The demo scenarios, each played once the way the trainer wants and in known wrong ways.
 
-Each function returns the call's event log as the server would hold it; the expected
-scores in the tests are worked out by hand from the scenario files.
+Each function returns the call's event log as the server would hold it, the caller
+included: where the scenario's caller hangs up (at a mood, or past her patience on hold),
+the run ends there, at that instant. The expected scores in the tests are worked out by
+hand from the scenario files; `tests/server/test_training_sessions.py` plays each run's
+desk actions on a real session and checks that the caller does what the run says.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -111,14 +115,14 @@ RIGHT_RUNS = {
 # ------------------------------------------------------------------------------ done wrong
 
 
-def angry_complaint_not_escalated() -> list[Event]:
-    """Offers a remedy instead of escalating, then logs the complaint: never holds or
-    transfers, and wraps up as complaint_logged."""
+def angry_complaint_remedy_offered() -> list[Event]:
+    """Offers a remedy instead of escalating: the angry caller goes furious at
+    resolve_now and hangs up at once (the scenario's `hangs_up_at_mood`), before anything
+    is logged; the trainee wraps up as complaint_logged."""
     call = call_for("angry_complaint").ring().answer(5)
-    call.choose(15, "1").choose(35, "y").choose(60, "1")  # resolve_now
-    call.choose(100, "2")  # not satisfied: log_complaint
-    call.ticket(130, "complaint").choose(140, "1")  # closing_logged
-    call.end(160).start_wrapup(120).wrapup(200, "complaint_logged", "要求找领导 / wanted a manager")
+    call.choose(15, "1").choose(35, "y").choose(60, "1")  # resolve_now: he hangs up
+    call.end(60, by="caller").start_wrapup(120)
+    call.wrapup(90, "complaint_logged", "要求找领导,挂机 / wanted a manager, hung up")
     return call.events
 
 
@@ -131,10 +135,11 @@ def fails_verification_disclosed() -> list[Event]:
 
 
 def hold_hangup_kept_too_long() -> list[Event]:
-    """A 45 s line test: the caller hangs up on hold, before the fault is logged."""
+    """A line test longer than her patience: 40 s into the hold (the turn's
+    `hangs_up_after_s`) she hangs up, before the fault is logged."""
     call = call_for("hold_hangup").ring().answer(4)
     call.choose(12, "1").choose(25, "y").choose(40, "2").choose(60, "2")
-    call.hold(65).end(110, by="caller")
+    call.hold(65).end(105, by="caller")
     call.start_wrapup(90).wrapup(130, "no_action", "Caller hung up during the line test")
     return call.events
 
@@ -146,3 +151,12 @@ def hold_hangup_ticket_first() -> list[Event]:
     call.hold(65).retrieve(95).choose(105, "1").choose(115, "1")
     call.end(125).start_wrapup(90).wrapup(150, "ticket_created", "Fibre drops; T000001")
     return call.events
+
+
+# Each wrong run with its scenario.
+WRONG_RUNS: dict[str, tuple[str, Callable[[], list[Event]]]] = {
+    "angry_complaint_remedy_offered": ("angry_complaint", angry_complaint_remedy_offered),
+    "fails_verification_disclosed": ("fails_verification", fails_verification_disclosed),
+    "hold_hangup_kept_too_long": ("hold_hangup", hold_hangup_kept_too_long),
+    "hold_hangup_ticket_first": ("hold_hangup", hold_hangup_ticket_first),
+}

@@ -64,40 +64,28 @@ def test_a_desk_that_does_not_publish_its_steps_still_earns_top_marks() -> None:
     assert result.total == 100
 
 
-def test_complaint_not_escalated_loses_the_path_the_hold_the_transfer_and_the_code() -> None:
-    result = score("angry_complaint", demo_runs.angry_complaint_not_escalated())
+def test_complaint_offered_a_remedy_loses_what_his_hang_up_leaves_undone() -> None:
+    result = score("angry_complaint", demo_runs.angry_complaint_remedy_offered())
+    gone = "not reached: the caller hung up at 'resolve_now' (60 s)"
     assert lost(result) == [
-        ("path", "step escalate_leader", 0.0, 8.0, "'escalate_leader' not walked"),
-        ("path", "step transferred_leader", 0.0, 8.0, "'transferred_leader' not walked"),
+        ("path", "step escalate_leader", 0.0, 8.0, f"'escalate_leader' {gone}"),
+        ("path", "step transferred_leader", 0.0, 8.0, f"'transferred_leader' {gone}"),
         ("path", "step resolve_now", -8.0, 0.0, "walked 'resolve_now', off the expected path"),
-        (
-            "path",
-            "step log_complaint",
-            -8.0,
-            0.0,
-            "walked 'log_complaint', off the expected path",
-        ),
-        (
-            "path",
-            "step closing_logged",
-            -8.0,
-            0.0,
-            "walked 'closing_logged', off the expected path",
-        ),
+        ("actions", "ticket (category complaint)", 0.0, 7.5, "not done"),
         ("actions", "hold_with_phrase (max_s 60)", 0.0, 7.5, "not done"),
         ("actions", "transfer (mode consult, role team_leader)", 0.0, 7.5, "not done"),
         ("wrapup", "wrap-up code", 0.0, 5.0, "'complaint_logged', expected 'transferred'"),
     ]
-    # 3 of 5 steps (+24) and 3 steps off the path (-24); 2 of 4 actions; phrases and time
-    # in full (no hold placed, so the hold phrase is not applicable); notes but a wrong code.
+    # 3 of 5 steps (+24) and one off the path (-8); 1 of 4 actions (verified); phrases and
+    # time in full (the greeting used, no hold placed, every limit met); notes, wrong code.
     assert dimension_totals(result) == {
-        "path": 0.0,
-        "actions": 15.0,
+        "path": 16.0,
+        "actions": 7.5,
         "phrases": 10.0,
         "time": 10.0,
         "wrapup": 5.0,
     }
-    assert result.total == result.raw_total == 40.0
+    assert result.total == result.raw_total == 48.5
 
 
 def test_disclosing_the_account_to_an_unverified_caller_scores_zero_but_keeps_the_raw_score() -> (
@@ -124,18 +112,10 @@ def test_disclosing_the_account_to_an_unverified_caller_scores_zero_but_keeps_th
 def test_caller_who_hangs_up_on_a_long_hold_costs_the_rest_of_the_call() -> None:
     result = score("hold_hangup", demo_runs.hold_hangup_kept_too_long())
     unit = 40 / 7
-    hung_up = "not reached: the caller hung up at 'line_test' (110 s)"
+    hung_up = "not reached: the caller hung up at 'line_test' (105 s)"
     assert lost(result) == [
         ("path", "step log_fault", 0.0, round(unit, 2), f"'log_fault' {hung_up}"),
         ("path", "step closing_ticket", 0.0, round(unit, 2), f"'closing_ticket' {hung_up}"),
-        (
-            "actions",
-            "hold_with_phrase (max_s 40)",
-            0.0,
-            10.0,
-            "hold at 65 s for 45 s (held at step 'line_test', which carries the hold phrase),"
-            " over 40 s",
-        ),
         ("actions", "ticket (category fault)", 0.0, 10.0, "not done"),
         (
             "phrases",
@@ -144,11 +124,11 @@ def test_caller_who_hangs_up_on_a_long_hold_costs_the_rest_of_the_call() -> None
             3.33,
             "the walk stopped at 'line_test', which has no closing",
         ),
-        ("time", "longest hold ≤ 40 s", 0.0, 2.5, "45 s, over the limit of 40 s"),
         ("wrapup", "wrap-up code", 0.0, 5.0, "'no_action', expected 'ticket_created'"),
     ]
-    # 5 of 7 steps; 1 of 3 actions; 2 of 3 phrases; 3 of 4 limits; notes, wrong code.
-    assert result.total == round(5 * unit + 10 + 20 / 3 + 7.5 + 5, 2) == 57.74
+    # Her hang-up ends the hold at her 40 s of patience: the hold itself is not over its
+    # limit. 5 of 7 steps; 2 of 3 actions; 2 of 3 phrases; every limit; notes, wrong code.
+    assert result.total == round(5 * unit + 20 + 20 / 3 + 10 + 5, 2) == 70.24
 
 
 def test_an_action_done_before_the_one_listed_ahead_of_it_earns_half() -> None:

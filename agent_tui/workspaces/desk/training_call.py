@@ -42,6 +42,7 @@ from agent_tui.workspaces.desk.customer_card import CustomerCard
 from agent_tui.workspaces.desk.dialogs import directory_choices
 from agent_tui.workspaces.desk.script_pane import ScriptPane
 from agent_tui.workspaces.desk.ticket_form import TicketForm
+from agent_tui.workspaces.desk.training_second_caller import waiting_line
 from agent_tui.workspaces.desk.wrapup_panel import WrapupPanel
 from server_stub.protocol.api import Code
 from server_stub.protocol.events import EventType
@@ -80,6 +81,15 @@ TrainingCallScreen #training-title {
     padding: 0 1;
     height: 1;
     background: $warning 30%;
+}
+TrainingCallScreen #training-waiting {
+    padding: 0 1;
+    height: auto;
+    display: none;
+    background: $primary 20%;
+}
+TrainingCallScreen #training-waiting.-shown {
+    display: block;
 }
 TrainingCallScreen #training-body {
     height: 1fr;
@@ -150,8 +160,9 @@ def caller_block(session: SessionView) -> RenderableType:
     return lines
 
 
-def score_block(score: TrainingScore, close_key: str) -> RenderableType:
-    """The score, then every point lost with its reason (a fatal step first)."""
+def score_block(score: TrainingScore, close_key: str | None) -> RenderableType:
+    """The score, then every point lost with its reason (a fatal step first); how to close
+    the training call when nothing else is left (`close_key`)."""
     title = Text(f"Score 得分 {score.total:g} / {score.max_total:g}", style="bold #8fbf7f")
     parts: list[RenderableType] = [title]
     for fatal in score.fatal:
@@ -163,8 +174,25 @@ def score_block(score: TrainingScore, close_key: str) -> RenderableType:
                 parts.append(Text(lost, style="#e06c75"))
     if not score.fatal and score.total == score.max_total:
         parts.append(Text("Every point earned. 满分", style="#8fbf7f"))
-    parts.append(Text(f"\n{close_key} closes the training call. 返回工作台", style="dim"))
+    if close_key is not None:
+        parts.append(Text(f"\n{close_key} closes the training call. 返回工作台", style="dim"))
     return Group(*parts)
+
+
+ENDED_TEXTS = {
+    "stopped": "The trainer stopped this session. 培训师已结束本次培训",
+    "abandoned": "This session was abandoned. 本次培训已中止",
+}
+
+
+def ended_block(session: SessionView, close_key: str) -> RenderableType:
+    """A session over before its score: who ended it, and the way back to the desk."""
+    said = ENDED_TEXTS.get(session.ended or "", "This session is over. 培训结束")
+    return Group(
+        Text(said, style="bold #e0b860"),
+        Text("Your seat is back as it was. 座席状态已恢复", style="dim"),
+        Text(f"\n{close_key} closes the training call. 返回工作台", style="dim"),
+    )
 
 
 def wrapup_deadline(session: SessionView) -> float | None:
@@ -207,6 +235,7 @@ class TrainingCallScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="training-title")
+        yield Static("", id="training-waiting")
         with Horizontal(id="training-body"):
             with Vertical(id="training-left"):
                 yield CustomerCard(id="training-card")
@@ -267,7 +296,7 @@ class TrainingCallScreen(Screen[None]):
 
     @work(exclusive=True, group="training-follow", exit_on_error=False)
     async def follow(self) -> None:
-        if self.session.score is not None:
+        if self.session.ended is not None:
             return
         try:
             self.session = await shell_of(self).api.training_session(self.session.id)
@@ -278,20 +307,33 @@ class TrainingCallScreen(Screen[None]):
     def _draw(self) -> None:
         session = self.session
         title = f"Training 培训 {session.id} · {session.trainee_state}"
-        if session.paused and session.score is None:
+        if session.paused and session.ended is None:
             title += " · paused 已暂停"
         self.query_one("#training-title", Static).update(f"{title} · {session.title}")
         walker = self.query_one(ScriptPane).walker
         verified = bool(walker is not None and identity_verified(walker))
-        if session.call_id is not None:
+        phone = session.phone_call_id
+        if phone is not None and phone != session.call_id:  # a second caller: no record
+            call = call_from_pop(phone, None, status=self._call_status())
+            self.query_one(CustomerCard).show_call(call, verified=False)
+        elif session.call_id is not None:
             call = call_from_pop(session.call_id, session.pop, status=self._call_status())
             self.query_one(CustomerCard).show_call(call, verified=verified)
         caller = self.query_one("#training-caller", DetailPanel)
         caller.show("Caller says 客户说", caller_block(session))
         caller.scroll_end(animate=False)
+        waiting = waiting_line(session, self._key)
+        strip = self.query_one("#training-waiting", Static)
+        strip.update(waiting or "")
+        strip.set_class(waiting is not None, "-shown")
         if session.score is not None:
             board = self.query_one(f"#{PANE_SCORE}", DetailPanel)
-            board.show("Score 得分", score_block(session.score, self._key("desk.wrapup")))
+            close = self._key("desk.wrapup") if session.ended is not None else None
+            board.show("Score 得分", score_block(session.score, close))
+            self.query_one(ContentSwitcher).current = PANE_SCORE
+        elif session.ended is not None:
+            board = self.query_one(f"#{PANE_SCORE}", DetailPanel)
+            board.show("Training over 培训结束", ended_block(session, self._key("desk.wrapup")))
             self.query_one(ContentSwitcher).current = PANE_SCORE
         elif session.trainee_state == "wrap_up":
             self._show_wrapup()
@@ -326,8 +368,11 @@ class TrainingCallScreen(Screen[None]):
             return True
         state = self.session.trainee_state
         pane = self.query_one(ContentSwitcher).current
-        if self.session.score is not None:
+        if self.session.ended is not None:
             return action == "wrapup"
+        if self.session.score is not None:  # the scenario's call is done: a second caller's
+            second = {"answer": "reserved", "hangup": "busy", "wrapup": "wrap_up"}
+            return second.get(action) == state
         leg = leg_of(self.session)
         call_on = state in ("busy", "wrap_up")
         offered = {
@@ -425,13 +470,21 @@ class TrainingCallScreen(Screen[None]):
             self.action_focus_script()
 
     def action_wrapup(self) -> None:
-        if self.session.score is not None:
+        if self.session.ended is not None:
             self.dismiss()
             return
         choices = code_choices(self.codes, skip=SYSTEM_WRAPUP_CODES)
+        if self.session.score is not None:  # a second caller's call: its code is enough
+            picker = ChoicePicker("Wrap-up code 结果代码", choices)
+            self.app.push_screen(picker, self._wrap_up_second)
+            return
         suggested = self.query_one(ScriptPane).outcome
         picker = ChoicePicker("Wrap-up code 结果代码", choices, selected=suggested)
         self.app.push_screen(picker, self._wrap_up)
+
+    def _wrap_up_second(self, code: str | None) -> None:
+        if code is not None:
+            self.act("wrapup", {"code": code})
 
     def _wrap_up(self, code: str | None) -> None:
         if code is None:

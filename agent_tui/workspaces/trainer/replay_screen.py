@@ -15,11 +15,11 @@ from agent_tui.client.parts import CONNECTION
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.key_hints import KeyHints
 from agent_tui.ui.panels import DetailPanel
-from agent_tui.ui.pickers import FormDialog
+from agent_tui.ui.pickers import Choice, FormDialog
 from agent_tui.ui.requests import attempt
 from agent_tui.workspaces.base import WorkspaceScreen
 from agent_tui.workspaces.trainer.replay import ReplayPlayer, replay_block
-from server_stub.protocol.training_api import RecordedCall
+from server_stub.protocol.training_api import RecordedCall, RecordedCallSummary
 
 TICK_S = 0.1
 REPLAY_ACTIONS = frozenset({"pause_session", "step_session", "speed", "draft", "back"})
@@ -40,6 +40,27 @@ ReplayScreen.-drafted #replay-draft {
     display: block;
 }
 """
+
+
+PICK_TITLE = "Replay a call 回放通话 · type an agent, queue, customer or date to filter"
+
+
+def recorded_call_choices(calls: list[RecordedCallSummary]) -> list[Choice]:
+    """The floor's recorded calls as the replay picker lists them, newest first: when and
+    which call, then who took it, the queue, the customer and the wrap-up code (all of it
+    filters as the trainer types)."""
+    return [
+        Choice(
+            call.call_id,
+            f"{call.date} {call.clock} · {call.call_id}",
+            " · ".join(
+                part
+                for part in (call.agent_id, call.queue_id, call.customer_id, call.wrapup_code)
+                if part
+            ),
+        )
+        for call in calls
+    ]
 
 
 class CallIdDialog(FormDialog[str | None]):

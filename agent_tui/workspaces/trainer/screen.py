@@ -24,6 +24,7 @@ from agent_tui.keymap import default_bindings
 from agent_tui.ui.header import WorkspaceHeader
 from agent_tui.ui.key_hints import KeyHints
 from agent_tui.ui.panels import DetailPanel
+from agent_tui.ui.pickers import ChoicePicker
 from agent_tui.ui.queues import QueuesBoard
 from agent_tui.ui.requests import attempt
 from agent_tui.ui.tables import highlighted_key, sync_rows
@@ -31,25 +32,42 @@ from agent_tui.workspaces.base import WorkspaceScreen
 from agent_tui.workspaces.trainer import load_queues
 from agent_tui.workspaces.trainer.mirror import mirrored_desk
 from agent_tui.workspaces.trainer.push import push_to_idle
-from agent_tui.workspaces.trainer.replay_screen import CallIdDialog, ReplayScreen
+from agent_tui.workspaces.trainer.replay_screen import (
+    PICK_TITLE,
+    CallIdDialog,
+    ReplayScreen,
+    recorded_call_choices,
+)
+from agent_tui.workspaces.trainer.results import history_block
 from agent_tui.workspaces.trainer.send_dialog import SendCallerDialog
 from agent_tui.workspaces.trainer.session_dialogs import StartSessionDialog, WhisperDialog
+from agent_tui.workspaces.trainer.session_quality import quality_block
 from agent_tui.workspaces.trainer.sessions import SESSION_COLUMNS, session_block, session_rows
 from agent_tui.workspaces.trainer.trails import TRAIL_COLUMNS, trail_rows
 from server_stub.protocol.api import TrainerCallRequest
+from server_stub.protocol.quality_api import EvaluationView
 from server_stub.protocol.scripts import FlowScript
 from server_stub.protocol.training_api import (
     ControlAction,
     SessionControl,
     SessionCreate,
     SessionView,
+    TrainingResult,
     WhisperRequest,
 )
 
 NOTE = "Sessions run on their own clocks: pausing one never stops the floor. 培训不影响现场"
 EMPTY = "No training session yet: start one on a scenario. 暂无培训场次"
 STEERING = frozenset(
-    {"pause_session", "step_session", "angrier", "calmer", "second_caller", "whisper"}
+    {
+        "pause_session",
+        "step_session",
+        "angrier",
+        "calmer",
+        "second_caller",
+        "whisper",
+        "stop_session",
+    }
 )
 POLL_S = 1.0
 
@@ -106,6 +124,9 @@ class ConsoleScreen(WorkspaceScreen):
         self.last_trainee = "1001"
         # The sessions' flow scripts, read once each, to draw the trainee's desk with.
         self.scripts: dict[tuple[str, str], FlowScript | None] = {}
+        self.quality_forms: dict[str, EvaluationView | None] = {}  # scored sessions' forms
+        # Each trainee's results, by (trainee, its sessions scored here when read).
+        self.histories: dict[tuple[str, int], list[TrainingResult] | None] = {}
 
     def compose(self) -> ComposeResult:
         yield WorkspaceHeader("Training console 培训控制台", NOTE, id="console-header")
@@ -158,13 +179,13 @@ class ConsoleScreen(WorkspaceScreen):
             return False  # the replay's
         if action in STEERING:
             selected = self._selected() if self.is_mounted else None
-            return selected is not None and selected.score is None
+            return selected is not None and selected.ended is None
         return True
 
     # ------------------------------------------------------------------ sessions
 
     def _poll(self) -> None:
-        if any(not s.paused and s.score is None for s in self.sessions.values()):
+        if any(not s.paused and s.ended is None for s in self.sessions.values()):
             self.load_sessions()
 
     @work(exclusive=True, group="sessions", exit_on_error=False)
@@ -196,7 +217,54 @@ class ConsoleScreen(WorkspaceScreen):
             panel.show("Session 场次", EMPTY)
         else:
             desk = mirrored_desk(selected, self._script_of(selected), self.shell.keymap.key)
-            panel.show(f"Session 场次 {selected.id}", session_block(selected, desk))
+            quality = self._quality_of(selected)
+            results = self._results_of(selected)
+            block = session_block(
+                selected,
+                desk,
+                quality_block(quality) if quality else None,
+                history_block(selected.trainee, results) if results is not None else None,
+            )
+            panel.show(f"Session 场次 {selected.id}", block)
+
+    def _results_of(self, view: SessionView) -> list[TrainingResult] | None:
+        """The trainee's results over time, under a scored session; read again when
+        another of its sessions is scored."""
+        if view.score is None:
+            return None
+        scored = sum(
+            s.trainee == view.trainee and s.score is not None for s in self.sessions.values()
+        )
+        key = (view.trainee, scored)
+        if key not in self.histories:
+            self.histories[key] = None
+            self.load_results(key)
+        return self.histories[key]
+
+    @work(group="results", exit_on_error=False)
+    async def load_results(self, key: tuple[str, int]) -> None:
+        reading = self.shell.api.training_results(key[0])
+        ok, results = await attempt(self.notify, "read the trainee's results", reading)
+        if ok and results is not None:
+            self.histories[key] = results
+            self._show_selected()
+
+    def _quality_of(self, view: SessionView) -> EvaluationView | None:
+        """A scored session's prefilled quality form, read once."""
+        if view.score is None:
+            return None
+        if view.id not in self.quality_forms:
+            self.quality_forms[view.id] = None
+            self.load_quality(view.id)
+        return self.quality_forms[view.id]
+
+    @work(group="quality", exit_on_error=False)
+    async def load_quality(self, session_id: str) -> None:
+        reading = self.shell.api.session_quality(session_id)
+        ok, form = await attempt(self.notify, "read the session's quality form", reading)
+        if ok and form is not None:
+            self.quality_forms[session_id] = form
+            self._show_selected()
 
     def _script_of(self, view: SessionView) -> FlowScript | None:
         key = (view.queue, view.script)
@@ -275,6 +343,10 @@ class ConsoleScreen(WorkspaceScreen):
         """Ring a second caller into the session's queue while the trainee is on the call."""
         self._steer("second_caller")
 
+    def action_stop_session(self) -> None:
+        """End the session before its score (the trainee's live seat goes back)."""
+        self._steer("stop")
+
     def action_whisper(self) -> None:
         selected = self._selected()
         if selected is not None:
@@ -315,7 +387,18 @@ class ConsoleScreen(WorkspaceScreen):
             self.notify(f"Caller {sent.call_id} sent to {request.queue_id} 已发送", timeout=3)
 
     def action_replay(self) -> None:
-        self.app.push_screen(CallIdDialog(), self._replay_given)
+        self.pick_recorded_call()
+
+    @work(exclusive=True, group="replay-pick", exit_on_error=False)
+    async def pick_recorded_call(self) -> None:
+        """The floor's recorded calls to pick from (or, with none listed, a call id)."""
+        listing = self.shell.api.recorded_calls()
+        ok, calls = await attempt(self.notify, "list the recorded calls", listing)
+        if not ok or not calls:
+            self.app.push_screen(CallIdDialog(), self._replay_given)
+            return
+        picker = ChoicePicker(PICK_TITLE, recorded_call_choices(calls))
+        self._replay_given(await self.app.push_screen_wait(picker))
 
     def _replay_given(self, call_id: str | None) -> None:
         if call_id is not None:

@@ -50,9 +50,11 @@ def score_cell(view: SessionView) -> Text:
 
 
 def state_text(view: SessionView) -> Text:
-    """The session's clock: running, paused, or over (scored)."""
+    """The session's clock: running, paused, or over (scored, stopped, abandoned)."""
     if view.score is not None:
         return Text("scored", style="#8fbf7f")
+    if view.ended is not None:
+        return Text(view.ended, style="dim")
     if view.paused:
         return Text("paused", style="bold #e0b860")
     return Text("running")
@@ -73,9 +75,16 @@ def session_rows(sessions: list[SessionView]) -> dict[str, tuple[Text, ...]]:
     }
 
 
-def session_block(view: SessionView, desk: RenderableType | None = None) -> RenderableType:
+def session_block(
+    view: SessionView,
+    desk: RenderableType | None = None,
+    quality: RenderableType | None = None,
+    history: RenderableType | None = None,
+) -> RenderableType:
     """The session in full: who, what, the trainee's desk (`desk`, mirrored while the call
-    runs), the call as it went, and the score at the end."""
+    runs), the call as it went, and the score at the end (with the quality form prefilled
+    from the same call, `quality`, and the trainee's results over time, `history`, once
+    read)."""
     head = Text()
     head.append(view.title, style="bold")
     head.append(f"\n{view.trainee} · {view.scenario} v{view.scenario_version} · ", style="dim")
@@ -117,7 +126,10 @@ def session_block(view: SessionView, desk: RenderableType | None = None) -> Rend
     parts: list[RenderableType] = [head, Text("")]
     if view.score is not None:
         parts += [score_block(view.score), Text("")]
-    elif desk is not None:
+        for block in (quality, history):  # each once read
+            if block is not None:
+                parts += [block, Text("")]
+    elif desk is not None and view.ended is None:
         title = Text("Trainee's desk 学员桌面 (live)", style="bold #c678dd")
         parts += [title, desk, Text("")]
     return Group(*parts, lines)

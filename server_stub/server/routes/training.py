@@ -7,10 +7,12 @@ session, on its own engine: they never enter the live floor's log or feed.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from server_stub.protocol.quality_api import EvaluationView
 from server_stub.protocol.training_api import (
     DeskAction,
     PracticeCreate,
@@ -18,6 +20,7 @@ from server_stub.protocol.training_api import (
     PushRequest,
     PushResult,
     RecordedCall,
+    RecordedCallSummary,
     ScenarioDraft,
     ScenarioSummary,
     SessionControl,
@@ -29,7 +32,9 @@ from server_stub.protocol.training_api import (
 )
 from server_stub.server.deps import RuntimeDep, scoped
 from server_stub.server.errors import ApiError, not_found
+from server_stub.server.runtime import CentreRuntime
 from server_stub.server.scope import Scope
+from server_stub.server.training_calls import CALLS_LISTED, recorded_calls
 from server_stub.server.training_push import check_traffic_low, not_idle_because
 from server_stub.server.training_sessions import TrainingSession
 
@@ -69,6 +74,7 @@ async def scenarios(scope: ScenarioReader, runtime: RuntimeDep) -> list[Scenario
 async def start_session(
     body: SessionCreate, scope: TrainerScope, runtime: RuntimeDep
 ) -> SessionView:
+    _check_off_the_phone(runtime, body.trainee, f"{body.trainee} is on a live call")
     session = runtime.training.create(
         body.request_id, body.scenario, body.trainee, scope.principal.user_id, paused=body.paused
     )
@@ -80,11 +86,17 @@ async def practise(body: PracticeCreate, scope: TraineeScope, runtime: RuntimeDe
     """A trainee replays a scenario alone: a session for itself, scored as any other (its
     own trainer). Refused while its live phone has a call: the caller comes first."""
     me = scope.principal.user_id
-    runtime.catch_up()
-    seat = runtime.floor.agents.get(me)
-    if seat is not None and seat.call_id is not None:
-        raise ApiError(409, "on_a_call", "finish your live call before you practise")
+    _check_off_the_phone(runtime, me, "finish your live call before you practise")
     return runtime.training.create(body.request_id, body.scenario, me, me).view()
+
+
+def _check_off_the_phone(runtime: CentreRuntime, agent_id: str, refusal: str) -> None:
+    """A 409 `on_a_call` while the agent's live seat has a call: the caller comes first
+    (and the seat is set aside for training only between calls)."""
+    runtime.catch_up()
+    seat = runtime.floor.agents.get(agent_id)
+    if seat is not None and seat.call_id is not None:
+        raise ApiError(409, "on_a_call", refusal)
 
 
 @router.post("/push", response_model=PushResult)
@@ -136,7 +148,7 @@ async def push(body: PushRequest, scope: PusherScope, runtime: RuntimeDep) -> Pu
 
 @router.get("/sessions", response_model=list[SessionView])
 async def sessions(scope: TrainerScope, runtime: RuntimeDep) -> list[SessionView]:
-    return [_view_for(scope, session) for session in runtime.training.sessions.values()]
+    return [_view_for(scope, session) for session in runtime.training.all()]
 
 
 @router.get("/me", response_model=SessionView)
@@ -167,6 +179,16 @@ async def session(session_id: str, scope: SessionReader, runtime: RuntimeDep) ->
     return _view_for(scope, _readable(scope, runtime.training.session(session_id)))
 
 
+@router.get("/sessions/{session_id}/quality", response_model=EvaluationView)
+async def session_quality(
+    session_id: str, scope: SessionReader, runtime: RuntimeDep
+) -> EvaluationView:
+    """The quality form prefilled from the session's call (item 3: after the score, the
+    form of the quality workspace from the same facts); 409 `not_scored` before."""
+    found = _readable(scope, runtime.training.session(session_id))
+    return runtime.training.quality(found, runtime.quality)
+
+
 @router.post("/sessions/{session_id}/control", response_model=SessionView)
 async def control(
     session_id: str, body: SessionControl, scope: TrainerScope, runtime: RuntimeDep
@@ -180,6 +202,8 @@ async def control(
         found.step(body.seconds)
     elif body.action == "second_caller":
         found.second_caller()
+    elif body.action == "stop":
+        runtime.training.stop(found)
     else:
         found.mood(MOOD_STEPS[body.action])
     return _view_for(scope, found)
@@ -203,6 +227,30 @@ async def desk(
     found.desk(body.action, body.args)
     runtime.training.finish(found)
     return found.view()
+
+
+@router.get("/calls", response_model=list[RecordedCallSummary])
+async def recorded_calls_list(
+    scope: TrainerScope,
+    runtime: RuntimeDep,
+    agent: Annotated[str | None, Query(max_length=64)] = None,
+    queue: Annotated[str | None, Query(max_length=64)] = None,
+    customer: Annotated[str | None, Query(max_length=64, description="id or account")] = None,
+    day: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD")] = None,
+    limit: Annotated[int, Query(ge=1, le=CALLS_LISTED)] = CALLS_LISTED,
+) -> list[RecordedCallSummary]:
+    """The floor's recorded calls to pick one to replay: by agent, queue, customer, date;
+    newest first."""
+    runtime.catch_up()
+    return recorded_calls(
+        runtime.store,
+        runtime.quality,
+        agent_id=agent,
+        queue_id=queue,
+        customer=customer,
+        day=day,
+        limit=limit,
+    )
 
 
 @router.get("/calls/{call_id}", response_model=RecordedCall)

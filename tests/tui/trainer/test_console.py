@@ -21,7 +21,9 @@ from textual.widgets import DataTable, Input
 
 from agent_tui.client.api import CentreApi, new_request_id
 from agent_tui.shell.app import ShellApp
-from agent_tui.workspaces.trainer.replay_screen import CallIdDialog, ReplayScreen
+from agent_tui.ui.panels import DetailPanel
+from agent_tui.ui.pickers import ChoicePicker
+from agent_tui.workspaces.trainer.replay_screen import ReplayScreen
 from agent_tui.workspaces.trainer.screen import ConsoleScreen
 from agent_tui.workspaces.trainer.send_dialog import SendCallerDialog
 from agent_tui.workspaces.trainer.session_dialogs import StartSessionDialog, WhisperDialog
@@ -311,8 +313,77 @@ def test_console_with_a_session_scored(
 
     async def steps(pilot: Pilot[Any]) -> None:
         await until(lambda: scored(pilot) == 100, pilot)
+        await until(lambda: quality_read(pilot) and history_read(pilot), pilot)
 
     assert login_picture("t100", "trainer", size, steps)
+
+
+async def test_the_stop_key_ends_a_running_session_before_its_score(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    await a_paused_session(centre, ENQUIRY_OPENING)
+    app = frozen_app(centre, tmp_path, config_dir, "t100")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_as(pilot, "trainer")
+        await until(lambda: shown_session(pilot) is not None, pilot)
+        await pilot.press("alt+x")  # keymaps/default.toml's trainer.stop
+        await until(lambda: getattr(shown_session(pilot), "ended", None) == "stopped", pilot)
+        view = shown_session(pilot)
+        assert view is not None and view.score is None
+        await until(lambda: "stopped" in screen_text(app), pilot)
+        await pilot.press("alt+x")  # over: the key is no longer offered, nothing happens
+        await pilot.pause()
+        assert not [n for n in app._notifications if "stop the session" in n.title]
+
+
+async def test_a_scored_session_shows_the_trainees_results_over_time(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    """1001 scored twice on the tariff enquiry: slow to answer, then right."""
+    await a_paused_session(centre, [(14.0, DeskAction(action="answer")), *ENQUIRY_TO_THE_END[1:]])
+    await a_paused_session(centre, ENQUIRY_TO_THE_END)
+    app = frozen_app(centre, tmp_path, config_dir, "t100")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_as(pilot, "trainer")
+        console = app.screen
+        assert isinstance(console, ConsoleScreen)
+        await until(lambda: any(len(h or []) == 2 for h in console.histories.values()), pilot)
+        first, second = (s.score.total for s in console.sessions.values() if s.score)
+        assert first < second == 100
+        console.query_one(DetailPanel).scroll_end(animate=False)
+        await until(lambda: "Results over time 历次成绩 · 1001" in screen_text(app), pilot)
+        shown = screen_text(app).splitlines()
+        rows = [line for line in shown if "enquiry_tariffs v1" in line and "/100" in line]
+        assert [f"{first:g}/100" in rows[0], "100/100" in rows[1]] == [True, True]
+        assert f"+{second - first:g}" in rows[1] and "+" not in rows[0].split("v1")[1]
+
+
+def history_read(pilot: Pilot[Any]) -> bool:
+    console = pilot.app.screen
+    return isinstance(console, ConsoleScreen) and any(console.histories.values())
+
+
+def quality_read(pilot: Pilot[Any]) -> bool:
+    console = pilot.app.screen
+    return isinstance(console, ConsoleScreen) and any(console.quality_forms.values())
+
+
+async def test_a_scored_session_shows_the_quality_form_prefilled_from_its_call(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    """Answered after 14 s of ringing: the quality form under the score marks it."""
+    slow = [(14.0, DeskAction(action="answer")), *ENQUIRY_TO_THE_END[1:]]
+    await a_paused_session(centre, slow)
+    app = frozen_app(centre, tmp_path, config_dir, "t100")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_as(pilot, "trainer")
+        await until(lambda: quality_read(pilot), pilot)
+        app.screen.query_one(DetailPanel).scroll_end(animate=False)  # under the score
+        await until(lambda: "Quality form 质检表" in screen_text(app), pilot)
+        shown = screen_text(app)
+        assert "⚑ slow_to_answer · rang_long  answered after" in shown
+        assert "(prefilled, not stored 预评)" in shown
+        assert len([line for line in shown.splitlines() if "⚑" in line]) == 1  # that alone
 
 
 # ------------------------------------------------------------------------------ replay
@@ -348,9 +419,10 @@ async def a_recorded_call(centre: LiveServer) -> str:
 
 
 async def open_replay(pilot: Pilot[Any], call_id: str) -> ReplayScreen:
+    """Ctrl+R lists the floor's recorded calls; typing the call's id filters to it."""
     app = pilot.app
     await pilot.press("ctrl+r")
-    await until(lambda: isinstance(app.screen, CallIdDialog), pilot)
+    await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
     await pilot.press(*call_id, "enter")
     await until(lambda: isinstance(app.screen, ReplayScreen), pilot)
     replay = app.screen
@@ -383,6 +455,28 @@ async def test_a_recorded_call_replays_in_order_with_pause_step_speed_and_become
         assert "the checker finds nothing wrong" in screen_text(app)
         await pilot.press("ctrl+g")
         await until(lambda: isinstance(app.screen, ConsoleScreen), pilot)
+
+
+async def test_the_replay_key_lists_recorded_calls_to_filter_by_agent_queue_customer_or_date(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    call_id = await a_recorded_call(centre)
+    app = frozen_app(centre, tmp_path, config_dir, "t100")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_as(pilot, "trainer")
+        await pilot.press("ctrl+r")
+        await until(lambda: isinstance(app.screen, ChoicePicker), pilot)
+        picker = app.screen
+        assert isinstance(picker, ChoicePicker)
+        (choice,) = picker.choices
+        assert choice.value == call_id
+        assert choice.detail == "1001 · enquiry · C000012 · info_given"
+        date = choice.label.split(" ")[0]
+        for wanted in ("1001", "enquiry", "C000012", date):
+            assert [c.value for c in picker.choices if c.matches(wanted)] == [call_id]
+        assert not choice.matches("1002") and not choice.matches("fault")
+        await pilot.press(*"C000012", "enter")
+        await until(lambda: isinstance(app.screen, ReplayScreen), pilot)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])

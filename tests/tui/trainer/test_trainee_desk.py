@@ -5,32 +5,13 @@ a known way it loses exactly that, and the same keys give the same score on ever
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
-from live_helpers import frozen_app, log_in_as, screen_text, until
-from trainee_desk import Lost, Trainee, Trainer
+from live_helpers import screen_text, until
+from trainee_desk import Lost, Trainee
 from trainee_runs import RIGHT, WRONG, Run
 
 from agent_tui.workspaces.desk.training_call import TrainingCallScreen
 from server_stub.protocol.scenario_model import TrainingScore
-from server_stub.server.testing import LiveServer
-
-
-@pytest.fixture
-async def trainee(
-    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
-) -> AsyncIterator[Trainee]:
-    """1001 logged in at the desk (120×40), and the trainer t100 on its own client."""
-    app = frozen_app(centre, tmp_path, config_dir, "1001")
-    trainer = await Trainer.logged_in(centre)
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await log_in_as(pilot, "desk")
-            yield Trainee(pilot, trainer)
-    finally:
-        await trainer.close()
 
 
 async def play(trainee: Trainee, scenario: str, run: Run) -> tuple[TrainingScore, Lost, str]:
