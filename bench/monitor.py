@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import json
 import os
 import shutil
@@ -92,6 +93,17 @@ async def measure(
     )
     (folder / "config").mkdir(exist_ok=True)
     counting = False
+    collecting: list[float] = []  # when the collector started, while it runs
+    pauses: list[float] = []  # the collector's full passes (generation 2), ms
+
+    def time_collections(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            collecting[:] = [time.perf_counter()]
+        elif collecting:
+            pauses.append((time.perf_counter() - collecting.pop()) * 1000.0)
+
     pending: list[float] = []  # wall_times of state changes taken in, not yet drawn
     arrivals: list[float] = []  # emission → taken in by the store, ms
     queued: list[float] = []  # the newest change taken in → the board starts drawing, ms
@@ -135,7 +147,9 @@ async def measure(
         monitor._show_agents = show_and_time  # type: ignore[method-assign]
         await pilot.pause(WARM_UP_S)
         counting = True
+        gc.callbacks.append(time_collections)
         samples = await sample_memory(pilot, seconds, traced)
+        gc.callbacks.remove(time_collections)
         counting = False
     if arrivals:
         print(f"arrival_p50_ms={percentile(arrivals, 0.5):.1f} (emission → the store)")
@@ -144,6 +158,8 @@ async def measure(
             f" draw_p50_ms={percentile(drawing, 0.5):.1f}"
             f" draw_p99_ms={percentile(drawing, 0.99):.1f} (bringing the board up to date)"
         )
+    longest = max(pauses, default=0.0)
+    print(f"gc_full_passes={len(pauses)} gc_longest_ms={longest:.0f} (the collector's)")
     return latencies, samples
 
 

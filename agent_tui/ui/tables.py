@@ -20,7 +20,7 @@ from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.widgets import DataTable
-from textual.widgets.data_table import Column, RowKey
+from textual.widgets.data_table import Column, ColumnKey, RowKey
 
 
 class _Widths:
@@ -102,7 +102,7 @@ def sync_rows(table: DataTable[Any], rows: Mapping[str, Sequence[RenderableType]
     kept = synced.order
     added: list[str] = []
     narrowed: set[int] = set()
-    quiet: set[str] = set()  # rows whose cells changed in place, at their width
+    quiet: dict[str, set[ColumnKey]] = {}  # cells changed in place, at their width
     with table.app.batch_update():
         if len(rows) != len(kept) or any(key not in rows for key in kept):
             for stale in [key for key in table.rows if key.value not in rows]:
@@ -134,7 +134,7 @@ def sync_rows(table: DataTable[Any], rows: Mapping[str, Sequence[RenderableType]
                         table.update_cell(key, column.key, new, update_width=True)
                     else:
                         data[column.key] = new
-                        quiet.add(key)
+                        quiet.setdefault(key, set()).add(column.key)
                     if not grows and was == column.content_width and width != was:
                         narrowed.add(index)
                     changed = True
@@ -166,21 +166,22 @@ def _narrow(table: DataTable[Any], column: Column, widths: _Widths) -> None:
         table.update_cell(key, column.key, table.get_cell(key, column.key), update_width=True)
 
 
-def _repaint_rows(table: DataTable[Any], keys: set[str]) -> None:
-    """Cells of `keys` were put in place (`_data`): forget what Textual rendered of those
-    rows alone and repaint their lines. `update_cell` counts every change as a change of
-    the whole table (its render caches are keyed by one update count), so at 2,000 rows
-    each event re-rendered every visible cell: measured as 40% of the monitor's time.
-    (Textual is pinned; `tests/tui/test_tables.py` checks the picture against a table
-    built afresh.)"""
+def _repaint_rows(table: DataTable[Any], cells: Mapping[str, set[ColumnKey]]) -> None:
+    """`cells` (row key → columns) were put in place (`_data`): forget what Textual
+    rendered of those cells and their lines alone and repaint those lines. `update_cell`
+    counts every change as a change of the whole table (its render caches are keyed by
+    one update count), so at 2,000 rows each event re-rendered every visible cell:
+    measured as 30% of the monitor's time. (Textual is pinned; `tests/tui/test_tables.py`
+    checks the picture against a table built afresh.)"""
     header = table.header_height if table.show_header else 0
     locations = table._row_locations
-    found = (locations.get(RowKey(key)) for key in keys)
+    found = (locations.get(RowKey(key)) for key in cells)
     indexes = {index for index in found if index is not None}
     lines = {header + index for index in indexes}
-    _forget(table._cell_render_cache, keys)  # keyed by the row key first
-    _forget(table._row_render_cache, keys)
-    _forget(table._line_cache, lines)  # keyed by the line first
+    changed = {(RowKey(key), column) for key, columns in cells.items() for column in columns}
+    _forget(table._cell_render_cache, changed, 2)  # keyed by row key and column first
+    _forget(table._row_render_cache, cells, 1)  # by the row key first
+    _forget(table._line_cache, lines, 1)  # by the line first
     count = table._update_count
     for index in indexes:
         table._row_renderable_cache.discard((count, index))
@@ -191,9 +192,14 @@ def _repaint_rows(table: DataTable[Any], keys: set[str]) -> None:
         table.refresh(Region(0, line - scroll_y, width, 1))
 
 
-def _forget(cache: LRUCache[Any, Any], first_in: Container[object]) -> None:
+def _forget(cache: LRUCache[Any, Any], first_in: Container[object], parts: int) -> None:
+    """Drop the entries whose key begins (its first `parts`) with one of `first_in`."""
     cached = cache.keys()  # an LRUCache: no iteration of its own
-    for cache_key in [k for k in cached if k[0] in first_in]:
+    if parts == 1:
+        dropped = [k for k in cached if k[0] in first_in]
+    else:
+        dropped = [k for k in cached if k[:parts] in first_in]
+    for cache_key in dropped:
         cache.discard(cache_key)
 
 

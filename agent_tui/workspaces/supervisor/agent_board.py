@@ -2,11 +2,14 @@
 
 A floor has 2,000 agents and the feed moves a few of them at a time. `AgentBoard.update`
 finds the agents whose line changed since the last draw (the store replaces an agent's
-status, day and call tuple when they change, so identity tells), files only those again
-in the filtered, sorted order (by bisection) and makes cells only for them and for the
-rows on screen whose clock moved. A new view (sort or filter) re-sorts the whole board
-once; new thresholds or queue names remake every row's cells; the one sort that follows
-the clock (occupancy) re-sorts when the board's time moves (once a second).
+status, day and call tuple when they change, so identity tells) and files only those
+again in the filtered, sorted order (by bisection). Cells are made only for the rows on
+screen (`fresh`): a changed agent's row anew, a row whose clock moved its time and
+occupancy alone; a row off screen keeps the cells it had until it scrolls in (the
+monitor redraws on scrolling), so 2,000 agents cost a screenful of cells a second. A new
+view (sort or filter) re-sorts the whole board once; new thresholds or queue names remake
+every row's cells; the one sort that follows the clock (occupancy) re-sorts when the
+board's time moves (once a second).
 `boards.agent_rows` is the same board made from scratch: the tests hold the two equal.
 """
 
@@ -21,6 +24,7 @@ from agent_tui.workspaces.supervisor.boards import (
     AgentView,
     Ladders,
     agent_cells,
+    agent_cells_at,
     sort_key,
 )
 
@@ -43,7 +47,7 @@ class AgentBoard:
         self._keys: dict[str, SortKey] = {}  # the admitted agents' sort keys
         self._order: list[tuple[SortKey, str]] = []  # the admitted agents, sorted
         self._cells: dict[str, tuple[Text, ...]] = {}
-        self._made_at: dict[str, float] = {}  # the `now` each agent's cells were made at
+        self._made_of: dict[str, tuple[AgentLine, float]] = {}  # the line and `now` of each
         self._view: AgentView | None = None
         self._sorted_at: float | None = None
         self._thresholds: Thresholds | None = None
@@ -73,28 +77,30 @@ class AgentBoard:
         if thresholds is not self._thresholds or queue_names != self._names:
             self._thresholds, self._names = thresholds, dict(queue_names)
             self._cells.clear()
-            self._made_at.clear()
+            self._made_of.clear()
         if view != self._view or (view.sort == "occupancy" and now != self._sorted_at):
             self._sort_all(view, now)
         else:
             for agent_id in changed:
                 self._refile(agent_id, view, now)
-        for agent_id in changed:
-            self._cells.pop(agent_id, None)
-            self._made_at.pop(agent_id, None)
-        order = self._order
+        order, cells_of, made_of = self._order, self._cells, self._made_of
         if fresh is None:
             fresh = range(len(order))
         for position in range(max(0, fresh.start), min(fresh.stop, len(order))):
             agent_id = order[position][1]
-            if self._made_at.get(agent_id) != now:
-                self._cells.pop(agent_id, None)
+            line, made = self._lines[agent_id], made_of.get(agent_id)
+            if made is None or made[0] is not line:
+                self._make(agent_id, line, now)
+            elif made[1] != now:
+                moved = agent_cells_at(
+                    cells_of[agent_id], line, now, self._thresholds, self._ladders
+                )
+                cells_of[agent_id], made_of[agent_id] = moved, (line, now)
         rows: dict[str, tuple[Text, ...]] = {}
         for _, agent_id in order:
-            cells = self._cells.get(agent_id)
-            if cells is None:
-                cells = self._make(agent_id, now)
-            rows[agent_id] = cells
+            cells = cells_of.get(agent_id)
+            # New on the board: made once, wherever it is.
+            rows[agent_id] = cells or self._make(agent_id, self._lines[agent_id], now)
         return rows
 
     # -- the lines ---------------------------------------------------------------------
@@ -133,6 +139,8 @@ class AgentBoard:
             present = {status.agent_id for status in statuses}
             for agent_id in [a for a in lines if a not in present]:
                 counts[lines.pop(agent_id).status.state] -= 1
+                self._cells.pop(agent_id, None)
+                self._made_of.pop(agent_id, None)
                 changed.append(agent_id)
         return changed
 
@@ -157,9 +165,8 @@ class AgentBoard:
             key = self._keys[agent_id] = sort_key(line, view.sort, now)
             insort(self._order, (key, agent_id))
 
-    def _make(self, agent_id: str, now: float) -> tuple[Text, ...]:
-        line = self._lines[agent_id]
+    def _make(self, agent_id: str, line: AgentLine, now: float) -> tuple[Text, ...]:
         cells = agent_cells(line, now, self._thresholds, self._names, self._ladders)
         self._cells[agent_id] = cells
-        self._made_at[agent_id] = now
+        self._made_of[agent_id] = (line, now)
         return cells

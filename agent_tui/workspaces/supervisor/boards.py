@@ -323,6 +323,25 @@ def agent_cells(
     )
 
 
+_TIME, _OCCUPANCY = AGENT_COLUMNS.index("Time"), AGENT_COLUMNS.index("Occ")
+
+
+def agent_cells_at(
+    cells: tuple[Text, ...],
+    line: AgentLine,
+    now: float,
+    thresholds: Thresholds | None,
+    ladders: Ladders | None = None,
+) -> tuple[Text, ...]:
+    """The agent's row (`agent_cells` of the same line) at a new `now`: only time in state
+    and occupancy follow the clock, the other cells are kept (the very objects)."""
+    day = line.day
+    made = list(cells)
+    made[_TIME] = time_in_state_cell(line.status, day, now, thresholds, line.call_queue, ladders)
+    made[_OCCUPANCY] = _share(day.occupancy(now) if day is not None else None)
+    return tuple(made)
+
+
 def agent_rows(
     lines: Iterable[AgentLine],
     now: float,

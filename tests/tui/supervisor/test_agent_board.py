@@ -137,3 +137,23 @@ def test_between_ticks_off_screen_rows_keep_their_cells_and_rows_on_screen_follo
     assert list(later)[:2] == ["a000", "a002"]  # team A first
     assert later["a002"][3].plain == "2:05" != first["a002"][3].plain
     assert later["a031"] is first["a031"]  # team B, off screen: the very cells made before
+
+
+def test_an_off_screen_agents_change_is_drawn_when_its_row_comes_on_screen() -> None:
+    floor = Floor(40)
+    board = AgentBoard()
+    view = AgentView()
+
+    def draw(now: float, screen: range) -> dict[str, tuple[Text, ...]]:
+        return board.update(
+            list(floor.statuses.values()), floor.days, floor.calls, now, view, None, NAMES, screen
+        )
+
+    draw(10.0, range(0, 10))
+    floor.move("a031", "busy", 12.0, "q2")  # team B: row 35, off screen
+    assert draw(12.0, range(0, 10))["a031"][2].plain.startswith("就绪")  # not yet
+    rows = draw(12.0, range(30, 40))  # scrolled to it
+    assert rows["a031"][2].plain.startswith("通话") and rows["a031"][4].plain == "投诉"
+    assert _plain({"a031": rows["a031"]}) == _plain(
+        {"a031": _from_scratch(floor, 12.0, view)["a031"]}
+    )
