@@ -157,3 +157,26 @@ def test_an_off_screen_agents_change_is_drawn_when_its_row_comes_on_screen() -> 
     assert _plain({"a031": rows["a031"]}) == _plain(
         {"a031": _from_scratch(floor, 12.0, view)["a031"]}
     )
+
+
+def test_what_the_board_keeps_is_bounded_by_the_agents_it_watches_not_by_the_changes() -> None:
+    # Memory must not grow with the work done: a long run of state changes on a floor whose
+    # agents come and go leaves one line, one sort key and one row of cells per agent.
+    rng = random.Random(3)
+    floor = Floor(100)
+    board = AgentBoard()
+    gone: dict[str, AgentStatus] = {}
+    for step in range(1200):
+        agent_id = rng.choice(list(floor.statuses))
+        floor.move(agent_id, rng.choice(STATES), float(step), "q1")
+        if step % 50 == 0:  # a team changes hands: some agents leave, others come back
+            leaving = rng.choice(list(floor.statuses))
+            gone[leaving] = floor.statuses.pop(leaving)
+            if len(gone) > 5:
+                back = rng.choice(list(gone))
+                floor.statuses[back] = gone.pop(back)
+        floor.board(board, float(step), AgentView(sort=SORT_KEYS[step // 200 % len(SORT_KEYS)]))
+    watched = len(floor.statuses)
+    kept = (board._lines, board._cells, board._made_of, board._keys, board._order)
+    assert [len(part) for part in kept] == [watched] * len(kept)
+    assert sum(board.counts.values()) == watched
