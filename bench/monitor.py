@@ -7,9 +7,12 @@ f100, so it follows every agent. For every `agent.state_changed` the store takes
 latency is the moment the screen that shows its row has been painted (Textual's
 `call_after_refresh` after the agents board was brought up to date) − the event's
 `wall_time` (stamped by the server when the engine emitted it): network, feed, store,
-diffed table and paint. Prints p50/p99, the monitor process's memory (VmRSS) at the start
-and at the end (`--seconds` of wall time; 360 s at 10× is an hour of the centre), and as
-the last line `p99_ms=X` (target ≤ 50).
+diffed table and paint. Prints p50/p99, where the time goes (emission → store, store →
+the board starts drawing, the draw), the collector's full passes, the monitor process's
+memory (VmRSS every 10 s over `--seconds` of wall time; 360 s at 10× is an hour of the
+centre) with `rss_growth_mib` after the first quarter (the caches' warm-up), and as the
+last line `p99_ms=X` (target ≤ 50). `--profile-client`/`--profile-server FILE` write
+cProfile files; `--tracemalloc` prints what grew in the monitor's heap after the warm-up.
 
     .venv/bin/python bench/monitor.py [--agents 2000] [--teams 20] [--seconds 60] [--speed 10]
 """
