@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from server_stub.centre.passwords import is_password_hash
 from server_stub.centre.schema import CentreConfig
+from server_stub.protocol.script_yaml import FastSafeLoader
 
 Loc = tuple[str | int, ...]
 
@@ -60,7 +61,7 @@ class CentreConfigError(Exception):
 # YAML with line numbers
 
 
-class _CentreYamlLoader(yaml.SafeLoader):
+class _CentreYamlLoader(FastSafeLoader):  # type: ignore[valid-type,misc]
     """SafeLoader without YAML 1.1's surprises: `13:30` stays a string (not 810 in base 60),
     only true/false are booleans (a `no` option key stays the string "no"), and dates stay
     strings (every time in the schema is text)."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+from pydantic import BaseModel
+
 from server_stub.centre.schema import CentreConfig
 from server_stub.engine import Engine, EngineError
 from server_stub.server.dispatch import CommandDispatcher
@@ -25,8 +27,14 @@ class ForeignCustomersError(RuntimeError):
     """The database's customers were generated for another centre configuration."""
 
 
-def config_hash(config: CentreConfig) -> str:
-    return hashlib.sha256(config.model_dump_json().encode()).hexdigest()
+def config_hash(config: CentreConfig, *parts: BaseModel | None) -> str:
+    """What a stored day was run with: the centre file and the other files whose rules put
+    events in the log (the supervision file's surges and alerts, the ticket workflow). A
+    change to any of them cannot replay the journal: the runtime starts a new day."""
+    digest = hashlib.sha256(config.model_dump_json().encode())
+    for part in parts:
+        digest.update(b"\0" + (part.model_dump_json().encode() if part is not None else b""))
+    return digest.hexdigest()
 
 
 def customers_hash(config: CentreConfig) -> str:

@@ -231,7 +231,7 @@ class CentreRuntime:
         check_customers(store, self.config)
         stored_hash = store.get_meta("config_hash")
         if stored_hash is None:
-            store.set_meta("config_hash", config_hash(self.config))
+            store.set_meta("config_hash", self._run_identity())
             store.set_meta("seed", str(self.seed))
             return True
         stored_seed = store.get_meta("seed")
@@ -239,7 +239,10 @@ class CentreRuntime:
             log.info("using the database's seed %s (not %s)", stored_seed, self.seed)
             self.seed = int(stored_seed)
             self._build_run()
-        return stored_hash == config_hash(self.config)
+        return stored_hash == self._run_identity()
+
+    def _run_identity(self) -> str:
+        return config_hash(self.config, self.supervision_config, self.workflow.config)
 
     def _replay(self) -> None:
         self.pipeline.replaying = True
@@ -263,7 +266,7 @@ class CentreRuntime:
         self.frame = self.frame.next_run(
             store.last_seq(), store.last_sim_time(), store.last_command_id()
         )
-        store.set_meta_many({**self.frame.to_meta(), "config_hash": config_hash(self.config)})
+        store.set_meta_many({**self.frame.to_meta(), "config_hash": self._run_identity()})
         log.warning(
             "%s: the stored day cannot be continued (%s); keeping its %d events, %d tickets, "
             "%d contacts and %d customers, and starting simulated day %d",

@@ -10,6 +10,7 @@ ladders in order…) are here. This module reads files; the rest of the package 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -56,7 +57,14 @@ def load_workflow(path: str | Path) -> WorkflowConfig:
     except OSError as exc:
         problem = "no such file" if isinstance(exc, FileNotFoundError) else str(exc.strerror)
         raise WorkflowConfigError([CentreProblem(shown, None, None, problem)]) from None
-    return parse_workflow(text, shown)
+    return _parse_workflow_once(text, shown)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_workflow_once(text: str, path: str) -> WorkflowConfig:
+    """The same text read once per process (the config is frozen): every server built in a
+    process (a test suite builds hundreds) shares the demo's workflow instead of parsing it."""
+    return parse_workflow(text, path)
 
 
 def default_workflow_path() -> Path:

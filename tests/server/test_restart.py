@@ -12,6 +12,7 @@ from server_stub.server.replay import ForeignCustomersError
 from server_stub.server.run_frame import DAY_S
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.testing import asgi_client, login, paused_runtime, quiet_centre
+from server_stub.supervision.config import SupervisionConfig
 
 
 async def _work_a_call_and_a_ticket(runtime: CentreRuntime) -> str:
@@ -187,5 +188,31 @@ async def test_a_restart_brings_back_each_desks_last_screen_for_its_supervisor(
             assert (shown.json()["pane"], shown.json()["step"]) == ("script", "greet")
             other = await api.get("/v1/supervision/agents/1002/screen", headers=manager)
             assert other.status_code == 404  # that desk never published a screen
+    finally:
+        after.store.close()
+
+
+async def test_a_changed_supervision_file_starts_a_new_day_and_the_same_one_replays(
+    tmp_path: Path,
+) -> None:
+    """The supervision file's rules (alerts, surges, roster) put events in the log: a day
+    run with other rules cannot be replayed, like a changed centre file."""
+    db = tmp_path / "centre.sqlite"
+    rules = SupervisionConfig()
+    before = paused_runtime(db, supervision=rules)
+    await _work_a_call_and_a_ticket(before)
+    before.store.close()
+
+    same = paused_runtime(db, supervision=SupervisionConfig())
+    try:
+        assert (same.frame.number, same.floor.agents["1001"].state) == (1, "ready")
+    finally:
+        same.store.close()
+    stricter = rules.model_copy(
+        update={"roster": rules.roster.model_copy(update={"grace_min": 1.0})}
+    )
+    after = paused_runtime(db, supervision=stricter)
+    try:
+        assert (after.frame.number, after.now) == (2, DAY_S)
     finally:
         after.store.close()

@@ -229,8 +229,9 @@ def test_a_customer_is_a_record_or_a_synthetic_caller_not_both() -> None:
 
 
 def test_yaml_that_does_not_parse_names_its_line() -> None:
+    # libyaml's wording: the file, the line where the parser gave up, and what it expected
     assert problems("scenario: x\nturns: [unclosed\n") == [
-        "s.yaml:3: while parsing a flow sequence expected ',' or ']', but got '<stream end>'"
+        "s.yaml:3: while parsing a flow sequence did not find expected ',' or ']'"
     ]
 
 

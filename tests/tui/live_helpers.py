@@ -89,6 +89,20 @@ def screen_text(app: Any) -> str:
     return console.export_text()
 
 
+async def settle(pilot: Pilot[Any], quiet: float = 0.4, timeout: float = 8.0) -> None:
+    """Wait until the screen has not changed for `quiet` seconds: what a picture shows has
+    landed (late feed events, a deferred pane, a reply still in flight), however loaded the
+    machine. Gives up after `timeout` (a screen that never settles) and lets the picture tell."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    shown, still_since = screen_text(pilot.app), loop.time()
+    while loop.time() - still_since < quiet and loop.time() < deadline:
+        await pilot.pause(0.05)
+        now_shown = screen_text(pilot.app)
+        if now_shown != shown:
+            shown, still_since = now_shown, loop.time()
+
+
 class World:
     """Trainer t100, supervisor s100 and admin, over HTTP like any client."""
 
@@ -161,8 +175,7 @@ def picture(
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await steps(pilot)
-        await pilot.pause(0.3)
-        await pilot.pause()
+        await settle(pilot)
         pilot.app.clear_notifications()
         await pilot.pause()
 

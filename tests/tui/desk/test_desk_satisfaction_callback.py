@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from desk_live import World, desk_app, log_in_ready, pick
-from live_helpers import screen_text, until
+from live_helpers import screen_text, settle, until
 from test_desk_ticket_tracking import complaint_on_the_line
 
 from agent_tui.client.ticket_tracking import TicketTrackingSection
@@ -142,7 +142,9 @@ def test_desk_satisfaction_callback(
         await callback_rings_on_the_desk(pilot, world)
         await world.advance(15)
         await until(lambda: pilot.app.store.state == "busy", pilot)
-        await pilot.pause(0.3)
+        strip = pilot.app.screen.query_one(SatisfactionCallbackStrip)
+        await until(lambda: strip.has_class("-shown"), pilot)
+        await settle(pilot)
         pilot.app.clear_notifications()
         await pilot.pause()
 

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import pytest
 from desk_live import World, desk_app, go_ready, log_in
-from live_helpers import until
+from live_helpers import settle, until
 from textual.pilot import Pilot
 
 from agent_tui.shell.app import ShellApp
@@ -73,8 +73,7 @@ def desk_picture(
                 await steps(pilot, world, desk)
             # What the desk asked for has come (the feed worker runs for ever: not waited for).
             await until(lambda: len(desk.codes.wrapup_codes) > 1, pilot)
-            await pilot.pause(0.2)
-            await pilot.pause()
+            await settle(pilot)
             pilot.app.clear_notifications()
             await pilot.pause()
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from desk_live import World, answer_a_call, desk_app, log_in_ready
-from live_helpers import screen_text, until
+from live_helpers import screen_text, settle, until
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -159,7 +159,7 @@ def test_desk_ticket_view(
             await pilot.press("enter")
         detail = tracker.query_one(DetailPanel)
         await until(lambda: ticket_id in str(detail.border_title), pilot)
-        await pilot.pause(0.2)
+        await settle(pilot)
         pilot.app.clear_notifications()
         await pilot.pause()
 
