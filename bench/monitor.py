@@ -7,9 +7,12 @@ f100, so it follows every agent. For every `agent.state_changed` the store takes
 latency is the moment the screen that shows its row has been painted (Textual's
 `call_after_refresh` after the agents board was brought up to date) − the event's
 `wall_time` (stamped by the server when the engine emitted it): network, feed, store,
-diffed table and paint. Prints p50/p99, the monitor process's memory (VmRSS) at the start
-and at the end (`--seconds` of wall time; 360 s at 10× is an hour of the centre), and as
-the last line `p99_ms=X` (target ≤ 50).
+diffed table and paint. Prints p50/p99, where the time goes (emission → store, store →
+the board starts drawing, the draw), the collector's full passes, the monitor process's
+memory (VmRSS every 10 s over `--seconds` of wall time; 360 s at 10× is an hour of the
+centre) with `rss_growth_mib` after the first quarter (the caches' warm-up), and as the
+last line `p99_ms=X` (target ≤ 50). `--profile-client`/`--profile-server FILE` write
+cProfile files; `--tracemalloc` prints what grew in the monitor's heap after the warm-up.
 
     .venv/bin/python bench/monitor.py [--agents 2000] [--teams 20] [--seconds 60] [--speed 10]
 """
@@ -18,12 +21,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import gc
 import json
 import os
 import shutil
 import sys
 import tempfile
 import time
+import tracemalloc
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +44,10 @@ from server_stub.centre.loader import default_centre_path, load_centre
 from server_stub.protocol.events import Event
 
 WARM_UP_S = 5.0  # wall seconds after login before latencies count (the first board load)
+# Memory: the caches of the board and of Textual's tables fill in the run's first quarter;
+# after that the RSS must stay flat (sampled every SAMPLE_EVERY_S).
+MEMORY_WARM_UP_SHARE = 0.25
+SAMPLE_EVERY_S = 10.0
 
 
 def big_centre(folder: Path, agents: int, teams: int) -> Path:
@@ -72,8 +83,12 @@ def big_centre(folder: Path, agents: int, teams: int) -> Path:
     return path
 
 
-async def measure(base_url: str, seconds: float, folder: Path) -> tuple[list[float], int, int]:
-    latencies: list[float] = []
+async def measure(
+    base_url: str, seconds: float, folder: Path, traced: bool
+) -> tuple[list[float], list[int]]:
+    # The bench's own figures are kept as arrays of doubles (8 bytes each, no float objects):
+    # they live in the monitor's process, whose memory the bench measures.
+    latencies = array("d")
     app = ShellApp(
         base_url,
         data_dir=folder / "data",
@@ -84,10 +99,21 @@ async def measure(base_url: str, seconds: float, folder: Path) -> tuple[list[flo
     )
     (folder / "config").mkdir(exist_ok=True)
     counting = False
+    collecting: list[float] = []  # when the collector started, while it runs
+    pauses: list[float] = []  # the collector's full passes (generation 2), ms
+
+    def time_collections(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            collecting[:] = [time.perf_counter()]
+        elif collecting:
+            pauses.append((time.perf_counter() - collecting.pop()) * 1000.0)
+
     pending: list[float] = []  # wall_times of state changes taken in, not yet drawn
-    arrivals: list[float] = []  # emission → taken in by the store, ms
-    queued: list[float] = []  # the newest change taken in → the board starts drawing, ms
-    drawing: list[float] = []  # bringing the agents board up to date, ms
+    arrivals = array("d")  # emission → taken in by the store, ms
+    queued = array("d")  # the newest change taken in → the board starts drawing, ms
+    drawing = array("d")  # bringing the agents board up to date, ms
 
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
@@ -126,19 +152,46 @@ async def measure(base_url: str, seconds: float, folder: Path) -> tuple[list[flo
 
         monitor._show_agents = show_and_time  # type: ignore[method-assign]
         await pilot.pause(WARM_UP_S)
-        rss_start = rss_kib(os.getpid())
         counting = True
-        await pilot.pause(seconds)
+        gc.callbacks.append(time_collections)
+        samples = await sample_memory(pilot, seconds, traced)
+        gc.callbacks.remove(time_collections)
         counting = False
-        rss_end = rss_kib(os.getpid())
     if arrivals:
-        print(f"arrival_p50_ms={percentile(arrivals, 0.5):.1f} (emission → the store)")
+        print(f"arrival_p50_ms={percentile(list(arrivals), 0.5):.1f} (emission → the store)")
         print(
-            f"queued_p50_ms={percentile(queued, 0.5):.1f} (the store → the board starts)"
-            f" draw_p50_ms={percentile(drawing, 0.5):.1f}"
-            f" draw_p99_ms={percentile(drawing, 0.99):.1f} (bringing the board up to date)"
+            f"queued_p50_ms={percentile(list(queued), 0.5):.1f} (the store → the board starts)"
+            f" draw_p50_ms={percentile(list(drawing), 0.5):.1f}"
+            f" draw_p99_ms={percentile(list(drawing), 0.99):.1f} (bringing the board up to date)"
         )
-    return latencies, rss_start, rss_end
+    longest = max(pauses, default=0.0)
+    print(f"gc_full_passes={len(pauses)} gc_longest_ms={longest:.0f} (the collector's)")
+    return list(latencies), samples
+
+
+async def sample_memory(pilot: Any, seconds: float, traced: bool) -> list[int]:
+    """The monitor's RSS (KiB) every `SAMPLE_EVERY_S` while the bench runs; with `traced`,
+    what grew in Python's heap from the end of the memory warm-up to the end (tracemalloc:
+    slow, for finding a leak, not for the latency figures)."""
+    samples = [rss_kib(os.getpid())]
+    warm_at = seconds * MEMORY_WARM_UP_SHARE
+    started = time.monotonic()
+    before: tracemalloc.Snapshot | None = None
+    if traced:
+        tracemalloc.start(8)
+    while (elapsed := time.monotonic() - started) < seconds:
+        await pilot.pause(min(SAMPLE_EVERY_S, seconds - elapsed))
+        samples.append(rss_kib(os.getpid()))
+        if traced and before is None and time.monotonic() - started >= warm_at:
+            before = tracemalloc.take_snapshot()
+    if traced and before is not None:
+        grown = tracemalloc.take_snapshot().compare_to(before, "traceback")
+        for stat in grown[:12]:
+            print(f"grew {stat.size_diff / 1024:+.0f} KiB in {stat.count_diff:+d} blocks at:")
+            for frame in stat.traceback.format()[-8:]:
+                print(f"    {frame}")
+        tracemalloc.stop()
+    return samples
 
 
 def main() -> int:
@@ -148,13 +201,27 @@ def main() -> int:
     parser.add_argument("--teams", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--speed", type=float, default=10.0)
+    parser.add_argument("--profile-client", type=Path, help="write the monitor's cProfile here")
+    parser.add_argument("--profile-server", type=Path, help="write the server's cProfile here")
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="print what grew in the monitor's heap"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-monitor-"))
     config = big_centre(folder, args.agents, args.teams)
-    server = ServerProcess(speed=args.speed, config=config)
+    profiler = ("-m", "cProfile", "-o", str(args.profile_server)) if args.profile_server else ()
+    server = ServerProcess(speed=args.speed, config=config, python_args=profiler)
     try:
         print(f"server up in {server.started_in_s:.1f} s: {args.agents} agents, {args.teams} teams")
-        latencies, rss_start, rss_end = asyncio.run(measure(server.base_url, args.seconds, folder))
+        client_profile = cProfile.Profile() if args.profile_client else None
+        if client_profile is not None:
+            client_profile.enable()
+        latencies, samples = asyncio.run(
+            measure(server.base_url, args.seconds, folder, args.tracemalloc)
+        )
+        if client_profile is not None:
+            client_profile.disable()
+            client_profile.dump_stats(args.profile_client)
     finally:
         server.stop()
     if not latencies:
@@ -164,7 +231,12 @@ def main() -> int:
     drawn = len(latencies)
     print(f"{drawn} state changes drawn over {args.seconds:.0f} s ({sim_minutes:.0f} sim min)")
     print(f"p50_ms={percentile(latencies, 0.5):.1f}")
-    print(f"monitor_rss_mib start={rss_start / 1024:.0f} end={rss_end / 1024:.0f}")
+    warm = samples[min(len(samples) - 1, round((len(samples) - 1) * MEMORY_WARM_UP_SHARE))]
+    every = max(1, len(samples) // 12)
+    print("monitor_rss_mib " + " ".join(f"{kib / 1024:.0f}" for kib in samples[::every]))
+    print(f"monitor_rss_mib start={samples[0] / 1024:.0f} warm={warm / 1024:.0f}"
+          f" end={samples[-1] / 1024:.0f}")  # fmt: skip
+    print(f"rss_growth_mib={(samples[-1] - warm) / 1024:.1f} (after the first quarter)")
     print(f"p99_ms={percentile(latencies, 0.99):.1f}")
     return 0
 

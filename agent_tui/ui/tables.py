@@ -9,15 +9,18 @@ keeps the highlighted row where it was (the supervisor's boards refresh all the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from rich.console import RenderableType
 from rich.text import Text
+from textual._two_way_dict import TwoWayDict
+from textual.cache import LRUCache
 from textual.coordinate import Coordinate
+from textual.geometry import Region
 from textual.widgets import DataTable
-from textual.widgets.data_table import Column
+from textual.widgets.data_table import Column, ColumnKey, RowKey
 
 
 class _Widths:
@@ -99,6 +102,7 @@ def sync_rows(table: DataTable[Any], rows: Mapping[str, Sequence[RenderableType]
     kept = synced.order
     added: list[str] = []
     narrowed: set[int] = set()
+    quiet: dict[str, set[ColumnKey]] = {}  # cells changed in place, at their width
     with table.app.batch_update():
         if len(rows) != len(kept) or any(key not in rows for key in kept):
             for stale in [key for key in table.rows if key.value not in rows]:
@@ -116,6 +120,7 @@ def sync_rows(table: DataTable[Any], rows: Mapping[str, Sequence[RenderableType]
                 added.append(key)
                 changed = True
                 continue
+            data = table._data[RowKey(key)]
             for index, (column, old, new) in enumerate(
                 zip(columns, table.get_row(key), cells, strict=True)
             ):
@@ -125,10 +130,16 @@ def sync_rows(table: DataTable[Any], rows: Mapping[str, Sequence[RenderableType]
                     width = widths.put(key, new)
                     # A longer state or count widens its column, as a new row would.
                     grows = width is None or not widths.exact or width > column.content_width
-                    table.update_cell(key, column.key, new, update_width=grows)
+                    if grows:
+                        table.update_cell(key, column.key, new, update_width=True)
+                    else:
+                        data[column.key] = new
+                        quiet.setdefault(key, set()).add(column.key)
                     if not grows and was == column.content_width and width != was:
                         narrowed.add(index)
                     changed = True
+        if quiet:
+            _repaint_rows(table, quiet)
         for index in narrowed:
             _narrow(table, columns[index], synced.widths[index])
         # A new sort changes the order alone: compare it even when no cell changed.
@@ -155,13 +166,51 @@ def _narrow(table: DataTable[Any], column: Column, widths: _Widths) -> None:
         table.update_cell(key, column.key, table.get_cell(key, column.key), update_width=True)
 
 
+def _repaint_rows(table: DataTable[Any], cells: Mapping[str, set[ColumnKey]]) -> None:
+    """`cells` (row key → columns) were put in place (`_data`): forget what Textual
+    rendered of those cells and their lines alone and repaint those lines. `update_cell`
+    counts every change as a change of the whole table (its render caches are keyed by
+    one update count), so at 2,000 rows each event re-rendered every visible cell:
+    measured as 30% of the monitor's time. (Textual is pinned; `tests/tui/test_tables.py`
+    checks the picture against a table built afresh.)"""
+    header = table.header_height if table.show_header else 0
+    locations = table._row_locations
+    found = (locations.get(RowKey(key)) for key in cells)
+    indexes = {index for index in found if index is not None}
+    lines = {header + index for index in indexes}
+    changed = {(RowKey(key), column) for key, columns in cells.items() for column in columns}
+    _forget(table._cell_render_cache, changed, 2)  # keyed by row key and column first
+    _forget(table._row_render_cache, cells, 1)  # by the row key first
+    _forget(table._line_cache, lines, 1)  # by the line first
+    count = table._update_count
+    for index in indexes:
+        table._row_renderable_cache.discard((count, index))
+    width = max(table.size.width, table.virtual_size.width)
+    scroll_y = table.scroll_offset.y
+    for line in lines:
+        # Below the header the table scrolls: a line's place on screen is less its scroll.
+        table.refresh(Region(0, line - scroll_y, width, 1))
+
+
+def _forget(cache: LRUCache[Any, Any], first_in: Container[object], parts: int) -> None:
+    """Drop the entries whose key begins (its first `parts`) with one of `first_in`."""
+    cached = cache.keys()  # an LRUCache: no iteration of its own
+    if parts == 1:
+        dropped = [k for k in cached if k[0] in first_in]
+    else:
+        dropped = [k for k in cached if k[:parts] in first_in]
+    for cache_key in dropped:
+        cache.discard(cache_key)
+
+
 def _reorder(table: DataTable[Any], rows: Mapping[str, Sequence[RenderableType]]) -> None:
-    """Rows came in out of place (a new call on top): lay the table out again, rarely,
-    keeping the highlighted row."""
+    """Rows came in out of place (a new call on top, a new sort, an agent whose state
+    moved it): put them in the new order as `DataTable.sort` does, without removing and
+    adding 2,000 rows, keeping the highlighted row."""
     highlighted = highlighted_key(table)
-    table.clear()
-    for key, cells in rows.items():
-        table.add_row(*cells, key=key)
+    table._row_locations = TwoWayDict({RowKey(key): index for index, key in enumerate(rows)})
+    table._update_count += 1
+    table.refresh()
     if highlighted is not None and highlighted in rows:
         table.move_cursor(row=table.get_row_index(highlighted))
 

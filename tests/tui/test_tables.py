@@ -59,3 +59,23 @@ async def test_rows_follow_a_new_order_and_lose_the_rows_no_longer_given() -> No
         await pilot.pause()
         assert [row.key.value for row in live.ordered_rows] == ["1003", "1001", "1004"]
         assert str(live.get_row("1003")[1]) == "busy"
+
+
+def _lines(table: DataTable[Any]) -> list[str]:
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+async def test_cells_changed_in_place_show_as_a_table_built_afresh_with_the_same_rows() -> None:
+    app = _Tables()
+    async with app.run_test(size=(40, 12)) as pilot:
+        live, fresh = app.query_one("#live", DataTable), app.query_one("#fresh", DataTable)
+        states = {f"10{n:02d}": "ready" for n in range(8)}
+        sync_rows(live, _rows(states))
+        await pilot.pause()
+        before = _lines(live)  # rendered, so Textual's caches hold every line
+        states |= {"1001": "busy", "1004": "wrap"}  # no wider than "ready": in place
+        sync_rows(live, _rows(states))
+        sync_rows(fresh, _rows(states))
+        await pilot.pause()
+        assert _lines(live) == _lines(fresh) != before
+        assert "busy" in _lines(live)[2] and "ready" in _lines(live)[3]

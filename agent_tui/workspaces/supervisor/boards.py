@@ -208,7 +208,7 @@ class AgentLine(NamedTuple):
     call_tier: str | None
 
 
-def _sort_key(line: AgentLine, sort: SortKey, now: float) -> tuple[object, ...]:
+def sort_key(line: AgentLine, sort: SortKey, now: float) -> tuple[object, ...]:
     status, day = line.status, line.day
     ident = (status.team, status.agent_id)
     if sort == "time":  # the longest in its state first: changes only when a state does
@@ -286,6 +286,62 @@ def _same(before: tuple[object, ...], now: tuple[object, ...], clock_too: bool) 
     )
 
 
+def agent_cells(
+    line: AgentLine,
+    now: float,
+    thresholds: Thresholds | None,
+    queue_names: Mapping[str, str],
+    ladders: Ladders | None = None,
+) -> tuple[Text, ...]:
+    """One agent's row on the board at `now`."""
+    status, day = line.status, line.day
+    label, style = BOARD_STATES.get(status.state, (status.state, ""))
+    if status.state == "busy" and status.leg == "held":
+        label = "保持 hold"
+    elif status.state in ("not_ready", "logged_out") and status.reason:
+        label = f"{label.split(' ')[0]} {status.reason}"
+    aht = day.aht_s if day is not None else None
+    occupancy = day.occupancy(now) if day is not None else None
+    queue = line.call_queue
+    return (
+        Text(status.agent_id, style="bold" if not status.simulated else ""),
+        Text(short_name(status.name)),
+        Text(label, style=style),
+        time_in_state_cell(status, day, now, thresholds, queue, ladders),
+        Text(
+            short_name(queue_names.get(queue, queue)) if queue else "—",
+            style="" if queue else "dim",
+        ),
+        Text(
+            TIERS.get(line.call_tier or "", line.call_tier or "—"),
+            style="" if line.call_tier else "dim",
+        ),
+        Text(str(day.handled if day is not None else 0), justify="right"),
+        Text(clock_face(aht) if aht is not None else "—", justify="right"),
+        _share(occupancy),
+        Text(status.team),
+    )
+
+
+_TIME, _OCCUPANCY = AGENT_COLUMNS.index("Time"), AGENT_COLUMNS.index("Occ")
+
+
+def agent_cells_at(
+    cells: tuple[Text, ...],
+    line: AgentLine,
+    now: float,
+    thresholds: Thresholds | None,
+    ladders: Ladders | None = None,
+) -> tuple[Text, ...]:
+    """The agent's row (`agent_cells` of the same line) at a new `now`: only time in state
+    and occupancy follow the clock, the other cells are kept (the very objects)."""
+    day = line.day
+    made = list(cells)
+    made[_TIME] = time_in_state_cell(line.status, day, now, thresholds, line.call_queue, ladders)
+    made[_OCCUPANCY] = _share(day.occupancy(now) if day is not None else None)
+    return tuple(made)
+
+
 def agent_rows(
     lines: Iterable[AgentLine],
     now: float,
@@ -302,7 +358,7 @@ def agent_rows(
     but the clock moved for them (their time and occupancy catch up as they scroll into
     view), so a tick redraws a screenful, not the floor."""
     chosen = [line for line in lines if view.admits(line.status, line.call_queue)]
-    chosen.sort(key=lambda line: _sort_key(line, view.sort, now))
+    chosen.sort(key=lambda line: sort_key(line, view.sort, now))
     rows: dict[str, tuple[Text, ...]] = {}
     cached_rows = cache.rows if cache is not None else None
     ladders = cache.ladders if cache is not None else None
@@ -314,46 +370,26 @@ def agent_rows(
         if cached is not None and _same(cached[0], made_of, clock_too):
             rows[status.agent_id] = cached[1]
             continue
-        label, style = BOARD_STATES.get(status.state, (status.state, ""))
-        if status.state == "busy" and status.leg == "held":
-            label = "保持 hold"
-        elif status.state in ("not_ready", "logged_out") and status.reason:
-            label = f"{label.split(' ')[0]} {status.reason}"
-        aht = day.aht_s if day is not None else None
-        occupancy = day.occupancy(now) if day is not None else None
-        queue = line.call_queue
-        rows[status.agent_id] = (
-            Text(status.agent_id, style="bold" if not status.simulated else ""),
-            Text(short_name(status.name)),
-            Text(label, style=style),
-            time_in_state_cell(status, day, now, thresholds, queue, ladders),
-            Text(
-                short_name(queue_names.get(queue, queue)) if queue else "—",
-                style="" if queue else "dim",
-            ),
-            Text(
-                TIERS.get(line.call_tier or "", line.call_tier or "—"),
-                style="" if line.call_tier else "dim",
-            ),
-            Text(str(day.handled if day is not None else 0), justify="right"),
-            Text(clock_face(aht) if aht is not None else "—", justify="right"),
-            _share(occupancy),
-            Text(status.team),
-        )
+        rows[status.agent_id] = agent_cells(line, now, thresholds, queue_names, ladders)
         if cached_rows is not None:
             cached_rows[status.agent_id] = (made_of, rows[status.agent_id])
     return rows
 
 
-def agents_title(
-    lines: Iterable[AgentLine], shown: int, view: AgentView, scope: str, following: str | None
-) -> Text:
-    """`14 agents · 3 ready · 8 on calls (team A) · sorted by … · filter … · following …`."""
+def state_counts(lines: Iterable[AgentLine]) -> dict[str, int]:
+    """How many agents are in each state."""
     counts: dict[str, int] = {}
-    total = 0
     for line in lines:
-        total += 1
         counts[line.status.state] = counts.get(line.status.state, 0) + 1
+    return counts
+
+
+def agents_title(
+    counts: Mapping[str, int], shown: int, view: AgentView, scope: str, following: str | None
+) -> Text:
+    """`14 agents · 3 ready · 8 on calls (team A) · sorted by … · filter … · following …`
+    (`counts`: every watched agent by state, filtered or not)."""
+    total = sum(counts.values())
     title = Text(f"{total} agents", style="bold")
     for state, word in (
         ("ready", "ready"),

@@ -32,16 +32,14 @@ from agent_tui.ui.tables import highlighted_key, rows_on_screen, sync_rows
 from agent_tui.workspaces.base import WorkspaceScreen
 from agent_tui.workspaces.supervisor import load_floor
 from agent_tui.workspaces.supervisor.agent_actions import ActionPicker, agent_actions
+from agent_tui.workspaces.supervisor.agent_board import AgentBoard
 from agent_tui.workspaces.supervisor.alerts_panel import ALERT_COLUMNS, alert_rows, alerts_title
 from agent_tui.workspaces.supervisor.attendance_view import AttendanceScreen
 from agent_tui.workspaces.supervisor.boards import (
     AGENT_COLUMNS,
     QUEUE_COLUMNS,
-    AgentLine,
     AgentView,
-    RowCache,
     Window,
-    agent_rows,
     agents_title,
     queue_rows,
     queues_title,
@@ -97,9 +95,9 @@ class MonitorScreen(WorkspaceScreen):
         self.window: Window = "interval"
         self.following: str | None = None
         # The board's clock moves once a second (the tick): between ticks an event redraws
-        # only its agent's row, the others' cells are the cached ones.
+        # only its agent's row, the others' cells are the ones made before.
         self._board_now: float | None = None
-        self._row_cache = RowCache()
+        self._agent_board = AgentBoard()
         self._dirty: set[str] = set()
         self._pacer = DrawPacer()
 
@@ -173,27 +171,19 @@ class MonitorScreen(WorkspaceScreen):
         self.query_one("#queues-title", Static).update(queues_title(queues, self.window, clock))
         sync_rows(self.query_one("#queues-board", DataTable), queue_rows(queues, self.window))
 
-    def agent_lines(self) -> list[AgentLine]:
-        board = self.board
-        lines = []
-        for status in self.store.team_agents():
-            queue, tier = board.calls.get(status.agent_id, (None, None))
-            lines.append(AgentLine(status, board.days.get(status.agent_id), queue, tier))
-        return lines
-
     def _show_agents(self) -> None:
         store, board = self.store, self.board
-        lines = self.agent_lines()
         names = {q.queue_id: q.name for q in board.queues.values()}
         if self._board_now is None:
             self._board_now = store.sim_now()
         table = self.query_one("#agents-board", DataTable)
-        rows = agent_rows(
-            lines, self._board_now, self.view, board.thresholds, names, self._row_cache,
-            rows_on_screen(table),
+        agent_board = self._agent_board
+        rows = agent_board.update(
+            store.team_agents(), board.days, board.calls, self._board_now, self.view,
+            board.thresholds, names, rows_on_screen(table),
         )  # fmt: skip
         scope = f"team {', '.join(store.teams)}" if store.teams else "the whole floor"
-        title = agents_title(lines, len(rows), self.view, scope, self.following)
+        title = agents_title(agent_board.counts, len(rows), self.view, scope, self.following)
         self.query_one("#agents-title", Static).update(title)
         sync_rows(table, rows)
         if self.following is not None and self.following in rows:
