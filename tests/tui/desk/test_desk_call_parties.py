@@ -119,7 +119,8 @@ async def test_a_declined_consult_is_said_on_the_consulting_desk(
         assert (await leader.post(f"/v1/calls/{call_id}/reject")).status_code == 200
         await until(lambda: _phase(app) == "ended", pilot)
         await until(lambda: "declined the consult" in line_words(app), pilot)
-        assert _told(app, "declined the consult")
+        # the strip and the notice are drawn by two handlers of one store change: wait for both
+        await until(lambda: _told(app, "declined the consult"), pilot)
         assert app.store.call is not None and app.store.call.status == "held"
         await leader.aclose()
 
