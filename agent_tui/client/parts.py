@@ -24,6 +24,7 @@ NOTICES: Final = "notices"  # what supervisors pinned or said on this agent's de
 DISCIPLINE: Final = "discipline"  # violations (SV5): the agent's own, a team's
 TRACKED_TICKETS: Final = "tracked_tickets"  # the agent's tickets and its callback (desk)
 CALL_PARTIES: Final = "call_parties"  # who else is on the desk's call: consult, conference
+BOOKED_CALLBACK: Final = "booked_callback"  # a callback the agent booked, now on its line
 
 ALL_PARTS: Final[frozenset[str]] = frozenset(
     {
@@ -43,6 +44,7 @@ ALL_PARTS: Final[frozenset[str]] = frozenset(
         DISCIPLINE,
         TRACKED_TICKETS,
         CALL_PARTIES,
+        BOOKED_CALLBACK,
     }
 )
 NOTHING: Final[frozenset[str]] = frozenset()

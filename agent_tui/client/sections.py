@@ -39,6 +39,7 @@ FEATURE_SECTIONS: tuple[str, ...] = (
     "agent_tui.client.discipline:DisciplineSection",
     "agent_tui.client.ticket_tracking:TicketTrackingSection",
     "agent_tui.client.call_parties:CallPartiesSection",
+    "agent_tui.client.booked_callbacks:BookedCallbackSection",
 )
 _features_added = False
 

@@ -207,7 +207,8 @@ class Callback(BaseModel):
     note: str
     agent_id: str
     created_at: float
-    status: Literal["scheduled", "done", "cancelled"] = "scheduled"
+    # placed: it fell due and became a call (callback.placed, kind `requested`)
+    status: Literal["scheduled", "placed", "done", "cancelled"] = "scheduled"
 
 
 class CallbackList(BaseModel):

@@ -7,10 +7,12 @@ engine refactors. Arguments are in the engine's terms (`RunFrame.engine_args`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from server_stub.centre.schema import CentreConfig
 from server_stub.engine import Engine, EngineError
+from server_stub.server.callback_placing import place_booked_callback
 from server_stub.server.ticket_runtime import place_callback
 
 
@@ -18,8 +20,11 @@ class CommandDispatcher:
     """Applies a command to an engine, then fires what it made due at once (routing a call,
     say). Everything that can be refused raises `EngineError` before anything changes."""
 
-    def __init__(self, config: CentreConfig) -> None:
+    def __init__(self, config: CentreConfig, wire_call_id: Callable[[str], str] = str) -> None:
         self._reason_codes = frozenset(c.code for c in config.reason_codes)
+        # an engine call id as the wire names it (the run's frame): server-recorded events
+        # that name a call carry the wire's id
+        self._wire_call_id = wire_call_id
 
     def apply(self, engine: Engine, kind: str, args: dict[str, Any]) -> Any:
         result = self._apply(engine, kind, args)
@@ -89,6 +94,8 @@ class CommandDispatcher:
                 )
             case "place_callback":
                 return place_callback(engine, args["ticket_id"], args.get("number"))
+            case "place_booked_callback":
+                return place_booked_callback(engine, args, self._wire_call_id)
         raise ValueError(f"unknown command {kind!r}")
 
     def _set_agent_state(

@@ -15,11 +15,16 @@ from typing import Any
 
 from server_stub.protocol.events import Event, EventType
 from server_stub.server.activity import ActivityLog
+from server_stub.server.callback_placing import BOOKED
 from server_stub.server.feed import EventHub
 from server_stub.server.floor import Floor
 from server_stub.server.pops import ScreenPopBuilder
 from server_stub.server.run_frame import RunFrame, is_server_recorded
 from server_stub.server.store import Store
+
+# What a callback's call carries on its screen pop (`call.offered`'s `callback`)
+TICKET_POP_KEYS = ("ticket_id", "callback_id", "attempt", "ticket")
+BOOKED_POP_KEYS = ("kind", "callback_id", "booked_by", "number", "note", "due_at")
 
 
 class ReplayDivergedError(RuntimeError):
@@ -124,11 +129,15 @@ class EventPipeline:
         )
 
     def _note_callback(self, event: Event) -> None:
+        """The callback a placed call is, for its screen pop; a booked one is placed now
+        (on replay too, so that it is never placed twice)."""
         data = event.data
+        booked = data.get("kind") == BOOKED
+        if booked:
+            self._store.set_callback_status(str(data["callback_id"]), "placed")
         if data.get("call_id"):
-            self._callback_calls[str(data["call_id"])] = {
-                key: data.get(key) for key in ("ticket_id", "callback_id", "attempt", "ticket")
-            }
+            keys = BOOKED_POP_KEYS if booked else TICKET_POP_KEYS
+            self._callback_calls[str(data["call_id"])] = {key: data.get(key) for key in keys}
 
     def _add_pop(self, event: Event) -> None:
         agent = self._floor.agents.get(event.agent_id or "")

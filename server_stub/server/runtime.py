@@ -27,6 +27,7 @@ from typing import Any
 from server_stub.centre.customers import customer_refs
 from server_stub.centre.schema import CentreConfig
 from server_stub.engine import Engine, EngineError
+from server_stub.protocol.api import Callback
 from server_stub.protocol.desk_screen import SCREENS_PER_S
 from server_stub.protocol.scripts import FlowScript
 from server_stub.server.activity import ActivityLog
@@ -54,7 +55,11 @@ from server_stub.server.staffing_desk import WhatIfJobs
 from server_stub.server.store import Store
 from server_stub.server.surges import SURGE_ACTOR, SurgeCallers
 from server_stub.server.throttle import Buckets
-from server_stub.server.ticket_runtime import build_ticket_loop, centre_workflow
+from server_stub.server.ticket_runtime import (
+    agent_call_queues,
+    build_ticket_loop,
+    centre_workflow,
+)
 from server_stub.server.training_floor import TraineeSeats
 from server_stub.server.training_sessions import TrainingDesk
 from server_stub.supervision.clock import CentreClock
@@ -129,10 +134,14 @@ class CentreRuntime:
         # Names this log (this database) to clients: call ids restart on every new centre.
         self.log_id = store.get_meta("log_id") or uuid.uuid4().hex
         store.set_meta("log_id", self.log_id)
-        self.dispatcher = CommandDispatcher(config)
+        self.dispatcher = CommandDispatcher(
+            config, wire_call_id=lambda call_id: self.frame.call_id(call_id) or call_id
+        )
         self.workflow = TicketWorkflow(centre_workflow(self.scripts_dir))
         self._placing_callbacks = False
         self._unplaceable: set[str] = set()  # callbacks the engine refused: said once
+        self._callback_queues = agent_call_queues(config)  # where a busy agent's wait
+        self._first_queue = config.queues[0].id if config.queues else None
         self.frame = RunFrame.from_meta(store.get_meta)
         forms_dir = self.scripts_dir.parent / "forms" if self.scripts_dir is not None else None
         self.quality = QualityDesk(config, store, self.scripts, forms_dir, lambda: self.now)
@@ -422,15 +431,19 @@ class CentreRuntime:
         return applied
 
     def _place_due_callbacks(self) -> None:
-        """Satisfaction callbacks that fell due become calls, as journaled commands (on
-        replay the journal places them; placing is never done twice)."""
+        """Callbacks that fell due become calls, as journaled commands (on replay the
+        journal places them; placing is never done twice): ticket's satisfaction callbacks
+        and those agents booked for callers."""
         if self._placing_callbacks or self.pipeline.replaying:
             return
         due = [t for t in self.tickets.callbacks_to_place() if t not in self._unplaceable]
-        if not due:
+        booked = [c for c in self.store.callbacks_due(self.now) if c.id not in self._unplaceable]
+        if not due and not booked:
             return
         self._placing_callbacks = True
         try:
+            for callback in booked:
+                self._place_booked(callback)
             for ticket_id in due:
                 customer_id = self.tickets.callback_target(ticket_id)[2]
                 customer = self.store.customer(customer_id) if customer_id else None
@@ -444,3 +457,21 @@ class CentreRuntime:
                     log.warning("callback of %s not placed: %s", ticket_id, error.message)
         finally:
             self._placing_callbacks = False
+
+    def _place_booked(self, callback: Callback) -> None:
+        """One booked callback, to the agent who booked it (or that agent's queue); the
+        pipeline marks it placed when its `callback.placed` is logged (on replay too)."""
+        args = {
+            "callback_id": callback.id,
+            "agent_id": callback.agent_id,
+            "queue_id": self._callback_queues.get(callback.agent_id, self._first_queue),
+            "number": callback.number,
+            "customer_id": callback.customer_id,
+            "note": callback.note,
+            "due_at": callback.due_at,
+        }
+        try:
+            self.apply_command("place_booked_callback", args, None)
+        except ApiError as error:
+            self._unplaceable.add(callback.id)
+            log.warning("booked callback %s not placed: %s", callback.id, error.message)

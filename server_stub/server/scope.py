@@ -283,6 +283,7 @@ PERSONAL_TYPES = frozenset(
         EventType.TICKET_UPDATED,
         EventType.TICKET_ESCALATED,
         "callback.scheduled",  # may carry the number to call
+        "callback.placed",  # a booked one carries it
     }
 )
 # The customer's record rides in the pop alone; notes and ticket text are the agent's work,

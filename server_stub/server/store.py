@@ -815,6 +815,13 @@ class Store:
             rows = self._db.execute(query, (agent_id, status)).fetchall()
         return [Callback.model_validate(dict(row)) for row in rows]
 
+    def callbacks_due(self, now: float) -> list[Callback]:
+        """Booked callbacks still waiting whose time has come, oldest due first."""
+        query = "SELECT * FROM callbacks WHERE status = 'scheduled' AND due_at <= ? "
+        with self._lock:
+            rows = self._db.execute(query + "ORDER BY due_at, id", (now,)).fetchall()
+        return [Callback.model_validate(dict(row)) for row in rows]
+
     def callback(self, callback_id: str) -> Callback | None:
         with self._lock:
             row = self._db.execute(

@@ -14,7 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from server_stub.centre.schema import CentreConfig, centre_epoch
-from server_stub.engine import Engine, EngineError
+from server_stub.engine import Engine
+from server_stub.server.callback_placing import ring_agent_or_queue
 from server_stub.server.run_frame import RunFrame
 from server_stub.workflow.loader import load_default_workflow, load_workflow
 from server_stub.workflow.schema import WorkflowConfig
@@ -71,19 +72,13 @@ def place_callback(engine: Engine, ticket_id: str, number: str | None) -> str:
     """Place the due callback of `ticket_id`; returns the engine's call id."""
     loop = ticket_loop(engine)
     agent_id, queue_id, customer_id = loop.callback_target(ticket_id)
-    call_id: str | None = None
-    via = "agent"
-    if number and agent_id in loop.humans:
-        try:
-            if engine.agent_view(agent_id)["state"] == "ready":
-                call_id = engine.dial(agent_id, number, customer_id)
-        except EngineError:
-            call_id = None
-    if call_id is None:
-        if queue_id is None:
-            raise EngineError("no_queue", "the centre has no call queue for a callback")
-        via = "queue"
-        call_id = engine.place_call(queue_id, customer_id=customer_id, ani=number)
+    call_id, via = ring_agent_or_queue(
+        engine,
+        agent_id=agent_id if agent_id in loop.humans else None,
+        queue_id=queue_id,
+        number=number,
+        customer_id=customer_id,
+    )
     engine.companion_command(
         NAME,
         "callback_placed",

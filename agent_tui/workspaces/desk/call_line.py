@@ -1,5 +1,6 @@
 """Who is on the line, above the caller's card: the number being dialled, a consult's
-second party, a conference's members (issue 9 defects 9 and 10).
+second party, a conference's members (issue 9 defects 9 and 10), and what a booked
+callback was booked for.
 
 `call_line_renderable` is pure: the desk's call (`CallInfo`), its consult as the store's
 `CallPartiesSection` folded it, the sim time now and the keymap's key names. It says,
@@ -17,6 +18,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
+from agent_tui.client.booked_callbacks import BookedCallCard
 from agent_tui.client.call_parties import Consult, Party
 from agent_tui.client.state import CallInfo
 from agent_tui.ui.cjk_wrap import Paragraph
@@ -61,11 +63,32 @@ def call_line_renderable(
     ringing_s: float,
     centre_time: CentreTime,
     keys: KeyNames,
+    booked: BookedCallCard | None = None,
 ) -> RenderableType | None:
     """The strip's content, or None when the line holds just the agent and the caller.
-    `ringing_s`: how long the agent's phone has been in its ringing state (the dial)."""
+    `ringing_s`: how long the agent's phone has been in its ringing state (the dial);
+    `booked`: the callback an agent booked, when this call is one."""
     if call is None:
         return None
+    parties = _parties(
+        call, consult, me=me, now=now, ringing_s=ringing_s, centre_time=centre_time, keys=keys
+    )
+    if booked is None or booked.call_id != call.call_id:
+        return parties
+    said = booked_callback(booked, me=me, centre_time=centre_time)
+    return said if parties is None else Group(said, parties)
+
+
+def _parties(
+    call: CallInfo,
+    consult: Consult | None,
+    *,
+    me: str,
+    now: float,
+    ringing_s: float,
+    centre_time: CentreTime,
+    keys: KeyNames,
+) -> RenderableType | None:
     if call.direction == "outbound" and call.status == "ringing":
         return dialling(call, ringing_s, keys)
     if consult is None or consult.call_id != call.call_id:
@@ -92,6 +115,19 @@ def dialling(call: CallInfo, ringing_s: float, keys: KeyNames) -> RenderableType
     ringing = Text(f"ringing 振铃 {clock_face(ringing_s)} · ", style="dim")
     ringing.append(key_says(keys, "call.hangup", "cancels 取消"), style="bold #e06c75")
     return Group(Paragraph(line, indent=INDENT), Paragraph(ringing, indent=INDENT))
+
+
+def booked_callback(card: BookedCallCard, *, me: str, centre_time: CentreTime) -> RenderableType:
+    """A callback an agent booked for this caller: when it was due, who booked it (when
+    not this agent), and the note it was booked with (what the call is about)."""
+    head = Text("↻ Booked callback 预约回呼", style="bold #d7af5f")
+    if card.due_at is not None:
+        head.append(f" · due {centre_time(card.due_at)[:5]}")  # booked to the minute
+    if card.booked_by and card.booked_by != me:  # a queue brought another agent's
+        head.append(f" · booked by {card.booked_by} 预约人", style="dim")
+    note = Text("Note 备注: ", style="dim")
+    note.append(card.note or "—")
+    return Group(Paragraph(head, indent=INDENT), Paragraph(note, indent=INDENT))
 
 
 def consulting(

@@ -30,9 +30,18 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, Select, TextArea
 
 from agent_tui.client.api import new_request_id
+from agent_tui.client.booked_callbacks import BookedCallbackSection, BookedCallCard
 from agent_tui.client.call_parties import CallPartiesSection, Consult
 from agent_tui.client.errors import ApiError, ServerUnreachable
-from agent_tui.client.parts import AGENT, CALL, CALL_PARTIES, CONNECTION, MESSAGES, QUEUES
+from agent_tui.client.parts import (
+    AGENT,
+    BOOKED_CALLBACK,
+    CALL,
+    CALL_PARTIES,
+    CONNECTION,
+    MESSAGES,
+    QUEUES,
+)
 from agent_tui.client.state import CallInfo, ClientStore
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.desk_view import identity_verified
@@ -133,7 +142,7 @@ class DeskScreen(WorkspaceScreen):
     AUTO_FOCUS = None
     SCOPE = "desk"
     PARTS: ClassVar[frozenset[str]] = frozenset(
-        {AGENT, CALL, QUEUES, MESSAGES, CONNECTION, CALL_PARTIES}
+        {AGENT, CALL, QUEUES, MESSAGES, CONNECTION, CALL_PARTIES, BOOKED_CALLBACK}
     )
 
     def __init__(self, *, centre_name: str | None = None) -> None:
@@ -143,6 +152,7 @@ class DeskScreen(WorkspaceScreen):
         self.wrapup_call_id: str | None = None  # the call whose wrap-up panel is open
         self.verified = False
         self._consult_end_told: tuple[str, float] | None = None  # (call, rang at) said once
+        self._booked_told: str | None = None  # the booked callback's call, said once
         self.codes: Codes = FALLBACK_CODES
         self.scripts_by_queue: dict[str, FlowScript | None] = {}
         self.orphan_ticket_draft = False  # a ticket draft came back for a call that is gone
@@ -216,7 +226,7 @@ class DeskScreen(WorkspaceScreen):
         if CALL in parts or AGENT in parts:
             # The card first: it is what the agent needs the moment the phone rings.
             self._sync_call(state)
-        if parts & {CALL, AGENT, CALL_PARTIES}:
+        if parts & {CALL, AGENT, CALL_PARTIES, BOOKED_CALLBACK}:
             self._show_call_line()
         if parts & {AGENT, QUEUES, MESSAGES, CONNECTION}:
             self.query_one(StateBar).show(state, self._ring_left_s())
@@ -353,6 +363,8 @@ class DeskScreen(WorkspaceScreen):
     def _show_call_line(self) -> None:
         state = self.store
         consult = self.consult()
+        call = state.call
+        booked = state.section(BookedCallbackSection).callback_on(call.call_id if call else None)
         self.query_one(CallLine).show(
             call_line_renderable(
                 state.call,
@@ -362,9 +374,25 @@ class DeskScreen(WorkspaceScreen):
                 ringing_s=state.seconds_in_state(),
                 centre_time=state.centre_time,
                 keys=self.key,
+                booked=booked,
             )
         )
         self._say_if_consult_ended(consult)
+        self._say_booked_callback(booked)
+
+    def _say_booked_callback(self, booked: BookedCallCard | None) -> None:
+        """A booked callback fell due and is on this desk's line: said once, with its note."""
+        if booked is None or self._booked_told == booked.call_id:
+            return
+        self._booked_told = booked.call_id
+        mine = booked.booked_by == self.store.agent_id
+        whose = "you booked" if mine else f"booked by {booked.booked_by or 'another agent'}"
+        note = f": {booked.note}" if booked.note else ""
+        self.notify(
+            f"A callback {whose} is due, to {booked.number}{note}",
+            title="预约回呼 Booked callback",
+            timeout=8,
+        )
 
     def _say_if_consult_ended(self, consult: Consult | None) -> None:
         """The other party left the consult by itself: said once, with what happens now."""

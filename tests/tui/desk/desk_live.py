@@ -5,14 +5,17 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 from live_helpers import AGENT, FROZEN_WALL, PASSWORD, World, live_app, until
+from rich.console import Console
 from textual.pilot import Pilot
 
 from agent_tui.shell.app import ShellApp
 from agent_tui.ui.pickers import ChoicePicker
+from agent_tui.workspaces.desk.call_line import CallLine
 from agent_tui.workspaces.desk.customer_card import CustomerCard
 from agent_tui.workspaces.desk.screen import DeskScreen
 from server_stub.server.testing import LiveServer
@@ -80,6 +83,28 @@ async def answer_a_call(
     await pilot.press("f4")
     await until(lambda: app.store.state == "busy", pilot)
     return call_id
+
+
+async def hang_up_and_wrap_up(pilot: Pilot[Any], code: str) -> None:
+    """F9 hangs up, F10 wraps up with `code`; wait until the agent is ready again."""
+    app = _agent_desk(pilot)
+    await pilot.press("f9")
+    await until(lambda: app.store.state == "wrap_up", pilot)
+    await pick(pilot, "f10", code)
+    await until(lambda: app.store.state == "ready" and app.store.call is None, pilot)
+
+
+def line_words(app: ShellApp) -> str:
+    """What the strip above the card says, unwrapped (the pictures show how it wraps)."""
+    desk = app.screen
+    assert isinstance(desk, DeskScreen)
+    shown = desk.query_one(CallLine).shown
+    if shown is None:
+        return ""
+    console = Console(width=400, color_system=None, file=io.StringIO())
+    with console.capture() as drawn:
+        console.print(shown)
+    return " ".join(drawn.get().replace("\u00a0", " ").split())
 
 
 async def settled(pilot: Pilot[Any], live: LiveServer) -> None:

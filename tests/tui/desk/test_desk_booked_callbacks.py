@@ -9,7 +9,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from desk_live import World, answer_a_call, go_ready, log_in_ready
+from desk_live import (
+    World,
+    answer_a_call,
+    go_ready,
+    hang_up_and_wrap_up,
+    line_words,
+    log_in,
+    log_in_ready,
+)
 from live_helpers import until
 from test_desk_snapshots import SIZE_IDS, SIZES, DeskPicture, Size, desk_picture, live
 from textual.pilot import Pilot
@@ -130,6 +138,77 @@ async def test_booked_callbacks_are_listed_by_key_and_one_is_cancelled_from_the_
         assert booked == []
 
 
+NOTE = "核对账单 check the bill"
+
+
+async def _booked_callback_dials(pilot: Pilot[Any], world: World, desk: DeskScreen) -> None:
+    """1001 books a callback for an hour from now with a note, wraps the call up, and the
+    hour goes by: the server dials the callback from this desk."""
+    app = pilot.app
+    assert isinstance(app, ShellApp)
+    dialog = await _open_the_dialog(pilot, world)
+    dialog.query_one("#callback-note", Input).value = NOTE
+    await pilot.press("enter")  # an hour from now, as offered
+    await until(lambda: bool(desk.callbacks_scheduled), pilot)
+    await hang_up_and_wrap_up(pilot, "resolved")
+    await world.advance(3600)
+    await until(lambda: app.store.call is not None and app.store.state == "reserved", pilot)
+
+
+async def test_a_booked_callback_falls_due_and_dials_from_the_desk_with_its_note(
+    app: ShellApp, world: World, live: LiveServer
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await log_in_ready(pilot)
+        await _booked_callback_dials(pilot, world, desk)
+        number = desk.callbacks_scheduled[0].number  # the caller's, as the dialog offered it
+        call = app.store.call
+        assert call is not None and call.direction == "outbound" and call.ani == number
+        await until(lambda: "Booked callback" in line_words(app), pilot)
+        words = line_words(app)
+        assert "due 11:00" in words and NOTE in words and "booked by" not in words  # its own
+        assert f"Dialling 外呼中 {number}" in words  # and still the dial's own line
+        told = [n.message for n in app._notifications if "callback you booked" in n.message]
+        assert told == [f"A callback you booked is due, to {number}: {NOTE}"]
+        assert live.runtime.store.callbacks_of("1001") == []  # placed: off the list
+
+
+async def test_another_agent_s_booked_callback_comes_from_the_queue_saying_whose_it_was(
+    app: ShellApp, world: World, live: LiveServer
+) -> None:
+    """1002 books a callback and is in a meeting when it falls due: the queue offers it to
+    this desk, which says who booked it and why."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in(pilot)  # 1001 stays not ready while 1002 takes the first call
+        other = await world.agent("1002")
+        assert (await other.post("/v1/agent/state", json={"state": "ready"})).status_code == 200
+        call_id = await world.send_call("enquiry", "C000003")
+        assert (await other.post(f"/v1/calls/{call_id}/answer")).status_code == 200
+        booking = {
+            "request_id": "cb-other-0001",
+            "customer_id": "C000003",
+            "number": "13900139000",
+            "due_at": 3600.0,
+            "note": NOTE,
+        }
+        assert (await other.post("/v1/callbacks", json=booking)).status_code == 201
+        assert (await other.post(f"/v1/calls/{call_id}/hangup")).status_code == 200
+        wrapup = {"code": "resolved", "notes": "", "script_path": []}
+        assert (await other.post(f"/v1/calls/{call_id}/wrapup", json=wrapup)).status_code == 200
+        meeting = {"state": "not_ready", "reason": "meeting"}
+        assert (await other.post("/v1/agent/state", json=meeting)).status_code == 200
+        await go_ready(pilot)
+        await world.advance(3600)
+        await until(lambda: "Booked callback" in line_words(app), pilot)
+        words = line_words(app)
+        assert "booked by 1002" in words and NOTE in words
+        call = app.store.call
+        assert call is not None and call.status == "ringing" and call.ani == "13900139000"
+        told = [n.message for n in app._notifications if "callback booked" in n.message]
+        assert told == [f"A callback booked by 1002 is due, to 13900139000: {NOTE}"]
+        await other.aclose()
+
+
 # ------------------------------------------------------------------ pictures
 
 
@@ -167,5 +246,17 @@ def test_desk_booked_callbacks_list(desk_picture: DeskPicture, size: Size) -> No
         await pilot.pause()
         await pilot.press("alt+g")
         await until(lambda: isinstance(pilot.app.screen, ChoicePicker), pilot)
+
+    assert desk_picture(size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_desk_booked_callback_dialling(desk_picture: DeskPicture, size: Size) -> None:
+    async def steps(pilot: Pilot[Any], world: World, desk: DeskScreen) -> None:
+        await go_ready(pilot)
+        await _booked_callback_dials(pilot, world, desk)
+        await until(lambda: "Booked callback" in line_words(desk.app), pilot)
+        pilot.app.clear_notifications()  # the notices would show through
+        await pilot.pause()
 
     assert desk_picture(size, steps)

@@ -5,15 +5,22 @@ the key that cancels it, and the state after a dial. Pictures at 80Ã—24 and 120Ã
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from desk_live import answer_a_call, desk_app, go_ready, log_in, log_in_ready, pick, settled
+from desk_live import (
+    answer_a_call,
+    desk_app,
+    go_ready,
+    line_words,
+    log_in,
+    log_in_ready,
+    pick,
+    settled,
+)
 from live_helpers import TEAM_LEADER, World, screen_text, team_leader_centre, until
-from rich.console import Console
 from test_desk_snapshots import SIZE_IDS, SIZES, DeskPicture, Size, desk_picture
 from textual.pilot import Pilot
 
@@ -41,19 +48,6 @@ def _phase(app: ShellApp) -> str | None:
     call = app.store.call
     consult = app.store.section(CallPartiesSection).consult_on(call.call_id if call else None)
     return consult.phase if consult is not None else None
-
-
-def line_words(app: ShellApp) -> str:
-    """What the strip above the card says, unwrapped (the pictures show how it wraps)."""
-    desk = app.screen
-    assert isinstance(desk, DeskScreen)
-    shown = desk.query_one(CallLine).shown
-    if shown is None:
-        return ""
-    console = Console(width=400, color_system=None, file=io.StringIO())
-    with console.capture() as drawn:
-        console.print(shown)
-    return " ".join(drawn.get().replace("\u00a0", " ").split())
 
 
 def _status(app: ShellApp) -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from desk_live import World, desk_app, log_in_ready, pick, settled
+from desk_live import World, desk_app, hang_up_and_wrap_up, log_in_ready, pick, settled
 from live_helpers import screen_text, settle, until
 from test_desk_ticket_tracking import complaint_on_the_line
 
@@ -33,14 +33,6 @@ def live() -> Iterator[LiveServer]:
 @pytest.fixture
 def app(live: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None) -> ShellApp:
     return desk_app(live, tmp_path, config_dir)
-
-
-async def hang_up_and_wrap_up(pilot: Any, code: str) -> None:
-    app = pilot.app
-    await pilot.press("f9")
-    await until(lambda: app.store.state == "wrap_up", pilot)
-    await pick(pilot, "f10", code)
-    await until(lambda: app.store.state == "ready" and app.store.call is None, pilot)
 
 
 async def callback_rings_on_the_desk(pilot: Any, world: World) -> str:
