@@ -273,6 +273,22 @@ def _duplicates(values: list[str]) -> Iterator[int]:
         seen.add(value)
 
 
+def _check_simulated_tickets(
+    config: CentreConfig, problems: _Problems, wrapup_codes: set[str], queue_list: str
+) -> None:
+    queues = {q.id for q in config.queues}
+    categories = [c.code for c in config.categories()]
+    for index, spec in enumerate(config.simulated_tickets):
+        at = ("simulated_tickets", index)
+        if spec.code not in wrapup_codes:
+            problems.add((*at, "code"), f"unknown wrap-up code {spec.code!r}")
+        if spec.queue not in queues:
+            problems.add((*at, "queue"), f"unknown queue {spec.queue!r} (queues: {queue_list})")
+        if spec.category not in categories:
+            known = ", ".join(categories)
+            problems.add((*at, "category"), f"unknown ticket category {spec.category!r} ({known})")
+
+
 def _check_references(config: CentreConfig, problems: _Problems) -> None:
     add = problems.add
     skills = set(config.skills)
@@ -358,6 +374,7 @@ def _check_references(config: CentreConfig, problems: _Problems) -> None:
         add(("wrapup_codes", index, "code"), f"duplicate wrap-up code {wrapup_codes[index]!r}")
 
     _check_shifts(config, problems, set(reason_codes))
+    _check_simulated_tickets(config, problems, set(wrapup_codes), queue_list)
 
     for index, agent in enumerate(config.agents):
         if agent.team not in known_teams:

@@ -205,6 +205,30 @@ class CentreInfo(Strict):
     epoch: str = Field(default="2026-11-23T08:00:00+08:00", description="sim time 0")
 
 
+# TK2: the ticket categories the source documents name, for a centre file that names none.
+DEFAULT_TICKET_CATEGORIES: tuple[Code, ...] = (
+    Code(code="enquiry", label="咨询 Enquiry"),
+    Code(code="fault", label="故障 Fault"),
+    Code(code="complaint", label="投诉 Complaint"),
+    Code(code="suggestion", label="建议 Suggestion"),
+    Code(code="billing", label="账务 Billing"),
+)
+
+
+class SimulatedTicket(Strict):
+    """The back office's inflow from the simulated floor: a simulated agent's wrap-up with
+    `code` on a call of `queue` opens a ticket of `category` (`share` of such wrap-ups do;
+    the rest were settled on the call), as a desk's would, with one of `subjects`. Both
+    picks go by the call's id, so the same day raises the same tickets."""
+
+    code: str
+    queue: str
+    category: str
+    share: float = Field(default=1.0, gt=0, le=1)
+    priority: Literal["low", "normal", "high", "urgent"] = "normal"
+    subjects: list[str] = Field(min_length=1)
+
+
 class CentreConfig(Strict):
     centre: CentreInfo
     skills: list[str]
@@ -225,6 +249,11 @@ class CentreConfig(Strict):
     )
     customers: Customers = Customers()
     survey: Survey = Survey()  # each queue's unless it has its own (IN8)
+    simulated_tickets: list[SimulatedTicket] = Field(default_factory=list)
+
+    def categories(self) -> list[Code]:
+        """The file's ticket categories, or the TK2 set when it names none."""
+        return list(self.ticket_categories) or list(DEFAULT_TICKET_CATEGORIES)
 
 
 DEFAULT_EPOCH = "2026-11-23T08:00:00+08:00"

@@ -20,6 +20,7 @@ from server_stub.server.feed import EventHub
 from server_stub.server.floor import Floor
 from server_stub.server.pops import ScreenPopBuilder
 from server_stub.server.run_frame import RunFrame, is_server_recorded
+from server_stub.server.simulated_tickets import SimulatedTickets, SimulatedWrapup
 from server_stub.server.store import Store
 
 # What a callback's call carries on its screen pop (`call.offered`'s `callback`)
@@ -42,6 +43,7 @@ class EventPipeline:
         activity: ActivityLog,
         frame: RunFrame,
         wall_clock: Callable[[], float],
+        simulated_tickets: SimulatedTickets | None = None,
     ) -> None:
         self._store = store
         self._floor = floor
@@ -54,6 +56,9 @@ class EventPipeline:
         self.stored_last_seq = store.last_seq()
         self.last_seen_seq = frame.seq_base  # the newest event of this run, stored or replayed
         self.replaying = False
+        # New wrap-ups of simulated agents that raise a ticket, for the runtime to open.
+        self._simulated_tickets = simulated_tickets
+        self.raised_tickets: list[SimulatedWrapup] = []
         # Satisfaction callbacks on the line (call id → what `callback.placed` said): the
         # agent a queue offers one to sees its ticket on the pop, like the one it was for.
         self._callback_calls: dict[str, dict[str, Any]] = {}
@@ -89,6 +94,8 @@ class EventPipeline:
             self.stored_last_seq = new_events[-1].seq
         floor = self._floor
         for event in events:
+            if event.type == EventType.CALL_WRAPUP_COMPLETED and event.seq > stored_last:
+                self._note_simulated_ticket(event)
             floor.apply(event)
         if new_events:
             self._hub.publish(new_events)
@@ -126,6 +133,24 @@ class EventPipeline:
             ticket_id=data.get("ticket_id"),
             team_id=data.get("team_id"),
             data=data,
+        )
+
+    def _note_simulated_ticket(self, event: Event) -> None:
+        raiser = self._simulated_tickets
+        if self.replaying or raiser is None or not event.call_id or not event.agent_id:
+            return
+        code = event.data.get("code")
+        if not raiser.raises(event.agent_id, code, event.queue_id):
+            return
+        call = self._floor.call(event.call_id)
+        self.raised_tickets.append(
+            SimulatedWrapup(
+                call_id=event.call_id,
+                agent_id=event.agent_id,
+                queue_id=event.queue_id or "",
+                code=str(code),
+                customer_id=call.customer_id if call is not None else None,
+            )
         )
 
     def _note_callback(self, event: Event) -> None:

@@ -51,10 +51,12 @@ from server_stub.server.replay import (
 )
 from server_stub.server.run_frame import RunFrame
 from server_stub.server.scope import Scope, SearchGrants
+from server_stub.server.simulated_tickets import SimulatedTickets
 from server_stub.server.staffing_desk import WhatIfJobs
 from server_stub.server.store import Store
 from server_stub.server.surges import SURGE_ACTOR, SurgeCallers
 from server_stub.server.throttle import Buckets
+from server_stub.server.ticket_intake import open_ticket
 from server_stub.server.ticket_runtime import (
     agent_call_queues,
     build_ticket_loop,
@@ -138,7 +140,8 @@ class CentreRuntime:
             config, wire_call_id=lambda call_id: self.frame.call_id(call_id) or call_id
         )
         self.workflow = TicketWorkflow(centre_workflow(self.scripts_dir))
-        self._placing_callbacks = False
+        self._acting = False  # in _after_flush: the centre's own commands are not re-entered
+        self.simulated_tickets = SimulatedTickets(config)
         self._unplaceable: set[str] = set()  # callbacks the engine refused: said once
         self._callback_queues = agent_call_queues(config)  # where a busy agent's wait
         self._first_queue = config.queues[0].id if config.queues else None
@@ -175,6 +178,7 @@ class CentreRuntime:
             activity=self.activity,
             frame=self.frame,
             wall_clock=self._wall_clock,
+            simulated_tickets=self.simulated_tickets,
         )
         self.engine.subscribe(self.pipeline.collect)
         self.engine.attach(
@@ -361,7 +365,7 @@ class CentreRuntime:
         self.catch_up()
         self._advance_engine(self.engine.now + seconds)
         self._flush()
-        self._place_due_callbacks()
+        self._after_flush()
         self.clock.anchor(self.now)
         self.driver.wake()
 
@@ -369,7 +373,7 @@ class CentreRuntime:
         """Bring the engine to the real-time clock (on a paused clock: fire what is due now)."""
         self._advance_engine(max(self.frame.engine_time(self.clock.now()), self.engine.now))
         self._flush()
-        self._place_due_callbacks()
+        self._after_flush()
 
     def _drive_step(self) -> bool:
         """Move the engine one slice towards the clock; True while it is still behind. When
@@ -380,7 +384,7 @@ class CentreRuntime:
         limit = self.engine.now + max(1.0, speed * DRIVER_SLICE_S)
         self._advance_engine(max(min(target, limit), self.engine.now))
         self._flush()
-        self._place_due_callbacks()
+        self._after_flush()
         behind = target - self.engine.now
         if speed > 0 and behind > speed * MAX_LAG_S:
             self.clock.anchor(self.now + speed * MAX_LAG_S)
@@ -427,36 +431,48 @@ class CentreRuntime:
         if kind in ("dial", "inject_call"):
             result = self.frame.call_id(result)
         applied = Applied(seq=self.hub.last_seq, value=result)
-        self._place_due_callbacks()  # a resolution during business hours rings at once
+        self._after_flush()  # a resolution during business hours rings at once
         return applied
 
-    def _place_due_callbacks(self) -> None:
-        """Callbacks that fell due become calls, as journaled commands (on replay the
-        journal places them; placing is never done twice): ticket's satisfaction callbacks
-        and those agents booked for callers."""
-        if self._placing_callbacks or self.pipeline.replaying:
+    def _after_flush(self) -> None:
+        """What the centre does by itself once new events are in, as journaled commands
+        (on replay the journal does it again; never twice): the tickets the simulated floor
+        raised are opened, and the callbacks that fell due are placed."""
+        if self._acting or self.pipeline.replaying:
             return
-        due = [t for t in self.tickets.callbacks_to_place() if t not in self._unplaceable]
-        booked = [c for c in self.store.callbacks_due(self.now) if c.id not in self._unplaceable]
-        if not due and not booked:
-            return
-        self._placing_callbacks = True
+        self._acting = True
         try:
-            for callback in booked:
-                self._place_booked(callback)
-            for ticket_id in due:
-                customer_id = self.tickets.callback_target(ticket_id)[2]
-                customer = self.store.customer(customer_id) if customer_id else None
-                number = customer.phones[0] if customer is not None and customer.phones else None
-                try:
-                    self.apply_command(
-                        "place_callback", {"ticket_id": ticket_id, "number": number}, None
-                    )
-                except ApiError as error:
-                    self._unplaceable.add(ticket_id)
-                    log.warning("callback of %s not placed: %s", ticket_id, error.message)
+            self._open_simulated_tickets()
+            self._place_due_callbacks()
         finally:
-            self._placing_callbacks = False
+            self._acting = False
+
+    def _open_simulated_tickets(self) -> None:
+        raised = self.pipeline.raised_tickets
+        while raised:
+            wrapup = raised.pop(0)
+            request = self.simulated_tickets.request(wrapup)
+            if request is not None:
+                open_ticket(self, request, created_by=wrapup.agent_id)
+
+    def _place_due_callbacks(self) -> None:
+        """Ticket's satisfaction callbacks and those agents booked for callers that fell
+        due become calls."""
+        due = [t for t in self.tickets.callbacks_to_place() if t not in self._unplaceable]
+        for callback in self.store.callbacks_due(self.now):
+            if callback.id not in self._unplaceable:
+                self._place_booked(callback)
+        for ticket_id in due:
+            customer_id = self.tickets.callback_target(ticket_id)[2]
+            customer = self.store.customer(customer_id) if customer_id else None
+            number = customer.phones[0] if customer is not None and customer.phones else None
+            try:
+                self.apply_command(
+                    "place_callback", {"ticket_id": ticket_id, "number": number}, None
+                )
+            except ApiError as error:
+                self._unplaceable.add(ticket_id)
+                log.warning("callback of %s not placed: %s", ticket_id, error.message)
 
     def _place_booked(self, callback: Callback) -> None:
         """One booked callback, to the agent who booked it (or that agent's queue); the

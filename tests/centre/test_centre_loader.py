@@ -233,3 +233,28 @@ def test_unquoted_numeric_id_gets_a_hint_to_quote_it() -> None:
     assert error.line == line_of(text, "{id: 1001,")
     assert error.field == "agents[0].id"
     assert 'quote it, "1001"' in error.message
+
+
+def test_simulated_tickets_name_their_wrong_code_queue_and_category_by_line() -> None:
+    text = (
+        SMALL_CENTRE
+        + """wrapup_codes:
+  - {code: ticket_created, label: Ticket}
+simulated_tickets:
+  - {code: ticket_made, queue: enquiry, category: enquiry, subjects: [Bill]}
+  - {code: ticket_created, queue: billing, category: enquiry, subjects: [Bill]}
+  - {code: ticket_created, queue: fault, category: repair, subjects: [No line]}
+"""
+    )
+    error = error_for(text)
+    assert [(p.line, p.message) for p in error.problems] == [
+        (line_of(text, "code: ticket_made"), "unknown wrap-up code 'ticket_made'"),
+        (
+            line_of(text, "queue: billing"),
+            "unknown queue 'billing' (queues: enquiry, fault)",
+        ),
+        (
+            line_of(text, "category: repair"),
+            "unknown ticket category 'repair' (enquiry, fault, complaint, suggestion, billing)",
+        ),
+    ]

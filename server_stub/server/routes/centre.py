@@ -17,20 +17,10 @@ from server_stub.server.deps import AnyUser, RuntimeDep
 
 router = APIRouter(tags=["centre"])
 
-# TK2: the categories the source documents name; a centre file may later add its own.
-DEFAULT_TICKET_CATEGORIES: tuple[Code, ...] = (
-    Code(code="enquiry", label="咨询 Enquiry"),
-    Code(code="fault", label="故障 Fault"),
-    Code(code="complaint", label="投诉 Complaint"),
-    Code(code="suggestion", label="建议 Suggestion"),
-    Code(code="billing", label="账务 Billing"),
-)
-
 
 def ticket_categories(config: CentreConfig) -> list[Code]:
     """The centre file's ticket categories, or the TK2 set when it names none."""
-    named = [Code(code=c.code, label=c.label) for c in config.ticket_categories]
-    return named or list(DEFAULT_TICKET_CATEGORIES)
+    return [Code(code=c.code, label=c.label) for c in config.categories()]
 
 
 @router.get("/directory", response_model=Directory)

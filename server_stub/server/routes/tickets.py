@@ -18,7 +18,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from server_stub.protocol.api import Ticket, TicketCreateRequest
-from server_stub.protocol.events import EventType
 from server_stub.protocol.workflow_api import TicketDetail, TransitionRequest
 from server_stub.server.deps import RuntimeDep, scoped
 from server_stub.server.errors import ApiError, not_found, request_id_reused
@@ -26,6 +25,7 @@ from server_stub.server.routes.centre import ticket_categories
 from server_stub.server.runtime import CentreRuntime
 from server_stub.server.scope import Scope
 from server_stub.server.ticket_access import refusal_error, role_for, ticket_detail
+from server_stub.server.ticket_intake import open_ticket
 from server_stub.workflow.ticket_loop import NAME as TICKET_LOOP
 
 router = APIRouter(tags=["tickets"])
@@ -68,35 +68,7 @@ async def create_ticket(
     scope.check_customer(body.customer_id, action="ticket.create")
     if body.call_id is not None:
         scope.check_ticket_call(body.call_id)
-    now = runtime.now
-    ticket = Ticket(
-        id=f"T{runtime.store.ticket_count() + 1:06d}",
-        request_id=body.request_id,
-        customer_id=body.customer_id,
-        call_id=body.call_id,
-        category=body.category,
-        subject=body.subject,
-        description=body.description,
-        priority=body.priority,
-        status="open",
-        department=body.department,
-        created_by=user.user_id,
-        created_at=now,
-        updated_at=now,
-    )
-    runtime.store.put_ticket(ticket)
-    # Into the log as well, so the ticket is in the one sequence the feed and reports read.
-    await runtime.command(
-        "record",
-        {
-            "type": EventType.TICKET_CREATED.value,
-            "call_id": body.call_id,
-            "agent_id": user.user_id,
-            "data": {"ticket_id": ticket.id, **ticket.model_dump(mode="json")},
-        },
-        user.user_id,
-    )
-    return runtime.store.ticket(ticket.id) or ticket  # the loop has dispatched it by now
+    return open_ticket(runtime, body, created_by=user.user_id)
 
 
 def readable_ticket(ticket_id: str, scope: Scope, runtime: CentreRuntime) -> Ticket:
