@@ -53,6 +53,9 @@ def _field_grid() -> Table:
     return grid
 
 
+SCORE_STYLES = {1: "#e06c75", 2: "#e06c75", 3: "#e0b860", 4: "#8fbf7f", 5: "#8fbf7f"}
+
+
 def contact_line(contact: ContactRecord) -> Text:
     when = (contact.at or "")[:10] or "today"
     line = Text(f"{when} ", style="dim")
@@ -62,6 +65,8 @@ def contact_line(contact: ContactRecord) -> Text:
     code = contact.wrapup_code or contact.outcome
     if code:
         line.append(f" → {code_label(code)}", style="#8fbcbb")
+    if contact.survey_score is not None:  # what the caller scored the call (IN8)
+        line.append(f" · 满意度 {contact.survey_score}/5", style=SCORE_STYLES[contact.survey_score])
     return line
 
 

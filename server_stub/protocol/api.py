@@ -253,6 +253,7 @@ class ContactRecord(BaseModel):
     wrapup_code: str | None = None
     notes: str | None = None
     script_path: list[tuple[str, str]] = Field(default_factory=list)
+    survey_score: int | None = Field(default=None, description="the caller's 1..5 (IN8)")
 
 
 class TicketCreateRequest(Request):

@@ -42,7 +42,7 @@ from server_stub.protocol.quality_form_model import Evaluation
 from server_stub.protocol.training_api import TrainingResult
 from server_stub.server.db_lock import DatabaseLock
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 FILE_MODE = 0o600  # the database holds customers' personal data and login token hashes
 JOURNAL_BATCH = 1_000
 SEARCH_LIMIT = 10
@@ -148,7 +148,8 @@ CREATE TABLE IF NOT EXISTS contacts (
     direction TEXT NOT NULL, ani TEXT,
     arrived_at REAL NOT NULL, answered_at REAL, ended_at REAL,
     waited_s REAL, talk_s REAL, outcome TEXT,
-    wrapup_code TEXT, notes TEXT, script_path TEXT NOT NULL DEFAULT '[]'
+    wrapup_code TEXT, notes TEXT, script_path TEXT NOT NULL DEFAULT '[]',
+    survey_score INTEGER
 );
 CREATE INDEX IF NOT EXISTS contacts_customer ON contacts(customer_id, arrived_at);
 """
@@ -250,6 +251,9 @@ class Store:
             version = _schema_version(db)
             if version == "1":
                 _migrate_from_1(db)
+                version = "2"
+            if version == "2":
+                _migrate_from_2(db)
             elif version not in (None, SCHEMA_VERSION):
                 raise StoreError(
                     f"{self.path} was written by a newer agent-tui-server (schema {version}): "
@@ -707,6 +711,11 @@ class Store:
                 "talk_s = CASE WHEN answered_at IS NULL THEN NULL ELSE ? - answered_at END "
                 "WHERE call_id = ?",
                 (event.sim_time, data.get("outcome"), event.sim_time, event.call_id),
+            )
+        elif kind == "call.survey_scored":  # the caller's 1..5, stored with the call (IN8)
+            self._db.execute(
+                "UPDATE contacts SET survey_score = ? WHERE call_id = ?",
+                (data.get("score"), event.call_id),
             )
         elif kind == "call.wrapup_completed":
             self._db.execute(
@@ -1230,6 +1239,23 @@ def _migrate_from_1(db: sqlite3.Connection) -> None:
             db.execute(f"ALTER TABLE {table}_v2 RENAME TO {table}")
         db.execute("DROP TABLE IF EXISTS tokens")  # plain tokens: those users log in again
         db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _migrate_from_2(db: sqlite3.Connection) -> None:
+    """Schema 2 → 3: the caller's survey score on its CDR row (IN8)."""
+    db.execute("BEGIN")
+    try:
+        db.execute("ALTER TABLE contacts ADD COLUMN survey_score INTEGER")
+        db.execute(
+            "UPDATE contacts SET survey_score = (SELECT CAST(json_extract(e.data, '$.score') "
+            "AS INTEGER) FROM events e WHERE e.call_id = contacts.call_id "
+            "AND e.type = 'call.survey_scored' ORDER BY e.seq DESC LIMIT 1)"
+        )
+        db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from server_stub.protocol.api import Ticket
@@ -75,3 +76,28 @@ def test_a_ticket_stored_twice_is_one_ticket() -> None:
     store.put_ticket(ticket)
     assert store.ticket_count() == 1
     assert store.ticket_by_request("req-00000001") == ticket
+
+
+def test_a_schema_2_database_gets_the_survey_score_column_filled_from_its_log(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "centre.sqlite"
+    store = Store(path)
+    store.append_events(
+        [
+            _event(1, "call.arrived", 0.0, call_id="C1", queue_id="q", data={"customer_id": "C9"}),
+            _event(2, "call.survey_scored", 30.0, call_id="C1", data={"score": 2}),
+        ],
+        last_sim_time=30.0,
+    )
+    store.close()
+    old = sqlite3.connect(path)  # as schema 2 left it: no column, version 2
+    old.execute("ALTER TABLE contacts DROP COLUMN survey_score")
+    old.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    old.commit()
+    old.close()
+    reopened = Store(path)
+    contact = reopened.contact("C1")
+    assert contact is not None and contact.survey_score == 2
+    assert reopened.get_meta("schema_version") == "3"
+    reopened.close()

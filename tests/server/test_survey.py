@@ -56,6 +56,8 @@ async def test_the_caller_sent_to_the_survey_scores_later_while_the_agent_wraps_
             events = [e for e in runtime.store.iter_events() if e.call_id == call_id]
             facts = session_facts(events, call_id)
             assert facts.survey_score == 4 and len(facts.surveys) == 1
+            contact = runtime.store.contact(call_id)  # and on its CDR row, for history
+            assert contact is not None and contact.survey_score == 4
     finally:
         runtime.store.close()
 

@@ -177,3 +177,15 @@ def test_desk_my_shift(
         await until(lambda: "Mean score" in screen_text(pilot.app), pilot)
 
     assert picture(snap_compare, app, size, steps)
+
+
+async def test_the_caller_s_survey_score_shows_on_the_card_of_its_next_call(
+    app: ShellApp, live: LiveServer, world: World
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await worked_shift(pilot, world)  # the second call is the same customer's
+        scored = [e for e in stored_log(live.runtime) if e[1] == EventType.CALL_SURVEY_SCORED]
+        assert len(scored) == 1  # this centre's seed: the caller scored, not hung up
+        score = scored[0][5]["score"]
+        assert live.runtime.store.contact(scored[0][2]).survey_score == score  # type: ignore[union-attr]
+        await until(lambda: f"满意度 {score}/5" in screen_text(app), pilot)
