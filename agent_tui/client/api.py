@@ -255,6 +255,10 @@ class CentreApi:
     async def script_progress(self, call_id: str) -> ScriptProgress:
         return await self._call(ScriptProgress, "GET", f"/calls/{call_id}/script")
 
+    async def call_party_events(self, call_id: str) -> list[Event]:
+        """The events that say who is on the call's line, for a desk back mid-call."""
+        return await self._list(_EVENTS, f"/calls/{call_id}/parties")
+
     async def my_messages(self) -> list[Event]:
         return await self._list(_EVENTS, "/agent/messages")
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from agent_tui.client.parts import CALL_PARTIES, NOTHING
 from agent_tui.client.sections import StoreSection
-from server_stub.protocol.events import EventType
+from server_stub.protocol.events import CALL_PARTY_EVENTS, EventType
 
 if TYPE_CHECKING:
     from agent_tui.client.state import ClientStore
@@ -65,20 +65,21 @@ class Consult:
 
 class CallPartiesSection(StoreSection):
     name: ClassVar[str] = "call_parties"
-    handles: ClassVar[frozenset[str]] = frozenset(
-        {
-            EventType.CALL_OFFERED,
-            EventType.CALL_CONSULT_ANSWERED,
-            EventType.CALL_CONSULT_ENDED,
-            EventType.CALL_CONFERENCED,
-            EventType.CALL_TRANSFERRED,
-            EventType.CALL_ENDED,
-            EventType.CALL_WRAPUP_COMPLETED,
-        }
-    )
+    handles: ClassVar[frozenset[str]] = CALL_PARTY_EVENTS
 
     def __init__(self) -> None:
         self.consults: dict[str, Consult] = {}  # the latest consult of each call, by call id
+
+    def restore(self, events: list[Event], store: ClientStore) -> frozenset[str]:
+        """A call's party events from the server (`GET /v1/calls/{id}/parties`), folded as
+        the feed would have brought them: the desk logged in again mid-call. A call the
+        feed has already told of is left as the feed has it (it is newer)."""
+        if not events or events[0].call_id in self.consults:
+            return NOTHING
+        changed: frozenset[str] = NOTHING
+        for event in events:
+            changed |= self.apply(event, store)
+        return changed
 
     def consult_on(self, call_id: str | None) -> Consult | None:
         return self.consults.get(call_id) if call_id is not None else None

@@ -59,6 +59,21 @@ class EventType(StrEnum):
     RESYNC = "resync"  # stream only: the client was gone too long; re-read state
 
 
+# Who is on a call's line (the desk's consult and conference strip): the events that tell
+# it, which `GET /v1/calls/{id}/parties` gives back to a desk logging in mid-call.
+CALL_PARTY_EVENTS: frozenset[str] = frozenset(
+    {
+        EventType.CALL_OFFERED,
+        EventType.CALL_CONSULT_ANSWERED,
+        EventType.CALL_CONSULT_ENDED,
+        EventType.CALL_CONFERENCED,
+        EventType.CALL_TRANSFERRED,
+        EventType.CALL_ENDED,
+        EventType.CALL_WRAPUP_COMPLETED,
+    }
+)
+
+
 class AgentState(StrEnum):
     LOGGED_OUT = "logged_out"
     NOT_READY = "not_ready"

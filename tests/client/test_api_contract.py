@@ -195,6 +195,9 @@ async def test_an_agents_call_from_ring_to_wrap_up_parses_at_every_step(
     consult = TransferRequest(mode="consult", agent_id="1002")
     assert isinstance(await agent.transfer(call_id, consult), CommandResult)
     assert isinstance(await agent.consult(call_id, ConsultRequest(action="cancel")), CommandResult)
+    parties = await agent.call_party_events(call_id)  # the consult, for a desk back mid-call
+    assert [e.type for e in parties][-1] == "call.consult_ended"
+    assert all("pop" not in e.data for e in parties)
 
     ticket = await agent.create_ticket(
         TicketCreateRequest(

@@ -55,6 +55,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/agent/shift"): AGENT,  # the agent's own shift (ST3)
     ("PUT", "/v1/agent/screen"): AGENT,
     ("GET", "/v1/calls/{call_id}/script"): AGENT,
+    ("GET", "/v1/calls/{call_id}/parties"): AGENT,
     ("GET", "/v1/agent/messages"): AGENT,
     ("POST", "/v1/calls/dial"): AGENT,
     ("POST", "/v1/callbacks"): AGENT,

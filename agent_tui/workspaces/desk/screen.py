@@ -301,6 +301,7 @@ class DeskScreen(WorkspaceScreen):
             self.verified = False
             if call.status != "ringing":
                 self._resumed_call = call.call_id  # on the desk before it was drawn
+                self.restore_parties(call.call_id)
             card.show_call(call, verified=False)
             self._ring(call)
             self._say_if_ringing_elsewhere(call)
@@ -802,6 +803,16 @@ class DeskScreen(WorkspaceScreen):
         pane.set_script(script, self._script_values(self.store.call))
         if self._resumed_call == call_id:
             await self._resume_walk(call_id)
+
+    @work(exclusive=True, group="parties", exit_on_error=False)
+    async def restore_parties(self, call_id: str) -> None:
+        """Back on a call after logging in again: who else is on its line (a consult)."""
+        ok, events = await self._attempt(
+            "find who is on the line", self.shell.api.call_party_events(call_id)
+        )
+        if ok and events and self.call_id == call_id:
+            section = self.store.section(CallPartiesSection)
+            self.shell.publish(section.restore(events, self.store))
 
     async def _resume_walk(self, call_id: str) -> None:
         """Back on a call after logging in again: the script where the agent left it."""

@@ -31,7 +31,7 @@ from server_stub.protocol.desk_screen import (
     WrapupNotesRequest,
     walked_path,
 )
-from server_stub.protocol.events import EventType
+from server_stub.protocol.events import CALL_PARTY_EVENTS, Event, EventType
 from server_stub.server.auth import Principal
 from server_stub.server.deps import AgentUser, RuntimeDep, scoped
 from server_stub.server.errors import ApiError, not_found, request_id_reused
@@ -180,6 +180,18 @@ async def script_progress(call_id: str, user: AgentUser, runtime: RuntimeDep) ->
         if event.type == EventType.CALL_SCRIPT_STEP and event.agent_id == user.user_id
     )
     return ScriptProgress(call_id=call_id, path=walked_path(steps))
+
+
+@router.get("/calls/{call_id}/parties", response_model=list[Event])
+async def call_parties(call_id: str, user: AgentUser, runtime: RuntimeDep) -> list[Event]:
+    """The events that say who is on the call's line (a consult, a conference), for a desk
+    logging in mid-call to fold as its feed would have (its own call only; no pops)."""
+    own_call(runtime, call_id, user)
+    return [
+        event.model_copy(update={"data": {k: v for k, v in event.data.items() if k != "pop"}})
+        for event in runtime.store.call_events(call_id)
+        if event.type in CALL_PARTY_EVENTS
+    ]
 
 
 @router.put("/calls/{call_id}/wrapup/notes", response_model=CommandResult)

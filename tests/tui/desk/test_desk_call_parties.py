@@ -6,6 +6,7 @@ the key that cancels it, and the state after a dial. Pictures at 80×24 and 120�
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -117,6 +118,26 @@ async def test_a_declined_consult_is_said_on_the_consulting_desk(
         await until(lambda: _told(app, "declined the consult"), pilot)
         assert app.store.call is not None and app.store.call.status == "held"
         await leader.aclose()
+
+
+async def test_logging_in_again_mid_consult_brings_back_who_is_on_the_line(
+    app: ShellApp, world: World, live: LiveServer, tmp_path: Path, config_dir: Path
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in_ready(pilot)
+        call_id, leader = await _consult_the_leader(pilot, world)
+        assert (await leader.post(f"/v1/calls/{call_id}/answer")).status_code == 200
+        await until(lambda: _phase(app) == "answered", pilot)
+    again = desk_app(live, tmp_path, config_dir)  # another workstation, the same agent
+    async with again.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await until(lambda: "answered 已接通" in line_words(again), pilot)
+        text = line_words(again)
+        assert f"({TEAM_LEADER})" in text and "班组长 team leader" in text
+        assert "F7 completes, conferences or cancels" in text
+        await pick(pilot, "f7", "conference")  # and the consult goes on from there
+        await until(lambda: _phase(again) == "conference", pilot)
+    await leader.aclose()
 
 
 async def test_the_conference_lists_every_party_and_when_it_joined(
