@@ -66,6 +66,7 @@ PRIORITY_LABELS: dict[str, str] = {
 
 # Codes the system sets by itself, named before the centre's list arrives.
 BUILT_IN_CODE_LABELS: dict[str, str] = {
+    "login": "登录 Login",  # the engine's: not ready since logging in, no reason chosen yet
     "ring_no_answer": "未接听 Missed call",
     "rejected": "拒接 Rejected",
     "logout": "登出 Logout",

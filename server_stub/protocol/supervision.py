@@ -490,8 +490,8 @@ def alert_text(
         figure = f"{shown}% {relation} {math.floor(threshold * 100 + 1e-9)}%"
     else:
         figure = f"{value:.0f} ≥ {threshold:.1f}"
-    extra = (detail or {}).get("reason")
-    suffix = f" ({extra})" if extra else ""
+    extra = (detail or {}).get("reason_label") or (detail or {}).get("reason")
+    suffix = f" ({extra})" if extra else ""  # the centre's words for a not-ready reason
     return f"{ALERT_TITLES[kind]} · {subject_id} · {figure}{suffix}"
 
 

@@ -708,6 +708,7 @@ class AlertEngine:
                 detail: Detail = {"state": agent.state}
                 if kind is AlertKind.NOT_READY_TOO_LONG:
                     detail["reason"] = agent.reason
+                    detail["reason_label"] = self.directory.reason_label(agent.reason)
                 if agent.call_id is not None:
                     detail["call_id"] = agent.call_id
                 self._want(

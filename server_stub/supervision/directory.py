@@ -39,10 +39,15 @@ class FloorDirectory:
         agents: list[AgentFacts],
         queues: list[QueueFacts],
         teams: list[str],
+        reason_labels: dict[str, str] | None = None,
     ) -> None:
         self.agents = {a.agent_id: a for a in agents}
         self.queues = {q.queue_id: q for q in queues}
         self.teams = list(teams)
+        self.reason_labels = dict(reason_labels or {})  # a not-ready reason's words
+
+    def reason_label(self, reason: str | None) -> str | None:
+        return self.reason_labels.get(reason, reason) if reason else reason
 
     @classmethod
     def from_centre(cls, config: CentreConfig) -> FloorDirectory:
@@ -70,7 +75,8 @@ class FloorDirectory:
         ]
         teams = [t.id for t in config.teams]
         teams += sorted({a.team for a in config.agents} - set(teams))
-        return cls(agents, queues, teams)
+        labels = {c.code: c.label for c in config.reason_codes}
+        return cls(agents, queues, teams, reason_labels=labels)
 
     def team_of(self, agent_id: str) -> str | None:
         facts = self.agents.get(agent_id)

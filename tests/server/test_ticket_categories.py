@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from server_stub.centre.schema import DEFAULT_TICKET_CATEGORIES
 from server_stub.centre.schema import Code as CodeConfig
-from server_stub.server.routes.centre import DEFAULT_TICKET_CATEGORIES, ticket_categories
+from server_stub.server.routes.centre import ticket_categories
 from server_stub.server.testing import quiet_centre
 
 
@@ -21,4 +22,6 @@ def test_a_centre_that_names_its_ticket_categories_gets_exactly_those() -> None:
 
 def test_a_centre_that_names_none_gets_the_documents_categories() -> None:
     config = quiet_centre().model_copy(update={"ticket_categories": []})
-    assert ticket_categories(config) == list(DEFAULT_TICKET_CATEGORIES)
+    assert [(c.code, c.label) for c in ticket_categories(config)] == [
+        (c.code, c.label) for c in DEFAULT_TICKET_CATEGORIES
+    ]

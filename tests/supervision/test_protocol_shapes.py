@@ -63,6 +63,10 @@ def test_an_alert_event_travels_as_json_and_reads_back_the_same() -> None:
 def test_alert_text_says_what_and_how_far_in_both_languages() -> None:
     text = alert_text(AlertKind.NOT_READY_TOO_LONG, "a010", 725.0, 600.0, "s", {"reason": "break"})
     assert text == "未就绪过长 Not ready too long · a010 · 12:05 ≥ 10:00 (break)"
+    labelled = {"reason": "break", "reason_label": "小休 Break"}  # the centre's words first
+    assert alert_text(AlertKind.NOT_READY_TOO_LONG, "a010", 725.0, 600.0, "s", labelled).endswith(
+        "12:05 ≥ 10:00 (小休 Break)"
+    )
     below = alert_text(AlertKind.SL_BREACHED, "enquiry", 0.7999, 0.8, "ratio")
     assert below.endswith("79% < 80%")  # rounded down: not yet 80 %
     assert alert_text(AlertKind.CALL_TOO_LONG, "a1", 3725.0, 3600.0, "s").endswith(

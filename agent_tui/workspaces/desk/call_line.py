@@ -70,36 +70,23 @@ def call_line_renderable(
     `booked`: the callback an agent booked, when this call is one."""
     if call is None:
         return None
-    parties = _parties(
-        call, consult, me=me, now=now, ringing_s=ringing_s, centre_time=centre_time, keys=keys
-    )
+    parties: RenderableType | None = None
+    on_this_call = consult is not None and consult.call_id == call.call_id
+    if call.direction == "outbound" and call.status == "ringing":
+        parties = dialling(call, ringing_s, keys)
+    elif consult is not None and on_this_call:
+        if consult.phase == "conference":
+            parties = conference(call, consult, me=me, now=now, centre_time=centre_time)
+        elif consult.phase == "ended":
+            parties = ended(consult, me=me, centre_time=centre_time)
+        elif consult.consulting.agent_id == me:
+            parties = consulting(consult, now=now, centre_time=centre_time, keys=keys)
+        else:
+            parties = consulted(consult, now=now, keys=keys)
     if booked is None or booked.call_id != call.call_id:
         return parties
     said = booked_callback(booked, me=me, centre_time=centre_time)
     return said if parties is None else Group(said, parties)
-
-
-def _parties(
-    call: CallInfo,
-    consult: Consult | None,
-    *,
-    me: str,
-    now: float,
-    ringing_s: float,
-    centre_time: CentreTime,
-    keys: KeyNames,
-) -> RenderableType | None:
-    if call.direction == "outbound" and call.status == "ringing":
-        return dialling(call, ringing_s, keys)
-    if consult is None or consult.call_id != call.call_id:
-        return None
-    if consult.phase == "conference":
-        return conference(call, consult, me=me, now=now, centre_time=centre_time)
-    if consult.phase == "ended":
-        return ended(consult, me=me, centre_time=centre_time)
-    if consult.consulting.agent_id == me:
-        return consulting(consult, now=now, centre_time=centre_time, keys=keys)
-    return consulted(consult, now=now, keys=keys)
 
 
 def dialling(call: CallInfo, ringing_s: float, keys: KeyNames) -> RenderableType:

@@ -42,7 +42,6 @@ STATE_NAMES: dict[str, str] = {
     "wrap_up": "Wrap-up 话后",
     "not_ready": "Not ready 示忙",
 }
-REASON_NAMES: dict[str, str] = {"login": "登录后 After login"}
 
 SHIFT_CSS = """
 MyShift {
@@ -93,7 +92,7 @@ def state_name(state: str, reason: str | None) -> str:
     """A state's row label: not ready names its reason by the centre's label."""
     name = STATE_NAMES.get(state, state)
     if state == "not_ready" and reason:
-        return f"示忙 · {REASON_NAMES.get(reason) or code_label(reason)}"
+        return f"示忙 · {code_label(reason)}"
     return name
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from rich.text import Text
 
-from agent_tui.ui.labels import clock_face
+from agent_tui.ui.labels import clock_face, code_label
 from server_stub.protocol.supervision import Severity, state_severity
 from server_stub.protocol.supervision_board import (
     SL_VARIANT,
@@ -299,7 +299,7 @@ def agent_cells(
     if status.state == "busy" and status.leg == "held":
         label = "保持 hold"
     elif status.state in ("not_ready", "logged_out") and status.reason:
-        label = f"{label.split(' ')[0]} {status.reason}"
+        label = f"{label.split(' ')[0]} {short_name(code_label(status.reason))}"
     aht = day.aht_s if day is not None else None
     occupancy = day.occupancy(now) if day is not None else None
     queue = line.call_queue

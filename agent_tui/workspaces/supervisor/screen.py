@@ -26,6 +26,7 @@ from agent_tui.client.parts import ALERTS, BOARD, CONNECTION, FLOOR
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.header import WorkspaceHeader
 from agent_tui.ui.key_hints import KeyHints
+from agent_tui.ui.labels import use_codes
 from agent_tui.ui.pickers import Choice, ChoicePicker
 from agent_tui.ui.requests import attempt
 from agent_tui.ui.tables import highlighted_key, rows_on_screen, sync_rows
@@ -125,6 +126,16 @@ class MonitorScreen(WorkspaceScreen):
         self.set_interval(1.0, self._tick)
         self._schedule_refresh()
         self.query_one("#agents-board", DataTable).focus()
+        self.load_labels()
+
+    @work(group="labels", exit_on_error=False)
+    async def load_labels(self) -> None:
+        """The centre's labels of its reasons: the board names them, not their codes."""
+        ok, codes = await attempt(self.notify, "read the reasons", self.shell.api.codes())
+        if ok and codes is not None:
+            use_codes(codes)
+            self._agent_board = AgentBoard()  # its cells were drawn with the built-in labels
+            self._show_agents()
 
     @property
     def shown_at(self) -> float | None:

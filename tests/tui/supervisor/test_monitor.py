@@ -206,9 +206,7 @@ async def test_sort_filter_and_follow_by_keys_keep_the_followed_agent_highlighte
             assert _rows(monitor, "#agents-board") == ["1001", "1100", "1002"]  # team, id
             await leader.set_state("not_ready", "meeting")
             await world.advance(5)
-            await until(
-                lambda: "meeting" in _cell(monitor, "#agents-board", "1100", "State"), pilot
-            )
+            await until(lambda: "会议" in _cell(monitor, "#agents-board", "1100", "State"), pilot)
             await pilot.press("down")  # 1100
             await pilot.press("f7")  # follow it
             assert monitor.following == "1100"

@@ -43,7 +43,7 @@ async def test_the_monitor_shows_a_pushed_agent_not_ready_for_training_until_it_
                 PushRequest(request_id=new_request_id(), scenario="enquiry_tariffs")
             )
             assert [p.agent_id for p in pushed.started] == ["1001"]
-            await until(lambda: state_cell(monitor, "1001") == "示忙 training", pilot)
+            await until(lambda: state_cell(monitor, "1001") == "示忙 培训", pilot)
             stop = SessionControl(action="stop")
             await trainer.steer_session(pushed.started[0].session_id, stop)
             await until(lambda: state_cell(monitor, "1001") == "就绪 ready", pilot)
