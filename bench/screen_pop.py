@@ -146,7 +146,7 @@ async def run(calls: int, speed: float, url: str, workdir: Path) -> list[float]:
                     quiet_until = time.monotonic() + SETTLE_S
                     if len(latencies) % 50 == 0:
                         print(f"  {len(latencies)} calls…", flush=True)
-            await app.action_quit()
+            app.exit()  # not action_quit: a natural call may be ringing, and it would ask
         print(
             f"of which server emission → desk feed: p50 {statistics.median(transport):.1f} ms,"
             f" p99 {percentile(transport, 0.99):.1f} ms"

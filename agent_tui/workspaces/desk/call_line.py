@@ -231,6 +231,8 @@ class CallLine(Static):
         self.shown: RenderableType | None = None  # what it says now (tests read it)
 
     def show(self, renderable: RenderableType | None) -> None:
+        if renderable is None and self.shown is None:
+            return  # hidden and empty already: no layout pass for nothing (the screen pop)
         self.shown = renderable
         self.set_class(renderable is not None, "-shown")
         self.update(renderable if renderable is not None else "")
