@@ -294,6 +294,8 @@ def desk_screen_renderable(
     if walker is not None:
         verified = bool(identity_verified(walker))
     if card:
+        if screen.call_line:  # the dial's number, a callback's note: the caller's own data
+            parts.append(Text(screen.call_line, style="#b48ead"))
         parts.append(card_renderable(call, verified=verified))
     if walker is not None:
         parts.append(Text(f"Script 脚本 · {walker.script.title}", style="bold #5fa8d3"))

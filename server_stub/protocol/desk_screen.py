@@ -112,3 +112,5 @@ class DeskScreenState(Request):
     ticket: TicketDraftView | None = None
     knowledge_article: str | None = Field(default=None, max_length=64)
     pane: DeskPane = "idle"
+    # the strip above the card, as words: who else is on the line, a dial, a booked callback
+    call_line: str | None = Field(default=None, max_length=600)

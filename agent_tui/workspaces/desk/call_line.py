@@ -12,9 +12,10 @@ it joined. `CallLine` is the strip that shows it, and hides when there is nothin
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
@@ -229,6 +230,20 @@ class CallLine(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.shown: RenderableType | None = None  # what it says now (tests read it)
+        self._words: tuple[RenderableType | None, str] = (None, "")
+
+    @property
+    def words(self) -> str:
+        """What the strip says, unwrapped on one line: what a mirrored desk shows of it."""
+        shown = self.shown
+        if shown is None:
+            return ""
+        if self._words[0] is not shown:
+            console = Console(width=400, color_system=None, file=io.StringIO())
+            with console.capture() as drawn:
+                console.print(shown)
+            self._words = (shown, " ".join(drawn.get().replace(NO_BREAK, " ").split()))
+        return self._words[1]
 
     def show(self, renderable: RenderableType | None) -> None:
         if renderable is None and self.shown is None:

@@ -279,6 +279,7 @@ class DeskScreen(WorkspaceScreen):
             if pane == PANE_KNOWLEDGE
             else None,
             pane=SCREEN_PANES.get(pane or "", "idle"),
+            call_line=self.query_one(CallLine).words[:600] or None,
         )
 
     def _offer_screen(self) -> None:

@@ -5,12 +5,10 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
 from live_helpers import AGENT, FROZEN_WALL, PASSWORD, World, live_app, until
-from rich.console import Console
 from textual.pilot import Pilot
 
 from agent_tui.shell.app import ShellApp
@@ -98,13 +96,7 @@ def line_words(app: ShellApp) -> str:
     """What the strip above the card says, unwrapped (the pictures show how it wraps)."""
     desk = app.screen
     assert isinstance(desk, DeskScreen)
-    shown = desk.query_one(CallLine).shown
-    if shown is None:
-        return ""
-    console = Console(width=400, color_system=None, file=io.StringIO())
-    with console.capture() as drawn:
-        console.print(shown)
-    return " ".join(drawn.get().replace("\u00a0", " ").split())
+    return desk.query_one(CallLine).words
 
 
 async def settled(pilot: Pilot[Any], live: LiveServer) -> None:

@@ -93,6 +93,15 @@ async def test_the_consulting_desk_names_the_team_leader_ringing_then_answered(
         await until(lambda: _phase(app) == "answered", pilot)
         await until(lambda: "answered 已接通" in line_words(app), pilot)
         assert "F7 completes, conferences or cancels" in line_words(app)
+        # and its supervisors see it on the mirrored desk (agent.screen)
+        await until(
+            lambda: any(
+                "answered 已接通" in (e[5].get("call_line") or "")
+                for e in stored_log(live.runtime)
+                if e[1] == "agent.screen"
+            ),
+            pilot,
+        )
 
         await pick(pilot, "f7", "cancel")
         await until(lambda: not desk.query_one(CallLine).has_class("-shown"), pilot)

@@ -108,4 +108,5 @@ def _idle() -> dict[str, Any]:
         "ticket": None,
         "knowledge_article": None,
         "pane": "idle",
+        "call_line": None,
     }

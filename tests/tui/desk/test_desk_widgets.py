@@ -300,6 +300,19 @@ def test_another_user_sees_the_agents_desk_from_its_screen_state_and_the_pop() -
     assert "断网 No internet" in text and "High" in text
 
 
+def test_the_mirrored_desk_says_who_else_is_on_the_line_to_those_who_see_the_card() -> None:
+    from agent_tui.ui.desk_view import call_from_pop, desk_screen_renderable
+    from server_stub.protocol.desk_screen import DeskScreenState
+
+    said = "⇄ Consulting 咨询 赵组长 (1100) · 班组长 team leader ● answered 已接通"
+    screen = DeskScreenState(call_id="c7", pane="script", call_line=said)
+    call = call_from_pop("c7", vip_pop())
+    seen = render_text(desk_screen_renderable(screen, call=call, script=None, keys=KEYS), 110)
+    assert said in seen
+    masked = desk_screen_renderable(screen, call=call, script=None, keys=KEYS, card=False)
+    assert "Consulting" not in render_text(masked, 110)  # a trainer: no caller's data
+
+
 def test_a_screen_whose_path_does_not_fit_the_script_names_the_step_instead() -> None:
     from agent_tui.ui.desk_view import desk_screen_renderable
     from server_stub.protocol.desk_screen import DeskScreenState
