@@ -225,6 +225,9 @@ class SimulatedTicket(Strict):
     queue: str
     category: str
     share: float = Field(default=1.0, gt=0, le=1)
+    # tickets of this kind already open when a new centre's day starts (the night's), so
+    # the back office has work at once
+    at_opening: int = Field(default=0, ge=0, le=100)
     priority: Literal["low", "normal", "high", "urgent"] = "normal"
     subjects: list[str] = Field(min_length=1)
 

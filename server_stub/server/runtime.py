@@ -76,6 +76,8 @@ from server_stub.workflow.ticket_workflow import TicketWorkflow
 
 __all__ = ["Applied", "CentreRuntime", "ReplayDivergedError"]
 
+OPENING_META = "opening_tickets"  # the night's tickets were opened in this database
+
 log = logging.getLogger("centre")
 
 PING_EVERY_S = 15.0  # SSE comment lines to idle clients
@@ -248,6 +250,7 @@ class CentreRuntime:
         self.clock.anchor(self.now)
         self.activity.restart_at(self.now)
         self.training.seats.give_back_all()  # the sessions did not survive the restart
+        self._open_the_nights_tickets()
         # What start-up made (config, customers, replayed log) lives for good: keep it out
         # of the cyclic GC's full scans, which otherwise stall the fan-out for 100+ ms.
         gc.collect()
@@ -446,6 +449,16 @@ class CentreRuntime:
             self._place_due_callbacks()
         finally:
             self._acting = False
+
+    def _open_the_nights_tickets(self) -> None:
+        """A new centre's day starts with the tickets the night left open (the centre
+        file's `at_opening`), once per database: journaled, so a replay has them."""
+        if self.store.get_meta(OPENING_META) is not None or self.store.ticket_count():
+            return
+        for request, raised_by in self.simulated_tickets.opening():
+            if self.store.customer(request.customer_id) is not None:
+                open_ticket(self, request, created_by=raised_by)
+        self.store.set_meta(OPENING_META, "opened")
 
     def _open_simulated_tickets(self) -> None:
         raised = self.pipeline.raised_tickets

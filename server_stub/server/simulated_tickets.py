@@ -35,6 +35,31 @@ class SimulatedTickets:
             (spec.code, spec.queue): spec for spec in config.simulated_tickets
         }
         self.simulated_agents = frozenset(a.id for a in config.agents if a.simulated)
+        self._config = config
+
+    def opening(self) -> list[tuple[TicketCreateRequest, str]]:
+        """The tickets open when a new centre's day starts (each spec's `at_opening`), each
+        with the simulated agent of its queue who raised it: the same list every time."""
+        config = self._config
+        skills = {q.id: q.skill for q in config.queues}
+        opening: list[tuple[TicketCreateRequest, str]] = []
+        for spec in config.simulated_tickets:
+            agents = sorted(
+                a.id
+                for a in config.agents
+                if a.simulated and a.skills.get(skills.get(spec.queue, ""), 0) > 0
+            )
+            for k in range(spec.at_opening if agents else 0):
+                draw = zlib.crc32(f"{spec.queue}/{spec.code}/{k}".encode())
+                request = TicketCreateRequest(
+                    request_id=f"opening-{spec.queue}-{spec.code}-{k}",
+                    customer_id=f"C{1 + draw % config.customers.count:06d}",
+                    category=spec.category,
+                    subject=spec.subjects[k % len(spec.subjects)],
+                    priority=spec.priority,
+                )
+                opening.append((request, agents[draw % len(agents)]))
+        return opening
 
     def raises(self, agent_id: str | None, code: object, queue_id: str | None) -> bool:
         """Whether this wrap-up raises a ticket (a simulated agent's, a code and queue named)."""

@@ -25,7 +25,30 @@ def _run(runtime: CentreRuntime, minutes: int) -> list[tuple[Any, ...]]:
 
 
 def _created(log: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    return [e[5] for e in log if e[1] == "ticket.created"]
+    """The tickets raised on the floor's calls (not the night's, which have no call)."""
+    return [e[5] for e in log if e[1] == "ticket.created" and e[5]["call_id"] is not None]
+
+
+def test_a_new_centre_opens_with_the_night_s_tickets_once(tmp_path: Path) -> None:
+    config = load_default_centre()
+    db = tmp_path / "centre.sqlite"
+    first = paused_runtime(db, config=config)
+    log = stored_log(first)
+    first.store.close()
+    opened = [e for e in log if e[1] == "ticket.created"]
+    expected = sum(spec.at_opening for spec in config.simulated_tickets)
+    assert expected > 0 and len(opened) == expected
+    assert all(e[0] == 0.0 and e[5]["call_id"] is None for e in opened)  # at the opening
+    wanted = Counter(s.category for s in config.simulated_tickets for _ in range(s.at_opening))
+    assert Counter(e[5]["category"] for e in opened) == wanted
+    dispatched = {e[5]["ticket_id"] for e in log if e[1] == "ticket.dispatched"}
+    assert {e[5]["ticket_id"] for e in opened} <= dispatched  # in the departments' queues
+    again = paused_runtime(db, config=config)  # a restart opens none again
+    try:
+        assert len([e for e in stored_log(again) if e[1] == "ticket.created"]) == expected
+        assert again.store.ticket_count() == expected
+    finally:
+        again.store.close()
 
 
 def test_each_simulated_ticket_answers_to_a_named_wrap_up_with_that_call_s_customer() -> None:
@@ -87,6 +110,7 @@ def test_the_same_day_raises_the_same_tickets_and_a_restart_raises_none_twice(
         assert after[: len(before)] == before
         calls = [t["call_id"] for t in after]
         assert len(calls) == len(set(calls))  # none raised twice over the restart
-        assert restarted.store.ticket_count() == len(after)
+        opening = sum(spec.at_opening for spec in config.simulated_tickets)
+        assert restarted.store.ticket_count() == len(after) + opening
     finally:
         restarted.store.close()

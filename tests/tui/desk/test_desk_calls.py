@@ -9,6 +9,7 @@ from __future__ import annotations
 from desk_live import World, answer_a_call, log_in, log_in_ready, pick
 from live_helpers import AGENT, screen_text, until
 
+from agent_tui.client.call_parties import CallPartiesSection
 from agent_tui.shell.app import ShellApp
 from agent_tui.shell.login import LoginScreen
 from agent_tui.workspaces.desk.customer_card import CustomerCard
@@ -158,6 +159,8 @@ async def test_a_consult_transfer_to_another_agent_is_completed_from_the_consult
         await until(lambda: app.store.call and app.store.call.status == "held", pilot)
         answered = await other.post(f"/v1/calls/{call_id}/answer")
         assert answered.status_code == 200, answered.text
+        # the consult key offers to complete once the desk has heard the answer
+        await until(lambda: _consult_phase(app) == "answered", pilot)
         await pick(pilot, "f7", "complete")
         await until(lambda: app.store.state == "wrap_up", pilot)
         await other.aclose()
@@ -204,3 +207,9 @@ async def test_log_out_is_refused_with_a_word_while_a_call_is_on_the_desk(
         await pilot.pause()
         assert isinstance(app.screen, DeskScreen)
         assert any("log out between calls" in n.message for n in app._notifications)
+
+
+def _consult_phase(app: ShellApp) -> str | None:
+    call = app.store.call
+    consult = app.store.section(CallPartiesSection).consult_on(call.call_id if call else None)
+    return consult.phase if consult is not None else None
