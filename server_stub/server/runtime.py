@@ -144,6 +144,7 @@ class CentreRuntime:
         self.workflow = TicketWorkflow(centre_workflow(self.scripts_dir))
         self._acting = False  # in _after_flush: the centre's own commands are not re-entered
         self.simulated_tickets = SimulatedTickets(config)
+        self._next_booked = store.next_callback_due()  # the soonest booked callback's time
         self._unplaceable: set[str] = set()  # callbacks the engine refused: said once
         self._callback_queues = agent_call_queues(config)  # where a busy agent's wait
         self._first_queue = config.queues[0].id if config.queues else None
@@ -472,9 +473,11 @@ class CentreRuntime:
         """Ticket's satisfaction callbacks and those agents booked for callers that fell
         due become calls."""
         due = [t for t in self.tickets.callbacks_to_place() if t not in self._unplaceable]
-        for callback in self.store.callbacks_due(self.now):
-            if callback.id not in self._unplaceable:
-                self._place_booked(callback)
+        if self._next_booked is not None and self._next_booked <= self.now:
+            for callback in self.store.callbacks_due(self.now):
+                if callback.id not in self._unplaceable:
+                    self._place_booked(callback)
+            self._next_booked = self.store.next_callback_due()
         for ticket_id in due:
             customer_id = self.tickets.callback_target(ticket_id)[2]
             customer = self.store.customer(customer_id) if customer_id else None
@@ -486,6 +489,12 @@ class CentreRuntime:
             except ApiError as error:
                 self._unplaceable.add(ticket_id)
                 log.warning("callback of %s not placed: %s", ticket_id, error.message)
+
+    def note_booked_callback(self, due_at: float) -> None:
+        """A callback was booked: the driver looks for due ones from `due_at` (one number
+        to compare on every step, not a query)."""
+        if self._next_booked is None or due_at < self._next_booked:
+            self._next_booked = due_at
 
     def _place_booked(self, callback: Callback) -> None:
         """One booked callback, to the agent who booked it (or that agent's queue); the

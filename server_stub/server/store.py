@@ -831,6 +831,13 @@ class Store:
             rows = self._db.execute(query + "ORDER BY due_at, id", (now,)).fetchall()
         return [Callback.model_validate(dict(row)) for row in rows]
 
+    def next_callback_due(self) -> float | None:
+        """When the soonest booked callback still waiting is due (None: none waits)."""
+        query = "SELECT MIN(due_at) FROM callbacks WHERE status = 'scheduled'"
+        with self._lock:
+            due = self._db.execute(query).fetchone()[0]
+        return None if due is None else float(due)
+
     def callback(self, callback_id: str) -> Callback | None:
         with self._lock:
             row = self._db.execute(

@@ -286,6 +286,7 @@ async def schedule_callback(
         created_at=runtime.now,
     )
     runtime.store.put_callback(callback)
+    runtime.note_booked_callback(callback.due_at)
     agent = runtime.floor.agents.get(user.user_id)
     call_id = (agent.call_id or agent.last_call_id) if agent is not None else None
     scheduled = {
