@@ -146,7 +146,7 @@ class CentreRuntime:
         self.simulated_tickets = SimulatedTickets(config)
         self._next_booked = store.next_callback_due()  # the soonest booked callback's time
         self._unplaceable: set[str] = set()  # callbacks the engine refused: said once
-        self._callback_queues = agent_call_queues(config)  # where a busy agent's wait
+        self._callback_queues = agent_call_queues(config)  # a not-ready agent's booked ones
         self._first_queue = config.queues[0].id if config.queues else None
         self.frame = RunFrame.from_meta(store.get_meta)
         forms_dir = self.scripts_dir.parent / "forms" if self.scripts_dir is not None else None
