@@ -19,6 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from agent_tui.client.errors import ApiError, ServerUnreachable
 from server_stub.protocol.agent_shift import AgentShift
 from server_stub.protocol.api import (
+    CLIENT_KEEP_ALIVE_S,
     AgentStatus,
     Callback,
     CallbackList,
@@ -152,7 +153,10 @@ class CentreApi:
         self.base_url = base_url.rstrip("/")
         self.token: str | None = None
         self._client = httpx.AsyncClient(
-            base_url=self.base_url, timeout=timeout, transport=transport
+            base_url=self.base_url,
+            timeout=timeout,
+            transport=transport,
+            limits=httpx.Limits(keepalive_expiry=CLIENT_KEEP_ALIVE_S),
         )
 
     # -- plumbing -------------------------------------------------------------------

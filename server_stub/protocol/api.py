@@ -15,6 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Role = Literal["agent", "supervisor", "trainer", "evaluator", "admin", "department"]
 # The states an agent may ask for; the others (reserved, busy, wrap_up) come from calls.
 RequestableState = Literal["ready", "not_ready", "logged_out"]
+# HTTP keep-alive, in seconds: the client lets an idle connection go well before the server
+# closes it, so that no request goes out on a socket the server is closing ("Server
+# disconnected without sending a response" after a pause at the desk).
+SERVER_KEEP_ALIVE_S = 75
+CLIENT_KEEP_ALIVE_S = 30.0
+
 TicketPriority = Literal["low", "normal", "high", "urgent"]
 TicketStatus = Literal["open", "dispatched", "in_progress", "resolved", "closed"]
 OPEN_TICKET_STATUSES: frozenset[str] = frozenset({"open", "dispatched", "in_progress"})

@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 
 import uvicorn
 
+from server_stub.protocol.api import SERVER_KEEP_ALIVE_S
 from server_stub.server.feed import EventHub
 
 GRACEFUL_SHUTDOWN_S = 5  # time for requests in flight once the streams have ended
@@ -57,5 +58,6 @@ def server_config(app: Any, host: str, port: int, **extra: Any) -> uvicorn.Confi
         access_log=False,
         proxy_headers=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        timeout_keep_alive=SERVER_KEEP_ALIVE_S,
         **extra,
     )

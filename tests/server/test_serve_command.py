@@ -46,3 +46,14 @@ def test_serve_with_a_broken_centre_file_says_where_and_exits_2(tmp_path: Path) 
     )
     assert result.returncode == 2
     assert str(broken) in result.stderr
+
+
+def test_the_desk_lets_an_idle_connection_go_before_the_server_closes_it() -> None:
+    """A request after a pause at the desk never rides a socket the server is closing
+    (seen in tmux as "Server disconnected without sending a response")."""
+    from server_stub.protocol.api import CLIENT_KEEP_ALIVE_S, SERVER_KEEP_ALIVE_S
+    from server_stub.server.serving import server_config
+
+    config = server_config(object(), "127.0.0.1", 0)
+    assert config.timeout_keep_alive == SERVER_KEEP_ALIVE_S
+    assert CLIENT_KEEP_ALIVE_S <= SERVER_KEEP_ALIVE_S / 2  # well before, whatever the delays
