@@ -26,7 +26,7 @@ from agent_tui.client.parts import ALERTS, BOARD, CONNECTION, FLOOR
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.header import WorkspaceHeader
 from agent_tui.ui.key_hints import KeyHints
-from agent_tui.ui.labels import use_codes
+from agent_tui.ui.labels import code_label, use_codes
 from agent_tui.ui.pickers import Choice, ChoicePicker
 from agent_tui.ui.requests import attempt
 from agent_tui.ui.tables import highlighted_key, rows_on_screen, sync_rows
@@ -44,6 +44,7 @@ from agent_tui.workspaces.supervisor.boards import (
     agents_title,
     queue_rows,
     queues_title,
+    short_name,
 )
 from agent_tui.workspaces.supervisor.coaching_view import CoachingScreen
 from agent_tui.workspaces.supervisor.message_dialog import (
@@ -133,9 +134,14 @@ class MonitorScreen(WorkspaceScreen):
         """The centre's labels of its reasons: the board names them, not their codes."""
         ok, codes = await attempt(self.notify, "read the reasons", self.shell.api.codes())
         if ok and codes is not None:
+            shown = [c.code for c in codes.reason_codes]
+            before = [short_name(code_label(code)) for code in shown]
             use_codes(codes)
-            self._agent_board = AgentBoard()  # its cells were drawn with the built-in labels
-            self._show_agents()
+            if [short_name(code_label(code)) for code in shown] != before:
+                # drawn with the built-in labels: draw the board again from scratch
+                self._agent_board = AgentBoard()
+                self.query_one("#agents-board", DataTable).clear()
+                self._show_agents()
 
     @property
     def shown_at(self) -> float | None:
