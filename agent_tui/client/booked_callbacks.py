@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from agent_tui.client.parts import BOOKED_CALLBACK, NOTHING
 from agent_tui.client.sections import StoreSection
+from server_stub.protocol.call_facts import BOOKED_KIND
 
 if TYPE_CHECKING:
     from agent_tui.client.state import ClientStore
     from server_stub.protocol.events import Event
-
-BOOKED = "requested"  # the server's `kind` of a callback an agent booked
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class BookedCallbackSection(StoreSection):
         if not me or event.agent_id != me:
             return NOTHING
         data = event.data if event.type == "callback.placed" else event.data.get("callback")
-        if not isinstance(data, dict) or data.get("kind") != BOOKED or not event.call_id:
+        if not isinstance(data, dict) or data.get("kind") != BOOKED_KIND or not event.call_id:
             return NOTHING
         card = _card(data, event.call_id)
         if card == self.on_line:

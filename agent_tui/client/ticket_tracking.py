@@ -15,9 +15,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from agent_tui.client.booked_callbacks import BOOKED
 from agent_tui.client.parts import NOTHING, TRACKED_TICKETS
 from agent_tui.client.sections import StoreSection
+from server_stub.protocol.call_facts import BOOKED_KIND
 from server_stub.protocol.ticket_tracking import TrackedTicket
 from server_stub.protocol.tickets import TicketEventType, TicketField, Transition
 
@@ -125,7 +125,7 @@ class TicketTrackingSection(StoreSection):
         callback = _mapping(event.data.get("callback"))
         if event.agent_id != me or not callback.get("callback_id"):
             return NOTHING
-        if callback.get("kind") == BOOKED:
+        if callback.get("kind") == BOOKED_KIND:
             return NOTHING  # a callback an agent booked: client/booked_callbacks.py
         placed = self.callback
         if placed is not None and placed.callback_id == callback["callback_id"]:

@@ -34,6 +34,8 @@ from server_stub.protocol.events import Event, EventType
 
 SCRIPT_STEP_EVENT: Final = "call.script_step"
 CALLBACK_SCHEDULED_EVENT: Final = "callback.scheduled"
+# the `kind` of a callback an agent booked for a caller (callback.scheduled, callback.placed)
+BOOKED_KIND: Final = "requested"
 SURVEY_OFFERED_EVENT: Final = "call.survey_offered"
 CALLER_SAID_EVENT: Final = "call.caller_said"  # {text, step?}: a scripted caller's line
 TEAM_LEADER_ROLE: Final = "team_leader"

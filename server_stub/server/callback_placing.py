@@ -14,10 +14,10 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from server_stub.engine import Engine, EngineError
+from server_stub.protocol.call_facts import BOOKED_KIND
 
 Via = Literal["agent", "queue"]
 CALLBACK_PLACED = "callback.placed"
-BOOKED = "requested"  # the `kind` of a callback an agent booked (callback.scheduled's too)
 
 
 def ring_agent_or_queue(
@@ -62,7 +62,7 @@ def place_booked_callback(
         agent_id=booked_by if via == "agent" else None,
         queue_id=args.get("queue_id") if via == "queue" else None,
         data={
-            "kind": BOOKED,
+            "kind": BOOKED_KIND,
             "callback_id": args["callback_id"],
             "call_id": wire_id,
             "agent_id": booked_by if via == "agent" else None,

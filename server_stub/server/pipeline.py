@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from server_stub.protocol.call_facts import BOOKED_KIND
 from server_stub.protocol.events import Event, EventType
 from server_stub.server.activity import ActivityLog
-from server_stub.server.callback_placing import BOOKED
 from server_stub.server.feed import EventHub
 from server_stub.server.floor import Floor
 from server_stub.server.pops import ScreenPopBuilder
@@ -157,7 +157,7 @@ class EventPipeline:
         """The callback a placed call is, for its screen pop; a booked one is placed now
         (on replay too, so that it is never placed twice)."""
         data = event.data
-        booked = data.get("kind") == BOOKED
+        booked = data.get("kind") == BOOKED_KIND
         if booked:
             self._store.set_callback_status(str(data["callback_id"]), "placed")
         if data.get("call_id"):

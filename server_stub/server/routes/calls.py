@@ -23,6 +23,7 @@ from server_stub.protocol.api import (
     TransferRequest,
     WrapupRequest,
 )
+from server_stub.protocol.call_facts import BOOKED_KIND
 from server_stub.protocol.desk_screen import (
     HoldRequest,
     ScriptProgress,
@@ -295,7 +296,7 @@ async def schedule_callback(
         "number": callback.number,
         "due_at": callback.due_at,
         "note": callback.note,
-        "kind": "requested",
+        "kind": BOOKED_KIND,
     }
     await _record_callback(runtime, user, CALLBACK_SCHEDULED, scheduled, call_id)
     return callback
