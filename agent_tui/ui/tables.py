@@ -117,6 +117,8 @@ def sync_rows(table: DataTable[Any], rows: Mapping[str, Sequence[RenderableType]
             if key not in table.rows:
                 table.add_row(*cells, key=key)
                 synced.put(key, cells)
+                for column, widths in zip(columns, synced.widths, strict=False):
+                    _widen(column, widths.of.get(key))
                 added.append(key)
                 changed = True
                 continue
@@ -132,6 +134,7 @@ def sync_rows(table: DataTable[Any], rows: Mapping[str, Sequence[RenderableType]
                     grows = width is None or not widths.exact or width > column.content_width
                     if grows:
                         table.update_cell(key, column.key, new, update_width=True)
+                        _widen(column, width)
                     else:
                         data[column.key] = new
                         quiet.setdefault(key, set()).add(column.key)
@@ -149,6 +152,15 @@ def sync_rows(table: DataTable[Any], rows: Mapping[str, Sequence[RenderableType]
             changed = True
         synced.order = order
     return changed
+
+
+def _widen(column: Column, width: int | None) -> None:
+    """A cell as wide as `width` went in: the column is that wide from now on. Textual
+    measures it only when the table is next idle, and a frame drawn before then is cached
+    under the table's update count with the old width, kept until the next change: seen as
+    "10:5" for 10:55 on a board that had stopped changing."""
+    if width is not None and width > column.content_width:
+        column.content_width = width
 
 
 def _narrow(table: DataTable[Any], column: Column, widths: _Widths) -> None:
@@ -221,6 +233,15 @@ def rows_on_screen(table: DataTable[Any]) -> range:
     top = int(table.scroll_y)
     height = max(table.size.height, 1)
     return range(max(0, top - height), top + 2 * height)
+
+
+def cursor_to(table: DataTable[Any], key: str) -> None:
+    """Put the cursor on the row `key` (when the table has it), so the row highlighted and
+    the thing shown beside the table are the same one."""
+    if key in table.rows:
+        index = table.get_row_index(key)
+        if table.cursor_row != index:
+            table.move_cursor(row=index)
 
 
 def highlighted_key(table: DataTable[Any]) -> str | None:

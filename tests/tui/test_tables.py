@@ -79,3 +79,25 @@ async def test_cells_changed_in_place_show_as_a_table_built_afresh_with_the_same
         await pilot.pause()
         assert _lines(live) == _lines(fresh) != before
         assert "busy" in _lines(live)[2] and "ready" in _lines(live)[3]
+
+
+def _line_text(table: DataTable[Any], y: int) -> str:
+    return "".join(segment.text for segment in table.render_line(y)).rstrip()
+
+
+async def test_a_widened_column_is_drawn_whole_when_drawn_before_the_table_is_idle() -> None:
+    """Textual measures a widened column when the table is next idle; a line drawn before
+    that is cached with the old width and kept while nothing changes (a paused board)."""
+    app = _Tables()
+    async with app.run_test() as pilot:
+        live = app.query_one("#live", DataTable)
+        sync_rows(live, _rows({"1001": "0:00"}))
+        await pilot.pause()
+        assert _line_text(live, 1).endswith("0:00")
+        sync_rows(live, _rows({"1001": "10:55"}))  # an update: the column widens
+        assert _line_text(live, 1).endswith("10:55")  # drawn at once, before idle
+        live.clear()
+        sync_rows(live, _rows({"1002": "示忙 小休 break"}))  # a board drawn again afresh
+        assert _line_text(live, 1).endswith("示忙 小休 break")
+        await pilot.pause()
+        assert _line_text(live, 1).endswith("示忙 小休 break")

@@ -29,7 +29,7 @@ from agent_tui.ui.key_hints import KeyHints
 from agent_tui.ui.labels import code_label, use_codes
 from agent_tui.ui.pickers import Choice, ChoicePicker
 from agent_tui.ui.requests import attempt
-from agent_tui.ui.tables import highlighted_key, rows_on_screen, sync_rows
+from agent_tui.ui.tables import cursor_to, highlighted_key, rows_on_screen, sync_rows
 from agent_tui.workspaces.base import WorkspaceScreen
 from agent_tui.workspaces.supervisor import load_floor
 from agent_tui.workspaces.supervisor.agent_actions import ActionPicker, agent_actions
@@ -203,10 +203,8 @@ class MonitorScreen(WorkspaceScreen):
         title = agents_title(agent_board.counts, len(rows), self.view, scope, self.following)
         self.query_one("#agents-title", Static).update(title)
         sync_rows(table, rows)
-        if self.following is not None and self.following in rows:
-            index = table.get_row_index(self.following)
-            if table.cursor_row != index:
-                table.move_cursor(row=index)
+        if self.following is not None:
+            cursor_to(table, self.following)
 
     def _show_alerts(self) -> None:
         active = self.board.active_alerts()
