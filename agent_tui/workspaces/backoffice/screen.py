@@ -28,7 +28,7 @@ from agent_tui.ui.key_hints import KeyHints
 from agent_tui.ui.panels import DetailPanel
 from agent_tui.ui.pickers import Choice, ChoicePicker
 from agent_tui.ui.requests import attempt
-from agent_tui.ui.tables import highlighted_key, sync_rows
+from agent_tui.ui.tables import cursor_to, highlighted_key, sync_rows
 from agent_tui.ui.ticket_detail import ticket_view, transition_label
 from agent_tui.ui.tickets import TicketLookup
 from agent_tui.workspaces.backoffice.transition_dialog import TransitionDialog, required_fields
@@ -126,6 +126,7 @@ class BackOfficeScreen(WorkspaceScreen):
             if self.shown is None and table.row_count:
                 self.show_ticket(highlighted_key(table) or "")
             elif self.shown is not None:
+                cursor_to(table, self.shown.id)  # a new sort moved it
                 self.show_ticket(self.shown.id)
         self.refresh_key_hints()
         self._schedule_refresh()
@@ -159,6 +160,8 @@ class BackOfficeScreen(WorkspaceScreen):
         self.shown = ticket
         panel = self.query_one("#ticket-view", DetailPanel)
         panel.show(f"Ticket 工单 {ticket.id}", ticket_view(ticket, self.store.centre_time))
+        # The cursor follows the ticket shown (pulled, found, or acted on), when it is queued.
+        cursor_to(self.query_one("#work-queue", DataTable), ticket.id)
         self.refresh_key_hints()
 
     # -- actions ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 
 from agent_tui.client.api import new_request_id
 from agent_tui.ui.pickers import ChoicePicker
+from agent_tui.ui.tables import highlighted_key
 from agent_tui.ui.tickets import TicketLookup
 from agent_tui.workspaces.backoffice.screen import BackOfficeScreen
 from agent_tui.workspaces.backoffice.transition_dialog import TransitionDialog
@@ -146,6 +147,26 @@ async def test_a_department_user_pulls_the_next_item_and_resolves_it_by_keys(
         "resolve",
         "schedule_callback",
     ]
+
+
+async def test_the_cursor_follows_the_ticket_pulled(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    (normal,) = await _tickets_on_a_call(centre, ("fault", "normal"))
+    app = frozen_app(centre, tmp_path, config_dir, "d100")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_as(pilot, "backoffice")
+        await until(lambda: _queue(app).row_count == 1, pilot)
+        assert highlighted_key(_queue(app)) == normal
+        (urgent,) = await _tickets_on_a_call(centre, ("fault", "urgent"), agent_id="1002")
+        await pilot.press("f5")  # the urgent one sorts on top; the cursor stays on its row
+        await until(lambda: _queue(app).row_count == 2, pilot)
+        assert [row.key.value for row in _queue(app).ordered_rows] == [urgent, normal]
+        assert highlighted_key(_queue(app)) == normal
+        await pilot.press("f3")  # pulls the urgent one: the panel and the cursor on it
+        await until(lambda: "Holder     d100" in screen_text(app), pilot)
+        assert f"Ticket 工单 {urgent}" in screen_text(app)
+        assert highlighted_key(_queue(app)) == urgent
 
 
 async def test_an_admin_finds_any_ticket_by_its_id(
