@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
+from picture_diff import print_difference
 from rich.console import Console
 from textual.pilot import Pilot
 
@@ -173,13 +174,18 @@ def picture(
     """Compare the app's picture at `size` after `steps`, once what they asked for has
     landed; notifications are cleared first (they time out on a real screen)."""
 
+    drawn: list[str] = []
+
     async def run_before(pilot: Pilot[Any]) -> None:
         await steps(pilot)
         await settle(pilot)
         pilot.app.clear_notifications()
         await pilot.pause()
+        drawn.append(pilot.app.export_screenshot(simplify=True))  # as the snapshot is made
 
     result: bool = snap_compare(app, terminal_size=size, run_before=run_before)
+    if not result and drawn:
+        print_difference(drawn[-1])  # the CI log has no snapshot report: say it in words
     return result
 
 
