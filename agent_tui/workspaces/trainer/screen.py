@@ -121,7 +121,7 @@ class ConsoleScreen(WorkspaceScreen):
     def __init__(self) -> None:
         super().__init__()
         self.sessions: dict[str, SessionView] = {}
-        self.last_trainee = "1001"
+        self.last_trainees = "1001"
         # The sessions' flow scripts, read once each, to draw the trainee's desk with.
         self.scripts: dict[tuple[str, str], FlowScript | None] = {}
         self.quality_forms: dict[str, EvaluationView | None] = {}  # scored sessions' forms
@@ -292,22 +292,27 @@ class ConsoleScreen(WorkspaceScreen):
             self.notify, "read the scenarios", self.shell.api.training_scenarios()
         )
         if ok and scenarios is not None:
-            dialog = StartSessionDialog(scenarios, self.last_trainee)
+            dialog = StartSessionDialog(scenarios, self.last_trainees)
             self.app.push_screen(dialog, self._start_given)
 
-    def _start_given(self, request: SessionCreate | None) -> None:
-        if request is not None:
-            self.last_trainee = request.trainee
-            self.start_session(request)
+    def _start_given(self, requests: list[SessionCreate] | None) -> None:
+        if requests:
+            self.last_trainees = " ".join(request.trainee for request in requests)
+            self.start_sessions(requests)
 
     @work(group="start", exit_on_error=False)
-    async def start_session(self, request: SessionCreate) -> None:
-        ok, view = await attempt(
-            self.notify, "start the session", self.shell.api.start_session(request)
-        )
-        if ok and view is not None:
-            self._replace(view)
-            self.notify(f"Session {view.id}: {view.trainee}'s phone rings 已振铃", timeout=3)
+    async def start_sessions(self, requests: list[SessionCreate]) -> None:
+        """A session per trainee; one refused (busy, no seat) says why and the rest start."""
+        started = []
+        for request in requests:
+            reading = self.shell.api.start_session(request)
+            ok, view = await attempt(self.notify, f"start {request.trainee}'s session", reading)
+            if ok and view is not None:
+                self._replace(view)
+                started.append(view)
+        if started:
+            who = ", ".join(f"{view.trainee} ({view.id})" for view in started)
+            self.notify(f"Ringing 已振铃: {who}", timeout=3)
 
     def _steer(self, action: ControlAction) -> None:
         selected = self._selected()

@@ -1,7 +1,9 @@
-"""Start a training session (a scenario for a trainee), and whisper to the trainee."""
+"""Start training sessions (a scenario for one trainee or several, a session each), and
+whisper to a trainee."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from textual import on
@@ -14,13 +16,19 @@ from agent_tui.ui.pickers import FormDialog
 from server_stub.protocol.training_api import ScenarioSummary, SessionCreate, WhisperRequest
 
 
-class StartSessionDialog(FormDialog[SessionCreate | None]):
-    """`scenarios` from the server; `trainee` the agent suggested (the last one trained)."""
+def trainee_ids(typed: str) -> list[str]:
+    """The agent ids typed, in order, once each: "1001 1002", "1001,1002", "1001、1002"."""
+    return list(dict.fromkeys(part for part in re.split(r"[\s,，、;；]+", typed) if part))
 
-    def __init__(self, scenarios: Sequence[ScenarioSummary], trainee: str) -> None:
+
+class StartSessionDialog(FormDialog[list[SessionCreate] | None]):
+    """`scenarios` from the server; `trainees` the agents suggested (the last ones trained).
+    Gives a session request per trainee: each trains on a centre of its own."""
+
+    def __init__(self, scenarios: Sequence[ScenarioSummary], trainees: str) -> None:
         super().__init__()
         self.scenarios = list(scenarios)
-        self.trainee = trainee
+        self.trainees = trainees
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
@@ -34,27 +42,34 @@ class StartSessionDialog(FormDialog[SessionCreate | None]):
                     compact=True,
                 )
             with Horizontal(classes="dialog-row"):
-                yield Label("Trainee 学员", classes="dialog-label")
+                yield Label("Trainees 学员", classes="dialog-label")
                 yield Input(
-                    value=self.trainee,
-                    placeholder="agent id, e.g. 1001",
+                    value=self.trainees,
+                    placeholder="agent ids, e.g. 1001 1002",
                     id="session-trainee",
                     compact=True,
                 )
             yield Static("", id="dialog-error")
-            yield Static("Enter starts · Tab next field · Esc cancel", classes="dialog-hint")
+            yield Static(
+                "Enter starts one each · Tab next field · Esc cancel", classes="dialog-hint"
+            )
 
     @on(Input.Submitted)
     def _start(self) -> None:
         scenario = self.query_one("#session-scenario", Select).value
-        trainee = self.query_one("#session-trainee", Input).value.strip()
+        trainees = trainee_ids(self.query_one("#session-trainee", Input).value)
         if not isinstance(scenario, str):
             self._error("Choose a scenario.")
             return
-        if not trainee:
-            self._error("Say which agent trains (their id).")
+        if not trainees:
+            self._error("Say which agents train (their ids).")
             return
-        self.dismiss(SessionCreate(request_id=new_request_id(), scenario=scenario, trainee=trainee))
+        self.dismiss(
+            [
+                SessionCreate(request_id=new_request_id(), scenario=scenario, trainee=trainee)
+                for trainee in trainees
+            ]
+        )
 
 
 class WhisperDialog(FormDialog[WhisperRequest | None]):

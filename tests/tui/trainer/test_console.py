@@ -26,7 +26,11 @@ from agent_tui.ui.pickers import ChoicePicker
 from agent_tui.workspaces.trainer.replay_screen import ReplayScreen
 from agent_tui.workspaces.trainer.screen import ConsoleScreen
 from agent_tui.workspaces.trainer.send_dialog import SendCallerDialog
-from agent_tui.workspaces.trainer.session_dialogs import StartSessionDialog, WhisperDialog
+from agent_tui.workspaces.trainer.session_dialogs import (
+    StartSessionDialog,
+    WhisperDialog,
+    trainee_ids,
+)
 from agent_tui.workspaces.trainer.trails import TRAIL_COLUMNS
 from server_stub.protocol.api import TrainerCallRequest, WrapupRequest
 from server_stub.protocol.desk_screen import ScriptStepRequest
@@ -242,6 +246,48 @@ async def test_a_trainer_starts_a_session_pauses_steps_steers_and_whispers(
     assert whispers == ["问清需求"]
 
 
+def test_trainees_are_typed_as_ids_in_any_usual_separation() -> None:
+    assert trainee_ids(" 1001、1002，1003; 1001  1004 ") == ["1001", "1002", "1003", "1004"]
+    assert trainee_ids(" , ") == []
+
+
+async def test_a_trainer_starts_one_scenario_for_several_trainees_at_once(
+    centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
+) -> None:
+    app = frozen_app(centre, tmp_path, config_dir, "t100")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await log_in_as(pilot, "trainer")
+        console = app.screen
+        assert isinstance(console, ConsoleScreen)
+        await pilot.press("f3")
+        await until(lambda: isinstance(app.screen, StartSessionDialog), pilot)
+        trainees = app.screen.query_one("#session-trainee", Input)
+        trainees.focus()
+        await pilot.press("end", *", 1002 9999", "enter")  # 9999 has no seat
+        await until(lambda: len(console.sessions) == 2, pilot)
+
+        def rang() -> list[str]:
+            return [n.message for n in app._notifications if n.message.startswith("Ringing")]
+
+        await until(rang, pilot)  # once every request has had its answer
+        views = sorted(console.sessions.values(), key=lambda view: view.trainee)
+        assert [(v.trainee, v.scenario) for v in views] == [
+            ("1001", "enquiry_tariffs"),
+            ("1002", "enquiry_tariffs"),
+        ]
+        assert rang() == [f"Ringing 已振铃: 1001 ({views[0].id}), 1002 ({views[1].id})"]
+        refused = [n for n in app._notifications if n.title == "Could not start 9999's session"]
+        assert len(refused) == 1 and "9999" in refused[0].message
+        assert console.last_trainees == "1001 1002 9999"  # offered again next time
+    for trainee, view in zip(("1001", "1002"), views, strict=True):
+        api = await client_as(centre.base_url, trainee)
+        try:
+            mine = await api.my_session()
+        finally:
+            await api.close()
+        assert mine is not None and mine.id == view.id  # each on a session of its own
+
+
 async def test_a_trainer_rings_a_second_caller_into_a_running_session_by_key(
     centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
@@ -301,6 +347,19 @@ def test_console_with_a_session_in_progress(
     async def steps(pilot: Pilot[Any]) -> None:
         await until(lambda: said_lines(pilot) == 3, pilot)  # hello, the question, the 59 plan
         await until(lambda: desk_drawn(pilot), pilot)
+
+    assert login_picture("t100", "trainer", size, steps)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_starting_a_session_for_two_trainees(
+    login_picture: LoginPicture, size: tuple[int, int]
+) -> None:
+    async def steps(pilot: Pilot[Any]) -> None:
+        await pilot.press("f3")
+        await until(lambda: isinstance(pilot.app.screen, StartSessionDialog), pilot)
+        pilot.app.screen.query_one("#session-trainee", Input).focus()
+        await pilot.press("end", *" 1002")
 
     assert login_picture("t100", "trainer", size, steps)
 
