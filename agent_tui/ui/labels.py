@@ -163,3 +163,8 @@ def ivr_steps(ivr_path: list[object]) -> list[str]:
         else:
             parts.append(str(entry))
     return [part for part in parts if part]
+
+
+def short_name(name: str) -> str:
+    """The first word of a bilingual name (`咨询 Enquiries` → `咨询`), where room is short."""
+    return name.split(" ", 1)[0] if name else name

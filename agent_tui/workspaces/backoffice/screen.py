@@ -119,7 +119,8 @@ class BackOfficeScreen(WorkspaceScreen):
         )
         if ok and queues is not None:
             self.queues = queues
-            self.query_one("#queue-title", Static).update(queues_title(queues))
+            title = self.query_one("#queue-title", Static)
+            title.update(queues_title(queues, title.size.width))
             table = self.query_one("#work-queue", DataTable)
             subject_width = table.size.width - FIXED_COLUMNS_WIDTH
             sync_rows(table, queue_rows(queues, subject_width))

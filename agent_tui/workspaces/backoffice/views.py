@@ -7,12 +7,13 @@ server counts them: a ticket due tomorrow morning at 17:55 today has five minute
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rich.console import RenderableType
 from rich.text import Text
 
 from agent_tui.client.ticket_loop import Escalation
+from agent_tui.ui.labels import short_name
 from agent_tui.ui.ticket_detail import OVERDUE, SOON, When, business_left
 from server_stub.protocol.workflow_api import WorkItemView, WorkQueueView
 
@@ -50,14 +51,22 @@ def queue_rows(
     }
 
 
-def queues_title(queues: Sequence[WorkQueueView]) -> Text:
-    title = Text()
+def queues_title(queues: Sequence[WorkQueueView], width: int) -> Text:
+    """Each work queue and its size, on one line of `width`: the first word of the names
+    (their Chinese) where the whole names do not fit."""
     if not [queue for queue in queues if queue.role != "holder"]:
-        return title.append("No work queue of yours 无工作队列", style="dim")
+        return Text("No work queue of yours 无工作队列", style="dim")
+    title = _queues_line(queues, lambda name: name)
+    fits = width <= 0 or title.cell_len <= width  # 0: not laid out yet
+    return title if fits else _queues_line(queues, short_name)
+
+
+def _queues_line(queues: Sequence[WorkQueueView], name_of: Callable[[str], str]) -> Text:
+    title = Text(no_wrap=True, overflow="ellipsis")
     for index, queue in enumerate(queues):
         if index:
             title.append(" · ", style="dim")
-        title.append(f"{queue.name} {queue.size}")
+        title.append(f"{name_of(queue.name)} {queue.size}")
     return title
 
 

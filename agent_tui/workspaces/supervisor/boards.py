@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from rich.text import Text
 
-from agent_tui.ui.labels import clock_face, code_label
+from agent_tui.ui.labels import clock_face, code_label, short_name
 from server_stub.protocol.supervision import Severity, state_severity
 from server_stub.protocol.supervision_board import (
     SL_VARIANT,
@@ -66,11 +66,6 @@ BOARD_STATES: dict[str, tuple[str, str]] = {
 }
 TIERS = {"vip": "贵宾", "gold": "金卡", "silver": "银卡", "normal": "普通"}
 DASH = Text("—", style="dim", justify="right")
-
-
-def short_name(name: str) -> str:
-    """The first word of a bilingual name (`咨询 Enquiries` → `咨询`): the board is narrow."""
-    return name.split(" ", 1)[0] if name else name
 
 
 def _share(value: float | None, good: float | None = None) -> Text:

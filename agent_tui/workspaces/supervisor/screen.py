@@ -26,7 +26,7 @@ from agent_tui.client.parts import ALERTS, BOARD, CONNECTION, FLOOR
 from agent_tui.keymap import default_bindings
 from agent_tui.ui.header import WorkspaceHeader
 from agent_tui.ui.key_hints import KeyHints
-from agent_tui.ui.labels import code_label, use_codes
+from agent_tui.ui.labels import code_label, short_name, use_codes
 from agent_tui.ui.pickers import Choice, ChoicePicker
 from agent_tui.ui.requests import attempt
 from agent_tui.ui.tables import cursor_to, highlighted_key, rows_on_screen, sync_rows
@@ -44,7 +44,6 @@ from agent_tui.workspaces.supervisor.boards import (
     agents_title,
     queue_rows,
     queues_title,
-    short_name,
 )
 from agent_tui.workspaces.supervisor.coaching_view import CoachingScreen
 from agent_tui.workspaces.supervisor.message_dialog import (
