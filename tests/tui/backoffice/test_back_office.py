@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from live_helpers import LoginPicture, client_as, frozen_app, log_in_as, screen_text, until
+from live_helpers import (
+    LoginPicture,
+    client_as,
+    frozen_app,
+    log_in_as,
+    screen_text,
+    signed_in,
+    until,
+)
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -153,9 +161,8 @@ async def test_the_cursor_follows_the_ticket_pulled(
     centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
     (normal,) = await _tickets_on_a_call(centre, ("fault", "normal"))
-    app = frozen_app(centre, tmp_path, config_dir, "d100")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await log_in_as(pilot, "backoffice")
+    async with signed_in(centre, tmp_path, config_dir, "d100", "backoffice") as pilot:
+        app = pilot.app
         await until(lambda: _queue(app).row_count == 1, pilot)
         assert highlighted_key(_queue(app)) == normal
         (urgent,) = await _tickets_on_a_call(centre, ("fault", "urgent"), agent_id="1002")

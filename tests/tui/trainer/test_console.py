@@ -14,6 +14,7 @@ from live_helpers import (
     frozen_app,
     log_in_as,
     screen_text,
+    signed_in,
     until,
 )
 from textual.pilot import Pilot
@@ -254,10 +255,8 @@ def test_trainees_are_typed_as_ids_in_any_usual_separation() -> None:
 async def test_a_trainer_starts_one_scenario_for_several_trainees_at_once(
     centre: LiveServer, tmp_path: Path, config_dir: Path, no_keyring: None
 ) -> None:
-    app = frozen_app(centre, tmp_path, config_dir, "t100")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await log_in_as(pilot, "trainer")
-        console = app.screen
+    async with signed_in(centre, tmp_path, config_dir, "t100", "trainer") as pilot:
+        app, console = pilot.app, pilot.app.screen
         assert isinstance(console, ConsoleScreen)
         await pilot.press("f3")
         await until(lambda: isinstance(app.screen, StartSessionDialog), pilot)
