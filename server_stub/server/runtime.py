@@ -441,13 +441,15 @@ class CentreRuntime:
     def _after_flush(self) -> None:
         """What the centre does by itself once new events are in, as journaled commands
         (on replay the journal does it again; never twice): the tickets the simulated floor
-        raised are opened, and the callbacks that fell due are placed."""
+        raised are opened, the callbacks that fell due are placed, and a trainee who
+        logged out ends its training session."""
         if self._acting or self.pipeline.replaying:
             return
         self._acting = True
         try:
             self._open_simulated_tickets()
             self._place_due_callbacks()
+            self.training.end_abandoned()
         finally:
             self._acting = False
 

@@ -421,13 +421,19 @@ class TrainingDesk:
     def settle(self) -> None:
         """A session whose trainee logged out of the live floor is abandoned; one whose
         trainee was not at a free seat when it started takes the seat once it is."""
+        self.end_abandoned()
         for session in self.sessions.values():
-            if not session.open:
-                continue
-            if self.seats.logged_out(session.trainee):
-                self.end(session, "abandoned")
-            elif not session.seat_taken:
+            if session.open and not session.seat_taken:
                 session.seat_taken = self.seats.take(session.trainee, session.id)
+
+    def end_abandoned(self) -> None:
+        """End the sessions whose trainees logged out of the live floor: their clocks stop
+        there (the runtime calls this as the log-out comes in, not at the next read)."""
+        if not self.seats.holds:
+            return
+        for session in self.sessions.values():
+            if session.open and self.seats.logged_out(session.trainee):
+                self.end(session, "abandoned")
 
     def end(self, session: TrainingSession, how: SessionEnd) -> None:
         """The session is over (`how`): its clock stops and the trainee's live seat goes

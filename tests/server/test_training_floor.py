@@ -152,6 +152,21 @@ async def test_a_trainee_who_logs_out_abandons_the_session(
     assert len(journaled_by_training(api_runtime)) == 1  # the seat taken; never given back
 
 
+async def test_a_trainees_log_out_ends_its_session_at_once_not_at_the_next_read(
+    api: httpx.AsyncClient, api_runtime: CentreRuntime
+) -> None:
+    agent = await login(api, "1001")
+    await ready(api, agent)
+    session = await start(api)
+    training = api_runtime.training
+    assert training.sessions[session["id"]].open  # the clock of the session runs
+    await set_state(api, agent, "logged_out", "end_of_shift")
+    # No read of the sessions since: the log-out itself ended it and stopped its clock.
+    ended = training.sessions[session["id"]]
+    assert (ended.ended, ended.paused) == ("abandoned", True)
+    assert training.seats.holds == {}
+
+
 async def test_a_session_started_for_a_logged_out_trainee_takes_the_seat_at_login(
     api: httpx.AsyncClient,
 ) -> None:
