@@ -120,8 +120,11 @@ class WrapupPanel(Vertical):
         self.forget_draft()
 
     def forget_draft(self) -> None:
+        """The centre has the notes: drop the draft, and let go of the call, so that a
+        change of the text handled late (a loaded machine) cannot save it again."""
         if self.drafts is not None and self.call_id is not None:
             self.drafts.discard(DRAFT_KIND, self.call_id)
+        self.call_id = None
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
