@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from server_stub.centre.customers import customer_refs
-from server_stub.centre.schema import CentreConfig
+from server_stub.centre.schema import AgentConfig, CentreConfig
 from server_stub.engine import Engine, EngineError
 from server_stub.protocol.api import Directory, DirectoryAgent, ScreenPop
 from server_stub.protocol.call_facts import SCRIPT_STEP_EVENT, session_facts
@@ -53,13 +53,19 @@ SESSION_SEED = 12  # a session's engine draws nothing that matters; fixed, so ru
 SESSIONS_KEPT = 50  # finished sessions kept in memory (their results are stored)
 
 
+def trainee_seat(config: CentreConfig, trainee: str) -> AgentConfig:
+    """The trainee's seat in the centre: a person's (422 for a simulated agent or no one)."""
+    seat = next((a for a in config.agents if a.id == trainee and not a.simulated), None)
+    if seat is None:
+        raise ApiError(422, "not_a_trainee", f"{trainee} is not an agent with a seat")
+    return seat
+
+
 def session_centre(config: CentreConfig, trainee: str) -> CentreConfig:
     """The centre a session runs: the trainee alone at a seat, skilled for every queue (the
     team leaders simulated, to take an escalation), no arrivals and no abandons: only the
     scenario's caller."""
-    seat = next((a for a in config.agents if a.id == trainee and not a.simulated), None)
-    if seat is None:
-        raise ApiError(422, "not_a_trainee", f"{trainee} is not an agent with a seat")
+    seat = trainee_seat(config, trainee)
     # The trainee takes whatever queue the scenario rings in; the leaders take no queue's
     # calls, only the escalations put to them.
     skills = {q.skill: max(seat.skills.get(q.skill, 0), 5) for q in config.queues}
@@ -359,6 +365,7 @@ class TrainingDesk:
         scenario = self.scenarios.get(scenario_id)
         if scenario is None:
             raise not_found("scenario", scenario_id)
+        trainee_seat(self.config, trainee)  # refused before a session id is spent on it
         busy = [s for s in self.sessions.values() if s.trainee == trainee and s.open]
         if busy:
             raise ApiError(409, "trainee_busy", f"{trainee} is in session {busy[0].id}")

@@ -167,6 +167,15 @@ async def test_a_trainees_log_out_ends_its_session_at_once_not_at_the_next_read(
     assert training.seats.holds == {}
 
 
+async def test_a_refused_trainee_spends_no_session_number(api: httpx.AsyncClient) -> None:
+    first = await start(api, "1001", "r1")
+    body = {"request_id": "r2", "scenario": "enquiry_tariffs", "trainee": "9999"}  # no one
+    refused = await api.post("/v1/training/sessions", json=body, headers=await login(api, "t100"))
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "not_a_trainee"
+    second = await start(api, "1002", "r3")
+    assert (first["id"], second["id"]) == ("S0001", "S0002")  # the trainer sees no gap
+
+
 async def test_a_session_started_for_a_logged_out_trainee_takes_the_seat_at_login(
     api: httpx.AsyncClient,
 ) -> None:
